@@ -1,0 +1,62 @@
+package main
+
+import (
+	"fmt"
+	"net"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ringcard/ringcard"
+	"github.com/ringcard/ringcard/server"
+)
+
+func serveCmd(g *globals) *cobra.Command {
+	var demo bool
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Run the server",
+		Long:  "Run the ringcard server. With nothing configured it uses ./ringcard.db and listens on 127.0.0.1:8080.",
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := g.config()
+			if err != nil {
+				return err
+			}
+			if demo {
+				cfg.Demo = true
+			}
+			log := server.NewLogger(cfg, os.Stderr)
+			ctx := cmd.Context()
+			db, err := server.OpenStore(ctx, cfg)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			if cfg.Demo {
+				n, err := server.LoadDemo(ctx, db, ringcard.DemoData)
+				if err != nil {
+					return err
+				}
+				if n > 0 {
+					log.Info("demo data loaded", "contacts", n)
+				}
+			}
+			srv, err := server.New(ctx, cfg, db, log)
+			if err != nil {
+				return err
+			}
+			ln, err := net.Listen("tcp", cfg.Addr)
+			if err != nil {
+				return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+			}
+			count, _ := db.ContactCount(ctx)
+			log.Info("ringcard is running", "url", "http://"+ln.Addr().String(), "db", cfg.DB, "contacts", count,
+				"google_sync", "off", "fcm", "off (phones are reached over websocket only)")
+			return srv.Serve(ctx, ln)
+		},
+	}
+	g.stringFlag(cmd, "addr", "listen address host:port (env RINGCARD_ADDR)")
+	g.stringFlag(cmd, "public_url", "URL phones reach this server at, put in the pairing QR code (env RINGCARD_PUBLIC_URL)")
+	cmd.Flags().BoolVar(&demo, "demo", false, "load the demo data set into an empty database (env RINGCARD_DEMO=true)")
+	return cmd
+}

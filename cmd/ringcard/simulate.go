@@ -1,0 +1,252 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ringcard/ringcard/contacts"
+	protocol "github.com/ringcard/ringcard/mobile-protocol"
+	"github.com/ringcard/ringcard/mobile-protocol/client"
+)
+
+// simState is what the simulated phone remembers between commands.
+type simState struct {
+	Server   string `json:"server"`
+	Token    string `json:"token"`
+	DeviceID string `json:"device_id"`
+	LastSeq  int64  `json:"last_seq"`
+}
+
+type simFlags struct {
+	state  string
+	server string
+}
+
+func (f *simFlags) load() (*simState, *client.Client, error) {
+	var st simState
+	b, err := os.ReadFile(f.state)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil, fmt.Errorf("this simulated phone is not paired yet (no %s): run `ringcard simulate pair --code CODE` first", f.state)
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("read %s: %w", f.state, err)
+	}
+	if err := json.Unmarshal(b, &st); err != nil {
+		return nil, nil, fmt.Errorf("read %s: %w", f.state, err)
+	}
+	if f.server != "" {
+		st.Server = f.server
+	}
+	return &st, client.New(st.Server, st.Token), nil
+}
+
+func (f *simFlags) save(st *simState) error {
+	b, _ := json.MarshalIndent(st, "", "  ")
+	if err := os.WriteFile(f.state, b, 0o600); err != nil {
+		return fmt.Errorf("save %s: %w", f.state, err)
+	}
+	return nil
+}
+
+func simulateCmd() *cobra.Command {
+	f := &simFlags{}
+	cmd := &cobra.Command{
+		Use:   "simulate",
+		Short: "A phone simulator that speaks protocol v1 (pair, call, note, listen)",
+	}
+	cmd.PersistentFlags().StringVar(&f.state, "state", "ringcard-sim.json", "file where the simulated phone keeps its token and last seq")
+	cmd.PersistentFlags().StringVar(&f.server, "server", "", "server URL (default: the one paired with, or http://127.0.0.1:8080)")
+
+	var code, name string
+	pair := &cobra.Command{
+		Use:   "pair --code CODE",
+		Short: "Pair the simulated phone with a code from `ringcard devices pair`",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			server := f.server
+			if server == "" {
+				server = "http://127.0.0.1:8080"
+			}
+			c := client.New(server, "")
+			req := protocol.PairRequest{Code: code, DeviceName: name, Platform: "simulator", AppVersion: "sim-1",
+				SIMs: []protocol.SIM{{Slot: 1, Label: "Work"}, {Slot: 2, Label: "Personal"}}}
+			resp, err := c.Pair(cmd.Context(), req)
+			if err != nil {
+				return err
+			}
+			if err := f.save(&simState{Server: server, Token: resp.Token, DeviceID: resp.DeviceID}); err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "Paired as device %s; token kept in %s\n", resp.DeviceID, f.state)
+			return nil
+		},
+	}
+	pair.Flags().StringVar(&code, "code", "", "the pairing code")
+	pair.Flags().StringVar(&name, "device-name", "Simulated phone", "what the phone calls itself")
+	_ = pair.MarkFlagRequired("code")
+
+	var direction string
+	var slot int
+	var overWS, end bool
+	call := &cobra.Command{
+		Use:   "call NUMBER",
+		Short: "Report a call and print the card the server answers with",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			_, c, err := f.load()
+			if err != nil {
+				return err
+			}
+			number := args[0]
+			req := protocol.CallStart{CallID: contacts.NewID(), Direction: direction, Number: &number, SIMSlot: slot,
+				StartedAt: time.Now().Format(time.RFC3339)}
+			var card protocol.Card
+			if overWS {
+				card, err = callOverSocket(cmd, c, req)
+			} else {
+				card, err = c.StartCall(cmd.Context(), req)
+			}
+			if err != nil {
+				return err
+			}
+			if err := printJSON(cmd.OutOrStdout(), map[string]any{"call_id": req.CallID, "card": card}); err != nil {
+				return err
+			}
+			if end {
+				d := 30
+				_, err = c.EndCall(cmd.Context(), req.CallID, protocol.CallEnd{EndedAt: time.Now().Add(30 * time.Second).Format(time.RFC3339), DurationS: &d, Outcome: contacts.OutcomeAnswered})
+			}
+			return err
+		},
+	}
+	call.Flags().StringVar(&direction, "direction", contacts.Incoming, "incoming or outgoing")
+	call.Flags().IntVar(&slot, "sim", 1, "SIM slot")
+	call.Flags().BoolVar(&overWS, "ws", false, "send call.started over the websocket instead of REST")
+	call.Flags().BoolVar(&end, "end", false, "also end the call as answered after 30 s")
+
+	var noteNumber, noteContact, noteCall string
+	note := &cobra.Command{
+		Use:   "note TEXT",
+		Short: "Add a note to a contact (--contact) or a number (--number)",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			_, c, err := f.load()
+			if err != nil {
+				return err
+			}
+			n, err := c.AddNote(cmd.Context(), protocol.NoteAdd{NoteID: contacts.NewID(), ContactID: noteContact, Number: noteNumber, CallID: noteCall, Text: args[0]})
+			if err != nil {
+				return err
+			}
+			return printJSON(cmd.OutOrStdout(), n)
+		},
+	}
+	note.Flags().StringVar(&noteNumber, "number", "", "the number the note is about")
+	note.Flags().StringVar(&noteContact, "contact", "", "the contact_id the note is about")
+	note.Flags().StringVar(&noteCall, "call", "", "the call_id the note belongs to")
+
+	lookup := &cobra.Command{
+		Use:   "lookup NUMBER",
+		Short: "Print the card for a number without a call",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			_, c, err := f.load()
+			if err != nil {
+				return err
+			}
+			card, err := c.Lookup(cmd.Context(), args[0])
+			if err != nil {
+				return err
+			}
+			return printJSON(cmd.OutOrStdout(), card)
+		},
+	}
+
+	var forSeconds int
+	listen := &cobra.Command{
+		Use:   "listen",
+		Short: "Stay connected and print what the server pushes (resumes after the last seq seen)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			st, c, err := f.load()
+			if err != nil {
+				return err
+			}
+			return listenLoop(cmd, f, st, c, time.Duration(forSeconds)*time.Second)
+		},
+	}
+	listen.Flags().IntVar(&forSeconds, "for", 0, "stop after this many seconds (0: until interrupted)")
+
+	cmd.AddCommand(pair, call, note, lookup, listen)
+	return cmd
+}
+
+func callOverSocket(cmd *cobra.Command, c *client.Client, req protocol.CallStart) (protocol.Card, error) {
+	s, err := c.Connect(cmd.Context())
+	if err != nil {
+		return protocol.Card{}, err
+	}
+	defer s.Close()
+	id, err := s.Send(protocol.TypeCallStarted, req)
+	if err != nil {
+		return protocol.Card{}, err
+	}
+	env, err := s.Await(id, 10*time.Second, nil)
+	if err != nil {
+		return protocol.Card{}, err
+	}
+	if env.Type == protocol.TypeError {
+		return protocol.Card{}, fmt.Errorf("server: %s", env.Payload)
+	}
+	var card protocol.Card
+	err = json.Unmarshal(env.Payload, &card)
+	return card, err
+}
+
+func listenLoop(cmd *cobra.Command, f *simFlags, st *simState, c *client.Client, limit time.Duration) error {
+	ctx := cmd.Context()
+	s, err := c.Connect(ctx)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	if _, err := s.Resume(st.LastSeq); err != nil {
+		return err
+	}
+	fmt.Fprintf(cmd.ErrOrStderr(), "connected; resuming after seq %d\n", st.LastSeq)
+	deadline := time.Now().Add(limit)
+	go func() { <-ctx.Done(); s.Close() }()
+	out := json.NewEncoder(cmd.OutOrStdout())
+	for limit == 0 || time.Now().Before(deadline) {
+		wait := 24 * time.Hour // the server pings every 30 s; a dead socket errors out
+		if limit > 0 {
+			wait = time.Until(deadline)
+		}
+		env, err := s.Read(wait)
+		if err != nil {
+			if ctx.Err() != nil || (limit > 0 && !time.Now().Before(deadline)) {
+				return nil
+			}
+			return err
+		}
+		if err := out.Encode(env); err != nil {
+			return err
+		}
+		if env.Seq > 0 {
+			st.LastSeq = env.Seq
+			if _, err := s.Ack(env.Seq); err != nil {
+				return err
+			}
+			if err := f.save(st); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,127 @@
+package contacts
+
+import (
+	"strings"
+	"unicode"
+
+	"github.com/nyaruka/phonenumbers"
+)
+
+// Normalizer turns numbers as people write them into the key lookups match
+// on. National forms are read in DefaultRegion (or a SIM's own region), so
+// "06 1234 5678", "+39 06 1234 5678", "0039 06 1234 5678" and
+// "tel:+39-06-1234-5678" all give "+390612345678". Extensions are dropped:
+// the switchboard number finds the company.
+type Normalizer struct {
+	DefaultRegion string // ISO 3166 code, e.g. "IT"
+}
+
+// Parsed is a normalized number.
+type Parsed struct {
+	Raw  string // as given
+	E164 string // "" when the number is not a possible phone number (short codes)
+	Key  string // E164, or the digits of a short code
+}
+
+// Parse normalizes raw. region overrides the default region (a SIM's own
+// country); "" uses the default. Text with no digits, or with letters that
+// are not an extension marker, is an invalid_number error.
+func (n Normalizer) Parse(raw, region string) (Parsed, error) {
+	p := Parsed{Raw: raw}
+	s := strings.TrimSpace(raw)
+	if len(s) > 64 {
+		return p, Errorf(EInvalidNumber, "number: %q is too long to be a phone number", cut(raw, 40))
+	}
+	s = strings.TrimPrefix(strings.TrimPrefix(s, "tel:"), "TEL:")
+	if i := strings.IndexByte(s, ';'); i >= 0 { // tel: URI parameters (;ext=, ;phone-context=)
+		s = s[:i]
+	}
+	main, _ := splitExtension(s)
+	digits := onlyDigits(main)
+	if digits == "" {
+		return p, Errorf(EInvalidNumber, "number: %q has no digits", cut(raw, 40))
+	}
+	if bad := strings.IndexFunc(main, notPhoneRune); bad >= 0 {
+		return p, Errorf(EInvalidNumber, "number: %q is not a phone number", cut(raw, 40))
+	}
+	if region == "" {
+		region = n.DefaultRegion
+	}
+	num, err := phonenumbers.Parse(main, strings.ToUpper(region))
+	if err == nil && phonenumbers.IsPossibleNumber(num) {
+		p.E164 = phonenumbers.Format(num, phonenumbers.E164)
+		p.Key = p.E164
+		return p, nil
+	}
+	// A short code or a number too odd to place: match it by its digits.
+	if strings.HasPrefix(strings.TrimSpace(main), "+") {
+		digits = "+" + digits
+	}
+	p.Key = digits
+	return p, nil
+}
+
+// Number normalizes raw into a contact Number of the given type and label.
+func (n Normalizer) Number(raw, typ, label string) (Number, error) {
+	p, err := n.Parse(raw, "")
+	if err != nil {
+		return Number{Raw: raw}, err
+	}
+	return Number{Raw: raw, E164: p.E164, Key: p.Key, Type: typ, Label: label}, nil
+}
+
+// NormalizeContact fills the E164 and Key of every number of c.
+func (n Normalizer) NormalizeContact(c *Contact) error {
+	for i := range c.Numbers {
+		num, err := n.Number(c.Numbers[i].Raw, c.Numbers[i].Type, c.Numbers[i].Label)
+		if err != nil {
+			return Errorf(EInvalidNumber, "numbers[%d]: %s", i, ErrorMessage(err))
+		}
+		c.Numbers[i] = num
+	}
+	return nil
+}
+
+// splitExtension cuts "ext. 12", "x12", "#12" and similar off a number.
+func splitExtension(s string) (main, ext string) {
+	lower := strings.ToLower(s)
+	for _, marker := range []string{"extension", "ext.", "ext", "доб.", "доб", "int.", "interno", "x", "#"} {
+		if i := strings.LastIndex(lower, marker); i > 0 {
+			rest := strings.TrimSpace(lower[i+len(marker):])
+			if rest != "" && onlyDigits(rest) == strings.Trim(rest, " .:-") {
+				return strings.TrimSpace(s[:i]), onlyDigits(rest)
+			}
+		}
+	}
+	return s, ""
+}
+
+func onlyDigits(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if r >= '0' && r <= '9' {
+			b.WriteRune(r)
+		} else if unicode.IsDigit(r) { // other scripts' digits, e.g. Arabic-Indic
+			b.WriteRune('0' + digitValue(r))
+		}
+	}
+	return b.String()
+}
+
+func digitValue(r rune) rune {
+	for _, zero := range []rune{0x0660, 0x06F0, 0x0966, 0x09E6, 0x0BE6, 0xFF10} {
+		if r >= zero && r <= zero+9 {
+			return r - zero
+		}
+	}
+	return 0
+}
+
+func notPhoneRune(r rune) bool {
+	if unicode.IsDigit(r) || unicode.IsSpace(r) {
+		return false
+	}
+	return !strings.ContainsRune("+-().\u00a0\u2010\u2011\u2012\u2013\u2212/*", r)
+}
+
+func cut(s string, n int) string { return Truncate(s, n) }

@@ -1,0 +1,353 @@
+package sqlite
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/ringcard/ringcard/contacts"
+)
+
+// Event types the store writes for phones.
+const (
+	EventCardUpdated    = "card.updated"
+	EventContactRemoved = "contact.removed"
+	EventDial           = "dial"
+)
+
+// CreateContact stores a new contact. A non-empty clientID makes the call
+// idempotent: the same clientID again returns the stored contact (created
+// false), unless the contact sent differs (a conflict). Calls and notes kept
+// against the contact's numbers join its history.
+func (db *DB) CreateContact(ctx context.Context, c *contacts.Contact, clientID string) (created bool, err error) {
+	if err := db.norm.NormalizeContact(c); err != nil {
+		return false, err
+	}
+	if err := c.Validate(); err != nil {
+		return false, err
+	}
+	now := db.Now()
+	if c.ID == "" {
+		c.ID = contacts.NewID()
+	}
+	if c.CreatedAt.IsZero() {
+		c.CreatedAt = now
+	}
+	c.UpdatedAt = now
+	err = db.inTx(ctx, func(tx *sql.Tx) error {
+		if clientID != "" {
+			existing, err := contactByClientID(ctx, tx, clientID)
+			if err == nil {
+				if !sameCreate(existing, c) {
+					return contacts.Errorf(contacts.EConflict, "client_id: %s was already used for another contact", clientID)
+				}
+				*c = *existing
+				return nil
+			}
+			if contacts.ErrorCode(err) != contacts.ENotFound {
+				return err
+			}
+		}
+		if err := insertContact(ctx, tx, c, clientID); err != nil {
+			return err
+		}
+		created = true
+		return adoptOrphans(ctx, tx, c)
+	})
+	if err != nil {
+		return false, fmt.Errorf("create contact: %w", err)
+	}
+	return created, nil
+}
+
+// sameCreate compares what a phone sends when it creates a contact.
+func sameCreate(a, b *contacts.Contact) bool {
+	key := func(c *contacts.Contact) string {
+		var nums []string
+		for _, n := range c.Numbers {
+			nums = append(nums, n.Key+"/"+n.Type)
+		}
+		return strings.Join([]string{c.DisplayName, c.Company, c.JobTitle, c.Note, strings.Join(c.Groups, ","), strings.Join(nums, ",")}, "\x00")
+	}
+	return key(a) == key(b)
+}
+
+func insertContact(ctx context.Context, tx *sql.Tx, c *contacts.Contact, clientID string) error {
+	rev, err := nextRev(ctx, tx)
+	if err != nil {
+		return err
+	}
+	c.Rev = rev
+	data, err := json.Marshal(c)
+	if err != nil {
+		return fmt.Errorf("encode contact: %w", err)
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO contacts (id, rev, client_id, resource_name, display_name, search, stage, data, created_ms, updated_ms, deleted)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)`,
+		c.ID, rev, nullStr(clientID), nullStr(c.ResourceName), c.Name(), SearchText(c), c.Stage, string(data), ms(c.CreatedAt), ms(c.UpdatedAt))
+	if err != nil {
+		if strings.Contains(err.Error(), "UNIQUE") {
+			return contacts.Errorf(contacts.EConflict, "contact %s already exists", c.ID)
+		}
+		return fmt.Errorf("insert contact: %w", err)
+	}
+	if err := indexNumbers(ctx, tx, c); err != nil {
+		return err
+	}
+	return insertEvent(ctx, tx, "", EventCardUpdated, c.ID, "", ms(c.UpdatedAt))
+}
+
+// UpdateContact saves c (every field) and moves it after the change cursor.
+func (db *DB) UpdateContact(ctx context.Context, c *contacts.Contact) error {
+	if err := db.norm.NormalizeContact(c); err != nil {
+		return err
+	}
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	c.UpdatedAt = db.Now()
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		old, err := contactByID(ctx, tx, c.ID)
+		if err != nil {
+			return err
+		}
+		c.CreatedAt = old.CreatedAt
+		if err := saveContact(ctx, tx, c); err != nil {
+			return err
+		}
+		return adoptOrphans(ctx, tx, c)
+	})
+	if err != nil {
+		return fmt.Errorf("update contact %s: %w", c.ID, err)
+	}
+	return nil
+}
+
+// saveContact rewrites a stored contact with a new rev and an event.
+func saveContact(ctx context.Context, tx *sql.Tx, c *contacts.Contact) error {
+	rev, err := nextRev(ctx, tx)
+	if err != nil {
+		return err
+	}
+	c.Rev = rev
+	data, err := json.Marshal(c)
+	if err != nil {
+		return fmt.Errorf("encode contact: %w", err)
+	}
+	res, err := tx.ExecContext(ctx, `UPDATE contacts SET rev = ?, resource_name = ?, display_name = ?, search = ?, stage = ?, data = ?, updated_ms = ? WHERE id = ? AND deleted = 0`,
+		rev, nullStr(c.ResourceName), c.Name(), SearchText(c), c.Stage, string(data), ms(c.UpdatedAt), c.ID)
+	if err != nil {
+		return fmt.Errorf("save contact: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return contacts.Errorf(contacts.ENotFound, "contact %s not found", c.ID)
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM contact_numbers WHERE contact_id = ?`, c.ID); err != nil {
+		return fmt.Errorf("clear numbers: %w", err)
+	}
+	if err := indexNumbers(ctx, tx, c); err != nil {
+		return err
+	}
+	return insertEvent(ctx, tx, "", EventCardUpdated, c.ID, "", ms(c.UpdatedAt))
+}
+
+// DeleteContact removes a contact: its row stays as a tombstone so phones
+// and the sync learn of it; its history stays too.
+func (db *DB) DeleteContact(ctx context.Context, id string) error {
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		rev, err := nextRev(ctx, tx)
+		if err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE contacts SET deleted = 1, rev = ?, updated_ms = ? WHERE id = ? AND deleted = 0`, rev, ms(db.Now()), id)
+		if err != nil {
+			return fmt.Errorf("mark deleted: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return contacts.Errorf(contacts.ENotFound, "contact %s not found", id)
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM contact_numbers WHERE contact_id = ?`, id); err != nil {
+			return fmt.Errorf("clear numbers: %w", err)
+		}
+		return insertEvent(ctx, tx, "", EventContactRemoved, id, "", ms(db.Now()))
+	})
+	if err != nil {
+		return fmt.Errorf("delete contact %s: %w", id, err)
+	}
+	return nil
+}
+
+// touchContact moves a contact after the change cursor because its card
+// changed (a call, a note, a stage) and stores the card.updated event.
+func touchContact(ctx context.Context, tx *sql.Tx, id string, atMS int64) error {
+	rev, err := nextRev(ctx, tx)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE contacts SET rev = ? WHERE id = ?`, rev, id); err != nil {
+		return fmt.Errorf("touch contact: %w", err)
+	}
+	return insertEvent(ctx, tx, "", EventCardUpdated, id, "", atMS)
+}
+
+func nextRev(ctx context.Context, tx *sql.Tx) (int64, error) {
+	var rev int64
+	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(rev), 0) + 1 FROM contacts`).Scan(&rev); err != nil {
+		return 0, fmt.Errorf("next rev: %w", err)
+	}
+	return rev, nil
+}
+
+func indexNumbers(ctx context.Context, tx *sql.Tx, c *contacts.Contact) error {
+	for _, n := range c.Numbers {
+		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO contact_numbers (contact_id, key) VALUES (?, ?)`, c.ID, n.Key); err != nil {
+			return fmt.Errorf("index number: %w", err)
+		}
+	}
+	return nil
+}
+
+// adoptOrphans gives a contact the calls and notes kept against its numbers
+// while no contact had them.
+func adoptOrphans(ctx context.Context, tx *sql.Tx, c *contacts.Contact) error {
+	for _, n := range c.Numbers {
+		if _, err := tx.ExecContext(ctx, `UPDATE calls SET contact_id = ? WHERE contact_id IS NULL AND number_key = ?`, c.ID, n.Key); err != nil {
+			return fmt.Errorf("adopt calls: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE notes SET contact_id = ? WHERE contact_id IS NULL AND number_key = ?`, c.ID, n.Key); err != nil {
+			return fmt.Errorf("adopt notes: %w", err)
+		}
+	}
+	return nil
+}
+
+type queryer interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+// Contact returns a live contact by ID.
+func (db *DB) Contact(ctx context.Context, id string) (*contacts.Contact, error) {
+	c, err := contactByID(ctx, db.read, id)
+	if err != nil {
+		return nil, fmt.Errorf("get contact: %w", err)
+	}
+	return c, nil
+}
+
+func contactByID(ctx context.Context, q queryer, id string) (*contacts.Contact, error) {
+	return scanContact(q.QueryRowContext(ctx, `SELECT data, rev, deleted FROM contacts WHERE id = ? AND deleted = 0`, id), "contact "+id)
+}
+
+func contactByClientID(ctx context.Context, q queryer, clientID string) (*contacts.Contact, error) {
+	return scanContact(q.QueryRowContext(ctx, `SELECT data, rev, deleted FROM contacts WHERE client_id = ?`, clientID), "client_id "+clientID)
+}
+
+func scanContact(row *sql.Row, what string) (*contacts.Contact, error) {
+	var data string
+	var rev int64
+	var deleted bool
+	if err := row.Scan(&data, &rev, &deleted); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, contacts.Errorf(contacts.ENotFound, "%s not found", what)
+		}
+		return nil, fmt.Errorf("read %s: %w", what, err)
+	}
+	return decodeContact(data, rev, deleted)
+}
+
+func decodeContact(data string, rev int64, deleted bool) (*contacts.Contact, error) {
+	c := &contacts.Contact{}
+	if err := json.Unmarshal([]byte(data), c); err != nil {
+		return nil, fmt.Errorf("decode contact: %w", err)
+	}
+	c.Rev, c.Deleted = rev, deleted
+	return c, nil
+}
+
+// ContactsByNumber returns the live contacts that have the number key,
+// oldest first: the first is the card's contact, the rest other_matches.
+func (db *DB) ContactsByNumber(ctx context.Context, key string) ([]*contacts.Contact, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT c.data, c.rev, c.deleted FROM contact_numbers n JOIN contacts c ON c.id = n.contact_id
+		WHERE n.key = ? AND c.deleted = 0 ORDER BY c.created_ms, c.id LIMIT 20`, key)
+	if err != nil {
+		return nil, fmt.Errorf("look up number: %w", err)
+	}
+	defer rows.Close()
+	var out []*contacts.Contact
+	for rows.Next() {
+		var data string
+		var rev int64
+		var deleted bool
+		if err := rows.Scan(&data, &rev, &deleted); err != nil {
+			return nil, fmt.Errorf("look up number: %w", err)
+		}
+		c, err := decodeContact(data, rev, deleted)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// ContactCount is the number of live contacts.
+func (db *DB) ContactCount(ctx context.Context) (int, error) {
+	var n int
+	if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM contacts WHERE deleted = 0`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count contacts: %w", err)
+	}
+	return n, nil
+}
+
+// Changes returns contacts (deleted ones included) changed after rev, in
+// change order: the phones' offline directory.
+func (db *DB) Changes(ctx context.Context, afterRev int64, limit int) ([]*contacts.Contact, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT data, rev, deleted FROM contacts WHERE rev > ? ORDER BY rev LIMIT ?`, afterRev, limit)
+	if err != nil {
+		return nil, fmt.Errorf("list changes: %w", err)
+	}
+	defer rows.Close()
+	var out []*contacts.Contact
+	for rows.Next() {
+		var data string
+		var rev int64
+		var deleted bool
+		if err := rows.Scan(&data, &rev, &deleted); err != nil {
+			return nil, fmt.Errorf("list changes: %w", err)
+		}
+		c, err := decodeContact(data, rev, deleted)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// SearchText is the folded text search matches against: names, company,
+// e-mails, numbers (raw and normalized) and the note.
+func SearchText(c *contacts.Contact) string {
+	parts := []string{c.DisplayName, c.GivenName, c.FamilyName, c.Nickname, c.Company, c.JobTitle, c.Department, c.Note}
+	for _, n := range c.Numbers {
+		parts = append(parts, n.Raw, n.Key)
+	}
+	for _, e := range c.Emails {
+		parts = append(parts, e.Address)
+	}
+	for _, f := range c.Custom {
+		parts = append(parts, f.Value)
+	}
+	return contacts.Fold(strings.Join(parts, " "))
+}
+
+// fingerprint is a stable hash of a request's meaningful fields.
+func fingerprint(parts ...string) string {
+	h := sha256.Sum256([]byte(strings.Join(parts, "\x1f")))
+	return hex.EncodeToString(h[:16])
+}

@@ -1,0 +1,190 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+)
+
+// Event is a change stored once for phones. DeviceID "" means every device.
+// Payload is set for events whose body is fixed when stored (dial); a card
+// event is rendered from the contact as it is when it is sent.
+type Event struct {
+	GID       int64
+	DeviceID  string
+	Type      string
+	ContactID string
+	Payload   string
+	At        time.Time
+}
+
+func insertEvent(ctx context.Context, tx *sql.Tx, deviceID, typ, contactID, payload string, atMS int64) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO events (device_id, type, contact_id, payload, at_ms) VALUES (?, ?, ?, ?, ?)`,
+		nullStr(deviceID), typ, contactID, payload, atMS)
+	if err != nil {
+		return fmt.Errorf("store event: %w", err)
+	}
+	return nil
+}
+
+// AddEvent stores one event on its own (for events not tied to a change in
+// the store, such as a dial request).
+func (db *DB) AddEvent(ctx context.Context, deviceID, typ, contactID, payload string) error {
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		return insertEvent(ctx, tx, deviceID, typ, contactID, payload, ms(db.Now()))
+	})
+}
+
+// LastEventGID is the newest stored event's gid (0 when none).
+func (db *DB) LastEventGID(ctx context.Context) (int64, error) {
+	var gid int64
+	if err := db.read.QueryRowContext(ctx, `SELECT COALESCE(MAX(gid), 0) FROM events`).Scan(&gid); err != nil {
+		return 0, fmt.Errorf("last event: %w", err)
+	}
+	if gid == 0 { // AUTOINCREMENT never reuses ids, even after every event was trimmed
+		_ = db.read.QueryRowContext(ctx, `SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'events'), 0)`).Scan(&gid)
+	}
+	return gid, nil
+}
+
+// EventsAfter returns up to limit events with gid in (after, upto] for every
+// device, oldest first. upto <= 0 means no upper bound.
+func (db *DB) EventsAfter(ctx context.Context, after, upto int64, limit int) ([]Event, error) {
+	if upto <= 0 {
+		upto = 1<<62 - 1
+	}
+	return db.events(ctx, `SELECT gid, COALESCE(device_id, ''), type, contact_id, payload, at_ms FROM events WHERE gid > ? AND gid <= ? ORDER BY gid LIMIT ?`, after, upto, limit)
+}
+
+// DeviceEvents returns up to limit events a device sees (its own and every
+// device's) with gid in (after, upto], oldest first.
+func (db *DB) DeviceEvents(ctx context.Context, deviceID string, after, upto int64, limit int) ([]Event, error) {
+	return db.events(ctx, `SELECT gid, COALESCE(device_id, ''), type, contact_id, payload, at_ms FROM events
+		WHERE gid > ? AND gid <= ? AND (device_id IS NULL OR device_id = ?) ORDER BY gid LIMIT ?`, after, upto, deviceID, limit)
+}
+
+func (db *DB) events(ctx context.Context, q string, args ...any) ([]Event, error) {
+	rows, err := db.read.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("read events: %w", err)
+	}
+	defer rows.Close()
+	var out []Event
+	for rows.Next() {
+		var e Event
+		var at int64
+		if err := rows.Scan(&e.GID, &e.DeviceID, &e.Type, &e.ContactID, &e.Payload, &at); err != nil {
+			return nil, fmt.Errorf("read events: %w", err)
+		}
+		e.At = fromMS(at)
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// CountDeviceEvents counts the events a device sees with gid in (after, upto].
+func (db *DB) CountDeviceEvents(ctx context.Context, deviceID string, after, upto int64) (int64, error) {
+	var n int64
+	err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM events WHERE gid > ? AND gid <= ? AND (device_id IS NULL OR device_id = ?)`, after, upto, deviceID).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("count events: %w", err)
+	}
+	return n, nil
+}
+
+// NthDeviceEventGID returns the gid of the n-th event (1-based) a device sees
+// after gid `after`.
+func (db *DB) NthDeviceEventGID(ctx context.Context, deviceID string, after, n int64) (int64, error) {
+	var gid int64
+	err := db.read.QueryRowContext(ctx, `SELECT gid FROM events WHERE gid > ? AND (device_id IS NULL OR device_id = ?) ORDER BY gid LIMIT 1 OFFSET ?`, after, deviceID, n-1).Scan(&gid)
+	if err != nil {
+		return 0, fmt.Errorf("find event %d after %d: %w", n, after, err)
+	}
+	return gid, nil
+}
+
+// Cursor is a device's position in the event log: events up to BaseGID are
+// numbered up to BaseSeq for it.
+type Cursor struct {
+	DeviceID string
+	BaseGID  int64
+	BaseSeq  int64
+}
+
+// SaveCursors moves devices' bases forward (after acks) and records when
+// they were last seen, in one transaction.
+func (db *DB) SaveCursors(ctx context.Context, cursors []Cursor, seen map[string]time.Time) error {
+	if len(cursors) == 0 && len(seen) == 0 {
+		return nil
+	}
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		for _, c := range cursors {
+			if _, err := tx.ExecContext(ctx, `UPDATE devices SET base_gid = ?, base_seq = ? WHERE id = ? AND base_seq <= ?`, c.BaseGID, c.BaseSeq, c.DeviceID, c.BaseSeq); err != nil {
+				return fmt.Errorf("save cursor: %w", err)
+			}
+		}
+		for id, t := range seen {
+			if _, err := tx.ExecContext(ctx, `UPDATE devices SET last_seen_ms = MAX(last_seen_ms, ?) WHERE id = ?`, ms(t), id); err != nil {
+				return fmt.Errorf("save last seen: %w", err)
+			}
+		}
+		return nil
+	})
+}
+
+// Cursors returns every active device's cursor.
+func (db *DB) Cursors(ctx context.Context) ([]Cursor, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT id, base_gid, base_seq FROM devices WHERE revoked_ms = 0`)
+	if err != nil {
+		return nil, fmt.Errorf("read cursors: %w", err)
+	}
+	defer rows.Close()
+	var out []Cursor
+	for rows.Next() {
+		var c Cursor
+		if err := rows.Scan(&c.DeviceID, &c.BaseGID, &c.BaseSeq); err != nil {
+			return nil, fmt.Errorf("read cursors: %w", err)
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// TrimEvents deletes events every active device is past, and events older
+// than `before` even if some device has not seen them: such a device's base
+// moves past them (its seq count kept), so it gets a resync on resume.
+// It returns how many events were deleted.
+func (db *DB) TrimEvents(ctx context.Context, before time.Time) (int64, error) {
+	var deleted int64
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		var cutoff int64 // newest gid older than `before`
+		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(gid), 0) FROM events WHERE at_ms < ?`, ms(before)).Scan(&cutoff); err != nil {
+			return fmt.Errorf("find cutoff: %w", err)
+		}
+		if cutoff > 0 {
+			// Devices behind the cutoff skip what is dropped, keeping their numbering.
+			_, err := tx.ExecContext(ctx, `UPDATE devices SET
+				base_seq = base_seq + (SELECT COUNT(*) FROM events e WHERE e.gid > devices.base_gid AND e.gid <= ? AND (e.device_id IS NULL OR e.device_id = devices.id)),
+				base_gid = ?
+				WHERE revoked_ms = 0 AND base_gid < ?`, cutoff, cutoff, cutoff)
+			if err != nil {
+				return fmt.Errorf("advance cursors: %w", err)
+			}
+		}
+		var floor int64
+		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MIN(base_gid), (SELECT COALESCE(MAX(gid), 0) FROM events)) FROM devices WHERE revoked_ms = 0`).Scan(&floor); err != nil {
+			return fmt.Errorf("find floor: %w", err)
+		}
+		res, err := tx.ExecContext(ctx, `DELETE FROM events WHERE gid <= ?`, floor)
+		if err != nil {
+			return fmt.Errorf("delete events: %w", err)
+		}
+		deleted, _ = res.RowsAffected()
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("trim events: %w", err)
+	}
+	return deleted, nil
+}

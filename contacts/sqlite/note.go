@@ -1,0 +1,174 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/ringcard/ringcard/contacts"
+)
+
+// AddNote stores a note. The note_id makes it idempotent: the same note
+// again returns the stored one (created false); the same note_id with other
+// text is a conflict. A note for a number goes to the number's contact, or
+// waits against the number until a contact has it.
+func (db *DB) AddNote(ctx context.Context, n *contacts.Note) (created bool, err error) {
+	hash := fingerprint(n.ContactID, n.NumberKey, n.CallID, n.Text)
+	err = db.inTx(ctx, func(tx *sql.Tx) error {
+		var storedHash string
+		stored, err := scanNote(tx.QueryRowContext(ctx, `SELECT `+noteColumns+`, req_hash FROM notes WHERE id = ?`, n.ID), &storedHash)
+		if err == nil {
+			if storedHash != hash {
+				return contacts.Errorf(contacts.EConflict, "note_id: %s was already used for another note", n.ID)
+			}
+			*n = *stored
+			return nil
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("read note: %w", err)
+		}
+		if err := db.resolveNoteContact(ctx, tx, n); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO notes (id, contact_id, number_key, call_id, text, author, device_id, at_ms, req_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			n.ID, nullStr(n.ContactID), n.NumberKey, n.CallID, n.Text, n.Author, n.DeviceID, ms(n.At), hash)
+		if err != nil {
+			return fmt.Errorf("insert note: %w", err)
+		}
+		created = true
+		if n.ContactID != "" {
+			return touchContact(ctx, tx, n.ContactID, ms(n.At))
+		}
+		return nil
+	})
+	if err != nil {
+		return false, fmt.Errorf("add note %s: %w", n.ID, err)
+	}
+	return created, nil
+}
+
+func (db *DB) resolveNoteContact(ctx context.Context, tx *sql.Tx, n *contacts.Note) error {
+	if n.ContactID != "" {
+		if _, err := contactByID(ctx, tx, n.ContactID); err != nil {
+			return err
+		}
+		return nil
+	}
+	if n.CallID != "" { // a note about a call belongs to that call's contact
+		var cid sql.NullString
+		var key string
+		err := tx.QueryRowContext(ctx, `SELECT contact_id, number_key FROM calls WHERE id = ?`, n.CallID).Scan(&cid, &key)
+		if err == nil && n.NumberKey == "" {
+			n.ContactID, n.NumberKey = cid.String, key
+			if n.ContactID != "" {
+				return nil
+			}
+		}
+	}
+	if n.NumberKey == "" {
+		return contacts.Errorf(contacts.EInvalid, "contact_id: a note needs contact_id or number")
+	}
+	err := tx.QueryRowContext(ctx, `SELECT n.contact_id FROM contact_numbers n JOIN contacts c ON c.id = n.contact_id
+		WHERE n.key = ? AND c.deleted = 0 ORDER BY c.created_ms, c.id LIMIT 1`, n.NumberKey).Scan(&n.ContactID)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("resolve contact: %w", err)
+	}
+	return nil
+}
+
+const noteColumns = `id, COALESCE(contact_id, ''), number_key, call_id, text, author, device_id, at_ms`
+
+func scanNote(s scanner, extra ...any) (*contacts.Note, error) {
+	var n contacts.Note
+	var at int64
+	if err := s.Scan(append([]any{&n.ID, &n.ContactID, &n.NumberKey, &n.CallID, &n.Text, &n.Author, &n.DeviceID, &at}, extra...)...); err != nil {
+		return nil, err
+	}
+	n.At = fromMS(at)
+	return &n, nil
+}
+
+// SetStage moves a contact's order or lead to a new stage and records who
+// moved it.
+func (db *DB) SetStage(ctx context.Context, contactID, stage, by, deviceID string) error {
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		c, err := contactByID(ctx, tx, contactID)
+		if err != nil {
+			return err
+		}
+		if c.Stage == stage {
+			return nil
+		}
+		now := db.Now()
+		if _, err := tx.ExecContext(ctx, `INSERT INTO stage_changes (contact_id, from_stage, to_stage, by_name, device_id, at_ms) VALUES (?, ?, ?, ?, ?, ?)`,
+			contactID, c.Stage, stage, by, deviceID, ms(now)); err != nil {
+			return fmt.Errorf("record stage: %w", err)
+		}
+		c.Stage, c.UpdatedAt = stage, now
+		return saveContact(ctx, tx, c)
+	})
+	if err != nil {
+		return fmt.Errorf("set stage of %s: %w", contactID, err)
+	}
+	return nil
+}
+
+// History returns up to limit entries of a contact's history (or, when
+// contactID is "", of a number no contact has), newest first, skipping the
+// call with ID skipCall (the call the card is for).
+func (db *DB) History(ctx context.Context, contactID, numberKey string, limit int, skipCall string) ([]contacts.HistoryEntry, error) {
+	if limit <= 0 {
+		return nil, nil
+	}
+	var q string
+	var args []any
+	if contactID != "" {
+		q = `SELECT * FROM (
+		  SELECT 'call' AS kind, started_ms AS at, by_name, '' AS text, direction, outcome, duration_s, sim_slot, id AS call_id, '' AS stage
+		    FROM calls WHERE contact_id = ?1 AND id != ?3 ORDER BY started_ms DESC LIMIT ?2)
+		UNION ALL SELECT * FROM (
+		  SELECT 'note', at_ms, author, text, '', '', 0, 0, call_id, '' FROM notes WHERE contact_id = ?1 ORDER BY at_ms DESC LIMIT ?2)
+		UNION ALL SELECT * FROM (
+		  SELECT 'stage', at_ms, by_name, from_stage, '', '', 0, 0, '', to_stage FROM stage_changes WHERE contact_id = ?1 ORDER BY at_ms DESC LIMIT ?2)
+		ORDER BY at DESC LIMIT ?2`
+		args = []any{contactID, limit, skipCall}
+	} else {
+		q = `SELECT * FROM (
+		  SELECT 'call' AS kind, started_ms AS at, by_name, '' AS text, direction, outcome, duration_s, sim_slot, id AS call_id, '' AS stage
+		    FROM calls WHERE number_key = ?1 AND contact_id IS NULL AND id != ?3 ORDER BY started_ms DESC LIMIT ?2)
+		UNION ALL SELECT * FROM (
+		  SELECT 'note', at_ms, author, text, '', '', 0, 0, call_id, '' FROM notes WHERE number_key = ?1 AND contact_id IS NULL ORDER BY at_ms DESC LIMIT ?2)
+		ORDER BY at DESC LIMIT ?2`
+		args = []any{numberKey, limit, skipCall}
+	}
+	rows, err := db.read.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("read history: %w", err)
+	}
+	defer rows.Close()
+	var out []contacts.HistoryEntry
+	for rows.Next() {
+		var e contacts.HistoryEntry
+		var at int64
+		if err := rows.Scan(&e.Kind, &at, &e.By, &e.Text, &e.Direction, &e.Outcome, &e.DurationS, &e.SIMSlot, &e.CallID, &e.Stage); err != nil {
+			return nil, fmt.Errorf("read history: %w", err)
+		}
+		e.At = fromMS(at)
+		switch e.Kind {
+		case contacts.KindCall:
+			e.Text = contacts.CallSummary(contacts.Call{Direction: e.Direction, Outcome: e.Outcome, DurationS: e.DurationS})
+		case contacts.KindStage:
+			e.Text = stageText(e.Text, e.Stage)
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+func stageText(from, to string) string {
+	if from == "" {
+		return "Stage: " + to
+	}
+	return "Stage: " + from + " → " + to
+}

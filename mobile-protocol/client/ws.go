@@ -1,0 +1,105 @@
+package client
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	protocol "github.com/ringcard/ringcard/mobile-protocol"
+)
+
+// Socket is a phone's websocket to the server.
+type Socket struct {
+	ws   *websocket.Conn
+	next atomic.Int64
+}
+
+// Connect opens the websocket. It does not send resume: call Resume next,
+// as the protocol asks of the first frame.
+func (c *Client) Connect(ctx context.Context) (*Socket, error) {
+	u := "ws" + strings.TrimPrefix(c.BaseURL, "http") + "/api/v1/ws"
+	h := http.Header{}
+	h.Set("Authorization", "Bearer "+c.Token)
+	ws, resp, err := websocket.DefaultDialer.DialContext(ctx, u, h)
+	if err != nil {
+		if resp != nil {
+			return nil, fmt.Errorf("connect websocket: %w (HTTP %d)", err, resp.StatusCode)
+		}
+		return nil, fmt.Errorf("connect websocket: %w", err)
+	}
+	return &Socket{ws: ws}, nil
+}
+
+// Send sends a frame with a fresh id and returns the id.
+func (s *Socket) Send(typ string, payload any) (string, error) {
+	id := "m" + strconv.FormatInt(s.next.Add(1), 10)
+	env := protocol.Envelope{Type: typ, ID: id}
+	if payload != nil {
+		b, err := json.Marshal(payload)
+		if err != nil {
+			return "", fmt.Errorf("encode payload: %w", err)
+		}
+		env.Payload = b
+	}
+	return id, s.ws.WriteJSON(env)
+}
+
+// SendRaw sends bytes as they are (tests of bad input).
+func (s *Socket) SendRaw(b []byte) error { return s.ws.WriteMessage(websocket.TextMessage, b) }
+
+// Resume sends the resume frame.
+func (s *Socket) Resume(afterSeq int64) (string, error) {
+	return s.Send(protocol.TypeResume, protocol.Resume{AfterSeq: afterSeq})
+}
+
+// Ack acknowledges every event up to seq.
+func (s *Socket) Ack(seq int64) (string, error) {
+	return s.Send(protocol.TypeAck, protocol.Ack{Seq: seq})
+}
+
+// Read waits up to timeout for the next frame.
+func (s *Socket) Read(timeout time.Duration) (protocol.Envelope, error) {
+	var env protocol.Envelope
+	_ = s.ws.SetReadDeadline(time.Now().Add(timeout))
+	_, data, err := s.ws.ReadMessage()
+	if err != nil {
+		return env, err
+	}
+	if err := json.Unmarshal(data, &env); err != nil {
+		return env, fmt.Errorf("decode frame %q: %w", data, err)
+	}
+	return env, nil
+}
+
+// Await reads frames until one answers id; others go to onOther (if set).
+func (s *Socket) Await(id string, timeout time.Duration, onOther func(protocol.Envelope)) (protocol.Envelope, error) {
+	deadline := time.Now().Add(timeout)
+	for {
+		env, err := s.Read(time.Until(deadline))
+		if err != nil {
+			return env, err
+		}
+		if env.Re == id {
+			return env, nil
+		}
+		if onOther != nil {
+			onOther(env)
+		}
+	}
+}
+
+// Close closes the socket politely.
+func (s *Socket) Close() error {
+	_ = s.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseNormalClosure, ""), time.Now().Add(time.Second))
+	return s.ws.Close()
+}
+
+// Conn is the underlying websocket (tests inspect close codes).
+func (s *Socket) Conn() *websocket.Conn { return s.ws }

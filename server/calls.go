@@ -1,0 +1,161 @@
+package server
+
+import (
+	"context"
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/ringcard/ringcard/contacts"
+	protocol "github.com/ringcard/ringcard/mobile-protocol"
+)
+
+// startCall records a call a phone reports and answers with the card. It is
+// the hot path: one write (the call, its contact's new rev and the event, in
+// one transaction) and three indexed reads; delivery to other phones
+// happens after, in the hub.
+func (s *Server) startCall(ctx context.Context, d *contacts.Device, in protocol.CallStart) (protocol.Card, error) {
+	if in.CallID == "" {
+		return protocol.Card{}, contacts.Errorf(contacts.EInvalid, "call_id: required")
+	}
+	if in.Number == nil {
+		return protocol.Card{}, contacts.Errorf(contacts.EInvalid, "number: required (\"\" for a withheld number)")
+	}
+	started, err := parseTime("started_at", in.StartedAt)
+	if err != nil {
+		return protocol.Card{}, err
+	}
+	call := contacts.Call{ID: in.CallID, Direction: in.Direction, SIMSlot: in.SIMSlot, DeviceID: d.ID, By: d.Name, StartedAt: started}
+	if err := call.Validate(); err != nil {
+		return protocol.Card{}, err
+	}
+	var sim *contacts.SIM
+	if in.SIMSlot > 0 {
+		x, ok := d.SIM(in.SIMSlot)
+		if !ok {
+			x = contacts.SIM{Slot: in.SIMSlot}
+		}
+		sim, call.SIMLabel = &x, x.Label
+	}
+	var p *contacts.Parsed
+	if raw := strings.TrimSpace(*in.Number); raw != "" {
+		region := ""
+		if sim != nil {
+			region = sim.Region
+		}
+		parsed, err := s.norm.Parse(raw, region)
+		if err != nil {
+			return protocol.Card{}, err
+		}
+		p, call.Number = &parsed, parsed
+	}
+	if _, err := s.db.StartCall(ctx, &call); err != nil {
+		return protocol.Card{}, err
+	}
+	card, err := s.cardFor(ctx, p, &call, sim)
+	if err != nil {
+		return protocol.Card{}, err
+	}
+	return wireCard(card), nil
+}
+
+func (s *Server) postCall(c *gin.Context) error {
+	var req protocol.CallStart
+	if err := s.readJSON(c, &req); err != nil {
+		return err
+	}
+	card, err := s.startCall(c.Request.Context(), device(c), req)
+	if err != nil {
+		return err
+	}
+	c.JSON(http.StatusOK, protocol.CardResponse{Card: card})
+	return nil
+}
+
+// finishCall records how a call ended.
+func (s *Server) finishCall(ctx context.Context, d *contacts.Device, id string, in protocol.CallEnd) (protocol.Call, error) {
+	if !contacts.ValidID(id) {
+		return protocol.Call{}, contacts.Errorf(contacts.ENotFound, "call %s not found", id)
+	}
+	ended, err := parseTime("ended_at", in.EndedAt)
+	if err != nil {
+		return protocol.Call{}, err
+	}
+	if !contacts.ValidOutcome(in.Outcome) {
+		return protocol.Call{}, contacts.Errorf(contacts.EInvalid, "outcome: must be answered, missed, rejected or busy")
+	}
+	stored, err := s.db.Call(ctx, id)
+	if err != nil {
+		return protocol.Call{}, err
+	}
+	if stored.DeviceID != d.ID {
+		return protocol.Call{}, contacts.Errorf(contacts.ENotFound, "call %s not found on this device", id)
+	}
+	end := contacts.Call{EndedAt: ended, Outcome: in.Outcome}
+	switch {
+	case in.DurationS == nil:
+		end.DurationS = max(0, int(ended.Sub(stored.StartedAt).Seconds()))
+	case *in.DurationS < 0 || *in.DurationS > 7*24*3600:
+		return protocol.Call{}, contacts.Errorf(contacts.EInvalid, "duration_s: must be between 0 and 604800")
+	default:
+		end.DurationS = *in.DurationS
+	}
+	call, err := s.db.EndCall(ctx, id, d.ID, end)
+	if err != nil {
+		return protocol.Call{}, err
+	}
+	return wireCall(call), nil
+}
+
+func (s *Server) endCall(c *gin.Context) error {
+	var req protocol.CallEnd
+	if err := s.readJSON(c, &req); err != nil {
+		return err
+	}
+	if req.CallID != "" && req.CallID != c.Param("call_id") {
+		return contacts.Errorf(contacts.EInvalid, "call_id: differs from the one in the path")
+	}
+	call, err := s.finishCall(c.Request.Context(), device(c), c.Param("call_id"), req)
+	if err != nil {
+		return err
+	}
+	c.JSON(http.StatusOK, protocol.CallResponse{Call: call})
+	return nil
+}
+
+// addNote stores a note from a phone (or the office), attributed to who
+// carries the device.
+func (s *Server) addNote(ctx context.Context, d *contacts.Device, in protocol.NoteAdd) (protocol.Note, error) {
+	n := contacts.Note{ID: in.NoteID, ContactID: in.ContactID, CallID: in.CallID, Text: in.Text, Author: d.Name, DeviceID: d.ID, At: s.now()}
+	if err := n.Validate(); err != nil {
+		return protocol.Note{}, err
+	}
+	if in.Number != "" && in.ContactID == "" {
+		p, err := s.norm.Parse(in.Number, "")
+		if err != nil {
+			return protocol.Note{}, err
+		}
+		n.NumberKey = p.Key
+	}
+	if n.ContactID == "" && n.NumberKey == "" && n.CallID == "" {
+		return protocol.Note{}, contacts.Errorf(contacts.EInvalid, "contact_id: a note needs contact_id or number")
+	}
+	if _, err := s.db.AddNote(ctx, &n); err != nil {
+		return protocol.Note{}, err
+	}
+	return wireNote(&n), nil
+}
+
+func (s *Server) postNote(c *gin.Context) error {
+	var req protocol.NoteAdd
+	if err := s.readJSON(c, &req); err != nil {
+		return err
+	}
+	note, err := s.addNote(c.Request.Context(), device(c), req)
+	if err != nil {
+		return err
+	}
+	c.JSON(http.StatusCreated, protocol.NoteResponse{Note: note})
+	return nil
+}

@@ -1,0 +1,152 @@
+package server
+
+import (
+	"context"
+	"time"
+
+	"github.com/ringcard/ringcard/contacts"
+	protocol "github.com/ringcard/ringcard/mobile-protocol"
+)
+
+// cardFor builds the card for a number, as it rings or is dialled (call
+// set) or is looked up (call nil). p is nil for a withheld number.
+func (s *Server) cardFor(ctx context.Context, p *contacts.Parsed, call *contacts.Call, sim *contacts.SIM) (contacts.Card, error) {
+	in := contacts.CardInput{Number: p, SIM: sim}
+	if p == nil || p.Key == "" {
+		return contacts.BuildCard(s.templates(), in), nil
+	}
+	matches, err := s.db.ContactsByNumber(ctx, p.Key)
+	if err != nil {
+		return contacts.Card{}, err
+	}
+	if len(matches) > 0 {
+		in.Contact = matches[0]
+		for _, m := range matches[1:] {
+			in.OtherMatches = append(in.OtherMatches, contacts.Match{ContactID: m.ID, DisplayName: m.Name()})
+		}
+	}
+	return s.fillHistory(ctx, in, p.Key, call)
+}
+
+// contactCard builds the card of a contact when no number is in question:
+// for card.updated events and the offline directory.
+func (s *Server) contactCard(ctx context.Context, c *contacts.Contact, directory bool) (contacts.Card, error) {
+	return s.fillHistory(ctx, contacts.CardInput{Contact: c, Directory: directory}, "", nil)
+}
+
+func (s *Server) fillHistory(ctx context.Context, in contacts.CardInput, key string, call *contacts.Call) (contacts.Card, error) {
+	tpls := s.templates()
+	contactID, skip := "", ""
+	if in.Contact != nil {
+		contactID = in.Contact.ID
+	}
+	if call != nil {
+		skip = call.ID
+	}
+	var err error
+	if in.History, err = s.db.History(ctx, contactID, key, tpls.HistoryLimit(in.Contact), skip); err != nil {
+		return contacts.Card{}, err
+	}
+	if in.LastCall, err = s.db.LastCall(ctx, contactID, key, call); err != nil {
+		return contacts.Card{}, err
+	}
+	return contacts.BuildCard(tpls, in), nil
+}
+
+// wireCard converts a domain card to the protocol's shape.
+func wireCard(c contacts.Card) protocol.Card {
+	w := protocol.Card{
+		Known: c.Known, DisplayName: c.DisplayName, Note: c.Note, Rev: c.Rev,
+		Groups: nonNil(c.Groups), Fields: []protocol.Field{}, History: []protocol.HistoryEntry{},
+		OtherMatches: []protocol.Match{},
+		Style: protocol.Style{Background: c.Style.Background, Accent: c.Style.Accent, Text: c.Style.Text,
+			NameSize: c.Style.NameSize, FieldSize: c.Style.FieldSize, NoteSize: c.Style.NoteSize},
+	}
+	if c.ContactID != "" {
+		w.ContactID = &c.ContactID
+	}
+	if c.Number != nil {
+		w.Number = &protocol.CardNumber{Raw: c.Number.Raw, E164: strPtr(c.Number.E164), Type: c.Number.Type, Label: c.Number.Label}
+	}
+	for _, f := range c.Fields {
+		w.Fields = append(w.Fields, protocol.Field{Key: f.Key, Label: f.Label, Value: f.Value, Color: f.Color, Size: f.Size})
+	}
+	for _, h := range c.History {
+		w.History = append(w.History, protocol.HistoryEntry{At: timeText(h.At), Kind: h.Kind, By: h.By, Text: h.Text,
+			Direction: h.Direction, Outcome: h.Outcome, DurationS: h.DurationS, SIMSlot: h.SIMSlot, CallID: h.CallID, Stage: h.Stage})
+	}
+	if lc := c.LastCall; lc != nil {
+		w.LastCall = &protocol.LastCall{At: timeText(lc.StartedAt), Direction: lc.Direction, By: lc.By, SIMSlot: lc.SIMSlot, Outcome: lc.Outcome, DurationS: lc.DurationS}
+	}
+	if c.SIM != nil {
+		w.SIM = &protocol.SIM{Slot: c.SIM.Slot, Label: c.SIM.Label}
+	}
+	for _, m := range c.OtherMatches {
+		w.OtherMatches = append(w.OtherMatches, protocol.Match{ContactID: m.ContactID, DisplayName: m.DisplayName})
+	}
+	for _, n := range c.Numbers {
+		if n.E164 != "" {
+			w.Numbers = append(w.Numbers, protocol.DirNumber{E164: n.E164, Raw: n.Raw, Type: n.Type, Label: n.Label})
+		}
+	}
+	return w
+}
+
+func wireCall(c *contacts.Call) protocol.Call {
+	w := protocol.Call{CallID: c.ID, ContactID: strPtr(c.ContactID), Direction: c.Direction, Number: c.Number.Raw,
+		E164: strPtr(c.Number.E164), SIMSlot: c.SIMSlot, By: c.By, DeviceID: c.DeviceID,
+		StartedAt: timeText(c.StartedAt), DurationS: c.DurationS, Outcome: strPtr(c.Outcome)}
+	if !c.EndedAt.IsZero() {
+		t := timeText(c.EndedAt)
+		w.EndedAt = &t
+	}
+	return w
+}
+
+func wireNote(n *contacts.Note) protocol.Note {
+	return protocol.Note{NoteID: n.ID, ContactID: strPtr(n.ContactID), Number: numberOnly(n), CallID: n.CallID,
+		Text: n.Text, Author: n.Author, At: timeText(n.At)}
+}
+
+func numberOnly(n *contacts.Note) string {
+	if n.ContactID != "" {
+		return ""
+	}
+	return n.NumberKey
+}
+
+func timeText(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339Nano)
+}
+
+func parseTime(field, v string) (time.Time, error) {
+	if v == "" {
+		return time.Time{}, contacts.Errorf(contacts.EInvalid, "%s: required (RFC 3339)", field)
+	}
+	t, err := time.Parse(time.RFC3339Nano, v)
+	if err != nil {
+		return time.Time{}, contacts.Errorf(contacts.EInvalid, "%s: %q is not an RFC 3339 time", field, v)
+	}
+	if t.Year() < 2000 || t.Year() > 2200 {
+		return time.Time{}, contacts.Errorf(contacts.EInvalid, "%s: %q is out of range", field, v)
+	}
+	return t, nil
+}
+
+func strPtr(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+

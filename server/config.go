@@ -1,0 +1,202 @@
+package server
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net"
+	"os"
+	"reflect"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is everything ringcard can be told. Defaults work with nothing
+// set; a JSON file, then RINGCARD_* environment variables, then flags
+// override them (see cmd/ringcard).
+type Config struct {
+	Addr          string        `json:"addr"`           // where the server listens
+	DB            string        `json:"db"`             // the SQLite file
+	PublicURL     string        `json:"public_url"`     // the URL phones reach the server at (pairing QR); default http://<addr>
+	DefaultRegion string        `json:"default_region"` // national numbers are read in this country (ISO 3166)
+	PairCodeTTL   Duration      `json:"pair_code_ttl"`  // how long a pairing code works
+	Retention     Duration      `json:"event_retention"`
+	PingInterval  Duration      `json:"ping_interval"`
+	IdleTimeout   Duration      `json:"idle_timeout"` // a socket silent this long is closed
+	LogLevel      string        `json:"log_level"`    // debug, info, warn, error
+	LogFormat     string        `json:"log_format"`   // text or json
+	Demo          bool          `json:"demo"`         // load the demo data set into an empty database
+	MaxBody       int64         `json:"max_body"`
+	Shutdown      time.Duration `json:"-"`
+}
+
+// DefaultConfig is the embedded default: a local SQLite file, no Google, no
+// Firebase.
+func DefaultConfig() Config {
+	return Config{
+		Addr:          "127.0.0.1:8080",
+		DB:            "ringcard.db",
+		DefaultRegion: "IT",
+		PairCodeTTL:   Duration(10 * time.Minute),
+		Retention:     Duration(7 * 24 * time.Hour),
+		PingInterval:  Duration(30 * time.Second),
+		IdleTimeout:   Duration(90 * time.Second),
+		LogLevel:      "info",
+		LogFormat:     "text",
+		MaxBody:       1 << 20,
+		Shutdown:      5 * time.Second,
+	}
+}
+
+// Validate rejects settings that cannot work together.
+func (c *Config) Validate() error {
+	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+		return fmt.Errorf("addr %q: want host:port: %w", c.Addr, err)
+	}
+	if c.DB == "" {
+		return fmt.Errorf("db: a file path is required")
+	}
+	if len(c.DefaultRegion) != 2 {
+		return fmt.Errorf("default_region %q: want a two-letter ISO 3166 code such as IT", c.DefaultRegion)
+	}
+	c.DefaultRegion = strings.ToUpper(c.DefaultRegion)
+	if c.PairCodeTTL.D() < time.Minute {
+		return fmt.Errorf("pair_code_ttl %s: at least 1m", c.PairCodeTTL)
+	}
+	if c.PingInterval.D() <= 0 || c.IdleTimeout.D() <= c.PingInterval.D() {
+		return fmt.Errorf("idle_timeout (%s) must be longer than ping_interval (%s)", c.IdleTimeout, c.PingInterval)
+	}
+	if c.Retention.D() < time.Hour {
+		return fmt.Errorf("event_retention %s: at least 1h", c.Retention)
+	}
+	switch c.LogFormat {
+	case "text", "json":
+	default:
+		return fmt.Errorf("log_format %q: text or json", c.LogFormat)
+	}
+	return nil
+}
+
+// BaseURL is the URL phones are told to reach the server at.
+func (c *Config) BaseURL() string {
+	if c.PublicURL != "" {
+		return strings.TrimRight(c.PublicURL, "/")
+	}
+	return "http://" + c.Addr
+}
+
+// Duration is a time.Duration that reads and writes as text ("10m").
+type Duration time.Duration
+
+// D returns the time.Duration.
+func (d Duration) D() time.Duration { return time.Duration(d) }
+
+func (d Duration) String() string { return time.Duration(d).String() }
+
+// MarshalText writes "10m0s".
+func (d Duration) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
+
+// UnmarshalText reads "10m", "90s", "168h".
+func (d *Duration) UnmarshalText(b []byte) error {
+	v, err := time.ParseDuration(string(b))
+	if err != nil {
+		return fmt.Errorf("duration %q: %w", b, err)
+	}
+	*d = Duration(v)
+	return nil
+}
+
+// LoadConfig builds the effective config: defaults, then the JSON file at
+// path (if path is not empty; a missing file is an error only when
+// required), then RINGCARD_<KEY> environment variables read with getenv.
+// Flags are applied by the caller on top.
+func LoadConfig(path string, required bool, getenv func(string) string) (Config, error) {
+	cfg := DefaultConfig()
+	if path != "" {
+		data, err := os.ReadFile(path)
+		switch {
+		case err == nil:
+			dec := json.NewDecoder(bytes.NewReader(data))
+			dec.DisallowUnknownFields()
+			if err := dec.Decode(&cfg); err != nil {
+				return cfg, fmt.Errorf("config file %s: %w", path, err)
+			}
+		case errors.Is(err, fs.ErrNotExist) && !required:
+		default:
+			return cfg, fmt.Errorf("config file: %w", err)
+		}
+	}
+	if err := applyEnv(&cfg, getenv); err != nil {
+		return cfg, err
+	}
+	return cfg, nil
+}
+
+// EnvName is the environment variable for a config key: RINGCARD_DB.
+func EnvName(key string) string { return "RINGCARD_" + strings.ToUpper(key) }
+
+// applyEnv sets every field whose RINGCARD_<JSON KEY> variable is set; a
+// <KEY>_FILE variable reads the value from a file (for secrets).
+func applyEnv(cfg *Config, getenv func(string) string) error {
+	v := reflect.ValueOf(cfg).Elem()
+	t := v.Type()
+	for i := 0; i < t.NumField(); i++ {
+		key := strings.Split(t.Field(i).Tag.Get("json"), ",")[0]
+		if key == "" || key == "-" {
+			continue
+		}
+		val := getenv(EnvName(key))
+		if f := getenv(EnvName(key) + "_FILE"); f != "" && val == "" {
+			b, err := os.ReadFile(f)
+			if err != nil {
+				return fmt.Errorf("%s_FILE: %w", EnvName(key), err)
+			}
+			val = strings.TrimSpace(string(b))
+		}
+		if val == "" {
+			continue
+		}
+		if err := SetField(cfg, key, val); err != nil {
+			return fmt.Errorf("%s: %w", EnvName(key), err)
+		}
+	}
+	return nil
+}
+
+// SetField sets the config field with the given JSON key from text.
+func SetField(cfg *Config, key, val string) error {
+	v := reflect.ValueOf(cfg).Elem()
+	t := v.Type()
+	for i := 0; i < t.NumField(); i++ {
+		if strings.Split(t.Field(i).Tag.Get("json"), ",")[0] != key {
+			continue
+		}
+		f := v.Field(i)
+		if u, ok := f.Addr().Interface().(interface{ UnmarshalText([]byte) error }); ok {
+			return u.UnmarshalText([]byte(val))
+		}
+		switch f.Kind() {
+		case reflect.String:
+			f.SetString(val)
+		case reflect.Bool:
+			b, err := strconv.ParseBool(val)
+			if err != nil {
+				return fmt.Errorf("%q is not true or false", val)
+			}
+			f.SetBool(b)
+		case reflect.Int, reflect.Int64:
+			n, err := strconv.ParseInt(val, 10, 64)
+			if err != nil {
+				return fmt.Errorf("%q is not a number", val)
+			}
+			f.SetInt(n)
+		default:
+			return fmt.Errorf("cannot set %s from text", key)
+		}
+		return nil
+	}
+	return fmt.Errorf("unknown config key %q", key)
+}

@@ -1,0 +1,375 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/gorilla/websocket"
+
+	"github.com/ringcard/ringcard/contacts"
+	protocol "github.com/ringcard/ringcard/mobile-protocol"
+)
+
+const writeTimeout = 10 * time.Second
+
+// conn is one phone's websocket. The reader (the handler's goroutine)
+// handles what the phone sends; one writer goroutine owns every write and
+// the device's position in its event stream.
+type conn struct {
+	srv     *Server
+	hub     *Hub
+	device  string
+	ws      *websocket.Conn
+	answers chan []byte
+	wake    chan struct{}
+	resume  chan int64
+	done    chan struct{}
+
+	stopOnce  sync.Once
+	stopCode  int
+	stopText  string
+	stopFinal []byte
+
+	// Owned by the writer.
+	seq, gid int64
+	live     bool
+}
+
+var upgrader = websocket.Upgrader{
+	ReadBufferSize:  1024,
+	WriteBufferSize: 1024,
+	CheckOrigin:     func(*http.Request) bool { return true }, // bearer-token auth: no ambient credentials to protect
+}
+
+func (s *Server) websocket(c *gin.Context) error {
+	if !websocket.IsWebSocketUpgrade(c.Request) {
+		return contacts.Errorf(contacts.EInvalid, "this endpoint needs a websocket upgrade")
+	}
+	d := device(c)
+	ws, err := upgrader.Upgrade(c.Writer, c.Request, nil)
+	if err != nil {
+		return nil // the upgrader answered already
+	}
+	cn := &conn{srv: s, hub: s.hub, device: d.ID, ws: ws, answers: make(chan []byte, 32),
+		wake: make(chan struct{}, 1), resume: make(chan int64, 1), done: make(chan struct{})}
+	if !s.hub.attach(cn) {
+		_ = ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseTryAgainLater, "not serving"), time.Now().Add(time.Second))
+		ws.Close()
+		return nil
+	}
+	s.log.Debug("phone connected", "device", d.ID)
+	go cn.writeLoop()
+	cn.readLoop(c.Request.Context())
+	s.hub.detach(cn)
+	s.log.Debug("phone disconnected", "device", d.ID)
+	return nil
+}
+
+func (c *conn) readLoop(ctx context.Context) {
+	idle := c.hub.opts.IdleTimeout
+	c.ws.SetReadLimit(protocol.MaxBody)
+	_ = c.ws.SetReadDeadline(time.Now().Add(idle))
+	c.ws.SetPongHandler(func(string) error { return c.ws.SetReadDeadline(time.Now().Add(idle)) })
+	for {
+		_, data, err := c.ws.ReadMessage()
+		if err != nil {
+			if err == websocket.ErrReadLimit {
+				c.stop(websocket.CloseMessageTooBig, "frame larger than 1 MB", errorFrame("", contacts.Errorf(contacts.ETooLarge, "frame: larger than %d bytes", protocol.MaxBody)))
+			} else {
+				c.stop(websocket.CloseNormalClosure, "", nil)
+			}
+			return
+		}
+		_ = c.ws.SetReadDeadline(time.Now().Add(idle))
+		c.hub.Seen(c.device)
+		var env protocol.Envelope
+		if err := protocol.Decode(data, &env); err != nil {
+			c.answer(errorFrame("", err))
+			continue
+		}
+		if out := c.handle(ctx, env); out != nil && env.ID != "" {
+			c.answer(out)
+		}
+		select {
+		case <-c.done:
+			return
+		default:
+		}
+	}
+}
+
+// handle answers one frame from the phone.
+func (c *conn) handle(ctx context.Context, env protocol.Envelope) []byte {
+	fail := func(err error) []byte { return errorFrame(env.ID, err) }
+	if env.Type == "" {
+		return fail(contacts.Errorf(contacts.EInvalid, "type: required"))
+	}
+	switch env.Type {
+	case protocol.TypeResume:
+		var p protocol.Resume
+		if err := decodePayload(env.Payload, &p); err != nil {
+			return fail(err)
+		}
+		if p.AfterSeq < 0 {
+			return fail(contacts.Errorf(contacts.EInvalid, "after_seq: must be 0 or more"))
+		}
+		select {
+		case c.resume <- p.AfterSeq:
+		default:
+			return fail(contacts.Errorf(contacts.EConflict, "resume: already sent on this socket"))
+		}
+		return nil // the writer answers after it has positioned the stream
+	case protocol.TypeAck:
+		var p protocol.Ack
+		if err := decodePayload(env.Payload, &p); err != nil {
+			return fail(err)
+		}
+		c.hub.Ack(c.device, p.Seq)
+		return frame(protocol.TypeOK, env.ID, nil)
+	case protocol.TypePing:
+		return frame(protocol.TypePong, env.ID, nil)
+	case protocol.TypeCallStarted:
+		var p protocol.CallStart
+		if err := decodePayload(env.Payload, &p); err != nil {
+			return fail(err)
+		}
+		d, err := c.srv.db.Device(ctx, c.device)
+		if err != nil {
+			return fail(err)
+		}
+		card, err := c.srv.startCall(ctx, d, p)
+		if err != nil {
+			return fail(err)
+		}
+		return frame(protocol.TypeCard, env.ID, card)
+	case protocol.TypeCallEnded:
+		var p protocol.CallEnd
+		if err := decodePayload(env.Payload, &p); err != nil {
+			return fail(err)
+		}
+		if p.CallID == "" {
+			return fail(contacts.Errorf(contacts.EInvalid, "call_id: required"))
+		}
+		d, err := c.srv.db.Device(ctx, c.device)
+		if err != nil {
+			return fail(err)
+		}
+		call, err := c.srv.finishCall(ctx, d, p.CallID, p)
+		if err != nil {
+			return fail(err)
+		}
+		return frame(protocol.TypeOK, env.ID, protocol.CallResponse{Call: call})
+	case protocol.TypeNoteAdd:
+		var p protocol.NoteAdd
+		if err := decodePayload(env.Payload, &p); err != nil {
+			return fail(err)
+		}
+		d, err := c.srv.db.Device(ctx, c.device)
+		if err != nil {
+			return fail(err)
+		}
+		note, err := c.srv.addNote(ctx, d, p)
+		if err != nil {
+			return fail(err)
+		}
+		return frame(protocol.TypeNoteAdded, env.ID, note)
+	}
+	return fail(contacts.Errorf(contacts.EInvalid, "type: unknown message type %q", env.Type))
+}
+
+func decodePayload(raw json.RawMessage, v any) error {
+	if len(raw) == 0 {
+		return &protocol.DecodeError{Field: "payload", Message: "required"}
+	}
+	if err := protocol.Decode(raw, v); err != nil {
+		if de, ok := err.(*protocol.DecodeError); ok && de.Field != "" {
+			de.Field = "payload." + de.Field
+		}
+		return err
+	}
+	return nil
+}
+
+// answer queues a reply; it blocks only this phone's reader.
+func (c *conn) answer(b []byte) {
+	select {
+	case c.answers <- b:
+	case <-c.done:
+	}
+}
+
+func (c *conn) wakeUp() {
+	select {
+	case c.wake <- struct{}{}:
+	default:
+	}
+}
+
+// stop ends the connection once: the writer sends final (if any), a close
+// frame with code, and closes the socket.
+func (c *conn) stop(code int, text string, final []byte) {
+	c.stopOnce.Do(func() {
+		c.stopCode, c.stopText, c.stopFinal = code, text, final
+		close(c.done)
+	})
+}
+
+func (c *conn) close(code int, text string) { c.stop(code, text, nil) }
+
+func (c *conn) revoke() {
+	c.stop(websocket.ClosePolicyViolation, "device revoked", errorFrame("", contacts.Errorf(contacts.EUnauthorized, "this device was revoked")))
+}
+
+func (c *conn) writeLoop() {
+	ping := time.NewTicker(c.hub.opts.PingInterval)
+	defer ping.Stop()
+	defer c.ws.Close()
+	for {
+		var err error
+		select {
+		case <-c.done:
+			c.finish()
+			return
+		case b := <-c.answers:
+			err = c.write(b)
+		case after := <-c.resume:
+			err = c.startStream(after)
+		case <-c.wake:
+			if c.live {
+				err = c.deliver()
+			}
+		case <-ping.C:
+			err = c.ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(writeTimeout))
+		}
+		if err != nil {
+			c.stop(websocket.CloseGoingAway, "write failed", nil)
+		}
+	}
+}
+
+func (c *conn) finish() {
+	if c.stopFinal != nil {
+		_ = c.write(c.stopFinal)
+	}
+	_ = c.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(c.stopCode, c.stopText), time.Now().Add(time.Second))
+}
+
+func (c *conn) write(b []byte) error {
+	_ = c.ws.SetWriteDeadline(time.Now().Add(writeTimeout))
+	return c.ws.WriteMessage(websocket.TextMessage, b)
+}
+
+// startStream positions the device's stream after the seq the phone has,
+// answers the resume, then replays what it missed.
+func (c *conn) startStream(after int64) error {
+	ctx := context.Background()
+	seq, gid, ok := c.hub.position(c.device)
+	if !ok {
+		c.revoke()
+		return nil
+	}
+	cursors, err := c.srv.db.Cursors(ctx)
+	if err != nil {
+		return err
+	}
+	var base struct{ seq, gid int64 }
+	for _, cur := range cursors {
+		if cur.DeviceID == c.device {
+			base.seq, base.gid = cur.BaseSeq, cur.BaseGID
+		}
+	}
+	resync := ""
+	switch {
+	case after == seq:
+		c.seq, c.gid = seq, gid
+	case after > seq:
+		resync = "the phone is ahead of the server (restored database?)"
+		c.seq, c.gid = seq, gid
+	case after < base.seq:
+		resync = "events since seq " + strconv.FormatInt(after, 10) + " are no longer kept"
+		c.seq, c.gid = base.seq, base.gid
+	case after == base.seq:
+		c.seq, c.gid = base.seq, base.gid
+	default:
+		g, err := c.srv.db.NthDeviceEventGID(ctx, c.device, base.gid, after-base.seq)
+		if err != nil {
+			return err
+		}
+		c.seq, c.gid = after, g
+	}
+	if err := c.write(frame(protocol.TypeOK, "", nil)); err != nil {
+		return err
+	}
+	if resync != "" {
+		if err := c.write(seqFrame(protocol.TypeResync, c.seq, mustJSON(protocol.ResyncPayload{Reason: resync}))); err != nil {
+			return err
+		}
+	}
+	c.live = true
+	return c.deliver()
+}
+
+// deliver sends every event numbered for the device after c.gid.
+func (c *conn) deliver() error {
+	for {
+		evs, upto, covered := c.hub.pending(c.device, c.gid)
+		if !covered {
+			stored, err := c.srv.db.DeviceEvents(context.Background(), c.device, c.gid, upto, 256)
+			if err != nil {
+				return err
+			}
+			for _, e := range stored {
+				typ, payload, err := c.hub.render(context.Background(), e)
+				if err != nil {
+					typ, payload = e.Type, []byte(`{}`)
+				}
+				evs = append(evs, ringEvent{gid: e.GID, device: e.DeviceID, typ: typ, payload: payload})
+			}
+		}
+		if len(evs) == 0 {
+			return nil
+		}
+		for _, e := range evs {
+			if err := c.write(seqFrame(e.typ, c.seq+1, e.payload)); err != nil {
+				return err
+			}
+			c.seq, c.gid = c.seq+1, e.gid
+		}
+	}
+}
+
+func frame(typ, re string, payload any) []byte {
+	env := protocol.Envelope{Type: typ, Re: re}
+	if payload != nil {
+		env.Payload = mustJSON(payload)
+	}
+	return mustJSON(env)
+}
+
+func seqFrame(typ string, seq int64, payload []byte) []byte {
+	b := make([]byte, 0, len(payload)+64)
+	b = append(b, `{"type":`...)
+	b = strconv.AppendQuote(b, typ)
+	b = append(b, `,"seq":`...)
+	b = strconv.AppendInt(b, seq, 10)
+	b = append(b, `,"payload":`...)
+	b = append(b, payload...)
+	return append(b, '}')
+}
+
+func errorFrame(re string, err error) []byte {
+	return frame(protocol.TypeError, re, errorBody(err))
+}
+
+func mustJSON(v any) []byte {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic("marshal " + err.Error()) // only our own wire types are marshalled
+	}
+	return b
+}

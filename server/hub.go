@@ -1,0 +1,450 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/ringcard/ringcard/contacts/sqlite"
+)
+
+// Hub numbers and delivers events to phones. Every change is stored once in
+// the events table (in the same transaction as the change); the hub reads
+// them in gid order, gives each device its next seq in memory (a device's
+// seq is its base_seq plus the count of events it sees after base_gid, so
+// nothing is written per device per event) and wakes the device's socket.
+// Each socket's writer pulls what it lacks from a ring of recent events, or
+// from the store when it is further behind, so a slow phone never holds up
+// the others.
+type Hub struct {
+	db     *sqlite.DB
+	log    *slog.Logger
+	render RenderFunc
+	opts   HubOptions
+	notify chan struct{}
+
+	mu      sync.Mutex
+	devs    map[string]*devState
+	lastGID int64
+	ring    []ringEvent // recent events, oldest first
+	floor   int64       // every event with gid in (floor, lastGID] is in ring
+	closed  bool
+
+	cache renderCache
+}
+
+// HubOptions tune the hub.
+type HubOptions struct {
+	PingInterval time.Duration
+	IdleTimeout  time.Duration
+	Retention    time.Duration
+	RingSize     int           // recent events kept in memory
+	PollInterval time.Duration // how often to look for events and revocations written by other processes
+	FlushEvery   time.Duration // how often acks and last-seen times are saved
+	Waker        Waker         // wakes devices with no socket (FCM); nil: none
+}
+
+// Waker wakes a device that has no open socket.
+type Waker interface {
+	Wake(deviceID string, seq int64)
+}
+
+// RenderFunc renders an event as it is sent: its type and payload (a card
+// event carries the contact's card as it is now). Every event is numbered,
+// so seq stays contiguous: render returns a payload in every case.
+type RenderFunc func(ctx context.Context, e sqlite.Event) (typ string, payload []byte, err error)
+
+type devState struct {
+	from     int64 // events up to this gid predate the device
+	seq, gid int64 // the latest event numbered for this device
+	conn     *conn
+	ackSeq   int64
+	acked    bool // ackSeq changed since the last flush
+	seen     time.Time
+}
+
+type ringEvent struct {
+	gid     int64
+	device  string
+	typ     string
+	payload []byte
+}
+
+// NewHub loads every active device's position from the store.
+func NewHub(ctx context.Context, db *sqlite.DB, log *slog.Logger, render RenderFunc, opts HubOptions) (*Hub, error) {
+	if opts.RingSize == 0 {
+		opts.RingSize = 4096
+	}
+	if opts.PollInterval == 0 {
+		opts.PollInterval = time.Second
+	}
+	if opts.FlushEvery == 0 {
+		opts.FlushEvery = 5 * time.Second
+	}
+	h := &Hub{db: db, log: log, render: render, opts: opts, notify: make(chan struct{}, 1), devs: map[string]*devState{}}
+	last, err := db.LastEventGID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	h.lastGID, h.floor = last, last
+	cursors, err := db.Cursors(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range cursors {
+		if err := h.loadDevice(ctx, c); err != nil {
+			return nil, err
+		}
+	}
+	return h, nil
+}
+
+func (h *Hub) loadDevice(ctx context.Context, c sqlite.Cursor) error {
+	n, err := h.db.CountDeviceEvents(ctx, c.DeviceID, c.BaseGID, h.lastGID)
+	if err != nil {
+		return fmt.Errorf("load device %s: %w", c.DeviceID, err)
+	}
+	h.devs[c.DeviceID] = &devState{from: c.BaseGID, seq: c.BaseSeq + n, gid: max(h.lastGID, c.BaseGID), ackSeq: c.BaseSeq}
+	return nil
+}
+
+// AddDevice starts numbering events for a newly paired device.
+func (h *Hub) AddDevice(ctx context.Context, id string) error {
+	cursors, err := h.db.Cursors(ctx)
+	if err != nil {
+		return err
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for _, c := range cursors {
+		if c.DeviceID == id {
+			if _, ok := h.devs[id]; ok {
+				return nil
+			}
+			return h.loadDevice(ctx, c)
+		}
+	}
+	return fmt.Errorf("add device %s: not in the store", id)
+}
+
+// Notify tells the hub new events were stored.
+func (h *Hub) Notify() {
+	select {
+	case h.notify <- struct{}{}:
+	default:
+	}
+}
+
+// Run delivers events until ctx ends. It also polls the store for events and
+// revocations written by other processes (the CLI), trims acknowledged and
+// expired events, and saves acks.
+func (h *Hub) Run(ctx context.Context) {
+	poll := time.NewTicker(h.opts.PollInterval)
+	flush := time.NewTicker(h.opts.FlushEvery)
+	trim := time.NewTicker(time.Hour)
+	defer poll.Stop()
+	defer flush.Stop()
+	defer trim.Stop()
+	commits := h.db.Committed()
+	revokedSince := time.Now()
+	for {
+		select {
+		case <-ctx.Done():
+			h.flush(context.Background())
+			return
+		case <-h.notify:
+		case <-commits:
+		case <-poll.C:
+			revokedSince = h.pollRevoked(ctx, revokedSince)
+		case <-flush.C:
+			h.flush(ctx)
+			continue
+		case <-trim.C:
+			h.trim(ctx)
+			continue
+		}
+		for h.deliverNew(ctx) {
+		}
+	}
+}
+
+// deliverNew numbers and announces one batch of stored events; it reports
+// whether there may be more.
+func (h *Hub) deliverNew(ctx context.Context) bool {
+	const batch = 256
+	evs, err := h.db.EventsAfter(ctx, h.lastGIDLocked(), 0, batch)
+	if err != nil {
+		h.log.Error("read new events", "err", err)
+		return false
+	}
+	if len(evs) == 0 {
+		return false
+	}
+	rendered := make([]ringEvent, len(evs))
+	for i, e := range evs {
+		typ, payload, err := h.render(ctx, e)
+		if err != nil {
+			h.log.Error("render event", "gid", e.GID, "err", err)
+			typ, payload = e.Type, []byte(`{}`)
+		}
+		rendered[i] = ringEvent{gid: e.GID, device: e.DeviceID, typ: typ, payload: payload}
+	}
+	var wake []*conn
+	offline := map[string]int64{}
+	h.mu.Lock()
+	for _, re := range rendered {
+		h.ring = append(h.ring, re)
+		h.lastGID = re.gid
+		for id, d := range h.devs {
+			if (re.device != "" && re.device != id) || re.gid <= d.from {
+				continue
+			}
+			d.seq, d.gid = d.seq+1, re.gid
+			if d.conn == nil {
+				offline[id] = d.seq
+			}
+		}
+	}
+	if over := len(h.ring) - h.opts.RingSize; over > 0 {
+		h.floor = h.ring[over-1].gid
+		h.ring = append(h.ring[:0:0], h.ring[over:]...)
+	}
+	for _, d := range h.devs {
+		if d.conn != nil {
+			wake = append(wake, d.conn)
+		}
+	}
+	h.mu.Unlock()
+	for _, c := range wake {
+		c.wakeUp()
+	}
+	if h.opts.Waker != nil {
+		for id, seq := range offline {
+			h.opts.Waker.Wake(id, seq)
+		}
+	}
+	return len(evs) == batch
+}
+
+func (h *Hub) lastGIDLocked() int64 {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.lastGID
+}
+
+// position returns the latest seq and gid numbered for a device.
+func (h *Hub) position(id string) (seq, gid int64, ok bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	d, ok := h.devs[id]
+	if !ok {
+		return 0, 0, false
+	}
+	return d.seq, d.gid, true
+}
+
+// pending returns the events a device sees after gid, up to what the hub
+// has numbered, from the ring when it covers them; covered false means the
+// caller must read the store.
+func (h *Hub) pending(id string, after int64) (evs []ringEvent, upto int64, covered bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	d, ok := h.devs[id]
+	if !ok {
+		return nil, after, true
+	}
+	upto = d.gid
+	if after < h.floor {
+		return nil, upto, false
+	}
+	for i := len(h.ring) - 1; i >= 0 && h.ring[i].gid > after; i-- {
+		if e := h.ring[i]; e.device == "" || e.device == id {
+			evs = append(evs, e)
+		}
+	}
+	for i, j := 0, len(evs)-1; i < j; i, j = i+1, j-1 {
+		evs[i], evs[j] = evs[j], evs[i]
+	}
+	return evs, upto, true
+}
+
+// attach makes c the device's socket, closing any older one.
+func (h *Hub) attach(c *conn) bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	d, ok := h.devs[c.device]
+	if !ok || h.closed {
+		return false
+	}
+	if d.conn != nil {
+		d.conn.close(4000, "replaced by a newer connection")
+	}
+	d.conn = c
+	d.seen = time.Now()
+	return true
+}
+
+func (h *Hub) detach(c *conn) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if d, ok := h.devs[c.device]; ok && d.conn == c {
+		d.conn = nil
+		d.seen = time.Now()
+	}
+}
+
+// Ack records that a device handled everything up to seq.
+func (h *Hub) Ack(id string, seq int64) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if d, ok := h.devs[id]; ok && seq > d.ackSeq && seq <= d.seq {
+		d.ackSeq, d.acked = seq, true
+	}
+}
+
+// Seen records that a device spoke to the server.
+func (h *Hub) Seen(id string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if d, ok := h.devs[id]; ok {
+		d.seen = time.Now()
+	}
+}
+
+// Connected counts devices with an open socket.
+func (h *Hub) Connected() int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	n := 0
+	for _, d := range h.devs {
+		if d.conn != nil {
+			n++
+		}
+	}
+	return n
+}
+
+// IsConnected reports whether a device has an open socket.
+func (h *Hub) IsConnected(id string) bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	d, ok := h.devs[id]
+	return ok && d.conn != nil
+}
+
+// Revoke stops serving a device at once: its socket gets an unauthorized
+// error and close code 1008.
+func (h *Hub) Revoke(id string) {
+	h.mu.Lock()
+	d, ok := h.devs[id]
+	delete(h.devs, id)
+	h.mu.Unlock()
+	if ok && d.conn != nil {
+		d.conn.revoke()
+	}
+}
+
+// CloseAll closes every socket (server shutdown); phones reconnect and resume.
+func (h *Hub) CloseAll() {
+	h.mu.Lock()
+	h.closed = true
+	var conns []*conn
+	for _, d := range h.devs {
+		if d.conn != nil {
+			conns = append(conns, d.conn)
+		}
+	}
+	h.mu.Unlock()
+	for _, c := range conns {
+		c.close(1001, "server shutting down")
+	}
+}
+
+func (h *Hub) pollRevoked(ctx context.Context, since time.Time) time.Time {
+	now := time.Now()
+	devs, err := h.db.Devices(ctx)
+	if err != nil {
+		h.log.Error("poll devices", "err", err)
+		return since
+	}
+	for _, d := range devs {
+		if d.Revoked() && !d.RevokedAt.Before(since.Add(-time.Minute)) {
+			h.mu.Lock()
+			_, known := h.devs[d.ID]
+			h.mu.Unlock()
+			if known {
+				h.log.Info("device revoked", "device", d.ID, "name", d.Name)
+				h.Revoke(d.ID)
+			}
+		}
+	}
+	return now
+}
+
+// flush saves acks (moving each device's base to its acked event) and
+// last-seen times, in one transaction.
+func (h *Hub) flush(ctx context.Context) {
+	type ack struct {
+		id  string
+		seq int64
+	}
+	var acks []ack
+	seen := map[string]time.Time{}
+	h.mu.Lock()
+	for id, d := range h.devs {
+		if d.acked {
+			acks = append(acks, ack{id, d.ackSeq})
+			d.acked = false
+		}
+		if !d.seen.IsZero() {
+			seen[id] = d.seen
+		}
+	}
+	h.mu.Unlock()
+	stored, err := h.db.Cursors(ctx)
+	if err != nil {
+		h.log.Error("flush acks", "err", err)
+		return
+	}
+	base := map[string]sqlite.Cursor{}
+	for _, c := range stored {
+		base[c.DeviceID] = c
+	}
+	var cursors []sqlite.Cursor
+	for _, a := range acks {
+		b, ok := base[a.id]
+		if !ok || a.seq <= b.BaseSeq {
+			continue
+		}
+		gid, err := h.db.NthDeviceEventGID(ctx, a.id, b.BaseGID, a.seq-b.BaseSeq)
+		if err != nil {
+			h.log.Warn("locate acked event", "device", a.id, "seq", a.seq, "err", err)
+			continue
+		}
+		cursors = append(cursors, sqlite.Cursor{DeviceID: a.id, BaseGID: gid, BaseSeq: a.seq})
+	}
+	if err := h.db.SaveCursors(ctx, cursors, seen); err != nil {
+		h.log.Error("flush acks", "err", err)
+	}
+}
+
+// trim deletes events every device acknowledged and events past retention.
+func (h *Hub) trim(ctx context.Context) {
+	h.flush(ctx)
+	n, err := h.db.TrimEvents(ctx, time.Now().Add(-h.opts.Retention))
+	if err != nil {
+		h.log.Error("trim events", "err", err)
+		return
+	}
+	if n > 0 {
+		h.log.Debug("trimmed events", "count", n)
+	}
+}
+
+// Trim runs a trim now (tests and the CLI).
+func (h *Hub) Trim(ctx context.Context) { h.trim(ctx) }
+
+// Flush saves acks now (tests).
+func (h *Hub) Flush(ctx context.Context) { h.flush(ctx) }

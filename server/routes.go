@@ -1,0 +1,68 @@
+package server
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/ringcard/ringcard/contacts"
+)
+
+func (s *Server) routes() *gin.Engine {
+	gin.SetMode(gin.ReleaseMode)
+	r := gin.New()
+	r.HandleMethodNotAllowed = true
+	r.RedirectTrailingSlash = false
+	r.Use(s.logRequests, s.recoverPanics)
+	r.NoRoute(func(c *gin.Context) {
+		s.fail(c, contacts.Errorf(contacts.ENotFound, "no such route: %s %s", c.Request.Method, c.Request.URL.Path))
+	})
+	r.NoMethod(func(c *gin.Context) {
+		s.fail(c, &contacts.Error{Code: "method_not_allowed", Message: c.Request.Method + " is not allowed on " + c.Request.URL.Path})
+	})
+
+	r.GET("/healthz", s.handle(s.health))
+	api := r.Group("/api/v1")
+	api.POST("/pair", s.handle(s.pair))
+
+	dev := api.Group("", s.authDevice)
+	dev.GET("/device", s.handle(s.getDevice))
+	dev.PUT("/device", s.handle(s.putDevice))
+	dev.POST("/calls", s.handle(s.postCall))
+	dev.POST("/calls/:call_id/end", s.handle(s.endCall))
+	dev.POST("/notes", s.handle(s.postNote))
+	dev.POST("/contacts", s.handle(s.postContact))
+	dev.GET("/cards/lookup", s.handle(s.lookupCard))
+	dev.GET("/cards", s.handle(s.directory))
+	dev.GET("/ws", s.handle(s.websocket))
+	return r
+}
+
+func (s *Server) health(c *gin.Context) error {
+	n, err := s.db.ContactCount(c.Request.Context())
+	if err != nil {
+		return err
+	}
+	c.JSON(http.StatusOK, gin.H{"status": "ok", "contacts": n, "phones_connected": s.hub.Connected()})
+	return nil
+}
+
+func (s *Server) logRequests(c *gin.Context) {
+	start := time.Now()
+	c.Next()
+	s.log.Debug("request", "method", c.Request.Method, "path", c.Request.URL.Path, "status", c.Writer.Status(), "took", time.Since(start))
+}
+
+func (s *Server) recoverPanics(c *gin.Context) {
+	defer func() {
+		if v := recover(); v != nil {
+			if v == http.ErrAbortHandler {
+				panic(v)
+			}
+			s.log.Error("panic in handler", "path", c.Request.URL.Path, "panic", v)
+			s.fail(c, contacts.Errorf(contacts.EInternal, "internal error"))
+		}
+	}()
+	c.Next()
+}

@@ -1,0 +1,108 @@
+// Package server is ringcard's HTTP side: the phone protocol's REST calls and
+// websocket, the event hub that numbers and delivers events per device, and
+// (later) push and the office web view.
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync/atomic"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/ringcard/ringcard/contacts"
+	"github.com/ringcard/ringcard/contacts/sqlite"
+)
+
+// Server is the running ringcard server.
+type Server struct {
+	cfg    Config
+	db     *sqlite.DB
+	log    *slog.Logger
+	now    func() time.Time
+	norm   contacts.Normalizer
+	tpls   atomic.Pointer[contacts.Templates]
+	hub    *Hub
+	pairRL *limiter
+	engine *gin.Engine
+	http   *http.Server
+}
+
+// New wires a server around an open database.
+func New(ctx context.Context, cfg Config, db *sqlite.DB, log *slog.Logger) (*Server, error) {
+	s := &Server{cfg: cfg, db: db, log: log, now: time.Now, norm: db.Normalizer(),
+		pairRL: newLimiter(5, 10*time.Minute)}
+	if err := s.loadTemplates(ctx); err != nil {
+		return nil, err
+	}
+	hub, err := NewHub(ctx, db, log, s.renderEvent, HubOptions{PingInterval: cfg.PingInterval.D(), IdleTimeout: cfg.IdleTimeout.D(), Retention: cfg.Retention.D()})
+	if err != nil {
+		return nil, fmt.Errorf("start hub: %w", err)
+	}
+	s.hub = hub
+	s.engine = s.routes()
+	return s, nil
+}
+
+// Handler is the server's HTTP handler (tests serve it with httptest).
+func (s *Server) Handler() http.Handler { return s.engine }
+
+// Hub is the event hub.
+func (s *Server) Hub() *Hub { return s.hub }
+
+// Serve runs the hub and answers on ln until ctx is cancelled, then shuts
+// down gracefully.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	hubCtx, stopHub := context.WithCancel(context.WithoutCancel(ctx))
+	hubDone := make(chan struct{})
+	go func() { defer close(hubDone); s.hub.Run(hubCtx) }()
+	s.http = &http.Server{Handler: s.engine, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelWarn)}
+	errc := make(chan error, 1)
+	go func() { errc <- s.http.Serve(ln) }()
+	var err error
+	select {
+	case err = <-errc:
+	case <-ctx.Done():
+		sctx, cancel := context.WithTimeout(context.Background(), s.cfg.Shutdown)
+		s.hub.CloseAll()
+		err = s.http.Shutdown(sctx)
+		cancel()
+	}
+	stopHub()
+	<-hubDone
+	if errors.Is(err, http.ErrServerClosed) {
+		err = nil
+	}
+	return err
+}
+
+func (s *Server) templates() *contacts.Templates { return s.tpls.Load() }
+
+const templatesKey = "card_templates"
+
+func (s *Server) loadTemplates(ctx context.Context) error {
+	t := contacts.DefaultTemplates()
+	if _, err := s.db.Setting(ctx, templatesKey, &t); err != nil {
+		return fmt.Errorf("load card templates: %w", err)
+	}
+	s.tpls.Store(&t)
+	return nil
+}
+
+// SetTemplates validates, saves and applies a new template set.
+func (s *Server) SetTemplates(ctx context.Context, t contacts.Templates) error {
+	if err := t.Validate(); err != nil {
+		return err
+	}
+	if err := s.db.SetSetting(ctx, templatesKey, t); err != nil {
+		return err
+	}
+	s.tpls.Store(&t)
+	s.hub.ForgetRendered()
+	return nil
+}
