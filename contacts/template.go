@@ -132,7 +132,7 @@ func (t *Templates) Validate() error {
 			return Errorf(EInvalid, "groups[%d].group: %q has two templates", i, g.Group)
 		}
 		seen[strings.ToLower(g.Group)] = true
-		if err := g.validate("groups["+strconv.Itoa(i)+"]"); err != nil {
+		if err := g.validate("groups[" + strconv.Itoa(i) + "]"); err != nil {
 			return err
 		}
 	}
@@ -188,4 +188,3 @@ func isColor(s string) bool {
 	}
 	return true
 }
-

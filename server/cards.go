@@ -149,4 +149,3 @@ func nonNil(s []string) []string {
 	}
 	return s
 }
-
