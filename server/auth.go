@@ -25,6 +25,7 @@ func (s *Server) authDevice(c *gin.Context) {
 		return
 	}
 	c.Set(deviceKey, d)
+	c.Request = c.Request.WithContext(contacts.WithActor(c.Request.Context(), contacts.Actor{Kind: contacts.ActorDevice, ID: d.ID, Name: d.Name}))
 	s.hub.Seen(d.ID)
 	c.Next()
 }

@@ -31,6 +31,11 @@ type Config struct {
 	Demo          bool          `json:"demo"`         // load the demo data set into an empty database
 	MaxBody       int64         `json:"max_body"`
 	Shutdown      time.Duration `json:"-"`
+
+	Google GoogleConfig `json:"google"` // two-way sync with Google Contacts (off unless connected)
+	FCM    FCMConfig    `json:"fcm"`    // push through Firebase Cloud Messaging (off unless configured)
+	Web    WebConfig    `json:"web"`    // the office web view
+	Backup BackupConfig `json:"backup"` // daily backups
 }
 
 // DefaultConfig is the embedded default: a local SQLite file, no Google, no
@@ -77,7 +82,7 @@ func (c *Config) Validate() error {
 	default:
 		return fmt.Errorf("log_format %q: text or json", c.LogFormat)
 	}
-	return nil
+	return errors.Join(c.Google.validate(), c.FCM.validate(), c.Web.validate(), c.Backup.validate())
 }
 
 // BaseURL is the URL phones are told to reach the server at.
@@ -135,19 +140,40 @@ func LoadConfig(path string, required bool, getenv func(string) string) (Config,
 	return cfg, nil
 }
 
-// EnvName is the environment variable for a config key: RINGCARD_DB.
-func EnvName(key string) string { return "RINGCARD_" + strings.ToUpper(key) }
+// EnvName is the environment variable for a config key: RINGCARD_DB,
+// RINGCARD_GOOGLE_ENDPOINT for "google.endpoint".
+func EnvName(key string) string {
+	return "RINGCARD_" + strings.ToUpper(strings.ReplaceAll(key, ".", "_"))
+}
+
+// ConfigKeys lists every settable key, nested ones as "google.endpoint".
+func ConfigKeys() []string {
+	var out []string
+	var walk func(t reflect.Type, prefix string)
+	walk = func(t reflect.Type, prefix string) {
+		for i := 0; i < t.NumField(); i++ {
+			key := strings.Split(t.Field(i).Tag.Get("json"), ",")[0]
+			if key == "" || key == "-" {
+				continue
+			}
+			ft := t.Field(i).Type
+			if ft.Kind() == reflect.Struct && !reflect.PointerTo(ft).Implements(textUnmarshaler) {
+				walk(ft, prefix+key+".")
+				continue
+			}
+			out = append(out, prefix+key)
+		}
+	}
+	walk(reflect.TypeOf(Config{}), "")
+	return out
+}
+
+var textUnmarshaler = reflect.TypeOf((*interface{ UnmarshalText([]byte) error })(nil)).Elem()
 
 // applyEnv sets every field whose RINGCARD_<JSON KEY> variable is set; a
 // <KEY>_FILE variable reads the value from a file (for secrets).
 func applyEnv(cfg *Config, getenv func(string) string) error {
-	v := reflect.ValueOf(cfg).Elem()
-	t := v.Type()
-	for i := 0; i < t.NumField(); i++ {
-		key := strings.Split(t.Field(i).Tag.Get("json"), ",")[0]
-		if key == "" || key == "-" {
-			continue
-		}
+	for _, key := range ConfigKeys() {
 		val := getenv(EnvName(key))
 		if f := getenv(EnvName(key) + "_FILE"); f != "" && val == "" {
 			b, err := os.ReadFile(f)
@@ -166,15 +192,23 @@ func applyEnv(cfg *Config, getenv func(string) string) error {
 	return nil
 }
 
-// SetField sets the config field with the given JSON key from text.
+// SetField sets the config field with the given key ("db",
+// "google.endpoint") from text.
 func SetField(cfg *Config, key, val string) error {
 	v := reflect.ValueOf(cfg).Elem()
-	t := v.Type()
-	for i := 0; i < t.NumField(); i++ {
-		if strings.Split(t.Field(i).Tag.Get("json"), ",")[0] != key {
-			continue
+	parts := strings.Split(key, ".")
+	for _, part := range parts[:len(parts)-1] {
+		f, ok := fieldByTag(v, part)
+		if !ok || f.Kind() != reflect.Struct {
+			return fmt.Errorf("unknown config key %q", key)
 		}
-		f := v.Field(i)
+		v = f
+	}
+	f, ok := fieldByTag(v, parts[len(parts)-1])
+	if !ok {
+		return fmt.Errorf("unknown config key %q", key)
+	}
+	{
 		if u, ok := f.Addr().Interface().(interface{ UnmarshalText([]byte) error }); ok {
 			return u.UnmarshalText([]byte(val))
 		}
@@ -198,5 +232,14 @@ func SetField(cfg *Config, key, val string) error {
 		}
 		return nil
 	}
-	return fmt.Errorf("unknown config key %q", key)
+}
+
+func fieldByTag(v reflect.Value, key string) (reflect.Value, bool) {
+	t := v.Type()
+	for i := 0; i < t.NumField(); i++ {
+		if strings.Split(t.Field(i).Tag.Get("json"), ",")[0] == key {
+			return v.Field(i), true
+		}
+	}
+	return reflect.Value{}, false
 }

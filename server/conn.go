@@ -64,7 +64,7 @@ func (s *Server) websocket(c *gin.Context) error {
 	}
 	s.log.Debug("phone connected", "device", d.ID)
 	go cn.writeLoop()
-	cn.readLoop(c.Request.Context())
+	cn.readLoop(contacts.WithActor(context.WithoutCancel(c.Request.Context()), contacts.Actor{Kind: contacts.ActorDevice, ID: d.ID, Name: d.Name}))
 	s.hub.detach(cn)
 	s.log.Debug("phone disconnected", "device", d.ID)
 	return nil

@@ -41,6 +41,9 @@ func (db *DB) StartCall(ctx context.Context, c *contacts.Call) (created bool, er
 			return fmt.Errorf("insert call: %w", err)
 		}
 		created = true
+		if err := audit(ctx, tx, db.Now(), "call.start", c.ContactID, c.Direction+" "+c.Number.Raw); err != nil {
+			return err
+		}
 		if c.ContactID != "" {
 			return touchContact(ctx, tx, c.ContactID, ms(db.Now()))
 		}
@@ -81,6 +84,9 @@ func (db *DB) EndCall(ctx context.Context, id, deviceID string, end contacts.Cal
 		}
 		c.Outcome, c.EndedAt, c.DurationS = end.Outcome, end.EndedAt, end.DurationS
 		out = c
+		if err := audit(ctx, tx, db.Now(), "call.end", c.ContactID, contacts.CallSummary(*c)); err != nil {
+			return err
+		}
 		if c.ContactID != "" {
 			return touchContact(ctx, tx, c.ContactID, ms(db.Now()))
 		}

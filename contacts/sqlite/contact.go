@@ -56,6 +56,9 @@ func (db *DB) CreateContact(ctx context.Context, c *contacts.Contact, clientID s
 		if err := insertContact(ctx, tx, c, clientID); err != nil {
 			return err
 		}
+		if err := audit(ctx, tx, now, "contact.create", c.ID, c.Name()); err != nil {
+			return err
+		}
 		created = true
 		return adoptOrphans(ctx, tx, c)
 	})
@@ -120,6 +123,9 @@ func (db *DB) UpdateContact(ctx context.Context, c *contacts.Contact) error {
 		if err := saveContact(ctx, tx, c); err != nil {
 			return err
 		}
+		if err := audit(ctx, tx, c.UpdatedAt, "contact.update", c.ID, ChangedFields(old, c)); err != nil {
+			return err
+		}
 		return adoptOrphans(ctx, tx, c)
 	})
 	if err != nil {
@@ -173,6 +179,9 @@ func (db *DB) DeleteContact(ctx context.Context, id string) error {
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM contact_numbers WHERE contact_id = ?`, id); err != nil {
 			return fmt.Errorf("clear numbers: %w", err)
+		}
+		if err := audit(ctx, tx, db.Now(), "contact.delete", id, ""); err != nil {
+			return err
 		}
 		return insertEvent(ctx, tx, "", EventContactRemoved, id, "", ms(db.Now()))
 	})
@@ -350,4 +359,33 @@ func SearchText(c *contacts.Contact) string {
 func fingerprint(parts ...string) string {
 	h := sha256.Sum256([]byte(strings.Join(parts, "\x1f")))
 	return hex.EncodeToString(h[:16])
+}
+
+// ChangedFields names the fields that differ between two versions of a
+// contact ("company, note"), for the audit log.
+func ChangedFields(a, b *contacts.Contact) string {
+	var out []string
+	eq := func(x, y any) bool {
+		bx, _ := json.Marshal(x)
+		by, _ := json.Marshal(y)
+		return string(bx) == string(by)
+	}
+	check := func(name string, x, y any) {
+		if !eq(x, y) {
+			out = append(out, name)
+		}
+	}
+	check("name", []string{a.DisplayName, a.GivenName, a.FamilyName, a.Nickname}, []string{b.DisplayName, b.GivenName, b.FamilyName, b.Nickname})
+	check("company", []string{a.Company, a.JobTitle, a.Department}, []string{b.Company, b.JobTitle, b.Department})
+	check("numbers", a.Numbers, b.Numbers)
+	check("emails", a.Emails, b.Emails)
+	check("addresses", a.Addresses, b.Addresses)
+	check("websites", a.Websites, b.Websites)
+	check("birthday", a.Birthday, b.Birthday)
+	check("groups", a.Groups, b.Groups)
+	check("note", a.Note, b.Note)
+	check("custom", a.Custom, b.Custom)
+	check("photo", a.PhotoURL, b.PhotoURL)
+	check("stage", a.Stage, b.Stage)
+	return strings.Join(out, ", ")
 }

@@ -77,7 +77,7 @@ func (db *DB) Pair(ctx context.Context, code, tokenHash string, d *contacts.Devi
 		if err != nil {
 			return fmt.Errorf("insert device: %w", err)
 		}
-		return nil
+		return audit(ctx, tx, d.CreatedAt, "device.pair", "", d.Name+" ("+d.DeviceName+")")
 	})
 	if err != nil {
 		return fmt.Errorf("pair: %w", err)
@@ -191,8 +191,10 @@ func (db *DB) RevokeDevice(ctx context.Context, idOrPrefix string) (*contacts.De
 			return nil
 		}
 		d.RevokedAt = db.Now()
-		_, err = tx.ExecContext(ctx, `UPDATE devices SET revoked_ms = ?, fcm_token = '' WHERE id = ?`, ms(d.RevokedAt), d.ID)
-		return err
+		if _, err = tx.ExecContext(ctx, `UPDATE devices SET revoked_ms = ?, fcm_token = '' WHERE id = ?`, ms(d.RevokedAt), d.ID); err != nil {
+			return fmt.Errorf("revoke: %w", err)
+		}
+		return audit(ctx, tx, d.RevokedAt, "device.revoke", "", d.Name+" "+d.ID)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("revoke device: %w", err)

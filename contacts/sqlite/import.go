@@ -46,6 +46,9 @@ func (db *DB) ImportSeed(ctx context.Context, seed []contacts.SeedContact) error
 				return fmt.Errorf("contact %s: %w", c.ID, err)
 			}
 		}
+		if err := audit(ctx, tx, now, "contacts.import", "", fmt.Sprintf("%d contacts", len(seed))); err != nil {
+			return err
+		}
 		return insertEvent(ctx, tx, "", EventResync, "", `{"reason":"contacts imported"}`, ms(now))
 	})
 	if err != nil {

@@ -37,6 +37,9 @@ func (db *DB) AddNote(ctx context.Context, n *contacts.Note) (created bool, err 
 			return fmt.Errorf("insert note: %w", err)
 		}
 		created = true
+		if err := audit(ctx, tx, n.At, "note.add", n.ContactID, n.Text); err != nil {
+			return err
+		}
 		if n.ContactID != "" {
 			return touchContact(ctx, tx, n.ContactID, ms(n.At))
 		}
@@ -104,6 +107,9 @@ func (db *DB) SetStage(ctx context.Context, contactID, stage, by, deviceID strin
 		if _, err := tx.ExecContext(ctx, `INSERT INTO stage_changes (contact_id, from_stage, to_stage, by_name, device_id, at_ms) VALUES (?, ?, ?, ?, ?, ?)`,
 			contactID, c.Stage, stage, by, deviceID, ms(now)); err != nil {
 			return fmt.Errorf("record stage: %w", err)
+		}
+		if err := audit(ctx, tx, now, "stage.set", contactID, stageText(c.Stage, stage)); err != nil {
+			return err
 		}
 		c.Stage, c.UpdatedAt = stage, now
 		return saveContact(ctx, tx, c)

@@ -632,23 +632,51 @@ type build struct {
 	fixedNote bool // specials: do not add a generated contact note
 }
 
+// "male|female" where the title is gendered.
 var jobTitles = map[string][]string{
-	"it": {"Titolare", "Titolare", "Responsabile acquisti", "Direttore", "Ufficio acquisti", "Contabilità", "Responsabile magazzino", "Capo barista", "Food & Beverage Manager", "Commerciale", "Socio"},
-	"ru": {"Генеральный директор", "Менеджер по закупкам", "Главный бухгалтер", "Директор по развитию", "Управляющий"},
-	"en": {"Owner", "Managing Director", "Purchasing Manager", "Export Manager", "Accounts", "Head Barista", "Operations Manager", "Sales Manager"},
-	"id": {"Direktur", "Manajer Pembelian", "Manajer Ekspor", "Staf Keuangan", "Pemilik"},
-	"fr": {"Gérant", "Responsable achats", "Directrice commerciale", "Chef barista"},
-	"de": {"Geschäftsführer", "Einkauf", "Vertriebsleiter", "Inhaberin"},
-	"es": {"Gerente", "Jefe de compras", "Director comercial"},
-	"pl": {"Właściciel", "Kierownik zakupów", "Dyspozytor"},
+	"it-retail":    {"Titolare", "Titolare", "Titolare", "Socio|Socia", "Gestore|Gestrice", "Capo barista", "Responsabile di sala"},
+	"it-wholesale": {"Responsabile acquisti", "Ufficio acquisti", "Direttore|Direttrice", "Contabilità", "Responsabile magazzino", "Food & Beverage Manager", "Commerciale", "Titolare"},
+	"it-supplier":  {"Commerciale", "Area manager", "Responsabile vendite", "Ufficio ordini", "Tecnico|Tecnica", "Amministrazione", "Titolare"},
+	"it-courier":   {"Autista", "Operatore filiale|Operatrice filiale", "Customer service"},
+	"ru":           {"Генеральный директор", "Менеджер по закупкам", "Главный бухгалтер", "Директор по развитию", "Управляющий|Управляющая"},
+	"en":           {"Owner", "Managing Director", "Purchasing Manager", "Export Manager", "Accounts", "Head Barista", "Operations Manager", "Sales Manager"},
+	"id":           {"Direktur", "Manajer Pembelian", "Manajer Ekspor", "Staf Keuangan", "Pemilik"},
+	"fr":           {"Gérant|Gérante", "Responsable achats", "Directeur commercial|Directrice commerciale", "Chef barista"},
+	"de":           {"Geschäftsführer|Geschäftsführerin", "Einkauf", "Vertriebsleiter|Vertriebsleiterin", "Inhaber|Inhaberin"},
+	"es":           {"Gerente", "Jefe de compras|Jefa de compras", "Director comercial|Directora comercial"},
+	"pl":           {"Właściciel|Właścicielka", "Kierownik zakupów|Kierowniczka zakupów", "Dyspozytor|Dyspozytorka"},
 }
-var departments = map[string][]string{
-	"it": {"Acquisti", "Amministrazione", "Logistica", "Commerciale", "Magazzino", "F&B"},
-	"ru": {"Отдел закупок", "Бухгалтерия", "Логистика"},
-	"en": {"Purchasing", "Accounts", "Export", "Operations"},
-	"id": {"Pembelian", "Keuangan", "Ekspor", "Gudang"},
+var titleDept = map[string]string{
+	"Responsabile acquisti": "Acquisti", "Ufficio acquisti": "Acquisti", "Contabilità": "Amministrazione", "Amministrazione": "Amministrazione",
+	"Responsabile magazzino": "Magazzino", "Food & Beverage Manager": "F&B", "Commerciale": "Commerciale", "Responsabile vendite": "Commerciale",
+	"Ufficio ordini": "Vendite", "Tecnico": "Assistenza tecnica", "Tecnica": "Assistenza tecnica",
+	"Менеджер по закупкам": "Отдел закупок", "Главный бухгалтер": "Бухгалтерия",
+	"Purchasing Manager": "Purchasing", "Accounts": "Accounts", "Export Manager": "Export", "Operations Manager": "Operations", "Sales Manager": "Sales",
+	"Manajer Pembelian": "Pembelian", "Staf Keuangan": "Keuangan", "Manajer Ekspor": "Ekspor",
+	"Responsable achats": "Achats", "Einkauf": "Einkauf", "Jefe de compras": "Compras", "Jefa de compras": "Compras",
 }
-var courierTitles = []string{"Autista", "Autista", "Operatore filiale", "Customer service"}
+
+func lbl(country string, it, other []string) string {
+	if country == "IT" {
+		return pick(it)
+	}
+	return pick(other)
+}
+
+func mainLabel(country, kind string) string {
+	if country != "IT" {
+		return pickS("Office", "Switchboard", "Reception", "")
+	}
+	switch kind {
+	case "retail":
+		return pickS("Negozio", "Locale", "Bar", "Fisso", "")
+	case "courier":
+		return pickS("Filiale", "Centralino", "")
+	}
+	return pickS("Centralino", "Centralino", "Switchboard", "Ufficio", "Reception", "")
+}
+
+var courierTitles = []string{"Autista", "Autista", "Autista", "Customer service"}
 
 var personalDomains = map[string][]string{
 	"IT": {"gmail.com", "gmail.com", "libero.it", "hotmail.it", "yahoo.it", "tiscali.it", "alice.it", "virgilio.it", "outlook.it"},
@@ -700,7 +728,7 @@ func newBuild(culture, country, lang, role string, p *person, co *company) *buil
 	}
 	if co != nil {
 		if chance(0.6) {
-			add(mobileFor(country), "mobile", pickS("", "", "", "Work mobile", "Aziendale", "WhatsApp"))
+			add(mobileFor(country), "mobile", lbl(country, []string{"", "", "", "Aziendale", "Cellulare lavoro", "WhatsApp", "Work mobile"}, []string{"", "", "", "Work mobile", "WhatsApp"}))
 		} else {
 			ph := fixedFor(country, ct)
 			b.phones = append(b.phones, ph)
@@ -708,25 +736,25 @@ func newBuild(culture, country, lang, role string, p *person, co *company) *buil
 			if country == "IT" && co.kind != "retail" && chance(0.2) {
 				raw = formatExt(ph)
 			}
-			c.Numbers = append(c.Numbers, Number{Raw: raw, Type: "work", Label: pickS("", "", "Office", "Ufficio", "Direct")})
+			c.Numbers = append(c.Numbers, Number{Raw: raw, Type: "work", Label: lbl(country, []string{"", "", "Ufficio", "Office", "Diretto"}, []string{"", "", "Office", "Direct"})})
 		}
 		if !co.mainGiven && chance(0.45) {
 			co.mainGiven = true
-			add(fixedFor(country, ct), "main", pickS("Centralino", "Switchboard", "Office", "Reception", "Negozio", ""))
+			add(fixedFor(country, ct), "main", mainLabel(country, co.kind))
 		}
 		if len(c.Numbers) < 3 && chance(0.2) {
-			add(mobileFor(country), "mobile", pickS("Personal", "Privato", ""))
+			add(mobileFor(country), "mobile", lbl(country, []string{"Privato", "Personale", "Personal", ""}, []string{"Personal", "Private", ""}))
 		}
 		if len(c.Numbers) < 3 && co.kind != "retail" && chance(0.08) {
-			add(fixedFor(country, ct), "work", pickS("Warehouse", "Magazzino"))
+			add(fixedFor(country, ct), "work", lbl(country, []string{"Magazzino", "Warehouse"}, []string{"Warehouse"}))
 		}
 	} else if p != nil {
 		add(mobileFor(country), "mobile", "")
 		if chance(0.25) {
-			add(fixedFor(country, ct), "home", pickS("", "", "Casa", "Home"))
+			add(fixedFor(country, ct), "home", lbl(country, []string{"", "", "Casa", "Home"}, []string{"", "Home"}))
 		}
 		if chance(0.05) {
-			add(mobileFor(country), "other", pickS("WhatsApp", "Second SIM", "Lavoro"))
+			add(mobileFor(country), "other", lbl(country, []string{"WhatsApp", "Seconda SIM", "Lavoro"}, []string{"WhatsApp", "Second SIM"}))
 		}
 	}
 	// emails
@@ -772,10 +800,22 @@ func newBuild(culture, country, lang, role string, p *person, co *company) *buil
 					c.JobTitle = pick(courierTitles)
 				}
 			} else if chance(0.65) {
-				c.JobTitle = pick(jobTitles[tl])
-			}
-			if ds, ok := departments[lang]; ok && chance(0.25) && role != "courier" {
-				c.Department = pick(ds)
+				key := tl
+				if tl == "it" {
+					key = "it-" + co.kind
+				}
+				t := pick(jobTitles[key])
+				if i := strings.Index(t, "|"); i >= 0 { // male|female
+					if p.female {
+						t = t[i+1:]
+					} else {
+						t = t[:i]
+					}
+				}
+				c.JobTitle = t
+				if d, ok := titleDept[t]; ok && chance(0.5) {
+					c.Department = d
+				}
 			}
 		}
 	}
@@ -926,6 +966,11 @@ func (b *build) newDeal() deal {
 	q := pr.min + pr.step*rng.Intn((pr.max-pr.min)/pr.step+1)
 	unit := map[string]float64{"macchine espresso a 2 gruppi": 4200, "macchine espresso a leva": 5600, "macinacaffè on demand": 950,
 		"kg di caffè in grani": 18, "capsule compatibili": 0.24, "cialde ESE": 0.21, "tazzine con logo": 2.6, "kit guarnizioni": 14}[pr.it]
+	if b.lang == "ru" { // keep Russian numerals in the genitive plural: 5-20, 25-30, ...
+		for q%10 >= 1 && q%10 <= 4 && (q%100 < 11 || q%100 > 14) {
+			q += pr.step
+		}
+	}
 	d := deal{prod: pr, qty: q, num: fmt.Sprintf("%d/%d", ri(100, 980), 2026), disc: pick([]int{3, 5, 8, 10, 12, 15})}
 	d.amount = int(float64(q) * unit * float64(100-d.disc) / 100)
 	if d.amount < 60 {
@@ -1002,6 +1047,9 @@ func (b *build) history() {
 	}
 	budget := []int{0, ri(1, 3), ri(4, 7), ri(8, 12)}[wpick(10, 25, 40, 25)]
 	if budget == 0 {
+		if has(c.Groups, "New") && c.Stage != "lost" {
+			c.Stage = "new" // a new client nobody has talked to yet
+		}
 		return
 	}
 	if len(trans) > budget {

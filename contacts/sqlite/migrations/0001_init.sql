@@ -107,3 +107,17 @@ CREATE TABLE settings (
     key   TEXT PRIMARY KEY,
     value TEXT NOT NULL
 );
+
+-- Every change: who (a device, an office user, the sync, the system), what, when.
+CREATE TABLE audit_log (
+    id          INTEGER PRIMARY KEY,
+    at_ms       INTEGER NOT NULL,
+    actor_kind  TEXT NOT NULL,               -- device, user, sync, system, cli
+    actor_id    TEXT NOT NULL DEFAULT '',
+    actor_name  TEXT NOT NULL DEFAULT '',
+    action      TEXT NOT NULL,               -- contact.create, note.add, call.start, ...
+    contact_id  TEXT NOT NULL DEFAULT '',
+    detail      TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX audit_log_at ON audit_log(at_ms);
+CREATE INDEX audit_log_contact ON audit_log(contact_id, at_ms);

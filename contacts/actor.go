@@ -1,0 +1,34 @@
+package contacts
+
+import "context"
+
+// Actor kinds: who made a change.
+const (
+	ActorDevice = "device" // a paired phone
+	ActorUser   = "user"   // an office user in the web view
+	ActorSync   = "sync"   // the Google sync engine
+	ActorCLI    = "cli"    // an admin command
+	ActorSystem = "system" // ringcard itself (demo data, migrations)
+)
+
+// Actor is who makes a change; the store writes it to the audit log.
+type Actor struct {
+	Kind string
+	ID   string
+	Name string
+}
+
+type actorKey struct{}
+
+// WithActor returns a context that carries who is acting.
+func WithActor(ctx context.Context, a Actor) context.Context {
+	return context.WithValue(ctx, actorKey{}, a)
+}
+
+// ActorFrom returns the actor in ctx, or the system actor.
+func ActorFrom(ctx context.Context) Actor {
+	if a, ok := ctx.Value(actorKey{}).(Actor); ok {
+		return a
+	}
+	return Actor{Kind: ActorSystem, Name: "ringcard"}
+}
