@@ -2,7 +2,6 @@ package contacts
 
 import (
 	"strings"
-	"time"
 )
 
 // Card is what a phone shows when a number rings or is dialled, built from
@@ -162,20 +161,4 @@ func paren(s string) string {
 		return ""
 	}
 	return "(" + s + ")"
-}
-
-// PickLastCall returns the latest of calls that started before `before`
-// (every call when before is zero), skipping the call with ID skip.
-func PickLastCall(calls []Call, before time.Time, skip string) *Call {
-	var best *Call
-	for i := range calls {
-		c := &calls[i]
-		if c.ID == skip || (!before.IsZero() && !c.StartedAt.Before(before)) {
-			continue
-		}
-		if best == nil || c.StartedAt.After(best.StartedAt) {
-			best = c
-		}
-	}
-	return best
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -127,7 +128,7 @@ func (s *Server) endCall(c *gin.Context) error {
 // addNote stores a note from a phone (or the office), attributed to who
 // carries the device.
 func (s *Server) addNote(ctx context.Context, d *contacts.Device, in protocol.NoteAdd) (protocol.Note, error) {
-	n := contacts.Note{ID: in.NoteID, ContactID: in.ContactID, CallID: in.CallID, Text: in.Text, Author: d.Name, DeviceID: d.ID, At: s.now()}
+	n := contacts.Note{ID: in.NoteID, ContactID: in.ContactID, CallID: in.CallID, Text: in.Text, Author: d.Name, DeviceID: d.ID, At: s.now().UTC().Truncate(time.Millisecond)}
 	if err := n.Validate(); err != nil {
 		return protocol.Note{}, err
 	}

@@ -89,7 +89,11 @@ func (c *conn) readLoop(ctx context.Context) {
 		c.hub.Seen(c.device)
 		var env protocol.Envelope
 		if err := protocol.Decode(data, &env); err != nil {
-			c.answer(errorFrame("", err))
+			var probe struct { // answer with re when at least the id can be read
+				ID string `json:"id"`
+			}
+			_ = json.Unmarshal(data, &probe)
+			c.answer(errorFrame(probe.ID, err))
 			continue
 		}
 		if out := c.handle(ctx, env); out != nil && env.ID != "" {

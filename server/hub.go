@@ -448,3 +448,9 @@ func (h *Hub) Trim(ctx context.Context) { h.trim(ctx) }
 
 // Flush saves acks now (tests).
 func (h *Hub) Flush(ctx context.Context) { h.flush(ctx) }
+
+// Seq is the latest seq numbered for a device (0 when unknown).
+func (h *Hub) Seq(id string) int64 {
+	seq, _, _ := h.position(id)
+	return seq
+}

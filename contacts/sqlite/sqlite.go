@@ -198,3 +198,9 @@ func jsonString(v any) (string, error) {
 	}
 	return string(b), nil
 }
+
+// QueryRowForTest runs a one-value query on the read pool. Tests use it to
+// check what is stored without a method for every question.
+func (db *DB) QueryRowForTest(ctx context.Context, q string, out any, args ...any) error {
+	return db.read.QueryRowContext(ctx, q, args...).Scan(out)
+}
