@@ -54,7 +54,7 @@ func (f *simFlags) save(st *simState) error {
 	return nil
 }
 
-func simulateCmd() *cobra.Command {
+func simulateCmd(g *globals) *cobra.Command {
 	f := &simFlags{}
 	cmd := &cobra.Command{
 		Use:   "simulate",
@@ -183,7 +183,7 @@ func simulateCmd() *cobra.Command {
 	}
 	listen.Flags().IntVar(&forSeconds, "for", 0, "stop after this many seconds (0: until interrupted)")
 
-	cmd.AddCommand(pair, call, note, lookup, listen)
+	cmd.AddCommand(pair, call, note, lookup, listen, loadCmd(g, f))
 	return cmd
 }
 

@@ -389,3 +389,22 @@ func ChangedFields(a, b *contacts.Contact) string {
 	check("stage", a.Stage, b.Stage)
 	return strings.Join(out, ", ")
 }
+
+// SomeNumbers returns up to limit raw numbers of live contacts (load tests
+// call them).
+func (db *DB) SomeNumbers(ctx context.Context, limit int) ([]string, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT key FROM contact_numbers LIMIT ?`, limit)
+	if err != nil {
+		return nil, fmt.Errorf("list numbers: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var k string
+		if err := rows.Scan(&k); err != nil {
+			return nil, fmt.Errorf("list numbers: %w", err)
+		}
+		out = append(out, k)
+	}
+	return out, rows.Err()
+}

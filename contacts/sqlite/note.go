@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"sort"
+	"strconv"
 
 	"github.com/ringcard/ringcard/contacts"
 )
@@ -122,32 +124,48 @@ func (db *DB) SetStage(ctx context.Context, contactID, stage, by, deviceID strin
 
 // History returns up to limit entries of a contact's history (or, when
 // contactID is "", of a number no contact has), newest first, skipping the
-// call with ID skipCall (the call the card is for).
+// call with ID skipCall (the call the card is for). Three simple indexed
+// queries, merged here: a UNION of them makes SQLite re-plan on every call.
 func (db *DB) History(ctx context.Context, contactID, numberKey string, limit int, skipCall string) ([]contacts.HistoryEntry, error) {
 	if limit <= 0 {
 		return nil, nil
 	}
-	var q string
-	var args []any
-	if contactID != "" {
-		q = `SELECT * FROM (
-		  SELECT 'call' AS kind, started_ms AS at, by_name, '' AS text, direction, outcome, duration_s, sim_slot, id AS call_id, '' AS stage
-		    FROM calls WHERE contact_id = ?1 AND id != ?3 ORDER BY started_ms DESC LIMIT ?2)
-		UNION ALL SELECT * FROM (
-		  SELECT 'note', at_ms, author, text, '', '', 0, 0, call_id, '' FROM notes WHERE contact_id = ?1 ORDER BY at_ms DESC LIMIT ?2)
-		UNION ALL SELECT * FROM (
-		  SELECT 'stage', at_ms, by_name, from_stage, '', '', 0, 0, '', to_stage FROM stage_changes WHERE contact_id = ?1 ORDER BY at_ms DESC LIMIT ?2)
-		ORDER BY at DESC LIMIT ?2`
-		args = []any{contactID, limit, skipCall}
-	} else {
-		q = `SELECT * FROM (
-		  SELECT 'call' AS kind, started_ms AS at, by_name, '' AS text, direction, outcome, duration_s, sim_slot, id AS call_id, '' AS stage
-		    FROM calls WHERE number_key = ?1 AND contact_id IS NULL AND id != ?3 ORDER BY started_ms DESC LIMIT ?2)
-		UNION ALL SELECT * FROM (
-		  SELECT 'note', at_ms, author, text, '', '', 0, 0, call_id, '' FROM notes WHERE number_key = ?1 AND contact_id IS NULL ORDER BY at_ms DESC LIMIT ?2)
-		ORDER BY at DESC LIMIT ?2`
-		args = []any{numberKey, limit, skipCall}
+	type part struct {
+		q    string
+		args []any
 	}
+	var parts []part
+	// The limit is written into the SQL: a bound LIMIT makes SQLite re-plan
+	// the statement on every run.
+	lim := strconv.Itoa(limit)
+	if contactID != "" {
+		parts = []part{
+			{`SELECT 'call', started_ms, by_name, '', direction, outcome, duration_s, sim_slot, id, '' FROM calls WHERE contact_id = ? AND id != ? ORDER BY started_ms DESC LIMIT `+lim, []any{contactID, skipCall}},
+			{`SELECT 'note', at_ms, author, text, '', '', 0, 0, call_id, '' FROM notes WHERE contact_id = ? ORDER BY at_ms DESC LIMIT `+lim, []any{contactID}},
+			{`SELECT 'stage', at_ms, by_name, from_stage, '', '', 0, 0, '', to_stage FROM stage_changes WHERE contact_id = ? ORDER BY at_ms DESC LIMIT `+lim, []any{contactID}},
+		}
+	} else {
+		parts = []part{
+			{`SELECT 'call', started_ms, by_name, '', direction, outcome, duration_s, sim_slot, id, '' FROM calls WHERE number_key = ? AND contact_id IS NULL AND id != ? ORDER BY started_ms DESC LIMIT `+lim, []any{numberKey, skipCall}},
+			{`SELECT 'note', at_ms, author, text, '', '', 0, 0, call_id, '' FROM notes WHERE number_key = ? AND contact_id IS NULL ORDER BY at_ms DESC LIMIT `+lim, []any{numberKey}},
+		}
+	}
+	var out []contacts.HistoryEntry
+	for _, p := range parts {
+		entries, err := db.historyPart(ctx, p.q, p.args...)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, entries...)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].At.After(out[j].At) })
+	if len(out) > limit {
+		out = out[:limit]
+	}
+	return out, nil
+}
+
+func (db *DB) historyPart(ctx context.Context, q string, args ...any) ([]contacts.HistoryEntry, error) {
 	rows, err := db.read.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("read history: %w", err)

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -19,6 +20,7 @@ import (
 type Socket struct {
 	ws   *websocket.Conn
 	next atomic.Int64
+	wmu  sync.Mutex // one writer at a time
 }
 
 // Connect opens the websocket. It does not send resume: call Resume next,
@@ -48,11 +50,24 @@ func (s *Socket) Send(typ string, payload any) (string, error) {
 		}
 		env.Payload = b
 	}
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
 	return id, s.ws.WriteJSON(env)
 }
 
 // SendRaw sends bytes as they are (tests of bad input).
-func (s *Socket) SendRaw(b []byte) error { return s.ws.WriteMessage(websocket.TextMessage, b) }
+func (s *Socket) SendRaw(b []byte) error {
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	return s.ws.WriteMessage(websocket.TextMessage, b)
+}
+
+// ReadRaw waits up to timeout for the next frame and returns its bytes.
+func (s *Socket) ReadRaw(timeout time.Duration) ([]byte, error) {
+	_ = s.ws.SetReadDeadline(time.Now().Add(timeout))
+	_, data, err := s.ws.ReadMessage()
+	return data, err
+}
 
 // Resume sends the resume frame.
 func (s *Socket) Resume(afterSeq int64) (string, error) {

@@ -40,7 +40,7 @@ CREATE TABLE calls (
     start_hash  TEXT NOT NULL,               -- request fingerprint: same id, other body is a conflict
     end_hash    TEXT NOT NULL DEFAULT ''
 );
-CREATE INDEX calls_contact ON calls(contact_id, started_ms) WHERE contact_id IS NOT NULL;
+CREATE INDEX calls_contact ON calls(contact_id, started_ms);
 CREATE INDEX calls_number ON calls(number_key, started_ms);
 
 CREATE TABLE notes (
@@ -54,7 +54,7 @@ CREATE TABLE notes (
     at_ms       INTEGER NOT NULL,
     req_hash    TEXT NOT NULL
 );
-CREATE INDEX notes_contact ON notes(contact_id, at_ms) WHERE contact_id IS NOT NULL;
+CREATE INDEX notes_contact ON notes(contact_id, at_ms);
 CREATE INDEX notes_number ON notes(number_key, at_ms);
 
 CREATE TABLE stage_changes (

@@ -1,0 +1,223 @@
+package main_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/ringcard/ringcard/contacts"
+	"github.com/ringcard/ringcard/contacts/sqlite"
+	protocol "github.com/ringcard/ringcard/mobile-protocol"
+	"github.com/ringcard/ringcard/mobile-protocol/client"
+)
+
+// binary builds ringcard once for the tests in this file.
+var (
+	buildOnce sync.Once
+	binPath   string
+	buildErr  error
+)
+
+func binary(t testing.TB) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "ringcard-bin")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		binPath = filepath.Join(dir, "ringcard")
+		out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput()
+		if err != nil {
+			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	return binPath
+}
+
+func freeAddr(t testing.TB) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// proc is a running `ringcard serve`.
+type proc struct {
+	cmd *exec.Cmd
+	url string
+}
+
+func serve(t testing.TB, db, addr string, args ...string) *proc {
+	t.Helper()
+	cmd := exec.Command(binary(t), append([]string{"serve", "--db", db, "--addr", addr}, args...)...)
+	cmd.Env = append(os.Environ(), "RINGCARD_LOG_LEVEL=warn")
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	p := &proc{cmd: cmd, url: "http://" + addr}
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _, _ = cmd.Process.Wait() })
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		if c, err := net.Dial("tcp", addr); err == nil {
+			c.Close()
+			return p
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatalf("server did not start on %s", addr)
+	return nil
+}
+
+func run(t *testing.T, args ...string) string {
+	t.Helper()
+	out, err := exec.Command(binary(t), args...).CombinedOutput()
+	if err != nil {
+		t.Fatalf("ringcard %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return string(out)
+}
+
+// TestKill9DuringNotes streams notes from four phones-worth of goroutines,
+// kills the server with SIGKILL in the middle, restarts it and checks that
+// every note the server acknowledged is stored.
+func TestKill9DuringNotes(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "ringcard.db")
+	addr := freeAddr(t)
+	p := serve(t, db, addr, "--demo")
+
+	var pc struct {
+		Code      string `json:"code"`
+		URL       string `json:"url"`
+		ExpiresAt string `json:"expires_at"`
+	}
+	out := run(t, "devices", "pair", "--db", db, "--name", "Giulia", "--json")
+	if err := json.Unmarshal([]byte(out), &pc); err != nil || pc.Code == "" || !strings.HasPrefix(pc.URL, "ringcard://pair?server=") {
+		t.Fatalf("devices pair --json printed %q (%v)", out, err)
+	}
+	ph := client.New(p.url, "")
+	if _, err := ph.Pair(context.Background(), protocol.PairRequest{Code: pc.Code, DeviceName: "Sales phone 1", Platform: "android"}); err != nil {
+		t.Fatal(err)
+	}
+
+	var mu sync.Mutex
+	var acked []string
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var wg sync.WaitGroup
+	for w := 0; w < 4; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for i := 0; ctx.Err() == nil; i++ {
+				id := contacts.NewID()
+				_, err := ph.AddNote(ctx, protocol.NoteAdd{NoteID: id, ContactID: "demo-0001", Text: fmt.Sprintf("worker %d note %d", w, i)})
+				if err != nil {
+					return // the server died
+				}
+				mu.Lock()
+				acked = append(acked, id)
+				mu.Unlock()
+			}
+		}(w)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		mu.Lock()
+		n := len(acked)
+		mu.Unlock()
+		if n >= 300 {
+			break
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	if err := p.cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	_, _ = p.cmd.Process.Wait()
+	wg.Wait()
+	if len(acked) < 300 {
+		t.Fatalf("only %d notes acknowledged before the kill", len(acked))
+	}
+
+	// Restart on the same file: it opens cleanly and has every acknowledged note.
+	p2 := serve(t, db, addr)
+	ph.BaseURL = p2.url
+	if _, err := ph.Lookup(context.Background(), "+39 380 296 0981"); err != nil {
+		t.Fatalf("after restart: %v", err)
+	}
+	store, err := sqlite.Open(context.Background(), db, contacts.Normalizer{DefaultRegion: "IT"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	missing := 0
+	for _, id := range acked {
+		var n int
+		if err := store.QueryRowForTest(context.Background(), "SELECT COUNT(*) FROM notes WHERE id = ?", &n, id); err != nil || n != 1 {
+			missing++
+		}
+	}
+	if missing > 0 {
+		t.Errorf("%d of %d acknowledged notes are missing after kill -9", missing, len(acked))
+	}
+	var integrity string
+	if err := store.QueryRowForTest(context.Background(), "PRAGMA integrity_check", &integrity); err != nil || integrity != "ok" {
+		t.Errorf("integrity_check = %q %v", integrity, err)
+	}
+	t.Logf("%d notes acknowledged before SIGKILL, all present after restart", len(acked))
+}
+
+func TestCLIDevicesAndConfig(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "ringcard.db")
+	out := run(t, "devices", "pair", "--db", db, "--name", "Marco")
+	for _, want := range []string{"Pairing code for Marco:", "Expires at", "ringcard://pair?server=http%3A%2F%2F127.0.0.1%3A8080&code="} {
+		if !strings.Contains(out, want) {
+			t.Errorf("devices pair output lacks %q:\n%s", want, out)
+		}
+	}
+	if out := run(t, "devices", "list", "--db", db); !strings.Contains(out, "No phones paired yet") {
+		t.Errorf("devices list on a new database:\n%s", out)
+	}
+	cmd := exec.Command(binary(t), "config", "--db", db)
+	cmd.Env = append(os.Environ(), "RINGCARD_DEFAULT_REGION=ru", "RINGCARD_PAIR_CODE_TTL=15m")
+	b, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("config: %v %s", err, b)
+	}
+	var cfg map[string]any
+	if err := json.Unmarshal(b, &cfg); err != nil {
+		t.Fatal(err)
+	}
+	if cfg["default_region"] != "RU" || cfg["pair_code_ttl"] != "15m0s" || cfg["db"] != db {
+		t.Errorf("effective config = %v, want env and flags applied", cfg)
+	}
+	bad := exec.Command(binary(t), "config")
+	bad.Env = append(os.Environ(), "RINGCARD_DEFAULT_REGION=Italy")
+	if b, err := bad.CombinedOutput(); err == nil || !strings.Contains(string(b), "default_region") {
+		t.Errorf("a bad region was accepted: %s", b)
+	}
+	var ee *exec.ExitError
+	if err := exec.Command(binary(t), "devices", "revoke", "--db", db, "nope").Run(); !errors.As(err, &ee) {
+		t.Errorf("revoking an unknown device succeeded")
+	}
+}

@@ -1,0 +1,207 @@
+package client
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/ringcard/ringcard/contacts"
+	protocol "github.com/ringcard/ringcard/mobile-protocol"
+)
+
+// LoadConfig describes a load run: many phones connected, calls at a fixed
+// rate, each answered by a card whose latency is measured.
+type LoadConfig struct {
+	Rate     float64            // calls per second, over all phones
+	Duration time.Duration      // how long to place calls
+	Number   func(i int) string // the number of the i-th call
+	OverREST bool               // POST /calls instead of call.started on the socket
+}
+
+// LoadResult is what a load run measured.
+type LoadResult struct {
+	Calls    int
+	Errors   int
+	P50, P99 time.Duration
+	Max      time.Duration
+	Events   int64 // numbered events received by all phones
+}
+
+func (r LoadResult) String() string {
+	return fmt.Sprintf("%d calls, %d errors, p50 %s, p99 %s, max %s, %d events pushed", r.Calls, r.Errors, r.P50, r.P99, r.Max, r.Events)
+}
+
+// Fleet is many paired phones with open sockets.
+type Fleet struct {
+	Clients []*Client
+	sockets []*Socket
+	events  atomic.Int64
+	mu      sync.Mutex
+	waiting map[*Socket]map[string]chan protocol.Envelope
+	wg      sync.WaitGroup
+}
+
+// PairFleet pairs one phone per code (concurrently, a few at a time).
+func PairFleet(ctx context.Context, baseURL string, codes []string) (*Fleet, error) {
+	f := &Fleet{Clients: make([]*Client, len(codes)), waiting: map[*Socket]map[string]chan protocol.Envelope{}}
+	sem := make(chan struct{}, 16)
+	errs := make(chan error, len(codes))
+	var wg sync.WaitGroup
+	for i, code := range codes {
+		wg.Add(1)
+		go func(i int, code string) {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			c := New(baseURL, "")
+			if _, err := c.Pair(ctx, protocol.PairRequest{Code: code, DeviceName: fmt.Sprintf("load phone %d", i), Platform: "simulator",
+				SIMs: []protocol.SIM{{Slot: 1, Label: "Work"}}}); err != nil {
+				errs <- fmt.Errorf("pair phone %d: %w", i, err)
+				return
+			}
+			f.Clients[i] = c
+		}(i, code)
+	}
+	wg.Wait()
+	close(errs)
+	if err := <-errs; err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+// Connect opens and resumes every phone's socket and starts reading.
+func (f *Fleet) Connect(ctx context.Context) error {
+	for _, c := range f.Clients {
+		s, err := c.Connect(ctx)
+		if err != nil {
+			return err
+		}
+		if _, err := s.Resume(0); err != nil {
+			return err
+		}
+		f.mu.Lock()
+		f.sockets = append(f.sockets, s)
+		f.waiting[s] = map[string]chan protocol.Envelope{}
+		f.mu.Unlock()
+		f.wg.Add(1)
+		go f.read(s)
+	}
+	return nil
+}
+
+var eventPrefix = []byte(`{"type":"card.updated","seq":`)
+
+func (f *Fleet) read(s *Socket) {
+	defer f.wg.Done()
+	for {
+		data, err := s.ReadRaw(time.Hour)
+		if err != nil {
+			return
+		}
+		if bytes.HasPrefix(data, eventPrefix) || bytes.Contains(data[:min(len(data), 64)], []byte(`"seq":`)) {
+			f.events.Add(1) // events are counted, not decoded: the load must not starve the server
+			continue
+		}
+		var env protocol.Envelope
+		if json.Unmarshal(data, &env) != nil || env.Re == "" {
+			continue
+		}
+		f.mu.Lock()
+		ch := f.waiting[s][env.Re]
+		delete(f.waiting[s], env.Re)
+		f.mu.Unlock()
+		if ch != nil {
+			ch <- env
+		}
+	}
+}
+
+// Close closes every socket.
+func (f *Fleet) Close() {
+	for _, s := range f.sockets {
+		s.Close()
+	}
+	f.wg.Wait()
+}
+
+// Events is how many numbered events the fleet has received.
+func (f *Fleet) Events() int64 { return f.events.Load() }
+
+// Run places calls at cfg.Rate for cfg.Duration from the fleet's phones in
+// turn and measures call -> card latency.
+func (f *Fleet) Run(ctx context.Context, cfg LoadConfig) LoadResult {
+	var mu sync.Mutex
+	var lat []time.Duration
+	var errs int
+	var wg sync.WaitGroup
+	interval := time.Duration(float64(time.Second) / cfg.Rate)
+	start := time.Now()
+	startEvents := f.events.Load()
+	for i := 0; time.Since(start) < cfg.Duration && ctx.Err() == nil; i++ {
+		next := start.Add(time.Duration(i) * interval)
+		if d := time.Until(next); d > 0 {
+			time.Sleep(d)
+		}
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			d, err := f.call(ctx, i, cfg)
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil {
+				errs++
+				return
+			}
+			lat = append(lat, d)
+		}(i)
+	}
+	wg.Wait()
+	res := LoadResult{Calls: len(lat) + errs, Errors: errs, Events: f.events.Load() - startEvents}
+	if len(lat) > 0 {
+		sort.Slice(lat, func(a, b int) bool { return lat[a] < lat[b] })
+		res.P50 = lat[len(lat)/2]
+		res.P99 = lat[min(len(lat)-1, len(lat)*99/100)]
+		res.Max = lat[len(lat)-1]
+	}
+	return res
+}
+
+func (f *Fleet) call(ctx context.Context, i int, cfg LoadConfig) (time.Duration, error) {
+	phone := i % len(f.Clients)
+	number := cfg.Number(i)
+	req := protocol.CallStart{CallID: contacts.NewID(), Direction: "incoming", Number: &number, SIMSlot: 1, StartedAt: time.Now().Format(time.RFC3339)}
+	start := time.Now()
+	if cfg.OverREST {
+		card, err := f.Clients[phone].StartCall(ctx, req)
+		if err == nil && card.Number == nil {
+			err = fmt.Errorf("card without number")
+		}
+		return time.Since(start), err
+	}
+	s := f.sockets[phone]
+	ch := make(chan protocol.Envelope, 1)
+	id := contacts.NewID()
+	f.mu.Lock()
+	f.waiting[s][id] = ch
+	f.mu.Unlock()
+	b, _ := json.Marshal(req)
+	env, _ := json.Marshal(protocol.Envelope{Type: protocol.TypeCallStarted, ID: id, Payload: b})
+	if err := s.SendRaw(env); err != nil {
+		return 0, err
+	}
+	select {
+	case ans := <-ch:
+		if ans.Type != protocol.TypeCard {
+			return 0, fmt.Errorf("answer %s: %s", ans.Type, ans.Payload)
+		}
+		return time.Since(start), nil
+	case <-time.After(30 * time.Second):
+		return 0, fmt.Errorf("no answer in 30 s")
+	}
+}

@@ -1,0 +1,121 @@
+package server
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"sort"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ringcard/ringcard/contacts"
+	"github.com/ringcard/ringcard/contacts/contactstest"
+	"github.com/ringcard/ringcard/contacts/sqlite"
+)
+
+func benchDB(b *testing.B, n int) string {
+	b.Helper()
+	path, err := contactstest.CachedDB(n)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return path
+}
+
+func benchServer(b *testing.B, n int) *Server {
+	b.Helper()
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, benchDB(b, n), contacts.Normalizer{DefaultRegion: "IT"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { db.Close() })
+	cfg := DefaultConfig()
+	s, err := New(ctx, cfg, db, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		b.Fatal(err)
+	}
+	return s
+}
+
+// latencies collects per-operation durations and reports p50/p99.
+type latencies struct {
+	mu sync.Mutex
+	d  []time.Duration
+}
+
+func (l *latencies) add(d time.Duration) {
+	l.mu.Lock()
+	l.d = append(l.d, d)
+	l.mu.Unlock()
+}
+
+func (l *latencies) report(b *testing.B) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if len(l.d) == 0 {
+		return
+	}
+	sort.Slice(l.d, func(i, j int) bool { return l.d[i] < l.d[j] })
+	pct := func(p float64) float64 {
+		return float64(l.d[min(len(l.d)-1, int(p*float64(len(l.d))))].Microseconds())
+	}
+	b.ReportMetric(pct(0.50), "p50-µs")
+	b.ReportMetric(pct(0.99), "p99-µs")
+	b.ReportMetric(0, "ns/op")
+}
+
+// BenchmarkCardLookup is the in-process card path for a number as a phone
+// sends it (national form): normalize, find the contact, read its history
+// and last call, build the card and encode it.
+func BenchmarkCardLookup(b *testing.B) {
+	for _, n := range []int{300, 25_000, 250_000} {
+		b.Run(strconv.Itoa(n), func(b *testing.B) {
+			s := benchServer(b, n)
+			ctx := context.Background()
+			var lat latencies
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				raw := "3" + contactstest.Number(i*7919%n)[4:] // national form: "3xxxxxxxxx"
+				start := time.Now()
+				p, err := s.norm.Parse(raw, "")
+				if err != nil {
+					b.Fatal(err)
+				}
+				card, err := s.cardFor(ctx, &p, nil, nil)
+				if err != nil || !card.Known {
+					b.Fatalf("lookup %s: known %v err %v", raw, card.Known, err)
+				}
+				_ = mustJSON(wireCard(card))
+				lat.add(time.Since(start))
+			}
+			lat.report(b)
+		})
+	}
+}
+
+// BenchmarkCallStart is the whole call path in process: the call is stored
+// (one write transaction) and the card built.
+func BenchmarkCallStart(b *testing.B) {
+	for _, n := range []int{300, 25_000, 250_000} {
+		b.Run(strconv.Itoa(n), func(b *testing.B) {
+			s := benchServer(b, n)
+			ctx := context.Background()
+			d := &contacts.Device{ID: "bench", Name: "Bench", SIMs: []contacts.SIM{{Slot: 1, Label: "Work"}}}
+			var lat latencies
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				num := contactstest.Number(i * 7919 % n)
+				start := time.Now()
+				_, err := s.startCall(ctx, d, callStart(num))
+				if err != nil {
+					b.Fatal(err)
+				}
+				lat.add(time.Since(start))
+			}
+			lat.report(b)
+		})
+	}
+}
