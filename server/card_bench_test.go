@@ -78,7 +78,7 @@ func BenchmarkCardLookup(b *testing.B) {
 			var lat latencies
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
-				raw := "3" + contactstest.Number(i*7919%n)[4:] // national form: "3xxxxxxxxx"
+				raw := "3" + contactstest.Number(i * 7919 % n)[4:] // national form: "3xxxxxxxxx"
 				start := time.Now()
 				p, err := s.norm.Parse(raw, "")
 				if err != nil {

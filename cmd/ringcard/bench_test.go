@@ -71,7 +71,7 @@ func BenchmarkEndToEnd(b *testing.B) {
 			var res client.LoadResult
 			for i := 0; i < b.N; i++ {
 				res = fleet.Run(context.Background(), client.LoadConfig{Rate: float64(rate), Duration: dur, OverREST: rest,
-					Number: func(i int) string { return "3" + contactstest.Number(i*7919%25_000)[4:] }})
+					Number: func(i int) string { return "3" + contactstest.Number(i * 7919 % 25_000)[4:] }})
 			}
 			if res.Errors > 0 {
 				b.Errorf("%d of %d calls failed", res.Errors, res.Calls)

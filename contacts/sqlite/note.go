@@ -140,14 +140,14 @@ func (db *DB) History(ctx context.Context, contactID, numberKey string, limit in
 	lim := strconv.Itoa(limit)
 	if contactID != "" {
 		parts = []part{
-			{`SELECT 'call', started_ms, by_name, '', direction, outcome, duration_s, sim_slot, id, '' FROM calls WHERE contact_id = ? AND id != ? ORDER BY started_ms DESC LIMIT `+lim, []any{contactID, skipCall}},
-			{`SELECT 'note', at_ms, author, text, '', '', 0, 0, call_id, '' FROM notes WHERE contact_id = ? ORDER BY at_ms DESC LIMIT `+lim, []any{contactID}},
-			{`SELECT 'stage', at_ms, by_name, from_stage, '', '', 0, 0, '', to_stage FROM stage_changes WHERE contact_id = ? ORDER BY at_ms DESC LIMIT `+lim, []any{contactID}},
+			{`SELECT 'call', started_ms, by_name, '', direction, outcome, duration_s, sim_slot, id, '' FROM calls WHERE contact_id = ? AND id != ? ORDER BY started_ms DESC LIMIT ` + lim, []any{contactID, skipCall}},
+			{`SELECT 'note', at_ms, author, text, '', '', 0, 0, call_id, '' FROM notes WHERE contact_id = ? ORDER BY at_ms DESC LIMIT ` + lim, []any{contactID}},
+			{`SELECT 'stage', at_ms, by_name, from_stage, '', '', 0, 0, '', to_stage FROM stage_changes WHERE contact_id = ? ORDER BY at_ms DESC LIMIT ` + lim, []any{contactID}},
 		}
 	} else {
 		parts = []part{
-			{`SELECT 'call', started_ms, by_name, '', direction, outcome, duration_s, sim_slot, id, '' FROM calls WHERE number_key = ? AND contact_id IS NULL AND id != ? ORDER BY started_ms DESC LIMIT `+lim, []any{numberKey, skipCall}},
-			{`SELECT 'note', at_ms, author, text, '', '', 0, 0, call_id, '' FROM notes WHERE number_key = ? AND contact_id IS NULL ORDER BY at_ms DESC LIMIT `+lim, []any{numberKey}},
+			{`SELECT 'call', started_ms, by_name, '', direction, outcome, duration_s, sim_slot, id, '' FROM calls WHERE number_key = ? AND contact_id IS NULL AND id != ? ORDER BY started_ms DESC LIMIT ` + lim, []any{numberKey, skipCall}},
+			{`SELECT 'note', at_ms, author, text, '', '', 0, 0, call_id, '' FROM notes WHERE number_key = ? AND contact_id IS NULL ORDER BY at_ms DESC LIMIT ` + lim, []any{numberKey}},
 		}
 	}
 	var out []contacts.HistoryEntry
