@@ -2,6 +2,7 @@ package contacts
 
 import (
 	"strings"
+	"time"
 )
 
 // Card is what a phone shows when a number rings or is dialled, built from
@@ -21,6 +22,15 @@ type Card struct {
 	OtherMatches []Match
 	Numbers      []Number // every number of the contact: directory cards only
 	Rev          int64
+	OnCall       *OnCall // a colleague is on a call with this contact now
+}
+
+// OnCall says who is on a call with the contact, since when.
+type OnCall struct {
+	By       string
+	DeviceID string
+	Since    time.Time
+	CallID   string
 }
 
 // CardNumber is the number a card is about.
@@ -54,6 +64,7 @@ type CardInput struct {
 	LastCall     *Call
 	SIM          *SIM
 	OtherMatches []Match
+	OnCall       *OnCall
 	Directory    bool // list every number, for the phone's offline directory
 }
 
@@ -64,7 +75,7 @@ func (t *Templates) HistoryLimit(c *Contact) int { return t.For(c).HistoryMax }
 // BuildCard builds the card for in with the template that applies.
 func BuildCard(t *Templates, in CardInput) Card {
 	tpl := t.For(in.Contact)
-	card := Card{Style: tpl.Style, SIM: in.SIM, LastCall: in.LastCall, OtherMatches: in.OtherMatches}
+	card := Card{Style: tpl.Style, SIM: in.SIM, LastCall: in.LastCall, OtherMatches: in.OtherMatches, OnCall: in.OnCall}
 	if in.Number != nil && in.Number.Key != "" {
 		card.Number = &CardNumber{Raw: in.Number.Raw, E164: in.Number.E164}
 	}

@@ -22,6 +22,43 @@ type SIM struct {
 	Label   string `json:"label,omitempty"`
 	Carrier string `json:"carrier,omitempty"`
 	Region  string `json:"region,omitempty"` // ISO country whose national numbers this SIM dials
+	Policy  string `json:"policy,omitempty"` // SIMWork (default), SIMPrivate or SIMIgnore; set by the office
+}
+
+// SIM policies: what ringcard does with calls on a SIM. Staff carry their
+// personal SIM in the same phone; the office decides per device and slot.
+const (
+	SIMWork    = "work"    // cards shown, calls logged
+	SIMPrivate = "private" // cards shown, nothing logged: no call record, no event, no audit line
+	SIMIgnore  = "ignore"  // no card and nothing logged: the call is not looked at
+)
+
+// ValidSIMPolicy reports whether p is a policy ("" means work).
+func ValidSIMPolicy(p string) bool {
+	return p == "" || p == SIMWork || p == SIMPrivate || p == SIMIgnore
+}
+
+// EffectivePolicy is the SIM's policy, work when unset.
+func (s SIM) EffectivePolicy() string {
+	if s.Policy == "" {
+		return SIMWork
+	}
+	return s.Policy
+}
+
+// MergeSIMs takes what a phone reports about its SIMs (slots, labels,
+// carriers) and keeps the office's policy for each slot from old.
+func MergeSIMs(old, reported []SIM) []SIM {
+	out := make([]SIM, len(reported))
+	for i, s := range reported {
+		for _, o := range old {
+			if o.Slot == s.Slot {
+				s.Policy = o.Policy
+			}
+		}
+		out[i] = s
+	}
+	return out
 }
 
 // Revoked reports whether the device has been revoked.
@@ -56,6 +93,9 @@ func ValidateSIMs(sims []SIM) error {
 		}
 		if s.Region != "" && len(s.Region) != 2 {
 			return Errorf(EInvalid, "sims[%d].region: an ISO 3166 two-letter code", i)
+		}
+		if !ValidSIMPolicy(s.Policy) {
+			return Errorf(EInvalid, "sims[%d].policy: work, private or ignore", i)
 		}
 	}
 	return nil

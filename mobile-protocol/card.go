@@ -17,6 +17,15 @@ type Card struct {
 	OtherMatches []Match        `json:"other_matches"`
 	Numbers      []DirNumber    `json:"numbers,omitempty"` // directory cards: every number
 	Rev          int64          `json:"rev,omitempty"`     // the contact's version
+	OnCall       *OnCall        `json:"on_call,omitempty"` // a colleague is on a call with this contact now
+}
+
+// OnCall says a colleague is on a call with the contact: "on a call with
+// Giulia since 14:02".
+type OnCall struct {
+	By       string `json:"by"`
+	DeviceID string `json:"device_id"`
+	Since    string `json:"since"`
 }
 
 // CardNumber is the number the card is about.
@@ -29,7 +38,8 @@ type CardNumber struct {
 
 // DirNumber is one of a contact's numbers in a directory card.
 type DirNumber struct {
-	E164  string `json:"e164"`
+	E164  *string `json:"e164"` // null for a short code
+	Key   string  `json:"key"`  // what the server matches on: E164, or a short code's digits
 	Raw   string `json:"raw,omitempty"`
 	Type  string `json:"type,omitempty"`
 	Label string `json:"label,omitempty"`

@@ -31,6 +31,7 @@ type SIM struct {
 	Label   string `json:"label,omitempty"`
 	Carrier string `json:"carrier,omitempty"`
 	Region  string `json:"region,omitempty"`
+	Policy  string `json:"policy,omitempty"` // set by the office: work, private (cards, no log) or ignore; phones may omit it
 }
 
 // PairRequest is POST /api/v1/pair.

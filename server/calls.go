@@ -38,6 +38,14 @@ func (s *Server) startCall(ctx context.Context, d *contacts.Device, in protocol.
 			x = contacts.SIM{Slot: in.SIMSlot}
 		}
 		sim, call.SIMLabel = &x, x.Label
+		switch x.EffectivePolicy() {
+		case contacts.SIMIgnore: // staff privacy: not even looked up
+			s.private.add(call.ID, d.ID, call.Direction)
+			return protocol.Card{Groups: []string{}, Fields: []protocol.Field{}, History: []protocol.HistoryEntry{}, OtherMatches: []protocol.Match{},
+				SIM: &protocol.SIM{Slot: x.Slot, Label: x.Label, Policy: contacts.SIMIgnore}}, nil
+		case contacts.SIMPrivate:
+			call.Number = contacts.Parsed{}
+		}
 	}
 	var p *contacts.Parsed
 	if raw := strings.TrimSpace(*in.Number); raw != "" {
@@ -51,6 +59,15 @@ func (s *Server) startCall(ctx context.Context, d *contacts.Device, in protocol.
 		}
 		p, call.Number = &parsed, parsed
 	}
+	if sim != nil && sim.EffectivePolicy() == contacts.SIMPrivate {
+		// A card, and no trace: no call record, no event, no audit line.
+		s.private.add(call.ID, d.ID, call.Direction)
+		card, err := s.cardFor(ctx, p, nil, sim)
+		if err != nil {
+			return protocol.Card{}, err
+		}
+		return wireCard(card), nil
+	}
 	if _, err := s.db.StartCall(ctx, &call); err != nil {
 		return protocol.Card{}, err
 	}
@@ -58,6 +75,7 @@ func (s *Server) startCall(ctx context.Context, d *contacts.Device, in protocol.
 	if err != nil {
 		return protocol.Card{}, err
 	}
+	s.live.callStarted(&call, card)
 	return wireCard(card), nil
 }
 
@@ -86,6 +104,9 @@ func (s *Server) finishCall(ctx context.Context, d *contacts.Device, id string, 
 	if !contacts.ValidOutcome(in.Outcome) {
 		return protocol.Call{}, contacts.Errorf(contacts.EInvalid, "outcome: must be answered, missed, rejected or busy")
 	}
+	if dir, ok := s.private.get(id, d.ID); ok { // a call on a private SIM: acknowledged, never stored
+		return protocol.Call{CallID: id, Direction: dir, By: d.Name, DeviceID: d.ID, StartedAt: in.EndedAt, EndedAt: &in.EndedAt, Outcome: &in.Outcome}, nil
+	}
 	stored, err := s.db.Call(ctx, id)
 	if err != nil {
 		return protocol.Call{}, err
@@ -106,6 +127,13 @@ func (s *Server) finishCall(ctx context.Context, d *contacts.Device, id string, 
 	if err != nil {
 		return protocol.Call{}, err
 	}
+	name := ""
+	if call.ContactID != "" {
+		if c, err := s.db.Contact(ctx, call.ContactID); err == nil {
+			name = c.Name()
+		}
+	}
+	s.live.callEnded(call, name)
 	return wireCall(call), nil
 }
 

@@ -28,6 +28,10 @@ func (s *Server) cardFor(ctx context.Context, p *contacts.Parsed, call *contacts
 	return s.fillHistory(ctx, in, p.Key, call)
 }
 
+// openCallWindow bounds how old a call with no outcome may be and still
+// count as in progress (a phone that died mid-call never ends it).
+const openCallWindow = 4 * time.Hour
+
 // contactCard builds the card of a contact when no number is in question:
 // for card.updated events and the offline directory.
 func (s *Server) contactCard(ctx context.Context, c *contacts.Contact, directory bool) (contacts.Card, error) {
@@ -49,6 +53,15 @@ func (s *Server) fillHistory(ctx context.Context, in contacts.CardInput, key str
 	}
 	if in.LastCall, err = s.db.LastCall(ctx, contactID, key, call); err != nil {
 		return contacts.Card{}, err
+	}
+	if contactID != "" {
+		open, err := s.db.OpenCall(ctx, contactID, skip, s.now().Add(-openCallWindow))
+		if err != nil {
+			return contacts.Card{}, err
+		}
+		if open != nil {
+			in.OnCall = &contacts.OnCall{By: open.By, DeviceID: open.DeviceID, Since: open.StartedAt, CallID: open.ID}
+		}
 	}
 	return contacts.BuildCard(tpls, in), nil
 }
@@ -79,15 +92,16 @@ func wireCard(c contacts.Card) protocol.Card {
 		w.LastCall = &protocol.LastCall{At: timeText(lc.StartedAt), Direction: lc.Direction, By: lc.By, SIMSlot: lc.SIMSlot, Outcome: lc.Outcome, DurationS: lc.DurationS}
 	}
 	if c.SIM != nil {
-		w.SIM = &protocol.SIM{Slot: c.SIM.Slot, Label: c.SIM.Label}
+		w.SIM = &protocol.SIM{Slot: c.SIM.Slot, Label: c.SIM.Label, Policy: c.SIM.Policy}
+	}
+	if c.OnCall != nil {
+		w.OnCall = &protocol.OnCall{By: c.OnCall.By, DeviceID: c.OnCall.DeviceID, Since: timeText(c.OnCall.Since)}
 	}
 	for _, m := range c.OtherMatches {
 		w.OtherMatches = append(w.OtherMatches, protocol.Match{ContactID: m.ContactID, DisplayName: m.DisplayName})
 	}
 	for _, n := range c.Numbers {
-		if n.E164 != "" {
-			w.Numbers = append(w.Numbers, protocol.DirNumber{E164: n.E164, Raw: n.Raw, Type: n.Type, Label: n.Label})
-		}
+		w.Numbers = append(w.Numbers, protocol.DirNumber{E164: strPtr(n.E164), Key: n.Key, Raw: n.Raw, Type: n.Type, Label: n.Label})
 	}
 	return w
 }

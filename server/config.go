@@ -30,6 +30,8 @@ type Config struct {
 	LogFormat     string        `json:"log_format"`   // text or json
 	Demo          bool          `json:"demo"`         // load the demo data set into an empty database
 	MaxBody       int64         `json:"max_body"`
+	WorkingHours  string        `json:"working_hours"` // when a silent phone is flagged, local time
+	SilentAfter   Duration      `json:"silent_after"`  // how long a phone may be unseen during working hours
 	Shutdown      time.Duration `json:"-"`
 
 	Google GoogleConfig `json:"google"` // two-way sync with Google Contacts (off unless connected)
@@ -52,6 +54,8 @@ func DefaultConfig() Config {
 		LogLevel:      "info",
 		LogFormat:     "text",
 		MaxBody:       1 << 20,
+		WorkingHours:  "mon-fri 09:00-18:00",
+		SilentAfter:   Duration(30 * time.Minute),
 		Shutdown:      5 * time.Second,
 	}
 }
@@ -73,6 +77,12 @@ func (c *Config) Validate() error {
 	}
 	if c.PingInterval.D() <= 0 || c.IdleTimeout.D() <= c.PingInterval.D() {
 		return fmt.Errorf("idle_timeout (%s) must be longer than ping_interval (%s)", c.IdleTimeout, c.PingInterval)
+	}
+	if _, err := ParseWorkingHours(c.WorkingHours); err != nil {
+		return err
+	}
+	if c.SilentAfter.D() < time.Minute {
+		return fmt.Errorf("silent_after %s: at least 1m", c.SilentAfter)
 	}
 	if c.Retention.D() < time.Hour {
 		return fmt.Errorf("event_retention %s: at least 1h", c.Retention)

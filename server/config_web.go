@@ -1,8 +1,69 @@
 package server
 
-// WebConfig configures ringcard's part: Web is the office web view.
+import (
+	"fmt"
+	"time"
+)
+
+// WebConfig configures the office web view.
 type WebConfig struct {
+	SecureCookies   string   `json:"secure_cookies"`   // auto (Secure when the request came over HTTPS), always, never (plain-HTTP office LAN)
+	SessionLifetime Duration `json:"session_lifetime"` // how long a sign-in lasts
+	LockoutAttempts int      `json:"lockout_attempts"` // failed sign-ins that lock a login or an address...
+	LockoutWindow   Duration `json:"lockout_window"`   // ...within this window, for this long
+	BoardPoll       Duration `json:"board_poll"`       // how often the live board refreshes
+	MinPassword     int      `json:"min_password"`     // shortest staff password accepted
+	ActiveCallAge   Duration `json:"active_call_age"`  // an unfinished call older than this leaves the live board
 }
 
-// validate rejects bad web settings.
-func (c *WebConfig) validate() error { return nil }
+// defaultWebConfig is filled in for every field left at zero.
+var defaultWebConfig = WebConfig{
+	SecureCookies:   "auto",
+	SessionLifetime: Duration(12 * time.Hour),
+	LockoutAttempts: 5,
+	LockoutWindow:   Duration(30 * time.Minute),
+	BoardPoll:       Duration(500 * time.Millisecond),
+	MinPassword:     8,
+	ActiveCallAge:   Duration(time.Hour),
+}
+
+// validate fills defaults and rejects bad web settings.
+func (c *WebConfig) validate() error {
+	d := defaultWebConfig
+	if c.SecureCookies == "" {
+		c.SecureCookies = d.SecureCookies
+	}
+	if c.SessionLifetime == 0 {
+		c.SessionLifetime = d.SessionLifetime
+	}
+	if c.LockoutAttempts == 0 {
+		c.LockoutAttempts = d.LockoutAttempts
+	}
+	if c.LockoutWindow == 0 {
+		c.LockoutWindow = d.LockoutWindow
+	}
+	if c.BoardPoll == 0 {
+		c.BoardPoll = d.BoardPoll
+	}
+	if c.MinPassword == 0 {
+		c.MinPassword = d.MinPassword
+	}
+	if c.ActiveCallAge == 0 {
+		c.ActiveCallAge = d.ActiveCallAge
+	}
+	switch {
+	case c.SecureCookies != "auto" && c.SecureCookies != "always" && c.SecureCookies != "never":
+		return fmt.Errorf("web.secure_cookies %q: auto, always or never", c.SecureCookies)
+	case c.SessionLifetime.D() < time.Minute:
+		return fmt.Errorf("web.session_lifetime %s: at least 1m", c.SessionLifetime)
+	case c.LockoutAttempts < 1:
+		return fmt.Errorf("web.lockout_attempts %d: at least 1", c.LockoutAttempts)
+	case c.LockoutWindow.D() < time.Second:
+		return fmt.Errorf("web.lockout_window %s: at least 1s", c.LockoutWindow)
+	case c.BoardPoll.D() < 100*time.Millisecond:
+		return fmt.Errorf("web.board_poll %s: at least 100ms", c.BoardPoll)
+	case c.MinPassword < 1 || c.MinPassword > 72:
+		return fmt.Errorf("web.min_password %d: between 1 and 72", c.MinPassword)
+	}
+	return nil
+}

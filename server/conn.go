@@ -3,9 +3,12 @@ package server
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"io"
 	"net/http"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -27,7 +30,8 @@ type conn struct {
 	ws      *websocket.Conn
 	answers chan []byte
 	wake    chan struct{}
-	resume  chan int64
+	resume  chan resumeReq
+	resumed atomic.Bool // a resume was accepted on this socket
 	done    chan struct{}
 
 	stopOnce  sync.Once
@@ -56,29 +60,35 @@ func (s *Server) websocket(c *gin.Context) error {
 		return nil // the upgrader answered already
 	}
 	cn := &conn{srv: s, hub: s.hub, device: d.ID, ws: ws, answers: make(chan []byte, 32),
-		wake: make(chan struct{}, 1), resume: make(chan int64, 1), done: make(chan struct{})}
+		wake: make(chan struct{}, 1), resume: make(chan resumeReq, 1), done: make(chan struct{})}
 	if !s.hub.attach(cn) {
 		_ = ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseTryAgainLater, "not serving"), time.Now().Add(time.Second))
 		ws.Close()
 		return nil
 	}
 	s.log.Debug("phone connected", "device", d.ID)
+	if err := s.db.SetConnected(context.Background(), d.ID, true); err != nil {
+		s.log.Error("record connection", "err", err)
+	}
 	go cn.writeLoop()
 	cn.readLoop(contacts.WithActor(context.WithoutCancel(c.Request.Context()), contacts.Actor{Kind: contacts.ActorDevice, ID: d.ID, Name: d.Name}))
-	s.hub.detach(cn)
+	if s.hub.detach(cn) {
+		if err := s.db.SetConnected(context.Background(), d.ID, false); err != nil {
+			s.log.Error("record disconnection", "err", err)
+		}
+	}
 	s.log.Debug("phone disconnected", "device", d.ID)
 	return nil
 }
 
 func (c *conn) readLoop(ctx context.Context) {
 	idle := c.hub.opts.IdleTimeout
-	c.ws.SetReadLimit(protocol.MaxBody)
 	_ = c.ws.SetReadDeadline(time.Now().Add(idle))
 	c.ws.SetPongHandler(func(string) error { return c.ws.SetReadDeadline(time.Now().Add(idle)) })
 	for {
-		_, data, err := c.ws.ReadMessage()
+		data, err := c.readFrame()
 		if err != nil {
-			if err == websocket.ErrReadLimit {
+			if err == errFrameTooLarge {
 				c.stop(websocket.CloseMessageTooBig, "frame larger than 1 MB", errorFrame("", contacts.Errorf(contacts.ETooLarge, "frame: larger than %d bytes", protocol.MaxBody)))
 			} else {
 				c.stop(websocket.CloseNormalClosure, "", nil)
@@ -107,6 +117,26 @@ func (c *conn) readLoop(ctx context.Context) {
 	}
 }
 
+var errFrameTooLarge = errors.New("frame too large")
+
+// readFrame reads one frame of at most MaxBody bytes. The limit is applied
+// here rather than by the websocket library, so that the phone gets a
+// too_large error frame before the close.
+func (c *conn) readFrame() ([]byte, error) {
+	_, r, err := c.ws.NextReader()
+	if err != nil {
+		return nil, err
+	}
+	data, err := io.ReadAll(io.LimitReader(r, protocol.MaxBody+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > protocol.MaxBody {
+		return nil, errFrameTooLarge
+	}
+	return data, nil
+}
+
 // handle answers one frame from the phone.
 func (c *conn) handle(ctx context.Context, env protocol.Envelope) []byte {
 	fail := func(err error) []byte { return errorFrame(env.ID, err) }
@@ -122,11 +152,10 @@ func (c *conn) handle(ctx context.Context, env protocol.Envelope) []byte {
 		if p.AfterSeq < 0 {
 			return fail(contacts.Errorf(contacts.EInvalid, "after_seq: must be 0 or more"))
 		}
-		select {
-		case c.resume <- p.AfterSeq:
-		default:
+		if !c.resumed.CompareAndSwap(false, true) {
 			return fail(contacts.Errorf(contacts.EConflict, "resume: already sent on this socket"))
 		}
+		c.resume <- resumeReq{after: p.AfterSeq, id: env.ID}
 		return nil // the writer answers after it has positioned the stream
 	case protocol.TypeAck:
 		var p protocol.Ack
@@ -241,8 +270,8 @@ func (c *conn) writeLoop() {
 			return
 		case b := <-c.answers:
 			err = c.write(b)
-		case after := <-c.resume:
-			err = c.startStream(after)
+		case r := <-c.resume:
+			err = c.startStream(r)
 		case <-c.wake:
 			if c.live {
 				err = c.deliver()
@@ -268,9 +297,16 @@ func (c *conn) write(b []byte) error {
 	return c.ws.WriteMessage(websocket.TextMessage, b)
 }
 
+// resumeReq is a phone's resume: the seq it has and the frame's id.
+type resumeReq struct {
+	after int64
+	id    string
+}
+
 // startStream positions the device's stream after the seq the phone has,
 // answers the resume, then replays what it missed.
-func (c *conn) startStream(after int64) error {
+func (c *conn) startStream(r resumeReq) error {
+	after := r.after
 	ctx := context.Background()
 	seq, gid, ok := c.hub.position(c.device)
 	if !ok {
@@ -306,7 +342,7 @@ func (c *conn) startStream(after int64) error {
 		}
 		c.seq, c.gid = after, g
 	}
-	if err := c.write(frame(protocol.TypeOK, "", nil)); err != nil {
+	if err := c.write(frame(protocol.TypeOK, r.id, nil)); err != nil {
 		return err
 	}
 	if resync != "" {
@@ -359,8 +395,10 @@ func seqFrame(typ string, seq int64, payload []byte) []byte {
 	b := make([]byte, 0, len(payload)+64)
 	b = append(b, `{"type":`...)
 	b = strconv.AppendQuote(b, typ)
-	b = append(b, `,"seq":`...)
-	b = strconv.AppendInt(b, seq, 10)
+	if seq != 0 { // empty envelope fields are left out
+		b = append(b, `,"seq":`...)
+		b = strconv.AppendInt(b, seq, 10)
+	}
 	b = append(b, `,"payload":`...)
 	b = append(b, payload...)
 	return append(b, '}')

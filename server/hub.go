@@ -46,9 +46,16 @@ type HubOptions struct {
 	Waker        Waker         // wakes devices with no socket (FCM); nil: none
 }
 
-// Waker wakes a device that has no open socket.
+// Waker wakes a device that has no open socket (FCM). The hub calls it from
+// its own goroutine, never from a request; it must not block.
 type Waker interface {
-	Wake(deviceID string, seq int64)
+	Wake(deviceID string, seq int64, events []WakeEvent)
+}
+
+// WakeEvent is an event an offline device has waiting.
+type WakeEvent struct {
+	Type    string
+	Payload []byte
 }
 
 // RenderFunc renders an event as it is sent: its type and payload (a card
@@ -193,6 +200,7 @@ func (h *Hub) deliverNew(ctx context.Context) bool {
 	}
 	var wake []*conn
 	offline := map[string]int64{}
+	offlineEvents := map[string][]WakeEvent{}
 	h.mu.Lock()
 	for _, re := range rendered {
 		h.ring = append(h.ring, re)
@@ -202,8 +210,9 @@ func (h *Hub) deliverNew(ctx context.Context) bool {
 				continue
 			}
 			d.seq, d.gid = d.seq+1, re.gid
-			if d.conn == nil {
+			if d.conn == nil && h.opts.Waker != nil {
 				offline[id] = d.seq
+				offlineEvents[id] = append(offlineEvents[id], WakeEvent{Type: re.typ, Payload: re.payload})
 			}
 		}
 	}
@@ -222,7 +231,7 @@ func (h *Hub) deliverNew(ctx context.Context) bool {
 	}
 	if h.opts.Waker != nil {
 		for id, seq := range offline {
-			h.opts.Waker.Wake(id, seq)
+			h.opts.Waker.Wake(id, seq, offlineEvents[id])
 		}
 	}
 	return len(evs) == batch
@@ -286,13 +295,17 @@ func (h *Hub) attach(c *conn) bool {
 	return true
 }
 
-func (h *Hub) detach(c *conn) {
+// detach forgets c; it reports whether c was the device's current socket
+// (a socket replaced by a newer one is not).
+func (h *Hub) detach(c *conn) bool {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if d, ok := h.devs[c.device]; ok && d.conn == c {
 		d.conn = nil
 		d.seen = time.Now()
+		return true
 	}
+	return false
 }
 
 // Ack records that a device handled everything up to seq.
@@ -453,4 +466,25 @@ func (h *Hub) Flush(ctx context.Context) { h.flush(ctx) }
 func (h *Hub) Seq(id string) int64 {
 	seq, _, _ := h.position(id)
 	return seq
+}
+
+// Waiting is how many events are numbered for a device and not yet
+// acknowledged.
+func (h *Hub) Waiting(id string) int64 {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if d, ok := h.devs[id]; ok {
+		return d.seq - d.ackSeq
+	}
+	return 0
+}
+
+// LastSeen is when the device last spoke to this server process.
+func (h *Hub) LastSeen(id string) time.Time {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if d, ok := h.devs[id]; ok {
+		return d.seen
+	}
+	return time.Time{}
 }

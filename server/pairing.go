@@ -113,7 +113,7 @@ func newToken() string {
 func simsFromWire(in []protocol.SIM) []contacts.SIM {
 	out := make([]contacts.SIM, 0, len(in))
 	for _, s := range in {
-		out = append(out, contacts.SIM{Slot: s.Slot, Label: s.Label, Carrier: s.Carrier, Region: strings.ToUpper(s.Region)})
+		out = append(out, contacts.SIM{Slot: s.Slot, Label: s.Label, Carrier: s.Carrier, Region: strings.ToUpper(s.Region), Policy: s.Policy})
 	}
 	return out
 }
@@ -121,7 +121,7 @@ func simsFromWire(in []protocol.SIM) []contacts.SIM {
 func simsToWire(in []contacts.SIM) []protocol.SIM {
 	out := make([]protocol.SIM, 0, len(in))
 	for _, s := range in {
-		out = append(out, protocol.SIM{Slot: s.Slot, Label: s.Label, Carrier: s.Carrier, Region: s.Region})
+		out = append(out, protocol.SIM{Slot: s.Slot, Label: s.Label, Carrier: s.Carrier, Region: s.Region, Policy: s.Policy})
 	}
 	return out
 }
@@ -159,7 +159,7 @@ func (s *Server) putDevice(c *gin.Context) error {
 		if err := contacts.ValidateSIMs(sims); err != nil {
 			return err
 		}
-		d.SIMs = sims
+		d.SIMs = contacts.MergeSIMs(d.SIMs, sims) // the office's policy per slot stays
 	}
 	if err := s.db.UpdateDevice(c.Request.Context(), d); err != nil {
 		return err

@@ -36,6 +36,9 @@ func (s *Server) routes() *gin.Engine {
 	dev.GET("/cards/lookup", s.handle(s.lookupCard))
 	dev.GET("/cards", s.handle(s.directory))
 	dev.GET("/ws", s.handle(s.websocket))
+	s.mountFollowups(dev)
+	s.mountPipeline(dev)
+	s.mountWeb(r)
 	return r
 }
 

@@ -17,6 +17,7 @@ import (
 
 	"github.com/ringcard/ringcard/contacts"
 	"github.com/ringcard/ringcard/contacts/sqlite"
+	"github.com/ringcard/ringcard/server/web"
 )
 
 // Server is the running ringcard server.
@@ -29,7 +30,12 @@ type Server struct {
 	tpls   atomic.Pointer[contacts.Templates]
 	hub    *Hub
 	pairRL *limiter
+	live   liveFeed     // the office's feed of calls and phone health
+	private privateCalls // calls on private SIMs, never stored
+	fcm     *fcmWaker    // nil when FCM is off
+	google googleRunner // the Google Contacts sync (google.go)
 	engine *gin.Engine
+	web    *web.Handler // the office web view (webview.go)
 	http   *http.Server
 }
 
@@ -40,7 +46,18 @@ func New(ctx context.Context, cfg Config, db *sqlite.DB, log *slog.Logger) (*Ser
 	if err := s.loadTemplates(ctx); err != nil {
 		return nil, err
 	}
-	hub, err := NewHub(ctx, db, log, s.renderEvent, HubOptions{PingInterval: cfg.PingInterval.D(), IdleTimeout: cfg.IdleTimeout.D(), Retention: cfg.Retention.D()})
+	opts := HubOptions{PingInterval: cfg.PingInterval.D(), IdleTimeout: cfg.IdleTimeout.D(), Retention: cfg.Retention.D()}
+	waker, err := s.startFCM(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if waker != nil {
+		s.fcm, opts.Waker = waker, waker
+	}
+	if err := db.ResetConnected(ctx); err != nil {
+		return nil, err
+	}
+	hub, err := NewHub(ctx, db, log, s.renderEvent, opts)
 	if err != nil {
 		return nil, fmt.Errorf("start hub: %w", err)
 	}
@@ -61,6 +78,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	hubCtx, stopHub := context.WithCancel(context.WithoutCancel(ctx))
 	hubDone := make(chan struct{})
 	go func() { defer close(hubDone); s.hub.Run(hubCtx) }()
+	go s.watchSilent(hubCtx, time.Minute)
 	s.http = &http.Server{Handler: s.engine, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelWarn)}
 	errc := make(chan error, 1)
 	go func() { errc <- s.http.Serve(ln) }()
@@ -75,6 +93,13 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	stopHub()
 	<-hubDone
+	if s.fcm != nil {
+		dctx, cancel := context.WithTimeout(context.Background(), s.cfg.Shutdown)
+		if derr := s.fcm.disp.Close(dctx); derr != nil {
+			s.log.Warn("fcm: messages left unsent at shutdown", "err", derr)
+		}
+		cancel()
+	}
 	if errors.Is(err, http.ErrServerClosed) {
 		err = nil
 	}

@@ -41,7 +41,8 @@ func rootCmd() *cobra.Command {
 	g.stringFlag(root, "db", "SQLite database file (env RINGCARD_DB)")
 	g.stringFlag(root, "default_region", "country whose national numbers are read without a prefix, e.g. IT (env RINGCARD_DEFAULT_REGION)")
 	g.stringFlag(root, "log_level", "debug, info, warn or error (env RINGCARD_LOG_LEVEL)")
-	root.AddCommand(serveCmd(g), devicesCmd(g), simulateCmd(g), configCmd(g))
+	root.AddCommand(serveCmd(g), devicesCmd(g), simulateCmd(g), configCmd(g), usersCmd(g), googleCmd(g))
+	root.AddCommand(dataCmds(g)...)
 	return root
 }
 

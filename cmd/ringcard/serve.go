@@ -52,6 +52,9 @@ func serveCmd(g *globals) *cobra.Command {
 			count, _ := db.ContactCount(ctx)
 			log.Info("ringcard is running", "url", "http://"+ln.Addr().String(), "db", cfg.DB, "contacts", count,
 				"google_sync", "off", "fcm", "off (phones are reached over websocket only)")
+			srv.StartBackups(ctx)
+			srv.StartFollowups(ctx)
+			srv.StartGoogle(ctx)
 			return srv.Serve(ctx, ln)
 		},
 	}

@@ -102,6 +102,9 @@ func insertContact(ctx context.Context, tx *sql.Tx, c *contacts.Contact, clientI
 	if err := indexNumbers(ctx, tx, c); err != nil {
 		return err
 	}
+	if err := enqueueOutbox(ctx, tx, c.ID); err != nil {
+		return err
+	}
 	return insertEvent(ctx, tx, "", EventCardUpdated, c.ID, "", ms(c.UpdatedAt))
 }
 
@@ -159,6 +162,9 @@ func saveContact(ctx context.Context, tx *sql.Tx, c *contacts.Contact) error {
 	if err := indexNumbers(ctx, tx, c); err != nil {
 		return err
 	}
+	if err := enqueueOutbox(ctx, tx, c.ID); err != nil {
+		return err
+	}
 	return insertEvent(ctx, tx, "", EventCardUpdated, c.ID, "", ms(c.UpdatedAt))
 }
 
@@ -181,6 +187,9 @@ func (db *DB) DeleteContact(ctx context.Context, id string) error {
 			return fmt.Errorf("clear numbers: %w", err)
 		}
 		if err := audit(ctx, tx, db.Now(), "contact.delete", id, ""); err != nil {
+			return err
+		}
+		if err := enqueueOutbox(ctx, tx, id); err != nil {
 			return err
 		}
 		return insertEvent(ctx, tx, "", EventContactRemoved, id, "", ms(db.Now()))

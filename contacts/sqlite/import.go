@@ -68,6 +68,9 @@ func importContact(ctx context.Context, tx *sql.Tx, c *contacts.Contact, rev int
 	if err != nil {
 		return fmt.Errorf("insert contact %s: %w", c.ID, err)
 	}
+	if err := enqueueOutbox(ctx, tx, c.ID); err != nil {
+		return err
+	}
 	return indexNumbers(ctx, tx, c)
 }
 

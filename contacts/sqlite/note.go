@@ -43,6 +43,9 @@ func (db *DB) AddNote(ctx context.Context, n *contacts.Note) (created bool, err 
 			return err
 		}
 		if n.ContactID != "" {
+			if err := enqueueOutbox(ctx, tx, n.ContactID); err != nil {
+				return err
+			}
 			return touchContact(ctx, tx, n.ContactID, ms(n.At))
 		}
 		return nil

@@ -1,0 +1,208 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ringcard/ringcard/contacts"
+	"github.com/ringcard/ringcard/contacts/sqlite"
+	"github.com/ringcard/ringcard/server"
+	"github.com/ringcard/ringcard/server/web"
+)
+
+func usersCmd(g *globals) *cobra.Command {
+	cmd := &cobra.Command{Use: "users", Short: "Add, list, disable staff accounts of the office web view and set their passwords"}
+	var name, lang string
+	var stdin bool
+	withDB := func(cmd *cobra.Command, fn func(ctx context.Context, cfg server.Config, db *sqlite.DB) error) error {
+		cfg, err := g.config()
+		if err != nil {
+			return err
+		}
+		db, err := server.OpenStore(cmd.Context(), cfg)
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		ctx := contacts.WithActor(cmd.Context(), contacts.Actor{Kind: contacts.ActorCLI, Name: "ringcard users"})
+		return fn(ctx, cfg, db)
+	}
+	add := &cobra.Command{
+		Use:   "add LOGIN",
+		Short: "Add an account; the password is asked for (or read with --password-stdin)",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return withDB(cmd, func(ctx context.Context, cfg server.Config, db *sqlite.DB) error {
+				hash, err := readPassword(cmd, stdin, cfg.Web.MinPassword)
+				if err != nil {
+					return err
+				}
+				u := &sqlite.User{Login: args[0], Name: name, PasswordHash: hash, Lang: lang}
+				if err := db.AddUser(ctx, u); err != nil {
+					return err
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "Added %s (%s). Sign in at %s/\n", u.Login, u.Name, cfg.BaseURL())
+				return nil
+			})
+		},
+	}
+	add.Flags().StringVar(&name, "name", "", "the name shown in history and the audit log (default: the login)")
+	add.Flags().StringVar(&lang, "lang", "", "en, ru or it (default: the browser's language)")
+	add.Flags().BoolVar(&stdin, "password-stdin", false, "read the password from the first line of standard input")
+
+	passwd := &cobra.Command{
+		Use:   "passwd LOGIN",
+		Short: "Set an account's password (ends its sessions)",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return withDB(cmd, func(ctx context.Context, cfg server.Config, db *sqlite.DB) error {
+				hash, err := readPassword(cmd, stdin, cfg.Web.MinPassword)
+				if err != nil {
+					return err
+				}
+				if err := db.SetUserPassword(ctx, args[0], hash); err != nil {
+					return err
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "Password of %s changed; its sessions were ended.\n", args[0])
+				return nil
+			})
+		},
+	}
+	passwd.Flags().BoolVar(&stdin, "password-stdin", false, "read the password from the first line of standard input")
+
+	var enable bool
+	disable := &cobra.Command{
+		Use:   "disable LOGIN",
+		Short: "Disable an account (ends its sessions); --enable turns it back on",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return withDB(cmd, func(ctx context.Context, _ server.Config, db *sqlite.DB) error {
+				if err := db.SetUserDisabled(ctx, args[0], !enable); err != nil {
+					return err
+				}
+				state := "disabled"
+				if enable {
+					state = "enabled"
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "%s %s.\n", args[0], state)
+				return nil
+			})
+		},
+	}
+	disable.Flags().BoolVar(&enable, "enable", false, "enable the account again")
+
+	var asJSON bool
+	list := &cobra.Command{
+		Use:   "list",
+		Short: "List accounts",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return withDB(cmd, func(ctx context.Context, _ server.Config, db *sqlite.DB) error {
+				users, err := db.Users(ctx)
+				if err != nil {
+					return err
+				}
+				return printUsers(cmd.OutOrStdout(), users, asJSON)
+			})
+		},
+	}
+	list.Flags().BoolVar(&asJSON, "json", false, "print as JSON")
+	cmd.AddCommand(add, list, disable, passwd)
+	return cmd
+}
+
+func printUsers(w io.Writer, users []*sqlite.User, asJSON bool) error {
+	type row struct {
+		Login    string `json:"login"`
+		Name     string `json:"name"`
+		Lang     string `json:"lang"`
+		Created  string `json:"created_at"`
+		Disabled bool   `json:"disabled"`
+	}
+	rows := []row{}
+	for _, u := range users {
+		rows = append(rows, row{u.Login, u.Name, u.Lang, u.CreatedAt.Local().Format("2006-01-02 15:04"), u.Disabled()})
+	}
+	if asJSON {
+		return printJSON(w, rows)
+	}
+	if len(rows) == 0 {
+		_, err := fmt.Fprintln(w, "No accounts yet. Add one with: ringcard users add LOGIN --name \"Full Name\"")
+		return err
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "LOGIN\tNAME\tLANG\tCREATED\tSTATUS")
+	for _, r := range rows {
+		status := "active"
+		if r.Disabled {
+			status = "disabled"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.Login, r.Name, r.Lang, r.Created, status)
+	}
+	return tw.Flush()
+}
+
+// readPassword reads a new password from a terminal prompt (twice) or the
+// first line of standard input, and hashes it.
+func readPassword(cmd *cobra.Command, fromStdin bool, minLen int) (string, error) {
+	var pw string
+	switch {
+	case fromStdin:
+		line, err := bufio.NewReader(cmd.InOrStdin()).ReadString('\n')
+		if err != nil && !errors.Is(err, io.EOF) {
+			return "", fmt.Errorf("read password: %w", err)
+		}
+		pw = strings.TrimRight(line, "\r\n")
+	case isTerminal(os.Stdin):
+		in := bufio.NewReader(os.Stdin)
+		a, err := promptHidden(cmd.ErrOrStderr(), in, "Password: ")
+		if err != nil {
+			return "", err
+		}
+		b, err := promptHidden(cmd.ErrOrStderr(), in, "Again: ")
+		if err != nil {
+			return "", err
+		}
+		if a != b {
+			return "", errors.New("the passwords differ")
+		}
+		pw = a
+	default:
+		return "", errors.New("no terminal to ask the password on: pipe it in with --password-stdin")
+	}
+	return web.HashPassword(pw, minLen)
+}
+
+func isTerminal(f *os.File) bool {
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// promptHidden asks for a line with the terminal's echo off (stty).
+func promptHidden(w io.Writer, in *bufio.Reader, prompt string) (string, error) {
+	fmt.Fprint(w, prompt)
+	stty := func(arg string) error {
+		c := exec.Command("stty", arg)
+		c.Stdin = os.Stdin
+		return c.Run()
+	}
+	if err := stty("-echo"); err != nil {
+		return "", fmt.Errorf("turn off terminal echo (use --password-stdin instead): %w", err)
+	}
+	line, err := in.ReadString('\n')
+	_ = stty("echo")
+	fmt.Fprintln(w)
+	if err != nil && !errors.Is(err, io.EOF) {
+		return "", fmt.Errorf("read password: %w", err)
+	}
+	return strings.TrimRight(line, "\r\n"), nil
+}

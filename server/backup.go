@@ -1,0 +1,139 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/ringcard/ringcard/contacts/sqlite"
+)
+
+const backupLayout = "20060102-150405"
+
+// BackupName is the file name of a backup taken at t.
+func BackupName(t time.Time) string { return "ringcard-" + t.Format(backupLayout) + ".db" }
+
+// RunBackup takes a verified online backup of db into the configured
+// directory and applies the retention policy. The daily scheduler and
+// `ringcard backup` both use it.
+func RunBackup(ctx context.Context, db *sqlite.DB, cfg Config, now time.Time) (sqlite.BackupInfo, []string, error) {
+	dir := cfg.Backup.DirFor(db.Path())
+	info, err := db.Backup(ctx, filepath.Join(dir, BackupName(now)))
+	if err != nil {
+		return info, nil, err
+	}
+	daily, weekly := cfg.Backup.Retention()
+	removed, err := PruneBackups(dir, daily, weekly)
+	return info, removed, err
+}
+
+// PruneBackups keeps the newest backup of each of the last `daily` days
+// and of each of the last `weekly` ISO weeks that have backups, and deletes
+// the other ringcard-*.db files in dir. It returns what it deleted.
+func PruneBackups(dir string, daily, weekly int) ([]string, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, fmt.Errorf("prune backups: %w", err)
+	}
+	type backup struct {
+		name string
+		at   time.Time
+	}
+	var all []backup
+	for _, e := range entries {
+		stamp, ok := strings.CutPrefix(e.Name(), "ringcard-")
+		stamp, ok2 := strings.CutSuffix(stamp, ".db")
+		if !ok || !ok2 || e.IsDir() {
+			continue
+		}
+		t, err := time.ParseInLocation(backupLayout, stamp, time.Local)
+		if err != nil {
+			continue
+		}
+		all = append(all, backup{e.Name(), t})
+	}
+	sort.Slice(all, func(i, j int) bool { return all[i].at.After(all[j].at) })
+	keep := map[string]bool{}
+	days, weeks := map[string]bool{}, map[string]bool{}
+	for _, b := range all {
+		day := b.at.Format("2006-01-02")
+		y, w := b.at.ISOWeek()
+		week := fmt.Sprintf("%d-%02d", y, w)
+		if !days[day] && len(days) < daily {
+			keep[b.name] = true
+		}
+		if !weeks[week] && len(weeks) < weekly {
+			keep[b.name] = true
+		}
+		days[day], weeks[week] = true, true
+	}
+	var removed []string
+	for _, b := range all {
+		if keep[b.name] {
+			continue
+		}
+		p := filepath.Join(dir, b.name)
+		if err := os.Remove(p); err != nil {
+			return removed, fmt.Errorf("prune backups: %w", err)
+		}
+		removed = append(removed, p)
+	}
+	return removed, nil
+}
+
+// NextBackup is the first hour:minute (local time) after now.
+func NextBackup(now time.Time, hour, minute int) time.Time {
+	next := time.Date(now.Year(), now.Month(), now.Day(), hour, minute, 0, 0, now.Location())
+	if !next.After(now) {
+		next = next.AddDate(0, 0, 1)
+	}
+	return next
+}
+
+// StartBackups runs the daily backup in the background until ctx ends
+// (unless backups are disabled). A failed backup is logged as an error and
+// tried again the next day.
+func (s *Server) StartBackups(ctx context.Context) {
+	if s.cfg.Backup.Disabled {
+		s.log.Info("daily backups are off (backup.disabled)")
+		return
+	}
+	h, m := s.cfg.Backup.At()
+	go func() {
+		for {
+			next := NextBackup(s.now(), h, m)
+			s.log.Info("next backup", "at", next.Format(time.DateTime), "dir", s.cfg.Backup.DirFor(s.db.Path()))
+			t := time.NewTimer(time.Until(next))
+			select {
+			case <-ctx.Done():
+				t.Stop()
+				return
+			case <-t.C:
+			}
+			start := time.Now()
+			info, removed, err := RunBackup(ctx, s.db, s.cfg, s.now())
+			if err != nil {
+				s.log.Error("daily backup failed", "err", err)
+				continue
+			}
+			s.log.Info("backup written and verified", "path", info.Path, "bytes", info.Size, "contacts", info.Contacts,
+				"took", time.Since(start).Round(time.Millisecond), "pruned", len(removed))
+		}
+	}()
+}
+
+// ServerRunning reports whether something answers on the configured
+// address: restore refuses to replace the database under a running server.
+func ServerRunning(cfg Config) bool {
+	c, err := net.DialTimeout("tcp", cfg.Addr, 300*time.Millisecond)
+	if err != nil {
+		return false
+	}
+	c.Close()
+	return true
+}

@@ -1,0 +1,227 @@
+package dataio
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/ringcard/ringcard/contacts"
+	"github.com/ringcard/ringcard/contacts/sqlite"
+)
+
+// Row actions of an import plan.
+const (
+	ActionCreate = "create"
+	ActionMerge  = "merge"
+	ActionSkip   = "skip"
+)
+
+// RowResult is what an import does (or, in a dry run, would do) with one row.
+type RowResult struct {
+	Row       int      `json:"row"`
+	Name      string   `json:"name"`
+	Action    string   `json:"action"`            // create, merge, skip
+	Reason    string   `json:"reason"`            // why: "new contact", "same number +39...", "empty row"
+	ContactID string   `json:"contact_id"`        // the contact created or merged into ("" for skips; new IDs are known after Apply)
+	Notes     []string `json:"notes,omitempty"`   // what was repaired or dropped
+	History   int      `json:"history,omitempty"` // history lines that come with the row
+}
+
+// Plan is an import worked out against the store's contacts without
+// writing anything: the dry run prints it, Apply writes it.
+type Plan struct {
+	Source  *Source
+	Rows    []RowResult
+	Created int
+	Merged  int
+	Skipped int
+	ops     []*planOp
+}
+
+type planOp struct {
+	op   sqlite.ImportOp
+	rows []int // indexes into Plan.Rows
+}
+
+// planIndex finds existing (and planned) contacts by ID, number and e-mail.
+type planIndex struct {
+	byID    map[string]*target
+	byKey   map[string]*target
+	byEmail map[string]*target
+}
+
+type target struct {
+	c  *contacts.Contact // working copy: what the contact will look like
+	op *planOp
+	id string // stored contact ID ("" for one this import creates)
+}
+
+// PlanImport matches each record against the store's live contacts and the
+// records before it: the same ringcard ID, a shared normalized number or a
+// shared e-mail makes a merge; anything else is created.
+func PlanImport(ctx context.Context, db *sqlite.DB, src *Source) (*Plan, error) {
+	norm := db.Normalizer()
+	ix := &planIndex{byID: map[string]*target{}, byKey: map[string]*target{}, byEmail: map[string]*target{}}
+	err := db.EachContact(ctx, func(c *contacts.Contact) error {
+		ix.add(&target{c: c, id: c.ID})
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("plan import: %w", err)
+	}
+	p := &Plan{Source: src}
+	for i := range src.Records {
+		rec := &src.Records[i]
+		res := RowResult{Row: rec.Row, Name: rec.Contact.Name(), Notes: rec.Notes, History: len(rec.History)}
+		if rec.Skip != "" {
+			res.Action, res.Reason = ActionSkip, rec.Skip
+			p.add(res, nil)
+			continue
+		}
+		c := rec.Contact
+		c.Numbers = nil
+		for _, n := range rec.Contact.Numbers {
+			num, err := norm.Number(n.Raw, n.Type, n.Label)
+			if err != nil {
+				res.Notes = append(res.Notes, "dropped "+contacts.ErrorMessage(err))
+				continue
+			}
+			c.Numbers = append(c.Numbers, num)
+		}
+		if err := c.Validate(); err != nil {
+			res.Action, res.Reason = ActionSkip, contacts.ErrorMessage(err)
+			p.add(res, nil)
+			continue
+		}
+		t, reason := ix.match(&c)
+		if t == nil {
+			t = &target{c: &c}
+			t.op = &planOp{op: sqlite.ImportOp{Contact: t.c}}
+			p.ops = append(p.ops, t.op)
+			res.Action, res.Reason = ActionCreate, "new contact"
+		} else {
+			if changed := sqlite.MergeFields(t.c, &c); !changed && len(rec.History) == 0 {
+				res.Action, res.Reason, res.ContactID = ActionSkip, "already there ("+reason+"), nothing new", t.id
+				p.add(res, nil)
+				continue
+			}
+			if t.op == nil {
+				t.op = &planOp{op: sqlite.ImportOp{TargetID: t.id}}
+				p.ops = append(p.ops, t.op)
+			}
+			if t.id != "" {
+				t.op.op.Merge = append(t.op.op.Merge, &c)
+			}
+			res.Action, res.Reason, res.ContactID = ActionMerge, reason, t.id
+			if t.id == "" {
+				res.Reason += " as row " + fmt.Sprint(p.Rows[t.op.rows[0]].Row)
+			}
+		}
+		t.op.op.History = append(t.op.op.History, rec.History...)
+		t.op.op.Source = appendSource(t.op.op.Source, src.Name, rec.Row)
+		ix.add(t)
+		p.add(res, t.op)
+	}
+	return p, nil
+}
+
+func appendSource(s, name string, row int) string {
+	if s == "" {
+		return fmt.Sprintf("import %s row %d", name, row)
+	}
+	if strings.Count(s, ",") < 3 {
+		return s + fmt.Sprintf(", %d", row)
+	}
+	if !strings.HasSuffix(s, "…") {
+		return s + "…"
+	}
+	return s
+}
+
+func (p *Plan) add(res RowResult, op *planOp) {
+	switch res.Action {
+	case ActionCreate:
+		p.Created++
+	case ActionMerge:
+		p.Merged++
+	default:
+		p.Skipped++
+	}
+	if op != nil && res.Action != ActionSkip {
+		op.rows = append(op.rows, len(p.Rows))
+	}
+	p.Rows = append(p.Rows, res)
+}
+
+func (ix *planIndex) add(t *target) {
+	if id := firstNonEmpty(t.id, t.c.ID); id != "" {
+		ix.byID[id] = t
+	}
+	for _, n := range t.c.Numbers {
+		if _, ok := ix.byKey[n.Key]; !ok && n.Key != "" {
+			ix.byKey[n.Key] = t
+		}
+	}
+	for _, e := range t.c.Emails {
+		k := strings.ToLower(strings.TrimSpace(e.Address))
+		if _, ok := ix.byEmail[k]; !ok && k != "" {
+			ix.byEmail[k] = t
+		}
+	}
+}
+
+func (ix *planIndex) match(c *contacts.Contact) (*target, string) {
+	if t := ix.byID[c.ID]; t != nil && c.ID != "" {
+		return t, "same ringcard ID"
+	}
+	// A row of a ringcard export (it has an ID) is its own contact: rows
+	// of the same export sharing a number stay apart, as they were.
+	ok := func(t *target) bool { return t != nil && (c.ID == "" || t.id != "") }
+	for _, n := range c.Numbers {
+		if t := ix.byKey[n.Key]; ok(t) {
+			return t, "same number " + n.Key
+		}
+	}
+	for _, e := range c.Emails {
+		if t := ix.byEmail[strings.ToLower(strings.TrimSpace(e.Address))]; ok(t) {
+			return t, "same e-mail " + e.Address
+		}
+	}
+	return nil, ""
+}
+
+// Progress is told how many contacts of the plan are written so far.
+type Progress func(done, total int)
+
+// BatchSize is how many contacts Apply writes per transaction.
+const BatchSize = 500
+
+// Apply writes the plan through the store in transactions of BatchSize
+// contacts (with the actor in ctx for the audit log), calling progress
+// after each. Rows that create a contact get its new ID.
+func (p *Plan) Apply(ctx context.Context, db *sqlite.DB, progress Progress) error {
+	total := len(p.ops)
+	for start := 0; start < total; start += BatchSize {
+		end := min(start+BatchSize, total)
+		batch := make([]sqlite.ImportOp, 0, end-start)
+		for _, o := range p.ops[start:end] {
+			batch = append(batch, o.op)
+		}
+		results, err := db.ApplyImport(ctx, batch)
+		if err != nil {
+			return err
+		}
+		for i, res := range results {
+			for _, r := range p.ops[start+i].rows {
+				p.Rows[r].ContactID = res.ContactID
+			}
+		}
+		if progress != nil {
+			progress(end, total)
+		}
+	}
+	return nil
+}
+
+// Contacts is how many contacts Apply writes (created or changed).
+func (p *Plan) Contacts() int { return len(p.ops) }

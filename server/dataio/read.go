@@ -1,0 +1,192 @@
+package dataio
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/ringcard/ringcard/contacts"
+)
+
+// File formats.
+const (
+	FormatXLSX = "xlsx"
+	FormatCSV  = "csv"
+	FormatVCF  = "vcf"
+)
+
+// DefaultMaxBytes is the largest file an import reads (64 MiB): a 25,000-row
+// workbook is about 2 MB, so anything near this is not an address book.
+const DefaultMaxBytes = 64 << 20
+
+// ReadOptions says how to read a file. Zero values detect.
+type ReadOptions struct {
+	Format   string            // force xlsx, csv or vcf instead of detecting from the content
+	Map      map[string]string // column (header, letter or number) -> field, over the detected mapping
+	Region   string            // country national numbers are read in (for lost leading zeros)
+	MaxBytes int64             // larger files are refused (default DefaultMaxBytes)
+	Sheet    string            // the workbook sheet to read (default: the first that is not History)
+}
+
+// Source is a file read into records, with how it was read.
+type Source struct {
+	Name        string
+	Format      string
+	Sheet       string
+	HeaderRow   int      // 1-based; 0 for vCard
+	Columns     []Column // the mapping used (tables)
+	Records     []Record
+	Warnings    []string
+	HistoryRows int // history lines read (a ringcard export)
+}
+
+// ReadFile reads contacts from path. The format is told by the content,
+// not the extension (a CSV named .xlsx is read as CSV, with a warning);
+// a file that is none of XLSX, CSV or vCard is refused with what it looks
+// like; a file over MaxBytes is refused before it is read.
+func ReadFile(path string, opt ReadOptions) (*Source, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, contacts.Errorf(contacts.ENotFound, "%s does not exist", path)
+		}
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	if opt.MaxBytes <= 0 {
+		opt.MaxBytes = DefaultMaxBytes
+	}
+	if st.Size() > opt.MaxBytes {
+		return nil, contacts.Errorf(contacts.ETooLarge, "%s is %s; an import reads at most %s (split the file)", filepath.Base(path), sizeText(st.Size()), sizeText(opt.MaxBytes))
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, opt.MaxBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	if int64(len(data)) > opt.MaxBytes { // grew while we read it
+		return nil, contacts.Errorf(contacts.ETooLarge, "%s is larger than %s", filepath.Base(path), sizeText(opt.MaxBytes))
+	}
+	src, err := Read(filepath.Base(path), data, opt)
+	if err != nil {
+		return nil, err
+	}
+	if src.Format != FormatXLSX {
+		if err := readSiblingHistory(path, src); err != nil {
+			return nil, err
+		}
+	}
+	return src, nil
+}
+
+// Read reads contacts from a file's content; name is used in messages and
+// to compare the extension with the content.
+func Read(name string, data []byte, opt ReadOptions) (*Source, error) {
+	format := opt.Format
+	var warnings []string
+	if format == "" {
+		detected, err := Sniff(name, data)
+		if err != nil {
+			return nil, err
+		}
+		format = detected
+		if ext := strings.TrimPrefix(strings.ToLower(filepath.Ext(name)), "."); ext != "" && ext != format && !(ext == "vcard" && format == FormatVCF) && !(ext == "txt" && format == FormatCSV) {
+			warnings = append(warnings, fmt.Sprintf("%s is named .%s but holds %s: read as %s", name, ext, formatName(format), formatName(format)))
+		}
+	}
+	var src *Source
+	var err error
+	switch format {
+	case FormatXLSX:
+		src, err = readXLSX(data, opt)
+	case FormatCSV:
+		src, err = readCSV(data, opt)
+	case FormatVCF:
+		src, err = readVCF(data, opt)
+	default:
+		return nil, contacts.Errorf(contacts.EInvalid, "format %q: want xlsx, csv or vcf", format)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", name, err)
+	}
+	src.Name, src.Format = name, format
+	src.Warnings = append(warnings, src.Warnings...)
+	return src, nil
+}
+
+// Sniff tells a file's format from its first bytes.
+func Sniff(name string, data []byte) (string, error) {
+	head := data
+	if len(head) > 4096 {
+		head = head[:4096]
+	}
+	switch {
+	case len(data) == 0:
+		return "", contacts.Errorf(contacts.EInvalid, "%s is empty", name)
+	case bytes.HasPrefix(head, []byte("PK\x03\x04")):
+		return FormatXLSX, nil
+	case bytes.HasPrefix(head, []byte{0xD0, 0xCF, 0x11, 0xE0}):
+		return "", contacts.Errorf(contacts.EInvalid, "%s is an old Excel .xls (or other Office 97) file: open it in Excel or LibreOffice and save it as .xlsx", name)
+	}
+	text := bytes.TrimLeft(bytes.TrimPrefix(head, []byte("\xEF\xBB\xBF")), " \t\r\n")
+	if len(text) >= 11 && strings.EqualFold(string(text[:11]), "BEGIN:VCARD") {
+		return FormatVCF, nil
+	}
+	if bytes.HasPrefix(head, []byte{0xFF, 0xFE}) || bytes.HasPrefix(head, []byte{0xFE, 0xFF}) {
+		return FormatCSV, nil // UTF-16 text (Outlook's export); decoded in readCSV
+	}
+	if bytes.IndexByte(head, 0) >= 0 || (!utf8.Valid(head) && binaryShare(head) > 0.3) {
+		kind := http.DetectContentType(head)
+		return "", contacts.Errorf(contacts.EInvalid, "%s is not a workbook, CSV or vCard file (it looks like %s)", name, kind)
+	}
+	if t := http.DetectContentType(head); strings.HasPrefix(t, "text/html") || strings.HasPrefix(t, "text/xml") {
+		return "", contacts.Errorf(contacts.EInvalid, "%s is not a workbook, CSV or vCard file (it looks like %s)", name, t)
+	}
+	return FormatCSV, nil
+}
+
+// binaryShare is the share of control bytes other than tab, CR and LF.
+func binaryShare(b []byte) float64 {
+	n := 0
+	for _, c := range b {
+		if c < 0x20 && c != '\t' && c != '\r' && c != '\n' {
+			n++
+		}
+	}
+	return float64(n) / float64(len(b)+1)
+}
+
+func formatName(f string) string {
+	return map[string]string{FormatXLSX: "an Excel workbook", FormatCSV: "CSV text", FormatVCF: "vCards"}[f]
+}
+
+func sizeText(n int64) string {
+	return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+}
+
+// readSiblingHistory reads NAME-history.csv next to a CSV or vCard export.
+func readSiblingHistory(path string, src *Source) error {
+	hp := strings.TrimSuffix(path, filepath.Ext(path)) + "-history.csv"
+	data, err := os.ReadFile(hp)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("read %s: %w", hp, err)
+	}
+	rows, err := csvRows(data)
+	if err != nil {
+		return fmt.Errorf("read %s: %w", hp, err)
+	}
+	attachHistory(src, rows, filepath.Base(hp))
+	return nil
+}

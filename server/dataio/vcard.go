@@ -1,0 +1,231 @@
+package dataio
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"mime/quotedprintable"
+	"strings"
+
+	"github.com/emersion/go-vcard"
+
+	"github.com/ringcard/ringcard/contacts"
+)
+
+// vCard extensions ringcard writes so an export comes back whole.
+const (
+	vcardStage  = "X-RINGCARD-STAGE"
+	vcardCustom = "X-RINGCARD-FIELD" // ;KEY=name:value
+	vcardLabel  = "X-LABEL"          // a number's own label
+)
+
+func readVCF(data []byte, opt ReadOptions) (*Source, error) {
+	text, err := decodeText(data)
+	if err != nil {
+		return nil, err
+	}
+	src := &Source{}
+	dec := vcard.NewDecoder(strings.NewReader(text))
+	for n := 1; ; n++ {
+		card, err := dec.Decode()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			src.Records = append(src.Records, Record{Row: n, Skip: "not a readable vCard: " + err.Error()})
+			if card == nil {
+				break
+			}
+			continue
+		}
+		src.Records = append(src.Records, cardRecord(card, n, opt.Region))
+	}
+	if len(src.Records) == 0 {
+		return nil, contacts.Errorf(contacts.EInvalid, "no vCards found")
+	}
+	return src, nil
+}
+
+// cardRecord reads one vCard (3.0 or 4.0; 2.1's quoted-printable values too).
+func cardRecord(card vcard.Card, n int, region string) Record {
+	r := Record{Row: n}
+	c := &r.Contact
+	val := func(f *vcard.Field) string { return decodeQP(f) }
+	if f := card.Get(vcard.FieldFormattedName); f != nil {
+		c.DisplayName = strings.TrimSpace(val(f))
+	}
+	if card.Get("X-RINGCARD-NO-DISPLAY-NAME") != nil {
+		c.DisplayName = ""
+	}
+	if f := card.Get(vcard.FieldName); f != nil {
+		parts := strings.Split(val(f), ";")
+		get := func(i int) string {
+			if i < len(parts) {
+				return strings.TrimSpace(strings.ReplaceAll(parts[i], ",", " "))
+			}
+			return ""
+		}
+		c.FamilyName, c.GivenName = get(0), joinNonEmpty(" ", get(1), get(2))
+	}
+	c.Nickname = firstValue(card, vcard.FieldNickname)
+	if f := card.Get(vcard.FieldOrganization); f != nil {
+		parts := strings.SplitN(val(f), ";", 2)
+		c.Company = strings.TrimSpace(parts[0])
+		if len(parts) > 1 {
+			c.Department = strings.TrimSpace(parts[1])
+		}
+	}
+	c.JobTitle = firstValue(card, vcard.FieldTitle)
+	if strings.Contains(firstValue(card, vcard.FieldProductID), "ringcard") { // our own export: keep its IDs
+		c.ID = firstValue(card, vcard.FieldUID)
+	}
+	labels := map[string]string{} // Apple's item1.X-ABLabel
+	for _, f := range card["X-ABLABEL"] {
+		labels[f.Group] = strings.Trim(val(f), "_$!<>")
+	}
+	for _, f := range card[vcard.FieldTelephone] {
+		raw := strings.TrimSpace(val(f))
+		if strings.EqualFold(f.Params.Get(vcard.ParamValue), "uri") {
+			raw = strings.TrimPrefix(raw, "tel:")
+		}
+		if raw == "" {
+			continue
+		}
+		typ, label := vcardPhoneType(f)
+		l := f.Params.Get(vcardLabel)
+		if l == "" && f.Group != "" {
+			l = labels[f.Group]
+		}
+		if t := knownType(l); t != "" && typ == "" {
+			typ = t
+		} else if l != "" {
+			label = l
+		}
+		fixed := FixNumber(raw, region)
+		if fixed != raw {
+			r.Notes = append(r.Notes, fmt.Sprintf("number %s read as %s", raw, fixed))
+		}
+		c.Numbers = append(c.Numbers, contacts.Number{Raw: fixed, Type: typ, Label: label})
+	}
+	for _, f := range card[vcard.FieldEmail] {
+		if a := strings.TrimPrefix(strings.TrimSpace(val(f)), "mailto:"); a != "" {
+			c.Emails = append(c.Emails, contacts.Email{Address: a, Type: vcardType(f)})
+		}
+	}
+	for _, f := range card[vcard.FieldAddress] {
+		parts := strings.Split(val(f), ";")
+		if a := joinNonEmpty(", ", parts...); a != "" {
+			c.Addresses = append(c.Addresses, contacts.Address{Formatted: a, Type: vcardType(f)})
+		}
+	}
+	for _, f := range card[vcard.FieldURL] {
+		if u := strings.TrimSpace(val(f)); u != "" {
+			c.Websites = append(c.Websites, u)
+		}
+	}
+	if b := firstValue(card, vcard.FieldBirthday); b != "" {
+		if d, ok := parseDate(b); ok {
+			c.Birthday = d
+		} else {
+			r.Notes = append(r.Notes, fmt.Sprintf("birthday %q not understood, dropped", b))
+		}
+	}
+	for _, f := range card[vcard.FieldCategories] {
+		c.Groups = appendGroups(c.Groups, val(f))
+	}
+	var notes []string
+	for _, f := range card[vcard.FieldNote] {
+		notes = append(notes, val(f))
+	}
+	c.Note = strings.Join(notes, "\n")
+	c.Stage = strings.ToLower(firstValue(card, vcardStage))
+	for _, f := range card[vcardCustom] {
+		c.Custom = append(c.Custom, contacts.CustomField{Key: f.Params.Get("KEY"), Value: val(f)})
+	}
+	for _, f := range card[vcard.FieldPhoto] {
+		v := strings.TrimSpace(f.Value)
+		if strings.HasPrefix(v, "http://") || strings.HasPrefix(v, "https://") {
+			c.PhotoURL = v
+		} else {
+			r.Notes = append(r.Notes, "embedded photo not imported (ringcard keeps photos in Google Contacts)")
+		}
+	}
+	finish(&r)
+	return r
+}
+
+func firstValue(card vcard.Card, key string) string {
+	if f := card.Get(key); f != nil {
+		return strings.TrimSpace(decodeQP(f))
+	}
+	return ""
+}
+
+// decodeQP decodes a vCard 2.1 quoted-printable value.
+func decodeQP(f *vcard.Field) string {
+	enc := strings.ToUpper(f.Params.Get("ENCODING"))
+	if enc != "QUOTED-PRINTABLE" && !f.Params.HasType("QUOTED-PRINTABLE") {
+		return f.Value
+	}
+	b, err := io.ReadAll(quotedprintable.NewReader(bytes.NewReader([]byte(f.Value))))
+	if err != nil {
+		return f.Value
+	}
+	return string(b)
+}
+
+// vcardTypes are a field's TYPE values, lower-cased, including vCard 2.1's
+// bare parameters (TEL;CELL:).
+func vcardTypes(f *vcard.Field) []string {
+	var out []string
+	for k, vs := range f.Params {
+		if strings.EqualFold(k, vcard.ParamType) {
+			for _, v := range vs {
+				for _, t := range strings.Split(v, ",") {
+					out = append(out, strings.ToLower(strings.TrimSpace(t)))
+				}
+			}
+		} else if len(vs) == 1 && vs[0] == "" {
+			out = append(out, strings.ToLower(k))
+		}
+	}
+	return out
+}
+
+func vcardPhoneType(f *vcard.Field) (string, string) {
+	ts := vcardTypes(f)
+	has := func(t string) bool {
+		for _, v := range ts {
+			if v == t {
+				return true
+			}
+		}
+		return false
+	}
+	switch {
+	case has("fax"):
+		return "other", "fax"
+	case has("cell"):
+		return "mobile", ""
+	case has("work"):
+		return "work", ""
+	case has("home"):
+		return "home", ""
+	case has("main") || has("x-main"):
+		return "main", ""
+	case has("other") || has("x-other"):
+		return "other", ""
+	}
+	return "", ""
+}
+
+func vcardType(f *vcard.Field) string {
+	for _, t := range vcardTypes(f) {
+		switch t {
+		case "work", "home", "other":
+			return t
+		}
+	}
+	return ""
+}

@@ -1,0 +1,124 @@
+package dataio
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"os"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/emersion/go-vcard"
+
+	"github.com/ringcard/ringcard/contacts"
+)
+
+// writeVCF writes vCard 3.0 cards, lines folded at 75 bytes. What vCard
+// has no property for (stage, custom fields, a number's own label) goes in
+// X- properties ringcard reads back.
+func writeVCF(path string, list []*contacts.Contact) error {
+	return writeAtomically(path, func(f *os.File) error {
+		w := bufio.NewWriter(f)
+		var buf bytes.Buffer
+		for _, c := range list {
+			buf.Reset()
+			if err := vcard.NewEncoder(&buf).Encode(contactCard(c)); err != nil {
+				return fmt.Errorf("contact %s: %w", c.ID, err)
+			}
+			for _, line := range strings.SplitAfter(buf.String(), "\r\n") {
+				if _, err := w.WriteString(foldLine(line)); err != nil {
+					return err
+				}
+			}
+		}
+		return w.Flush()
+	})
+}
+
+func contactCard(c *contacts.Contact) vcard.Card {
+	card := vcard.Card{}
+	card.SetValue(vcard.FieldVersion, "3.0")
+	card.SetValue(vcard.FieldProductID, "-//ringcard//export//EN")
+	card.SetValue(vcard.FieldUID, c.ID)
+	card.SetValue(vcard.FieldFormattedName, c.Name())
+	if c.DisplayName == "" {
+		card.SetValue("X-RINGCARD-NO-DISPLAY-NAME", "1")
+	}
+	card.SetValue(vcard.FieldName, strings.Join([]string{c.FamilyName, c.GivenName, "", "", ""}, ";"))
+	set := func(k, v string) {
+		if v != "" {
+			card.AddValue(k, v)
+		}
+	}
+	set(vcard.FieldNickname, c.Nickname)
+	if c.Company != "" || c.Department != "" {
+		card.AddValue(vcard.FieldOrganization, c.Company+";"+c.Department)
+	}
+	set(vcard.FieldTitle, c.JobTitle)
+	for _, n := range c.Numbers {
+		f := &vcard.Field{Value: n.Raw, Params: vcard.Params{}}
+		if t := map[string]string{"mobile": "CELL", "work": "WORK", "home": "HOME", "main": "MAIN", "other": "OTHER"}[n.Type]; t != "" {
+			f.Params.Add(vcard.ParamType, t)
+		}
+		if n.Label != "" {
+			f.Params.Add(vcardLabel, n.Label)
+		}
+		card.Add(vcard.FieldTelephone, f)
+	}
+	for _, e := range c.Emails {
+		f := &vcard.Field{Value: e.Address, Params: vcard.Params{}}
+		if e.Type != "" {
+			f.Params.Add(vcard.ParamType, e.Type)
+		}
+		card.Add(vcard.FieldEmail, f)
+	}
+	for _, a := range c.Addresses {
+		f := &vcard.Field{Value: ";;" + a.Formatted + ";;;;", Params: vcard.Params{}}
+		if a.Type != "" {
+			f.Params.Add(vcard.ParamType, a.Type)
+		}
+		card.Add(vcard.FieldAddress, f)
+	}
+	for _, u := range c.Websites {
+		card.AddValue(vcard.FieldURL, u)
+	}
+	set(vcard.FieldBirthday, c.Birthday)
+	if len(c.Groups) > 0 {
+		card.AddValue(vcard.FieldCategories, strings.Join(c.Groups, " ::: "))
+	}
+	set(vcard.FieldNote, c.Note)
+	set(vcardStage, c.Stage)
+	for _, cf := range c.Custom {
+		card.Add(vcardCustom, &vcard.Field{Value: cf.Value, Params: vcard.Params{"KEY": {cf.Key}}})
+	}
+	if c.PhotoURL != "" {
+		card.Add(vcard.FieldPhoto, &vcard.Field{Value: c.PhotoURL, Params: vcard.Params{vcard.ParamValue: {"uri"}}})
+	}
+	return card
+}
+
+// foldLine folds a content line longer than 75 bytes (RFC 6350 3.2),
+// never inside a UTF-8 sequence.
+func foldLine(line string) string {
+	body := strings.TrimSuffix(line, "\r\n")
+	if len(body) <= 75 {
+		return line
+	}
+	var b strings.Builder
+	limit := 75
+	for len(body) > limit {
+		cut := limit
+		for cut > 0 && !utf8.RuneStart(body[cut]) {
+			cut--
+		}
+		b.WriteString(body[:cut])
+		b.WriteString("\r\n ")
+		body = body[cut:]
+		limit = 74
+	}
+	b.WriteString(body)
+	if strings.HasSuffix(line, "\r\n") {
+		b.WriteString("\r\n")
+	}
+	return b.String()
+}

@@ -1,0 +1,25 @@
+package server
+
+import (
+	"context"
+	"time"
+
+	"github.com/gin-gonic/gin"
+)
+
+// MountPushForTest mounts the office device endpoints on r (tests sign no
+// office user in for these).
+func (s *Server) MountPushForTest(r gin.IRouter) { s.mountPush(r) }
+
+// CheckSilentForTest runs one silent-phone check at now.
+func (s *Server) CheckSilentForTest(ctx context.Context, now time.Time) error {
+	wh, err := ParseWorkingHours(s.cfg.WorkingHours)
+	if err != nil {
+		return err
+	}
+	s.checkSilent(ctx, wh, now)
+	return nil
+}
+
+// SubscribeLiveForTest subscribes to the office live feed.
+func (s *Server) SubscribeLiveForTest() (<-chan LiveEvent, func()) { return s.live.subscribe() }

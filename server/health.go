@@ -1,0 +1,135 @@
+package server
+
+import (
+	"context"
+	"time"
+
+	"github.com/ringcard/ringcard/contacts"
+	protocol "github.com/ringcard/ringcard/mobile-protocol"
+)
+
+// DeviceHealth is what the office sees of a phone: can it be reached now,
+// how, and what is waiting for it.
+type DeviceHealth struct {
+	DeviceRow
+	Connected     bool       `json:"connected"`
+	Channel       string     `json:"channel"` // websocket, fcm, or "" before any delivery
+	LastError     string     `json:"last_error,omitempty"`
+	LastErrorAt   *time.Time `json:"last_error_at,omitempty"`
+	EventsWaiting int64      `json:"events_waiting"` // numbered but not acknowledged
+	Silent        bool       `json:"silent"`         // flagged: unseen too long during working hours
+	SilentSince   *time.Time `json:"silent_since,omitempty"`
+}
+
+// DeviceHealth lists every device with its health, newest first.
+func (s *Server) DeviceHealth(ctx context.Context) ([]DeviceHealth, error) {
+	devs, err := s.db.Devices(ctx)
+	if err != nil {
+		return nil, err
+	}
+	states, err := s.db.DeviceStates(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]DeviceHealth, 0, len(devs))
+	for _, d := range devs {
+		h := DeviceHealth{DeviceRow: NewDeviceRow(d)}
+		st := states[d.ID]
+		h.Channel, h.LastError = st.Channel, st.LastError
+		if !st.LastErrorAt.IsZero() {
+			t := st.LastErrorAt
+			h.LastErrorAt = &t
+		}
+		if !st.SilentSince.IsZero() {
+			t := st.SilentSince
+			h.Silent, h.SilentSince = true, &t
+		}
+		if !d.Revoked() {
+			h.Connected = s.hub.IsConnected(d.ID)
+			h.EventsWaiting = s.hub.Waiting(d.ID)
+			if seen := s.hub.LastSeen(d.ID); seen.After(d.LastSeen) {
+				h.LastSeen = &seen
+			}
+		}
+		out = append(out, h)
+	}
+	return out, nil
+}
+
+// watchSilent flags phones unseen for cfg.SilentAfter during working hours:
+// a log line and a device.silent event on the office's live feed, once
+// until the phone is seen again.
+func (s *Server) watchSilent(ctx context.Context, every time.Duration) {
+	wh, err := ParseWorkingHours(s.cfg.WorkingHours)
+	if err != nil {
+		s.log.Error("working hours", "err", err)
+		return
+	}
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			s.checkSilent(ctx, wh, s.now())
+		}
+	}
+}
+
+func (s *Server) checkSilent(ctx context.Context, wh WorkingHours, now time.Time) {
+	health, err := s.DeviceHealth(ctx)
+	if err != nil {
+		s.log.Error("check silent phones", "err", err)
+		return
+	}
+	for _, h := range health {
+		if h.Status != "active" {
+			continue
+		}
+		seen := h.CreatedAt
+		if h.LastSeen != nil {
+			seen = *h.LastSeen
+		}
+		quiet := !h.Connected && now.Sub(seen) > s.cfg.SilentAfter.D()
+		switch {
+		case quiet && !h.Silent && wh.Contains(now.Local()):
+			s.log.Warn("phone silent during working hours", "device", h.ID, "name", h.Name, "last_seen", seen, "channel", h.Channel, "last_error", h.LastError)
+			if err := s.db.SetSilent(ctx, h.ID, now); err != nil {
+				s.log.Error("flag silent phone", "err", err)
+			}
+			s.live.publish(LiveEvent{Type: "device.silent", At: now.UTC(), Device: &LiveDev{DeviceID: h.ID, Name: h.Name, LastSeen: timeText(seen)}})
+		case !quiet && h.Silent:
+			if err := s.db.SetSilent(ctx, h.ID, time.Time{}); err != nil {
+				s.log.Error("clear silent phone", "err", err)
+			}
+			s.live.publish(LiveEvent{Type: "device.online", At: now.UTC(), Device: &LiveDev{DeviceID: h.ID, Name: h.Name, LastSeen: timeText(seen)}})
+		}
+	}
+}
+
+// Dial asks a phone to place a call on a SIM: a dial event stored for that
+// device, delivered over its socket or, when it has none, by FCM.
+func (s *Server) Dial(ctx context.Context, deviceID, number string, simSlot int) error {
+	d, err := s.db.Device(ctx, deviceID)
+	if err != nil {
+		return err
+	}
+	if d.Revoked() {
+		return contacts.Errorf(contacts.ENotFound, "device %s not found", deviceID)
+	}
+	p, err := s.norm.Parse(number, "")
+	if err != nil {
+		return err
+	}
+	if simSlot != 0 {
+		if _, ok := d.SIM(simSlot); !ok {
+			return contacts.Errorf(contacts.EInvalid, "sim_slot: the phone has no SIM %d", simSlot)
+		}
+	}
+	dial := p.E164
+	if dial == "" {
+		dial = p.Key
+	}
+	return s.db.AddEvent(ctx, deviceID, protocol.TypeDial, "", string(mustJSON(protocol.Dial{Number: dial, SIMSlot: simSlot})))
+}

@@ -1,0 +1,130 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"time"
+
+	"github.com/ringcard/ringcard/contacts/sqlite"
+	protocol "github.com/ringcard/ringcard/mobile-protocol"
+	"github.com/ringcard/ringcard/server/push"
+)
+
+// fcmWaker wakes phones with no open socket through FCM. Messages carry no
+// client data: a "sync" tickle (collapsible, normal priority) for card
+// changes, an "event" with the seq (high priority) where a person waits, and
+// "dial" with the number the office asked to call.
+type fcmWaker struct {
+	db   *sqlite.DB
+	log  *slog.Logger
+	disp *push.Dispatcher
+	// tokens maps FCM tokens back to devices for the dispatcher's callbacks.
+	tokens *tokenIndex
+}
+
+// urgentEvents are the event types a person is waiting for.
+var urgentEvents = map[string]bool{"followup.due": true}
+
+// Wake queues what the device needs; it never blocks.
+func (w *fcmWaker) Wake(deviceID string, seq int64, events []WakeEvent) {
+	d, err := w.db.Device(context.Background(), deviceID)
+	if err != nil {
+		w.log.Warn("fcm: device lookup", "device", deviceID, "err", err)
+		return
+	}
+	if d.FCMToken == "" {
+		_ = w.db.RecordDelivery(context.Background(), deviceID, "", "no socket and no FCM token: events wait for the phone to reconnect")
+		return
+	}
+	w.tokens.put(d.FCMToken, deviceID)
+	sync, urgent := false, false
+	for _, e := range events {
+		switch {
+		case e.Type == protocol.TypeDial:
+			var p protocol.Dial
+			if json.Unmarshal(e.Payload, &p) != nil {
+				continue
+			}
+			w.enqueue(deviceID, push.Message{Token: d.FCMToken, Kind: push.KindDial, Data: map[string]string{"number": p.Number, "sim_slot": strconv.Itoa(p.SIMSlot)}})
+		case urgentEvents[e.Type]:
+			urgent = true
+		default:
+			sync = true
+		}
+	}
+	if urgent {
+		w.enqueue(deviceID, push.Message{Token: d.FCMToken, Kind: push.KindEvent, Urgent: true, Data: map[string]string{"seq": strconv.FormatInt(seq, 10)}})
+	} else if sync {
+		rev, err := w.db.MaxRev(context.Background())
+		if err != nil {
+			w.log.Warn("fcm: read cursor", "err", err)
+		}
+		w.enqueue(deviceID, push.Message{Token: d.FCMToken, Kind: push.KindSync, Data: map[string]string{"cursor": formatCursor(rev)}})
+	}
+}
+
+func (w *fcmWaker) enqueue(deviceID string, m push.Message) {
+	if err := w.disp.Enqueue(m); err != nil {
+		w.log.Warn("fcm: message not queued", "device", deviceID, "kind", m.Kind, "err", err)
+		_ = w.db.RecordDelivery(context.Background(), deviceID, "fcm", "not queued: "+err.Error())
+	}
+}
+
+// onResult records each message's outcome on its device's health.
+func (w *fcmWaker) onResult(token string, err error) {
+	id, ok := w.tokens.get(token)
+	if !ok {
+		return
+	}
+	msg := ""
+	if err != nil {
+		msg = "fcm: " + err.Error()
+		if errors.Is(err, push.ErrUnregistered) {
+			msg = "fcm: the app's push token is no longer registered (app uninstalled or data cleared); waiting for the phone to reconnect"
+		}
+	}
+	if e := w.db.RecordDelivery(context.Background(), id, "fcm", msg); e != nil {
+		w.log.Error("fcm: record delivery", "err", e)
+	}
+}
+
+// onUnregistered forgets a token FCM no longer knows.
+func (w *fcmWaker) onUnregistered(token string) {
+	id, _ := w.tokens.get(token)
+	w.log.Warn("fcm: token unregistered, dropped", "device", id)
+	if err := w.db.ClearFCMToken(context.Background(), token); err != nil {
+		w.log.Error("fcm: drop token", "err", err)
+	}
+}
+
+// startFCM builds the sender and dispatcher when FCM is configured.
+func (s *Server) startFCM(ctx context.Context) (*fcmWaker, error) {
+	c := s.cfg.FCM
+	if !c.Enabled() {
+		return nil, nil
+	}
+	ttls := push.DefaultTTLs()
+	for _, o := range []struct {
+		set Duration
+		dst *time.Duration
+	}{{c.SyncTTL, &ttls.Sync}, {c.EventTTL, &ttls.Event}, {c.DialTTL, &ttls.Dial}} {
+		if o.set > 0 {
+			*o.dst = o.set.D()
+		}
+	}
+	sender, err := push.NewFCMSender(ctx, c.ProjectID, c.CredentialsFile, c.Endpoint, push.WithTTLs(ttls))
+	if err != nil {
+		return nil, fmt.Errorf("start fcm: %w", err)
+	}
+	w := &fcmWaker{db: s.db, log: s.log, tokens: &tokenIndex{}}
+	disp, err := push.NewDispatcher(push.Config{Sender: sender, TTLs: ttls, Logger: s.log, OnUnregistered: w.onUnregistered, OnResult: w.onResult})
+	if err != nil {
+		return nil, fmt.Errorf("start fcm: %w", err)
+	}
+	w.disp = disp
+	return w, nil
+}

@@ -1,0 +1,237 @@
+package web
+
+import (
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/base64"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"golang.org/x/crypto/bcrypt"
+
+	"github.com/ringcard/ringcard/contacts"
+	"github.com/ringcard/ringcard/contacts/sqlite"
+)
+
+const (
+	sessionCookie = "rc_session"
+	signinCookie  = "rc_signin" // double-submit token of the sign-in form
+	sessionKey    = "ringcard.web.session"
+	csrfHeader    = "X-CSRF-Token"
+	csrfField     = "csrf"
+	maxFormBytes  = 1 << 20
+)
+
+// HashPassword hashes a password with bcrypt for storing. It refuses
+// passwords shorter than minLen or longer than bcrypt can take.
+func HashPassword(pw string, minLen int) (string, error) {
+	if len([]rune(pw)) < minLen {
+		return "", contacts.Errorf(contacts.EInvalid, "password: at least %d characters", minLen)
+	}
+	if len(pw) > 72 {
+		return "", contacts.Errorf(contacts.EInvalid, "password: at most 72 bytes")
+	}
+	b, err := bcrypt.GenerateFromPassword([]byte(pw), bcrypt.DefaultCost)
+	if err != nil {
+		return "", err
+	}
+	return string(b), nil
+}
+
+// dummyHash is compared against when the login is unknown, so an unknown
+// login takes as long to refuse as a wrong password.
+var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("ringcard dummy password"), bcrypt.DefaultCost)
+
+func randomToken() string {
+	b := make([]byte, 32)
+	_, _ = rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// Authenticate admits a request with a live session. A page request without
+// one is sent to sign in; an API request gets 401. Unsafe methods must carry
+// the session's CSRF token (form field "csrf" or header X-CSRF-Token).
+func (h *Handler) Authenticate(c *gin.Context) {
+	sess, err := h.session(c)
+	if err != nil {
+		if isAPI(c) || c.Request.Method != http.MethodGet {
+			h.refuse(c, err)
+			return
+		}
+		c.Redirect(http.StatusSeeOther, "/signin?next="+urlQueryEscape(c.Request.URL.RequestURI()))
+		c.Abort()
+		return
+	}
+	if !safeMethod(c.Request.Method) {
+		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxFormBytes)
+		token := c.GetHeader(csrfHeader)
+		if token == "" {
+			token = c.PostForm(csrfField)
+		}
+		if subtle.ConstantTimeCompare([]byte(token), []byte(sess.CSRF)) != 1 {
+			h.refuse(c, contacts.Errorf(contacts.EForbidden, "the form's security token is missing or stale: reload the page and try again"))
+			return
+		}
+	}
+	c.Set(sessionKey, sess)
+	u := sess.User
+	actor := contacts.Actor{Kind: contacts.ActorUser, ID: u.Login + "@" + c.ClientIP(), Name: u.Name}
+	c.Request = c.Request.WithContext(contacts.WithActor(c.Request.Context(), actor))
+	c.Next()
+}
+
+func (h *Handler) refuse(c *gin.Context, err error) {
+	if isAPI(c) {
+		h.fail(c, err)
+		return
+	}
+	h.errorPage(c, err)
+	c.Abort()
+}
+
+func isAPI(c *gin.Context) bool { return strings.HasPrefix(c.Request.URL.Path, "/api/") }
+
+func safeMethod(m string) bool {
+	return m == http.MethodGet || m == http.MethodHead || m == http.MethodOptions
+}
+
+func (h *Handler) session(c *gin.Context) (*sqlite.Session, error) {
+	v, err := c.Cookie(sessionCookie)
+	if err != nil || v == "" {
+		return nil, contacts.Errorf(contacts.EUnauthorized, "sign in first")
+	}
+	return h.b.SessionByToken(c.Request.Context(), sqlite.HashSecret(v))
+}
+
+func currentSession(c *gin.Context) *sqlite.Session {
+	if v, ok := c.Get(sessionKey); ok {
+		return v.(*sqlite.Session)
+	}
+	return nil
+}
+
+// secure reports whether cookies get the Secure flag for this request.
+func (h *Handler) secure(c *gin.Context) bool {
+	switch h.cfg.SecureCookies {
+	case "always":
+		return true
+	case "never":
+		return false
+	}
+	return c.Request.TLS != nil || strings.EqualFold(c.GetHeader("X-Forwarded-Proto"), "https")
+}
+
+func (h *Handler) setCookie(c *gin.Context, name, value string, maxAge time.Duration) {
+	http.SetCookie(c.Writer, &http.Cookie{Name: name, Value: value, Path: "/", MaxAge: int(maxAge.Seconds()),
+		HttpOnly: true, Secure: h.secure(c), SameSite: http.SameSiteLaxMode})
+}
+
+func (h *Handler) clearCookie(c *gin.Context, name string) {
+	http.SetCookie(c.Writer, &http.Cookie{Name: name, Value: "", Path: "/", MaxAge: -1,
+		HttpOnly: true, Secure: h.secure(c), SameSite: http.SameSiteLaxMode})
+}
+
+type signinData struct {
+	Login  string
+	Next   string
+	Error  string
+	Locked bool
+}
+
+func (h *Handler) signinPage(c *gin.Context) error {
+	if _, err := h.session(c); err == nil {
+		c.Redirect(http.StatusSeeOther, safeNext(c.Query("next")))
+		return nil
+	}
+	return h.renderSignin(c, http.StatusOK, signinData{Next: safeNext(c.Query("next"))})
+}
+
+func (h *Handler) renderSignin(c *gin.Context, status int, d signinData) error {
+	token, err := c.Cookie(signinCookie)
+	if err != nil || len(token) < 20 {
+		token = randomToken()
+		h.setCookie(c, signinCookie, token, time.Hour)
+	}
+	return h.renderAs(c, status, "signin", "", token, d)
+}
+
+// signin checks a login and password. Failed attempts are recorded with the
+// address; too many within the window lock the login and the address.
+func (h *Handler) signin(c *gin.Context) error {
+	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxFormBytes)
+	ctx := c.Request.Context()
+	cookie, _ := c.Cookie(signinCookie)
+	if cookie == "" || subtle.ConstantTimeCompare([]byte(cookie), []byte(c.PostForm(csrfField))) != 1 {
+		return contacts.Errorf(contacts.EForbidden, "the form's security token is missing or stale: reload the page and try again")
+	}
+	login := strings.TrimSpace(c.PostForm("login"))
+	pw := c.PostForm("password")
+	d := signinData{Login: login, Next: safeNext(c.PostForm("next"))}
+	addr, now := c.ClientIP(), h.now()
+	record := func(outcome string) error {
+		return h.b.RecordLoginAttempt(ctx, sqlite.LoginAttempt{At: now, Address: addr, Login: login, Outcome: outcome})
+	}
+	byLogin, byAddr, err := h.b.FailedLogins(ctx, login, addr, now.Add(-h.cfg.LockoutWindow))
+	if err != nil {
+		return err
+	}
+	if byLogin >= h.cfg.LockoutAttempts || byAddr >= h.cfg.LockoutAttempts {
+		if err := record(sqlite.LoginLocked); err != nil {
+			return err
+		}
+		h.log.Warn("sign-in refused: locked", "login", login, "addr", addr)
+		d.Locked = true
+		return h.renderSignin(c, http.StatusTooManyRequests, d)
+	}
+	u, err := h.b.UserByLogin(ctx, login)
+	outcome := sqlite.LoginOK
+	switch {
+	case contacts.ErrorCode(err) == contacts.ENotFound:
+		_ = bcrypt.CompareHashAndPassword(dummyHash, []byte(pw))
+		outcome = sqlite.LoginUnknownUser
+	case err != nil:
+		return err
+	case bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(pw)) != nil:
+		outcome = sqlite.LoginBadPassword
+	case u.Disabled():
+		outcome = sqlite.LoginDisabled
+	}
+	if err := record(outcome); err != nil {
+		return err
+	}
+	if outcome != sqlite.LoginOK {
+		h.log.Info("sign-in failed", "login", login, "addr", addr, "outcome", outcome)
+		d.Error = "signin.wrong"
+		return h.renderSignin(c, http.StatusUnauthorized, d)
+	}
+	token := randomToken()
+	sess := &sqlite.Session{TokenHash: sqlite.HashSecret(token), CSRF: randomToken(), User: u, Address: addr,
+		UserAgent: c.Request.UserAgent(), CreatedAt: now, ExpiresAt: now.Add(h.cfg.SessionLifetime)}
+	if err := h.b.CreateSession(ctx, sess); err != nil {
+		return err
+	}
+	h.setCookie(c, sessionCookie, token, h.cfg.SessionLifetime)
+	h.clearCookie(c, signinCookie)
+	h.log.Info("signed in", "login", u.Login, "addr", addr)
+	c.Redirect(http.StatusSeeOther, d.Next)
+	return nil
+}
+
+func (h *Handler) signout(c *gin.Context) error {
+	if err := h.b.DeleteSession(c.Request.Context(), currentSession(c).TokenHash); err != nil {
+		return err
+	}
+	h.clearCookie(c, sessionCookie)
+	c.Redirect(http.StatusSeeOther, "/signin")
+	return nil
+}
+
+// safeNext keeps a post-sign-in redirect on this site.
+func safeNext(next string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") || strings.HasPrefix(next, "/signin") {
+		return "/"
+	}
+	return next
+}

@@ -1,0 +1,103 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/ringcard/ringcard/contacts"
+	"github.com/ringcard/ringcard/contacts/sqlite"
+	protocol "github.com/ringcard/ringcard/mobile-protocol"
+)
+
+// historyMax is how much history the client page shows.
+const historyMax = 1000
+
+// defaultStages are offered until contacts use others.
+var defaultStages = []string{"new", "quoted", "ordered", "paid", "done", "lost"}
+
+type contactData struct {
+	C             *contacts.Contact
+	Card          protocol.Card
+	History       []contacts.HistoryEntry
+	HistoryCapped bool
+	Stages        []string
+	Changes       []sqlite.AuditEntry
+}
+
+func (h *Handler) contactPage(c *gin.Context) error {
+	ctx := c.Request.Context()
+	ct, err := h.b.Contact(ctx, c.Param("id"))
+	if err != nil {
+		return err
+	}
+	card, err := h.b.ContactCard(ctx, ct)
+	if err != nil {
+		return err
+	}
+	hist, err := h.b.History(ctx, ct.ID, "", historyMax, "")
+	if err != nil {
+		return err
+	}
+	stages, err := h.stages(c, ct.Stage)
+	if err != nil {
+		return err
+	}
+	changes, err := h.b.Audit(ctx, sqlite.AuditFilter{ContactID: ct.ID, Limit: 10})
+	if err != nil {
+		return err
+	}
+	return h.render(c, http.StatusOK, "contact", contactData{C: ct, Card: card, History: hist,
+		HistoryCapped: len(hist) >= historyMax, Stages: stages, Changes: changes})
+}
+
+func (h *Handler) stages(c *gin.Context, current string) ([]string, error) {
+	used, err := h.b.Stages(c.Request.Context())
+	if err != nil {
+		return nil, err
+	}
+	out := append([]string{}, defaultStages...)
+	for _, s := range append(used, current) {
+		if s != "" && !contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	return out, nil
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if strings.EqualFold(x, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// addNote adds a note to the contact's history, by the signed-in user.
+func (h *Handler) addNote(c *gin.Context) error {
+	u := currentSession(c).User
+	n := contacts.Note{ID: contacts.NewID(), ContactID: c.Param("id"), Text: strings.TrimSpace(c.PostForm("text")),
+		Author: u.Name, At: h.now().UTC().Truncate(time.Millisecond)}
+	if err := n.Validate(); err != nil {
+		return err
+	}
+	if _, err := h.b.AddNote(c.Request.Context(), &n); err != nil {
+		return err
+	}
+	return redirect(c, "/contacts/"+n.ContactID+"#history")
+}
+
+func (h *Handler) setStage(c *gin.Context) error {
+	stage := strings.TrimSpace(c.PostForm("stage"))
+	if len(stage) > 100 {
+		return contacts.Errorf(contacts.EInvalid, "stage: at most 100 bytes")
+	}
+	id := c.Param("id")
+	if err := h.b.SetStage(c.Request.Context(), id, stage, currentSession(c).User.Name, ""); err != nil {
+		return err
+	}
+	return redirect(c, "/contacts/"+id)
+}

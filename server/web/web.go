@@ -1,0 +1,188 @@
+// Package web is the office web view: server-rendered pages (html/template,
+// embedded and parsed once per language), staff sign-in with sessions, CSRF
+// tokens and lockout, and the small JSON endpoints the pages poll. It knows
+// the store and the server only through the interfaces below; server/
+// webview.go plugs the real ones in.
+package web
+
+import (
+	"context"
+	"log/slog"
+	"sync/atomic"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/ringcard/ringcard/contacts"
+	"github.com/ringcard/ringcard/contacts/sqlite"
+	protocol "github.com/ringcard/ringcard/mobile-protocol"
+)
+
+// Config is the web view's part of ringcard's config.
+type Config struct {
+	SecureCookies   string        // "auto" (Secure when the request came over HTTPS), "always" or "never"
+	SessionLifetime time.Duration // how long a sign-in lasts
+	LockoutAttempts int           // failed sign-ins that lock an account or an address...
+	LockoutWindow   time.Duration // ...within this window, for this long
+	BoardPoll       time.Duration // how often the live board asks for calls
+	MinPassword     int           // shortest password accepted
+	ActiveCallAge   time.Duration // a call with no outcome older than this is no longer shown as live
+}
+
+// Store is what the web view reads and writes; *sqlite.DB has all of it.
+type Store interface {
+	Normalizer() contacts.Normalizer
+	SessionByToken(ctx context.Context, tokenHash string) (*sqlite.Session, error)
+	CreateSession(ctx context.Context, s *sqlite.Session) error
+	DeleteSession(ctx context.Context, tokenHash string) error
+	UserByLogin(ctx context.Context, login string) (*sqlite.User, error)
+	Users(ctx context.Context) ([]*sqlite.User, error)
+	AddUser(ctx context.Context, u *sqlite.User) error
+	SetUserDisabled(ctx context.Context, login string, disabled bool) error
+	SetUserPassword(ctx context.Context, login, hash string) error
+	SetUserLang(ctx context.Context, login, lang string) error
+	RecordLoginAttempt(ctx context.Context, a sqlite.LoginAttempt) error
+	FailedLogins(ctx context.Context, login, address string, since time.Time) (int, int, error)
+	LoginAttempts(ctx context.Context, limit int) ([]sqlite.LoginAttempt, error)
+
+	Search(ctx context.Context, q sqlite.SearchQuery) ([]sqlite.SearchHit, error)
+	Contact(ctx context.Context, id string) (*contacts.Contact, error)
+	CreateContact(ctx context.Context, c *contacts.Contact, clientID string) (bool, error)
+	UpdateContact(ctx context.Context, c *contacts.Contact) error
+	History(ctx context.Context, contactID, numberKey string, limit int, skipCall string) ([]contacts.HistoryEntry, error)
+	AddNote(ctx context.Context, n *contacts.Note) (bool, error)
+	SetStage(ctx context.Context, contactID, stage, by, deviceID string) error
+	Groups(ctx context.Context) ([]string, error)
+	Stages(ctx context.Context) ([]string, error)
+	ContactNames(ctx context.Context, ids []string) (map[string]string, error)
+	SampleContact(ctx context.Context, group string) (*contacts.Contact, error)
+
+	CallsSince(ctx context.Context, since time.Time, limit int) ([]*contacts.Call, error)
+	ActiveCalls(ctx context.Context, since time.Time) ([]*contacts.Call, error)
+	MissedNotReturned(ctx context.Context, since time.Time, limit int) ([]*contacts.Call, error)
+	UnknownCalls(ctx context.Context, since time.Time, limit int) ([]*contacts.Call, error)
+
+	Devices(ctx context.Context) ([]*contacts.Device, error)
+	Audit(ctx context.Context, f sqlite.AuditFilter) ([]sqlite.AuditEntry, error)
+}
+
+// Backend is the store plus what only the running server can do: build a
+// card exactly as phones get it, apply templates, pair and revoke phones.
+type Backend interface {
+	Store
+	ContactCard(ctx context.Context, c *contacts.Contact) (protocol.Card, error)
+	PreviewCard(ctx context.Context, t contacts.Templates, c *contacts.Contact) (protocol.Card, error)
+	Templates() contacts.Templates
+	SetTemplates(ctx context.Context, t contacts.Templates) error
+	NewPairCode(ctx context.Context, name string) (PairCode, error)
+	DeviceOnline(id string) bool
+	Revoke(ctx context.Context, id string) (*contacts.Device, error)
+}
+
+// PairCode is a one-time phone pairing code and what its QR code holds.
+type PairCode struct {
+	Code      string
+	URL       string
+	Name      string
+	ExpiresAt time.Time
+}
+
+// SyncStatus is what the settings page shows about the Google sync.
+type SyncStatus struct {
+	Connected bool
+	Account   string
+	LastSync  time.Time
+	LastError string
+	Conflicts int // changes waiting for someone to choose a side
+	Detail    string
+}
+
+// SyncStatusProvider reports the Google sync's state; the sync engine
+// implements it. Without one the page says "not connected".
+type SyncStatusProvider interface {
+	SyncStatus(ctx context.Context) SyncStatus
+}
+
+// Handler serves the office web view.
+type Handler struct {
+	b      Backend
+	cfg    Config
+	log    *slog.Logger
+	now    func() time.Time
+	fail   func(c *gin.Context, err error) // writes an error as JSON (the protocol's shape)
+	status func(err error) int             // the HTTP status of an error
+	pages  map[string]map[string]*pageTemplate
+	sync   atomic.Pointer[syncHolder]
+}
+
+type syncHolder struct{ p SyncStatusProvider }
+
+// Options are what New needs besides the backend.
+type Options struct {
+	Config Config
+	Log    *slog.Logger
+	Now    func() time.Time
+	Fail   func(c *gin.Context, err error)
+	Status func(err error) int
+}
+
+// New parses the templates (once, per language) and returns the handler.
+func New(b Backend, o Options) (*Handler, error) {
+	h := &Handler{b: b, cfg: o.Config, log: o.Log, now: o.Now, fail: o.Fail, status: o.Status}
+	if h.now == nil {
+		h.now = time.Now
+	}
+	if h.log == nil {
+		h.log = slog.Default()
+	}
+	pages, err := parsePages()
+	if err != nil {
+		return nil, err
+	}
+	h.pages = pages
+	return h, nil
+}
+
+// SetSyncStatus plugs in the Google sync's status; nil unplugs it.
+func (h *Handler) SetSyncStatus(p SyncStatusProvider) { h.sync.Store(&syncHolder{p: p}) }
+
+func (h *Handler) syncStatus(ctx context.Context) SyncStatus {
+	if s := h.sync.Load(); s != nil && s.p != nil {
+		return s.p.SyncStatus(ctx)
+	}
+	return SyncStatus{}
+}
+
+// Mount adds the sign-in routes to r and every page and office API route to
+// the authenticated groups pages and api.
+func (h *Handler) Mount(r gin.IRouter, pages, api gin.IRouter) {
+	r.GET("/signin", h.handle(h.signinPage))
+	r.POST("/signin", h.handle(h.signin))
+
+	pages.POST("/signout", h.handle(h.signout))
+	pages.GET("/", h.handle(h.searchPage))
+	pages.GET("/contacts/new", h.handle(h.newContactPage))
+	pages.POST("/contacts/new", h.handle(h.createContact))
+	pages.GET("/contacts/:id", h.handle(h.contactPage))
+	pages.GET("/contacts/:id/edit", h.handle(h.editContactPage))
+	pages.POST("/contacts/:id/edit", h.handle(h.saveContact))
+	pages.POST("/contacts/:id/notes", h.handle(h.addNote))
+	pages.POST("/contacts/:id/stage", h.handle(h.setStage))
+	pages.GET("/calls", h.handle(h.callsPage))
+	pages.GET("/board", h.handle(h.boardPage))
+	pages.GET("/devices", h.handle(h.devicesPage))
+	pages.POST("/devices/pair", h.handle(h.pairDevice))
+	pages.POST("/devices/:id/revoke", h.handle(h.revokeDevice))
+	pages.GET("/settings", h.handle(h.settingsPage))
+	pages.POST("/settings/language", h.handle(h.setLanguage))
+	pages.POST("/settings/templates", h.handle(h.saveTemplate))
+	pages.POST("/settings/users", h.handle(h.addUser))
+	pages.POST("/settings/users/:login/disable", h.handle(h.disableUser))
+	pages.POST("/settings/users/:login/enable", h.handle(h.enableUser))
+	pages.POST("/settings/users/:login/password", h.handle(h.setPassword))
+	pages.GET("/audit", h.handle(h.auditPage))
+
+	api.GET("/search", h.api(h.searchJSON))
+	api.GET("/board", h.api(h.boardJSON))
+	api.POST("/preview", h.api(h.previewCard))
+}

@@ -1,0 +1,101 @@
+package server
+
+import (
+	"context"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/ringcard/ringcard/contacts"
+	"github.com/ringcard/ringcard/contacts/sqlite"
+	protocol "github.com/ringcard/ringcard/mobile-protocol"
+	"github.com/ringcard/ringcard/server/web"
+)
+
+// mountWeb serves the office web view: pages at /, its JSON at
+// /api/v1/office, both behind the office session.
+func (s *Server) mountWeb(r *gin.Engine) {
+	cfg := s.cfg.Web
+	_ = cfg.validate() // fills defaults when the config was not validated (tests)
+	h, err := web.New(webBackend{DB: s.db, s: s}, web.Options{
+		Config: web.Config{SecureCookies: cfg.SecureCookies, SessionLifetime: cfg.SessionLifetime.D(), LockoutAttempts: cfg.LockoutAttempts,
+			LockoutWindow: cfg.LockoutWindow.D(), BoardPoll: cfg.BoardPoll.D(), MinPassword: cfg.MinPassword, ActiveCallAge: cfg.ActiveCallAge.D()},
+		Log: s.log.With("part", "web"), Now: s.now, Fail: s.fail,
+		Status: func(err error) int {
+			if st := statusOf[errorCode(err)]; st != 0 {
+				return st
+			}
+			return 500
+		},
+	})
+	if err != nil {
+		panic(err) // the templates are embedded: only a broken build gets here
+	}
+	s.web = h
+	h.Mount(r, r.Group("", s.authOffice), s.officeGroup(r))
+}
+
+// authOffice admits a request with a signed-in office session (and, on
+// unsafe methods, its CSRF token): pages without one are sent to sign in,
+// API calls get 401.
+func (s *Server) authOffice(c *gin.Context) { s.web.Authenticate(c) }
+
+// officeGroup is /api/v1/office behind the office session: the JSON the
+// pages use, and where the Google sync endpoints are mounted.
+func (s *Server) officeGroup(r *gin.Engine) *gin.RouterGroup {
+	return r.Group("/api/v1/office", s.authOffice)
+}
+
+// SetSyncStatus lets the settings page show the Google sync's state.
+func (s *Server) SetSyncStatus(p web.SyncStatusProvider) { s.web.SetSyncStatus(p) }
+
+// webBackend is the store plus the server's card building, templates,
+// pairing and hub, as the web view needs them.
+type webBackend struct {
+	*sqlite.DB
+	s *Server
+}
+
+func (b webBackend) ContactCard(ctx context.Context, c *contacts.Contact) (protocol.Card, error) {
+	card, err := b.s.contactCard(ctx, c, false)
+	if err != nil {
+		return protocol.Card{}, err
+	}
+	return wireCard(card), nil
+}
+
+func (b webBackend) PreviewCard(ctx context.Context, t contacts.Templates, c *contacts.Contact) (protocol.Card, error) {
+	hist, err := b.History(ctx, c.ID, "", t.HistoryLimit(c), "")
+	if err != nil {
+		return protocol.Card{}, err
+	}
+	last, err := b.LastCall(ctx, c.ID, "", nil)
+	if err != nil {
+		return protocol.Card{}, err
+	}
+	return wireCard(contacts.BuildCard(&t, contacts.CardInput{Contact: c, History: hist, LastCall: last})), nil
+}
+
+func (b webBackend) Templates() contacts.Templates { return *b.s.templates() }
+
+func (b webBackend) SetTemplates(ctx context.Context, t contacts.Templates) error {
+	return b.s.SetTemplates(ctx, t)
+}
+
+func (b webBackend) NewPairCode(ctx context.Context, name string) (web.PairCode, error) {
+	pc, err := CreatePairCode(ctx, b.DB, name, b.s.cfg.BaseURL(), b.s.cfg.PairCodeTTL.D())
+	if err != nil {
+		return web.PairCode{}, err
+	}
+	return web.PairCode{Code: pc.Code, URL: pc.URL, Name: pc.Name, ExpiresAt: pc.ExpiresAt}, nil
+}
+
+func (b webBackend) DeviceOnline(id string) bool { return b.s.hub.IsConnected(id) }
+
+func (b webBackend) Revoke(ctx context.Context, id string) (*contacts.Device, error) {
+	d, err := b.RevokeDevice(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	b.s.hub.Revoke(d.ID)
+	return d, nil
+}
