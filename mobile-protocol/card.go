@@ -40,9 +40,9 @@ type CardNumber struct {
 type DirNumber struct {
 	E164  *string `json:"e164"` // null for a short code
 	Key   string  `json:"key"`  // what the server matches on: E164, or a short code's digits
-	Raw   string `json:"raw,omitempty"`
-	Type  string `json:"type,omitempty"`
-	Label string `json:"label,omitempty"`
+	Raw   string  `json:"raw,omitempty"`
+	Type  string  `json:"type,omitempty"`
+	Label string  `json:"label,omitempty"`
 }
 
 // Field is one rendered template field, in display order.

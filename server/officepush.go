@@ -157,4 +157,3 @@ func (s *Server) officeLive(c *gin.Context) error {
 		}
 	}
 }
-

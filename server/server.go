@@ -22,21 +22,21 @@ import (
 
 // Server is the running ringcard server.
 type Server struct {
-	cfg    Config
-	db     *sqlite.DB
-	log    *slog.Logger
-	now    func() time.Time
-	norm   contacts.Normalizer
-	tpls   atomic.Pointer[contacts.Templates]
-	hub    *Hub
-	pairRL *limiter
-	live   liveFeed     // the office's feed of calls and phone health
+	cfg     Config
+	db      *sqlite.DB
+	log     *slog.Logger
+	now     func() time.Time
+	norm    contacts.Normalizer
+	tpls    atomic.Pointer[contacts.Templates]
+	hub     *Hub
+	pairRL  *limiter
+	live    liveFeed     // the office's feed of calls and phone health
 	private privateCalls // calls on private SIMs, never stored
 	fcm     *fcmWaker    // nil when FCM is off
-	google googleRunner // the Google Contacts sync (google.go)
-	engine *gin.Engine
-	web    *web.Handler // the office web view (webview.go)
-	http   *http.Server
+	google  googleRunner // the Google Contacts sync (google.go)
+	engine  *gin.Engine
+	web     *web.Handler // the office web view (webview.go)
+	http    *http.Server
 }
 
 // New wires a server around an open database.
