@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/ringcard/ringcard/contacts"
+	"github.com/ringcard/ringcard/contacts/sqlite"
 	protocol "github.com/ringcard/ringcard/mobile-protocol"
 )
 
@@ -21,13 +22,37 @@ type DeviceHealth struct {
 	SilentSince   *time.Time `json:"silent_since,omitempty"`
 }
 
-// DeviceHealth lists every device with its health, newest first.
+// DeviceHealth lists every device with its health, newest first, as this
+// server process sees it (connections and waiting events from the hub).
 func (s *Server) DeviceHealth(ctx context.Context) ([]DeviceHealth, error) {
-	devs, err := s.db.Devices(ctx)
+	out, err := StoredDeviceHealth(ctx, s.db)
 	if err != nil {
 		return nil, err
 	}
-	states, err := s.db.DeviceStates(ctx)
+	for i := range out {
+		h := &out[i]
+		if h.Status != "active" {
+			continue
+		}
+		h.Connected = s.hub.IsConnected(h.ID)
+		h.EventsWaiting = s.hub.Waiting(h.ID)
+		if seen := s.hub.LastSeen(h.ID); h.LastSeen == nil || seen.After(*h.LastSeen) {
+			if !seen.IsZero() {
+				h.LastSeen = &seen
+			}
+		}
+	}
+	return out, nil
+}
+
+// StoredDeviceHealth is device health as the database has it: what the CLI
+// shows from another process (connected as last recorded by the server).
+func StoredDeviceHealth(ctx context.Context, db *sqlite.DB) ([]DeviceHealth, error) {
+	devs, err := db.Devices(ctx)
+	if err != nil {
+		return nil, err
+	}
+	states, err := db.DeviceStates(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -35,7 +60,7 @@ func (s *Server) DeviceHealth(ctx context.Context) ([]DeviceHealth, error) {
 	for _, d := range devs {
 		h := DeviceHealth{DeviceRow: NewDeviceRow(d)}
 		st := states[d.ID]
-		h.Channel, h.LastError = st.Channel, st.LastError
+		h.Channel, h.LastError, h.Connected = st.Channel, st.LastError, st.Connected && !d.Revoked()
 		if !st.LastErrorAt.IsZero() {
 			t := st.LastErrorAt
 			h.LastErrorAt = &t
@@ -44,16 +69,22 @@ func (s *Server) DeviceHealth(ctx context.Context) ([]DeviceHealth, error) {
 			t := st.SilentSince
 			h.Silent, h.SilentSince = true, &t
 		}
-		if !d.Revoked() {
-			h.Connected = s.hub.IsConnected(d.ID)
-			h.EventsWaiting = s.hub.Waiting(d.ID)
-			if seen := s.hub.LastSeen(d.ID); seen.After(d.LastSeen) {
-				h.LastSeen = &seen
-			}
-		}
 		out = append(out, h)
 	}
 	return out, nil
+}
+
+// State is one word for the list: revoked, online, silent or offline.
+func (h DeviceHealth) State() string {
+	switch {
+	case h.Status != "active":
+		return h.Status
+	case h.Connected:
+		return "online"
+	case h.Silent:
+		return "SILENT"
+	}
+	return "offline"
 }
 
 // watchSilent flags phones unseen for cfg.SilentAfter during working hours:
@@ -111,14 +142,20 @@ func (s *Server) checkSilent(ctx context.Context, wh WorkingHours, now time.Time
 // Dial asks a phone to place a call on a SIM: a dial event stored for that
 // device, delivered over its socket or, when it has none, by FCM.
 func (s *Server) Dial(ctx context.Context, deviceID, number string, simSlot int) error {
-	d, err := s.db.Device(ctx, deviceID)
+	return QueueDial(ctx, s.db, deviceID, number, simSlot)
+}
+
+// QueueDial stores a dial event for a device; the running server's hub
+// delivers it (the CLI uses this from another process).
+func QueueDial(ctx context.Context, db *sqlite.DB, deviceID, number string, simSlot int) error {
+	d, err := db.Device(ctx, deviceID)
 	if err != nil {
 		return err
 	}
 	if d.Revoked() {
 		return contacts.Errorf(contacts.ENotFound, "device %s not found", deviceID)
 	}
-	p, err := s.norm.Parse(number, "")
+	p, err := db.Normalizer().Parse(number, "")
 	if err != nil {
 		return err
 	}
@@ -131,5 +168,5 @@ func (s *Server) Dial(ctx context.Context, deviceID, number string, simSlot int)
 	if dial == "" {
 		dial = p.Key
 	}
-	return s.db.AddEvent(ctx, deviceID, protocol.TypeDial, "", string(mustJSON(protocol.Dial{Number: dial, SIMSlot: simSlot})))
+	return db.AddEvent(ctx, deviceID, protocol.TypeDial, "", string(mustJSON(protocol.Dial{Number: dial, SIMSlot: simSlot})))
 }

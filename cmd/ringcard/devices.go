@@ -1,20 +1,45 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
+	"strconv"
 	"text/tabwriter"
 	"time"
 
 	"github.com/skip2/go-qrcode"
 	"github.com/spf13/cobra"
 
+	"github.com/ringcard/ringcard/contacts"
+	"github.com/ringcard/ringcard/contacts/sqlite"
 	"github.com/ringcard/ringcard/server"
 )
 
+// withDB opens the configured database for one admin command, acting as
+// the CLI in the audit log.
+func withDB(cmd *cobra.Command, g *globals, fn func(ctx context.Context, cfg server.Config, db *sqlite.DB) error) error {
+	cfg, err := g.config()
+	if err != nil {
+		return err
+	}
+	user := os.Getenv("USER")
+	if user == "" {
+		user = "admin"
+	}
+	ctx := contacts.WithActor(cmd.Context(), contacts.Actor{Kind: contacts.ActorCLI, Name: user})
+	db, err := server.OpenStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	return fn(ctx, cfg, db)
+}
+
 func devicesCmd(g *globals) *cobra.Command {
-	cmd := &cobra.Command{Use: "devices", Short: "Pair, list and revoke phones (works whether or not the server runs)"}
+	cmd := &cobra.Command{Use: "devices", Short: "Pair, list and revoke phones, set SIM policies, ask a phone to dial (works whether or not the server runs)"}
 	var name string
 	var asJSON bool
 	pair := &cobra.Command{
@@ -22,31 +47,13 @@ func devicesCmd(g *globals) *cobra.Command {
 		Short: "Make a one-time pairing code for the phone NAME carries",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := g.config()
-			if err != nil {
-				return err
-			}
-			db, err := server.OpenStore(cmd.Context(), cfg)
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			pc, err := server.CreatePairCode(cmd.Context(), db, name, cfg.BaseURL(), cfg.PairCodeTTL.D())
-			if err != nil {
-				return err
-			}
-			out := cmd.OutOrStdout()
-			if asJSON {
-				return printJSON(out, map[string]any{"code": pc.Code, "url": pc.URL, "expires_at": pc.ExpiresAt.Format(time.RFC3339)})
-			}
-			qr, err := qrcode.New(pc.URL, qrcode.Medium)
-			if err != nil {
-				return fmt.Errorf("make QR code: %w", err)
-			}
-			fmt.Fprintf(out, "Pairing code for %s: %s\n", pc.Name, pc.Code)
-			fmt.Fprintf(out, "Expires at %s (in %s). It works once.\n", pc.ExpiresAt.Local().Format("15:04:05 2006-01-02"), cfg.PairCodeTTL)
-			fmt.Fprintf(out, "Server: %s\n\nScan with the ringcard app:\n%s\n%s\n", cfg.BaseURL(), qr.ToSmallString(false), pc.URL)
-			return nil
+			return withDB(cmd, g, func(ctx context.Context, cfg server.Config, db *sqlite.DB) error {
+				pc, err := server.CreatePairCode(ctx, db, name, cfg.BaseURL(), cfg.PairCodeTTL.D())
+				if err != nil {
+					return err
+				}
+				return printPairCode(cmd.OutOrStdout(), cfg, pc, asJSON)
+			})
 		},
 	}
 	pair.Flags().StringVar(&name, "name", "", "who carries the phone (notes and calls are attributed to this name)")
@@ -56,30 +63,19 @@ func devicesCmd(g *globals) *cobra.Command {
 	var listJSON bool
 	list := &cobra.Command{
 		Use:   "list",
-		Short: "List paired phones",
+		Short: "List paired phones with their health",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := g.config()
-			if err != nil {
-				return err
-			}
-			db, err := server.OpenStore(cmd.Context(), cfg)
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			devs, err := db.Devices(cmd.Context())
-			if err != nil {
-				return err
-			}
-			rows := make([]server.DeviceRow, 0, len(devs))
-			for _, d := range devs {
-				rows = append(rows, server.NewDeviceRow(d))
-			}
-			if listJSON {
-				return printJSON(cmd.OutOrStdout(), rows)
-			}
-			return printDevices(cmd.OutOrStdout(), rows)
+			return withDB(cmd, g, func(ctx context.Context, _ server.Config, db *sqlite.DB) error {
+				rows, err := server.StoredDeviceHealth(ctx, db)
+				if err != nil {
+					return err
+				}
+				if listJSON {
+					return printJSON(cmd.OutOrStdout(), rows)
+				}
+				return printDevices(cmd.OutOrStdout(), rows)
+			})
 		},
 	}
 	list.Flags().BoolVar(&listJSON, "json", false, "print as JSON")
@@ -89,38 +85,97 @@ func devicesCmd(g *globals) *cobra.Command {
 		Short: "Revoke a phone: its token stops working at once",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cfg, err := g.config()
-			if err != nil {
-				return err
-			}
-			db, err := server.OpenStore(cmd.Context(), cfg)
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			d, err := db.RevokeDevice(cmd.Context(), args[0])
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(cmd.OutOrStdout(), "Revoked %s (%s). A running server closes its connection within a few seconds.\n", d.ID, d.Name)
-			return nil
+			return withDB(cmd, g, func(ctx context.Context, _ server.Config, db *sqlite.DB) error {
+				d, err := db.RevokeDevice(ctx, args[0])
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "Revoked %s (%s). A running server closes its connection within a few seconds.\n", d.ID, d.Name)
+				return nil
+			})
 		},
 	}
-	cmd.AddCommand(pair, list, revoke)
+
+	var policy, label string
+	sim := &cobra.Command{
+		Use:   "sim ID SLOT --policy work|private|ignore [--label TEXT]",
+		Short: "Set what ringcard does with calls on one SIM of a phone (private: cards, nothing logged; ignore: nothing at all)",
+		Args:  cobra.ExactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			slot, err := strconv.Atoi(args[1])
+			if err != nil {
+				return fmt.Errorf("SLOT: a number such as 1 or 2")
+			}
+			return withDB(cmd, g, func(ctx context.Context, _ server.Config, db *sqlite.DB) error {
+				d, err := db.SetSIMPolicy(ctx, args[0], slot, policy, label)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "%s: SIMs now %s\n", d.Name, server.NewDeviceRow(d).SIMText())
+				return nil
+			})
+		},
+	}
+	sim.Flags().StringVar(&policy, "policy", "", "work (cards and call log), private (cards, nothing logged) or ignore (nothing)")
+	sim.Flags().StringVar(&label, "label", "", "the SIM's line label shown on cards, e.g. \"Sales line\"")
+	_ = sim.MarkFlagRequired("policy")
+
+	var dialSIM int
+	dial := &cobra.Command{
+		Use:   "dial ID NUMBER [--sim SLOT]",
+		Short: "Ask a phone to call a number (over its socket, or FCM when it has none)",
+		Args:  cobra.ExactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return withDB(cmd, g, func(ctx context.Context, _ server.Config, db *sqlite.DB) error {
+				d, err := db.FindDevice(ctx, args[0])
+				if err != nil {
+					return err
+				}
+				if err := server.QueueDial(ctx, db, d.ID, args[1], dialSIM); err != nil {
+					return err
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "Asked %s to call %s; a running server delivers it within a second.\n", d.Name, args[1])
+				return nil
+			})
+		},
+	}
+	dial.Flags().IntVar(&dialSIM, "sim", 0, "SIM slot to call from (default: the phone's choice)")
+	cmd.AddCommand(pair, list, revoke, sim, dial)
 	return cmd
 }
 
-func printDevices(w io.Writer, rows []server.DeviceRow) error {
+func printPairCode(out io.Writer, cfg server.Config, pc server.PairCode, asJSON bool) error {
+	if asJSON {
+		return printJSON(out, map[string]any{"code": pc.Code, "url": pc.URL, "expires_at": pc.ExpiresAt.Format(time.RFC3339)})
+	}
+	qr, err := qrcode.New(pc.URL, qrcode.Medium)
+	if err != nil {
+		return fmt.Errorf("make QR code: %w", err)
+	}
+	fmt.Fprintf(out, "Pairing code for %s: %s\n", pc.Name, pc.Code)
+	fmt.Fprintf(out, "Expires at %s (in %s). It works once.\n", pc.ExpiresAt.Local().Format("15:04:05 2006-01-02"), cfg.PairCodeTTL)
+	fmt.Fprintf(out, "Server: %s\n\nScan with the ringcard app:\n%s\n%s\n", cfg.BaseURL(), qr.ToSmallString(false), pc.URL)
+	return nil
+}
+
+func printDevices(w io.Writer, rows []server.DeviceHealth) error {
 	if len(rows) == 0 {
 		_, err := fmt.Fprintln(w, "No phones paired yet. Pair one with: ringcard devices pair --name NAME")
 		return err
 	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tNAME\tDEVICE\tAPP\tSIMS\tLAST SEEN\tSTATUS")
+	fmt.Fprintln(tw, "ID\tNAME\tDEVICE\tAPP\tSIMS\tSTATE\tCHANNEL\tLAST SEEN\tLAST ERROR")
 	for _, r := range rows {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.Name, r.DeviceName, r.AppVersion, r.SIMText(), r.LastSeenText(), r.Status)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.Name, r.DeviceName, r.AppVersion, r.SIMText(), r.State(), orDash(r.Channel), r.LastSeenText(), orDash(contacts.Truncate(r.LastError, 60)))
 	}
 	return tw.Flush()
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
 }
 
 func printJSON(w io.Writer, v any) error {

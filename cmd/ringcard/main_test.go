@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -220,4 +221,141 @@ func TestCLIDevicesAndConfig(t *testing.T) {
 	if err := exec.Command(binary(t), "devices", "revoke", "--db", db, "nope").Run(); !errors.As(err, &ee) {
 		t.Errorf("revoking an unknown device succeeded")
 	}
+}
+
+// TestCLIDialSIMAndHealth drives a running server from the CLI, as an admin
+// would: set a SIM policy, list the phones' health, ask a phone to dial.
+func TestCLIDialSIMAndHealth(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "ringcard.db")
+	addr := freeAddr(t)
+	p := serve(t, db, addr, "--demo")
+	var pc struct{ Code string }
+	if err := json.Unmarshal([]byte(run(t, "devices", "pair", "--db", db, "--name", "Luca", "--json")), &pc); err != nil {
+		t.Fatal(err)
+	}
+	ph := client.New(p.url, "")
+	resp, err := ph.Pair(context.Background(), protocol.PairRequest{Code: pc.Code, DeviceName: "Luca's phone", Platform: "android",
+		SIMs: []protocol.SIM{{Slot: 1, Label: "Sales"}, {Slot: 2, Label: "Personal"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := run(t, "devices", "sim", "--db", db, resp.DeviceID[:8], "2", "--policy", "private")
+	if !strings.Contains(out, "2:Personal") {
+		t.Errorf("devices sim printed %q", out)
+	}
+	s, err := ph.Connect(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := s.Resume(0); err != nil {
+		t.Fatal(err)
+	}
+	if env, err := s.Read(5 * time.Second); err != nil || env.Type != "ok" {
+		t.Fatalf("resume: %+v %v", env, err)
+	}
+	var rows []map[string]any
+	if err := json.Unmarshal([]byte(run(t, "devices", "list", "--db", db, "--json")), &rows); err != nil || len(rows) != 1 {
+		t.Fatalf("devices list --json: %v %v", rows, err)
+	}
+	if rows[0]["connected"] != true || rows[0]["channel"] != "websocket" {
+		t.Errorf("devices list shows %v, want connected over websocket", rows[0])
+	}
+	run(t, "devices", "dial", "--db", db, resp.DeviceID, "+39 06 4281 1822", "--sim", "1")
+	env, err := s.Read(10 * time.Second)
+	var d protocol.Dial
+	if err != nil || env.Type != "dial" || json.Unmarshal(env.Payload, &d) != nil || d.Number != "+390642811822" || d.SIMSlot != 1 || env.Seq == 0 {
+		t.Fatalf("after `devices dial` the phone got %+v %v, want a numbered dial event", env, err)
+	}
+}
+
+// TestKill9ThenResume: a phone keeps track of the last seq it handled; the
+// server is killed with SIGKILL while events are being made; after restart
+// the phone resumes and gets every later event once, in order.
+func TestKill9ThenResume(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "ringcard.db")
+	addr := freeAddr(t)
+	p := serve(t, db, addr, "--demo")
+	pairCLI := func(name string) *client.Client {
+		var pc struct{ Code string }
+		if err := json.Unmarshal([]byte(run(t, "devices", "pair", "--db", db, "--name", name, "--json")), &pc); err != nil {
+			t.Fatal(err)
+		}
+		c := client.New(p.url, "")
+		if _, err := c.Pair(context.Background(), protocol.PairRequest{Code: pc.Code, DeviceName: name, Platform: "android"}); err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	listener, writer := pairCLI("Giulia"), pairCLI("Marco")
+	s, err := listener.Connect(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Resume(0); err != nil {
+		t.Fatal(err)
+	}
+	var last int64
+	var acked atomic.Int64
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := 0; ; i++ {
+			if _, err := writer.AddNote(context.Background(), protocol.NoteAdd{NoteID: contacts.NewID(), ContactID: "demo-0001", Text: fmt.Sprintf("n%d", i)}); err != nil {
+				return // the server died
+			}
+			acked.Add(1)
+		}
+	}()
+	for last < 20 { // the phone has handled some events...
+		env, err := s.Read(10 * time.Second)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if env.Seq > 0 {
+			if env.Seq != last+1 {
+				t.Fatalf("seq %d after %d", env.Seq, last)
+			}
+			last = env.Seq
+		}
+	}
+	// ...and stops reading while the notes go on; then the server dies.
+	deadline := time.Now().Add(30 * time.Second)
+	for acked.Load() < 200 && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	if err := p.cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	_, _ = p.cmd.Process.Wait()
+	<-done
+	s.Close()
+
+	p2 := serve(t, db, addr)
+	listener.BaseURL = p2.url
+	s2, err := listener.Connect(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s2.Close()
+	if _, err := s2.Resume(last); err != nil {
+		t.Fatal(err)
+	}
+	// Every note acknowledged before the kill made one event; the phone
+	// gets those after `last`, contiguous, none twice.
+	want := acked.Load()
+	for last < want {
+		env, err := s2.Read(10 * time.Second)
+		if err != nil {
+			t.Fatalf("resumed stream stopped at seq %d of at least %d: %v", last, want, err)
+		}
+		if env.Seq == 0 {
+			continue
+		}
+		if env.Seq != last+1 || env.Type != "card.updated" {
+			t.Fatalf("after restart: %s seq %d after %d, want card.updated %d", env.Type, env.Seq, last, last+1)
+		}
+		last = env.Seq
+	}
+	t.Logf("%d notes acknowledged before SIGKILL; the phone resumed after seq 20 and got events up to seq %d", want, last)
 }

@@ -161,32 +161,47 @@ func (db *DB) UpdateDevice(ctx context.Context, d *contacts.Device) error {
 	})
 }
 
+// FindDevice returns the device with the given ID or unique ID prefix (at
+// least 4 characters): admins type IDs short.
+func (db *DB) FindDevice(ctx context.Context, idOrPrefix string) (*contacts.Device, error) {
+	return findDevice(ctx, db.read, idOrPrefix)
+}
+
+func findDevice(ctx context.Context, q queryer, idOrPrefix string) (*contacts.Device, error) {
+	rows, err := q.QueryContext(ctx, `SELECT `+deviceColumns+` FROM devices WHERE id = ? OR (length(?) >= 4 AND id LIKE ? || '%') LIMIT 2`, idOrPrefix, idOrPrefix, idOrPrefix)
+	if err != nil {
+		return nil, fmt.Errorf("find device: %w", err)
+	}
+	defer rows.Close()
+	var found []*contacts.Device
+	for rows.Next() {
+		x, err := scanDevice(rows)
+		if err != nil {
+			return nil, fmt.Errorf("find device: %w", err)
+		}
+		found = append(found, x)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("find device: %w", err)
+	}
+	switch {
+	case len(found) == 0:
+		return nil, contacts.Errorf(contacts.ENotFound, "device %s not found", idOrPrefix)
+	case len(found) > 1 && found[0].ID != idOrPrefix:
+		return nil, contacts.Errorf(contacts.EInvalid, "device id %s is ambiguous: give more of it", idOrPrefix)
+	}
+	return found[0], nil
+}
+
 // RevokeDevice revokes a device: its token stops working at once. IDs may
 // be given as a unique prefix, as the CLI prints them short.
 func (db *DB) RevokeDevice(ctx context.Context, idOrPrefix string) (*contacts.Device, error) {
 	var d *contacts.Device
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT `+deviceColumns+` FROM devices WHERE id = ? OR (length(?) >= 4 AND id LIKE ? || '%') LIMIT 2`, idOrPrefix, idOrPrefix, idOrPrefix)
-		if err != nil {
-			return fmt.Errorf("find device: %w", err)
+		var err error
+		if d, err = findDevice(ctx, tx, idOrPrefix); err != nil {
+			return err
 		}
-		var found []*contacts.Device
-		for rows.Next() {
-			x, err := scanDevice(rows)
-			if err != nil {
-				rows.Close()
-				return fmt.Errorf("find device: %w", err)
-			}
-			found = append(found, x)
-		}
-		rows.Close()
-		switch {
-		case len(found) == 0:
-			return contacts.Errorf(contacts.ENotFound, "device %s not found", idOrPrefix)
-		case len(found) > 1:
-			return contacts.Errorf(contacts.EInvalid, "device id %s is ambiguous: give more of it", idOrPrefix)
-		}
-		d = found[0]
 		if d.Revoked() {
 			return nil
 		}

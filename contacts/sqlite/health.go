@@ -100,12 +100,11 @@ func (db *DB) SetSIMPolicy(ctx context.Context, id string, slot int, policy, lab
 	var d *contacts.Device
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		var err error
-		d, err = scanDevice(tx.QueryRowContext(ctx, `SELECT `+deviceColumns+` FROM devices WHERE id = ? AND revoked_ms = 0`, id))
-		if errors.Is(err, sql.ErrNoRows) {
-			return contacts.Errorf(contacts.ENotFound, "device %s not found", id)
+		if d, err = findDevice(ctx, tx, id); err != nil {
+			return err
 		}
-		if err != nil {
-			return fmt.Errorf("read device: %w", err)
+		if d.Revoked() {
+			return contacts.Errorf(contacts.ENotFound, "device %s was revoked", id)
 		}
 		found := false
 		for i := range d.SIMs {
@@ -126,7 +125,7 @@ func (db *DB) SetSIMPolicy(ctx context.Context, id string, slot int, policy, lab
 		if err != nil {
 			return fmt.Errorf("encode sims: %w", err)
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE devices SET sims = ? WHERE id = ?`, string(sims), id); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE devices SET sims = ? WHERE id = ?`, string(sims), d.ID); err != nil {
 			return fmt.Errorf("save sims: %w", err)
 		}
 		return audit(ctx, tx, db.Now(), "device.sim_policy", "", fmt.Sprintf("%s SIM %d: %s", d.Name, slot, policy))
