@@ -23,7 +23,7 @@ import (
 
 // testEnv is a real server on a loopback port with a real SQLite file.
 type testEnv struct {
-	t    *testing.T
+	t    testing.TB
 	URL  string
 	DB   *sqlite.DB
 	Srv  *server.Server
@@ -35,7 +35,7 @@ type serverConfig = server.Config
 
 type envOpt func(*server.Config)
 
-func newEnv(t *testing.T, demo bool, opts ...envOpt) *testEnv {
+func newEnv(t testing.TB, demo bool, opts ...envOpt) *testEnv {
 	t.Helper()
 	cfg := server.DefaultConfig()
 	cfg.DB = filepath.Join(t.TempDir(), "ringcard.db")
@@ -83,7 +83,7 @@ func newEnv(t *testing.T, demo bool, opts ...envOpt) *testEnv {
 	return e
 }
 
-type testWriter struct{ t *testing.T }
+type testWriter struct{ t testing.TB }
 
 func (w testWriter) Write(p []byte) (int, error) {
 	w.t.Log(strings.TrimSpace(string(p)))

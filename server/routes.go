@@ -39,6 +39,10 @@ func (s *Server) routes() *gin.Engine {
 	s.mountFollowups(dev)
 	s.mountPipeline(dev)
 	s.mountWeb(r)
+	office := s.officeGroup(r) // /api/v1/office, behind the office session
+	s.mountGoogle(office)
+	s.mountPush(office)
+	s.mountData(office)
 	return r
 }
 

@@ -50,8 +50,14 @@ func serveCmd(g *globals) *cobra.Command {
 				return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 			}
 			count, _ := db.ContactCount(ctx)
-			log.Info("ringcard is running", "url", "http://"+ln.Addr().String(), "db", cfg.DB, "contacts", count,
-				"google_sync", "off", "fcm", "off (phones are reached over websocket only)")
+			google, fcm := "off (not connected: see `ringcard google connect`)", "off: phones are reached over websocket only (no fcm.project_id)"
+			if cfg.Google.Connected() {
+				google = "on"
+			}
+			if cfg.FCM.Enabled() {
+				fcm = "on, project " + cfg.FCM.ProjectID
+			}
+			log.Info("ringcard is running", "url", "http://"+ln.Addr().String(), "db", cfg.DB, "contacts", count, "google_sync", google, "fcm", fcm)
 			srv.StartBackups(ctx)
 			srv.StartFollowups(ctx)
 			srv.StartGoogle(ctx)

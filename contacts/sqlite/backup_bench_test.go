@@ -14,9 +14,10 @@ import (
 )
 
 // BenchmarkBackup250k backs up a 250,000-contact database with VACUUM INTO
-// while 4 readers look cards up (the card path's reads: the contact by
-// number, then its history) and reports their p50/p99 during the backup
-// next to the same readers' figures without a backup.
+// while 4 readers look cards up at 400 lookups/s in all (the card path's
+// reads: the contact by number, then its history; an office's peak is far
+// below that) and reports their p50/p99 during the backup next to the same
+// readers' figures without a backup.
 func BenchmarkBackup250k(b *testing.B) {
 	const n = 250_000
 	cached, err := contactstest.CachedDB(n)
@@ -47,6 +48,7 @@ func BenchmarkBackup250k(b *testing.B) {
 						break
 					}
 					lat = append(lat, time.Since(start))
+					time.Sleep(10 * time.Millisecond) // pace: ~100 lookups/s per reader
 				}
 				done <- lat
 			}()
@@ -66,8 +68,6 @@ func BenchmarkBackup250k(b *testing.B) {
 	var idle atomic.Bool
 	go func() { time.Sleep(2 * time.Second); idle.Store(true) }()
 	base := lookups(&idle)
-	b.ReportMetric(pct(base, 0.5), "idle-p50-ms")
-	b.ReportMetric(pct(base, 0.99), "idle-p99-ms")
 	b.ResetTimer()
 	var during []time.Duration
 	var size int64
@@ -88,6 +88,8 @@ func BenchmarkBackup250k(b *testing.B) {
 		os.Remove(info.Path)
 	}
 	b.StopTimer()
+	b.ReportMetric(pct(base, 0.5), "idle-p50-ms")
+	b.ReportMetric(pct(base, 0.99), "idle-p99-ms")
 	slices.Sort(during)
 	b.ReportMetric(pct(during, 0.5), "backup-p50-ms")
 	b.ReportMetric(pct(during, 0.99), "backup-p99-ms")

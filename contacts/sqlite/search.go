@@ -141,28 +141,63 @@ func matchExpr(terms []string) (expr string, short []string) {
 	return strings.Join(long, " AND "), short
 }
 
+// searchContacts answers from the name-prefix index when that fills the
+// page (those rank first anyway), else from the trigram index. Words too
+// short for trigrams alone match name prefixes only.
 func (db *DB) searchContacts(ctx context.Context, terms []string, limit int) ([]*contacts.Contact, error) {
-	expr, short := matchExpr(terms)
-	var where []string
-	var args []any
-	from := `contacts c`
-	if expr != "" {
-		from = `contact_search f JOIN contact_search_ids s ON s.rowid = f.rowid JOIN contacts c ON c.id = s.contact_id`
-		where = append(where, `contact_search MATCH ?`)
-		args = append(args, expr)
+	byPrefix, err := db.searchPrefix(ctx, terms, limit)
+	if err != nil {
+		return nil, err
 	}
-	where = append(where, `c.deleted = 0`)
+	expr, short := matchExpr(terms)
+	if len(byPrefix) >= limit || expr == "" {
+		return byPrefix, nil
+	}
+	where := []string{`c.deleted = 0`}
+	args := []any{terms[0], expr, ftsCandidates}
 	for _, t := range short {
 		where = append(where, `instr(c.search, ?) > 0`)
 		args = append(args, t)
 	}
-	first := terms[0]
+	args = append(args, limit)
+	// The trigram index gives at most ftsCandidates rows to rank, so a
+	// common trigram cannot make a query slow.
 	q := `SELECT c2.data, c2.rev, c2.deleted FROM (
-		SELECT c.id, instr(c.search, ?) AS pos, length(c.display_name) AS nl, c.display_name AS name FROM ` + from + `
+		SELECT c.id, instr(c.search, ?) AS pos, length(c.display_name) AS nl, c.display_name AS name
+		FROM (SELECT rowid FROM contact_search WHERE contact_search MATCH ? LIMIT ?) f
+		JOIN contact_search_ids s ON s.rowid = f.rowid JOIN contacts c ON c.id = s.contact_id
 		WHERE ` + strings.Join(where, " AND ") + `
 		ORDER BY pos = 1 DESC, pos <= nl DESC, name COLLATE NOCASE LIMIT ?) t
 		JOIN contacts c2 ON c2.id = t.id ORDER BY t.pos = 1 DESC, t.pos <= t.nl DESC, t.name COLLATE NOCASE`
-	args = append([]any{first}, args...)
+	more, err := db.queryContacts(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	seen := map[string]bool{}
+	for _, c := range byPrefix {
+		seen[c.ID] = true
+	}
+	for _, c := range more {
+		if !seen[c.ID] && len(byPrefix) < limit {
+			byPrefix = append(byPrefix, c)
+		}
+	}
+	return byPrefix, nil
+}
+
+// ftsCandidates bounds the rows a trigram lookup ranks.
+const ftsCandidates = 2000
+
+// searchPrefix finds contacts whose folded name starts with the first term
+// and whose text has the other terms, in name order, by a range scan.
+func (db *DB) searchPrefix(ctx context.Context, terms []string, limit int) ([]*contacts.Contact, error) {
+	q := `SELECT data, rev, deleted FROM contacts WHERE deleted = 0 AND search >= ?1 AND search < ?1 || char(1114111)`
+	args := []any{terms[0]}
+	for _, t := range terms[1:] {
+		q += ` AND instr(search, ?) > 0`
+		args = append(args, t)
+	}
+	q += ` ORDER BY search LIMIT ?`
 	args = append(args, limit)
 	return db.queryContacts(ctx, q, args...)
 }
@@ -196,10 +231,10 @@ func (db *DB) searchNotes(ctx context.Context, terms []string, limit int) ([]*co
 	if expr == "" {
 		return nil, nil, nil // a scan of every note for a short word is too slow and too vague
 	}
-	q := `SELECT c.data, c.rev, c.deleted, n.text FROM note_search f JOIN note_search_ids s ON s.rowid = f.rowid
-		JOIN notes n ON n.id = s.note_id JOIN contacts c ON c.id = n.contact_id
-		WHERE note_search MATCH ? AND c.deleted = 0`
-	args := []any{expr}
+	q := `SELECT c.data, c.rev, c.deleted, n.text FROM (SELECT rowid, text FROM note_search WHERE note_search MATCH ? ORDER BY rowid DESC LIMIT ?) f
+		JOIN note_search_ids s ON s.rowid = f.rowid JOIN notes n ON n.id = s.note_id JOIN contacts c ON c.id = n.contact_id
+		WHERE c.deleted = 0`
+	args := []any{expr, ftsCandidates}
 	for _, t := range short {
 		q += ` AND instr(f.text, ?) > 0`
 		args = append(args, t)

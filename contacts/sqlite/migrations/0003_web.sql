@@ -36,6 +36,12 @@ CREATE INDEX login_attempts_login ON login_attempts(login, at_ms);
 -- The live board and the calls page read calls by time: 0004_data.sql adds
 -- calls_started ON calls(started_ms).
 
+-- The folded search text starts with the folded display name: this index
+-- answers name-prefix searches (and words too short for trigrams) by range.
+CREATE INDEX contacts_search_prefix ON contacts(search) WHERE deleted = 0;
+-- The stage picker lists the stages in use.
+CREATE INDEX contacts_stage ON contacts(stage) WHERE deleted = 0;
+
 -- Search: trigram indexes over the folded text of contacts and of history
 -- notes. Each keeps its own INTEGER key (VACUUM keeps those, unlike the
 -- implicit rowids of the TEXT-keyed tables), mapped to the row's ID.
