@@ -11,11 +11,11 @@ import (
 )
 
 // CachedDB returns the path of a database holding Synthetic(n, 3), built once
-// and kept in the temp dir (keyed by size and schema version): building
+// and kept in the temp dir (keyed by size and the exact migrations): building
 // 250,000 contacts takes a while, and benchmarks are run again and again.
 // Callers that write to it should copy it first.
 func CachedDB(n int) (string, error) {
-	path := filepath.Join(os.TempDir(), fmt.Sprintf("ringcard-bench-%d-v%d.db", n, sqlite.SchemaVersion()))
+	path := filepath.Join(os.TempDir(), fmt.Sprintf("ringcard-bench-%d-%s.db", n, sqlite.SchemaFingerprint()))
 	if _, err := os.Stat(path); err == nil {
 		return path, nil
 	}

@@ -172,27 +172,14 @@ func saveContact(ctx context.Context, tx *sql.Tx, c *contacts.Contact) error {
 // and the sync learn of it; its history stays too.
 func (db *DB) DeleteContact(ctx context.Context, id string) error {
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
-		rev, err := nextRev(ctx, tx)
-		if err != nil {
+		now := db.Now()
+		if err := tombstone(ctx, tx, id, now); err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, `UPDATE contacts SET deleted = 1, rev = ?, updated_ms = ? WHERE id = ? AND deleted = 0`, rev, ms(db.Now()), id)
-		if err != nil {
-			return fmt.Errorf("mark deleted: %w", err)
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return contacts.Errorf(contacts.ENotFound, "contact %s not found", id)
-		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM contact_numbers WHERE contact_id = ?`, id); err != nil {
-			return fmt.Errorf("clear numbers: %w", err)
-		}
-		if err := audit(ctx, tx, db.Now(), "contact.delete", id, ""); err != nil {
+		if err := audit(ctx, tx, now, "contact.delete", id, ""); err != nil {
 			return err
 		}
-		if err := enqueueOutbox(ctx, tx, id); err != nil {
-			return err
-		}
-		return insertEvent(ctx, tx, "", EventContactRemoved, id, "", ms(db.Now()))
+		return enqueueOutbox(ctx, tx, id)
 	})
 	if err != nil {
 		return fmt.Errorf("delete contact %s: %w", id, err)

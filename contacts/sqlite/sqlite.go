@@ -5,6 +5,8 @@ package sqlite
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"database/sql"
 	"embed"
 	"encoding/json"
@@ -148,6 +150,17 @@ func migrations() ([]migration, error) {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].version < out[j].version })
 	return out, nil
+}
+
+// SchemaFingerprint identifies the exact migrations this binary carries
+// (cached benchmark databases are keyed by it).
+func SchemaFingerprint() string {
+	ms, _ := migrations()
+	h := sha256.New()
+	for _, m := range ms {
+		h.Write([]byte(m.sql))
+	}
+	return hex.EncodeToString(h.Sum(nil))[:12]
 }
 
 // SchemaVersion is the newest schema this binary knows.
