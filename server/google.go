@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/ringcard/ringcard/contacts"
 	"github.com/ringcard/ringcard/contacts/sqlite"
+	"github.com/ringcard/ringcard/server/web"
 	contactsync "github.com/ringcard/ringcard/sync"
 )
 
@@ -183,4 +185,23 @@ func (s *Server) googleResolve(c *gin.Context) error {
 func fileExists(path string) bool {
 	_, err := os.Stat(path)
 	return err == nil || !errors.Is(err, fs.ErrNotExist)
+}
+
+// syncStatusView shows the sync's state on the web view's settings page.
+type syncStatusView struct{ s *Server }
+
+func (v syncStatusView) SyncStatus(ctx context.Context) web.SyncStatus {
+	st, err := v.s.syncStatus(ctx)
+	out := web.SyncStatus{Connected: st.Connected, LastSync: st.LastSuccess, LastError: st.LastError, Conflicts: st.OpenConflicts}
+	if err != nil {
+		out.LastError = "status unavailable: " + contacts.ErrorMessage(err)
+	}
+	if st.Connected {
+		out.Account = v.s.cfg.Google.Endpoint
+		if out.Account == "" {
+			out.Account = "Google Contacts"
+		}
+		out.Detail = fmt.Sprintf("%d contacts linked, %d changes waiting to go to Google", st.Linked, st.OutboxLength)
+	}
+	return out
 }

@@ -12,6 +12,9 @@ import (
 func (s *Server) routes() *gin.Engine {
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
+	// ClientIP is the peer's address: X-Forwarded-For from anyone would let a
+	// client escape the pairing and sign-in lockouts by inventing addresses.
+	_ = r.SetTrustedProxies(nil)
 	r.HandleMethodNotAllowed = true
 	r.RedirectTrailingSlash = false
 	r.Use(s.logRequests, s.recoverPanics)

@@ -31,6 +31,7 @@ func (s *Server) mountWeb(r *gin.Engine) {
 		panic(err) // the templates are embedded: only a broken build gets here
 	}
 	s.web = h
+	h.SetSyncStatus(syncStatusView{s})
 	h.Mount(r, r.Group("", s.authOffice), s.officeGroup(r))
 }
 

@@ -39,7 +39,7 @@ func events(t *testing.T, s *client.Socket, n int) []protocol.Envelope {
 	t.Helper()
 	var out []protocol.Envelope
 	for len(out) < n {
-		env, err := s.Read(5 * time.Second)
+		env, err := s.Read(15 * time.Second) // generous: CI machines are slow and shared
 		if err != nil {
 			t.Fatalf("after %d of %d events: %v", len(out), n, err)
 		}
@@ -149,7 +149,7 @@ func TestResumeAfterDisconnect(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.Close() // the phone loses its socket mid-stream
-	waitFor(t, "disconnect", 5*time.Second, func() bool { return e.Srv.Hub().Connected() == 1 })
+	waitFor(t, "disconnect", 15*time.Second, func() bool { return e.Srv.Hub().Connected() == 1 })
 	for i := 3; i <= 7; i++ {
 		note(i)
 	}
