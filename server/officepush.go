@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 	"time"
@@ -76,7 +77,7 @@ func (s *Server) officeDial(c *gin.Context) error {
 }
 
 func (s *Server) officeOpenCalls(c *gin.Context) error {
-	calls, err := s.OpenCalls(c)
+	calls, err := s.OpenCalls(c.Request.Context())
 	if err != nil {
 		return err
 	}
@@ -85,8 +86,7 @@ func (s *Server) officeOpenCalls(c *gin.Context) error {
 }
 
 // OpenCalls lists the calls ringing or in progress across the office.
-func (s *Server) OpenCalls(c *gin.Context) ([]*LiveCall, error) {
-	ctx := c.Request.Context()
+func (s *Server) OpenCalls(ctx context.Context) ([]*LiveCall, error) {
 	calls, err := s.db.OpenCalls(ctx, s.now().Add(-openCallWindow))
 	if err != nil {
 		return nil, err
@@ -114,7 +114,7 @@ func (s *Server) officeLive(c *gin.Context) error {
 	}
 	events, stop := s.live.subscribe()
 	defer stop()
-	open, err := s.OpenCalls(c)
+	open, err := s.OpenCalls(c.Request.Context())
 	if err != nil {
 		return err
 	}
