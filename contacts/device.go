@@ -51,6 +51,7 @@ func (s SIM) EffectivePolicy() string {
 func MergeSIMs(old, reported []SIM) []SIM {
 	out := make([]SIM, len(reported))
 	for i, s := range reported {
+		s.Policy = ""
 		for _, o := range old {
 			if o.Slot == s.Slot {
 				s.Policy = o.Policy

@@ -68,14 +68,17 @@ func (s *Server) startCall(ctx context.Context, d *contacts.Device, in protocol.
 		}
 		return wireCard(card), nil
 	}
-	if _, err := s.db.StartCall(ctx, &call); err != nil {
+	created, err := s.db.StartCall(ctx, &call)
+	if err != nil {
 		return protocol.Card{}, err
 	}
 	card, err := s.cardFor(ctx, p, &call, sim)
 	if err != nil {
 		return protocol.Card{}, err
 	}
-	s.live.callStarted(&call, card)
+	if created { // a retried call_id is not a new call on the board
+		s.live.callStarted(&call, card)
+	}
 	return wireCard(card), nil
 }
 
@@ -127,13 +130,7 @@ func (s *Server) finishCall(ctx context.Context, d *contacts.Device, id string, 
 	if err != nil {
 		return protocol.Call{}, err
 	}
-	name := ""
-	if call.ContactID != "" {
-		if c, err := s.db.Contact(ctx, call.ContactID); err == nil {
-			name = c.Name()
-		}
-	}
-	s.live.callEnded(call, name)
+	go s.publishEnded(call) // the board's name lookup is not the phone's wait
 	return wireCall(call), nil
 }
 
@@ -151,6 +148,17 @@ func (s *Server) endCall(c *gin.Context) error {
 	}
 	c.JSON(http.StatusOK, protocol.CallResponse{Call: call})
 	return nil
+}
+
+// publishEnded tells the office's live feed a call ended.
+func (s *Server) publishEnded(call *contacts.Call) {
+	name := ""
+	if call.ContactID != "" {
+		if c, err := s.db.Contact(context.Background(), call.ContactID); err == nil {
+			name = c.Name()
+		}
+	}
+	s.live.callEnded(call, name)
 }
 
 // addNote stores a note from a phone (or the office), attributed to who

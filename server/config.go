@@ -18,21 +18,22 @@ import (
 // set; a JSON file, then RINGCARD_* environment variables, then flags
 // override them (see cmd/ringcard).
 type Config struct {
-	Addr          string        `json:"addr"`           // where the server listens
-	DB            string        `json:"db"`             // the SQLite file
-	PublicURL     string        `json:"public_url"`     // the URL phones reach the server at (pairing QR); default http://<addr>
-	DefaultRegion string        `json:"default_region"` // national numbers are read in this country (ISO 3166)
-	PairCodeTTL   Duration      `json:"pair_code_ttl"`  // how long a pairing code works
-	Retention     Duration      `json:"event_retention"`
-	PingInterval  Duration      `json:"ping_interval"`
-	IdleTimeout   Duration      `json:"idle_timeout"` // a socket silent this long is closed
-	LogLevel      string        `json:"log_level"`    // debug, info, warn, error
-	LogFormat     string        `json:"log_format"`   // text or json
-	Demo          bool          `json:"demo"`         // load the demo data set into an empty database
-	MaxBody       int64         `json:"max_body"`
-	WorkingHours  string        `json:"working_hours"` // when a silent phone is flagged, local time
-	SilentAfter   Duration      `json:"silent_after"`  // how long a phone may be unseen during working hours
-	Shutdown      time.Duration `json:"-"`
+	Addr           string        `json:"addr"`           // where the server listens
+	DB             string        `json:"db"`             // the SQLite file
+	PublicURL      string        `json:"public_url"`     // the URL phones reach the server at (pairing QR); default http://<addr>
+	DefaultRegion  string        `json:"default_region"` // national numbers are read in this country (ISO 3166)
+	PairCodeTTL    Duration      `json:"pair_code_ttl"`  // how long a pairing code works
+	Retention      Duration      `json:"event_retention"`
+	PingInterval   Duration      `json:"ping_interval"`
+	IdleTimeout    Duration      `json:"idle_timeout"` // a socket silent this long is closed
+	LogLevel       string        `json:"log_level"`    // debug, info, warn, error
+	LogFormat      string        `json:"log_format"`   // text or json
+	Demo           bool          `json:"demo"`         // load the demo data set into an empty database
+	MaxBody        int64         `json:"max_body"`
+	TrustedProxies []string      `json:"trusted_proxies"` // reverse proxies whose X-Forwarded-For is believed (their addresses or CIDRs)
+	WorkingHours   string        `json:"working_hours"`   // when a silent phone is flagged, local time
+	SilentAfter    Duration      `json:"silent_after"`    // how long a phone may be unseen during working hours
+	Shutdown       time.Duration `json:"-"`
 
 	Google GoogleConfig `json:"google"` // two-way sync with Google Contacts (off unless connected)
 	FCM    FCMConfig    `json:"fcm"`    // push through Firebase Cloud Messaging (off unless configured)
@@ -77,6 +78,13 @@ func (c *Config) Validate() error {
 	}
 	if c.PingInterval.D() <= 0 || c.IdleTimeout.D() <= c.PingInterval.D() {
 		return fmt.Errorf("idle_timeout (%s) must be longer than ping_interval (%s)", c.IdleTimeout, c.PingInterval)
+	}
+	for _, p := range c.TrustedProxies {
+		if net.ParseIP(p) == nil {
+			if _, _, err := net.ParseCIDR(p); err != nil {
+				return fmt.Errorf("trusted_proxies: %q is not an address or CIDR", p)
+			}
+		}
 	}
 	if _, err := ParseWorkingHours(c.WorkingHours); err != nil {
 		return err
@@ -231,6 +239,17 @@ func SetField(cfg *Config, key, val string) error {
 				return fmt.Errorf("%q is not true or false", val)
 			}
 			f.SetBool(b)
+		case reflect.Slice:
+			if f.Type().Elem().Kind() != reflect.String {
+				return fmt.Errorf("cannot set %s from text", key)
+			}
+			var items []string
+			for _, it := range strings.Split(val, ",") {
+				if it = strings.TrimSpace(it); it != "" {
+					items = append(items, it)
+				}
+			}
+			f.Set(reflect.ValueOf(items))
 		case reflect.Int, reflect.Int64:
 			n, err := strconv.ParseInt(val, 10, 64)
 			if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"strconv"
@@ -139,7 +140,12 @@ func (c *conn) readFrame() ([]byte, error) {
 
 // handle answers one frame from the phone.
 func (c *conn) handle(ctx context.Context, env protocol.Envelope) []byte {
-	fail := func(err error) []byte { return errorFrame(env.ID, err) }
+	fail := func(err error) []byte {
+		if errorCode(err) == contacts.EInternal {
+			c.srv.log.Error("websocket request failed", "device", c.device, "type", env.Type, "err", err)
+		}
+		return errorFrame(env.ID, err)
+	}
 	if env.Type == "" {
 		return fail(contacts.Errorf(contacts.EInvalid, "type: required"))
 	}
@@ -171,7 +177,7 @@ func (c *conn) handle(ctx context.Context, env protocol.Envelope) []byte {
 		if err := decodePayload(env.Payload, &p); err != nil {
 			return fail(err)
 		}
-		d, err := c.srv.db.Device(ctx, c.device)
+		d, err := c.activeDevice(ctx)
 		if err != nil {
 			return fail(err)
 		}
@@ -188,7 +194,7 @@ func (c *conn) handle(ctx context.Context, env protocol.Envelope) []byte {
 		if p.CallID == "" {
 			return fail(contacts.Errorf(contacts.EInvalid, "call_id: required"))
 		}
-		d, err := c.srv.db.Device(ctx, c.device)
+		d, err := c.activeDevice(ctx)
 		if err != nil {
 			return fail(err)
 		}
@@ -202,7 +208,7 @@ func (c *conn) handle(ctx context.Context, env protocol.Envelope) []byte {
 		if err := decodePayload(env.Payload, &p); err != nil {
 			return fail(err)
 		}
-		d, err := c.srv.db.Device(ctx, c.device)
+		d, err := c.activeDevice(ctx)
 		if err != nil {
 			return fail(err)
 		}
@@ -213,6 +219,20 @@ func (c *conn) handle(ctx context.Context, env protocol.Envelope) []byte {
 		return frame(protocol.TypeNoteAdded, env.ID, note)
 	}
 	return fail(contacts.Errorf(contacts.EInvalid, "type: unknown message type %q", env.Type))
+}
+
+// activeDevice reads the device as it is now (its SIMs may have changed)
+// and refuses one revoked since the socket opened, before the hub closes it.
+func (c *conn) activeDevice(ctx context.Context) (*contacts.Device, error) {
+	d, err := c.srv.db.Device(ctx, c.device)
+	if err != nil {
+		return nil, err
+	}
+	if d.Revoked() {
+		c.revoke()
+		return nil, contacts.Errorf(contacts.EUnauthorized, "this device was revoked")
+	}
+	return d, nil
 }
 
 func decodePayload(raw json.RawMessage, v any) error {
@@ -313,16 +333,6 @@ func (c *conn) startStream(r resumeReq) error {
 		c.revoke()
 		return nil
 	}
-	cursors, err := c.srv.db.Cursors(ctx)
-	if err != nil {
-		return err
-	}
-	var base struct{ seq, gid int64 }
-	for _, cur := range cursors {
-		if cur.DeviceID == c.device {
-			base.seq, base.gid = cur.BaseSeq, cur.BaseGID
-		}
-	}
 	resync := ""
 	switch {
 	case after == seq:
@@ -330,17 +340,17 @@ func (c *conn) startStream(r resumeReq) error {
 	case after > seq:
 		resync = "the phone is ahead of the server (restored database?)"
 		c.seq, c.gid = seq, gid
-	case after < base.seq:
-		resync = "events since seq " + strconv.FormatInt(after, 10) + " are no longer kept"
-		c.seq, c.gid = base.seq, base.gid
-	case after == base.seq:
-		c.seq, c.gid = base.seq, base.gid
 	default:
-		g, err := c.srv.db.NthDeviceEventGID(ctx, c.device, base.gid, after-base.seq)
+		// The base and the events after it are read in one transaction, so a
+		// trim running meanwhile cannot shift the count.
+		pos, err := c.srv.db.ResumePosition(ctx, c.device, after)
 		if err != nil {
 			return err
 		}
-		c.seq, c.gid = after, g
+		if pos.Dropped {
+			resync = "events since seq " + strconv.FormatInt(after, 10) + " are no longer kept"
+		}
+		c.seq, c.gid = pos.Seq, pos.GID
 	}
 	if err := c.write(frame(protocol.TypeOK, r.id, nil)); err != nil {
 		return err
@@ -366,7 +376,7 @@ func (c *conn) deliver() error {
 			for _, e := range stored {
 				typ, payload, err := c.hub.render(context.Background(), e)
 				if err != nil {
-					typ, payload = e.Type, []byte(`{}`)
+					return fmt.Errorf("render event %d: %w", e.GID, err) // the phone reconnects and resumes
 				}
 				evs = append(evs, ringEvent{gid: e.GID, device: e.DeviceID, typ: typ, payload: payload})
 			}

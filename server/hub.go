@@ -189,14 +189,19 @@ func (h *Hub) deliverNew(ctx context.Context) bool {
 	if len(evs) == 0 {
 		return false
 	}
-	rendered := make([]ringEvent, len(evs))
-	for i, e := range evs {
+	rendered := make([]ringEvent, 0, len(evs))
+	for _, e := range evs {
 		typ, payload, err := h.render(ctx, e)
 		if err != nil {
+			// Not numbered: the next poll tries again from this event, so a
+			// passing store error never sends a phone an empty card.
 			h.log.Error("render event", "gid", e.GID, "err", err)
-			typ, payload = e.Type, []byte(`{}`)
+			break
 		}
-		rendered[i] = ringEvent{gid: e.GID, device: e.DeviceID, typ: typ, payload: payload}
+		rendered = append(rendered, ringEvent{gid: e.GID, device: e.DeviceID, typ: typ, payload: payload})
+	}
+	if len(rendered) == 0 {
+		return false
 	}
 	var wake []*conn
 	offline := map[string]int64{}
@@ -234,7 +239,7 @@ func (h *Hub) deliverNew(ctx context.Context) bool {
 			h.opts.Waker.Wake(id, seq, offlineEvents[id])
 		}
 	}
-	return len(evs) == batch
+	return len(rendered) == batch
 }
 
 func (h *Hub) lastGIDLocked() int64 {

@@ -123,7 +123,10 @@ func (s *Server) officeLive(c *gin.Context) error {
 		return nil
 	}
 	defer ws.Close()
-	go func() { // the office page sends nothing; reading notices it leaving
+	idle := s.cfg.IdleTimeout.D()
+	_ = ws.SetReadDeadline(time.Now().Add(idle))
+	ws.SetPongHandler(func(string) error { return ws.SetReadDeadline(time.Now().Add(idle)) })
+	go func() { // the office page sends nothing; reading notices it leaving (or going silent)
 		for {
 			if _, _, err := ws.ReadMessage(); err != nil {
 				stop()

@@ -80,6 +80,7 @@ func (s *Server) pair(c *gin.Context) error {
 	if err := contacts.ValidateSIMs(sims); err != nil {
 		return err
 	}
+	sims = contacts.MergeSIMs(nil, sims) // a SIM's policy is the office's to set, not the phone's
 	token := newToken()
 	d := &contacts.Device{DeviceName: strings.TrimSpace(req.DeviceName), Platform: req.Platform, AppVersion: req.AppVersion, SIMs: sims, FCMToken: req.FCMToken}
 	if err := s.db.Pair(c.Request.Context(), normalizeCode(req.Code), sqlite.HashSecret(token), d); err != nil {

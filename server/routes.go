@@ -12,9 +12,11 @@ import (
 func (s *Server) routes() *gin.Engine {
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
-	// ClientIP is the peer's address: X-Forwarded-For from anyone would let a
-	// client escape the pairing and sign-in lockouts by inventing addresses.
-	_ = r.SetTrustedProxies(nil)
+	// ClientIP is the peer's address unless the peer is a configured reverse
+	// proxy: X-Forwarded-For from anyone would let a client escape the
+	// pairing and sign-in lockouts by inventing addresses, and behind a proxy
+	// without this every client would share the proxy's address.
+	_ = r.SetTrustedProxies(s.cfg.TrustedProxies) // validated in Config.Validate
 	r.HandleMethodNotAllowed = true
 	r.RedirectTrailingSlash = false
 	r.Use(s.logRequests, s.recoverPanics)

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/ringcard/ringcard/contacts/sqlite"
@@ -24,6 +25,47 @@ type fcmWaker struct {
 	disp *push.Dispatcher
 	// tokens maps FCM tokens back to devices for the dispatcher's callbacks.
 	tokens *tokenIndex
+
+	mu       sync.Mutex
+	recorded map[string]string // device -> last delivery state written, so unchanged states are not written again
+	rev      int64             // the directory cursor, read at most every revTTL
+	revAt    time.Time
+}
+
+const revTTL = 200 * time.Millisecond
+
+// record writes a device's delivery state when it changed: the hub calls
+// Wake for every offline phone on every batch, and a write per phone per
+// batch would compete with the call path for the one write connection.
+func (w *fcmWaker) record(deviceID, channel, msg string) {
+	w.mu.Lock()
+	if w.recorded == nil {
+		w.recorded = map[string]string{}
+	}
+	key := channel + "\x00" + msg
+	same := w.recorded[deviceID] == key
+	w.recorded[deviceID] = key
+	w.mu.Unlock()
+	if same {
+		return
+	}
+	if err := w.db.RecordDelivery(context.Background(), deviceID, channel, msg); err != nil {
+		w.log.Error("fcm: record delivery", "device", deviceID, "err", err)
+	}
+}
+
+func (w *fcmWaker) cursor() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if time.Since(w.revAt) > revTTL {
+		rev, err := w.db.MaxRev(context.Background())
+		if err != nil {
+			w.log.Warn("fcm: read cursor", "err", err)
+		} else {
+			w.rev, w.revAt = rev, time.Now()
+		}
+	}
+	return formatCursor(w.rev)
 }
 
 // urgentEvents are the event types a person is waiting for.
@@ -37,7 +79,7 @@ func (w *fcmWaker) Wake(deviceID string, seq int64, events []WakeEvent) {
 		return
 	}
 	if d.FCMToken == "" {
-		_ = w.db.RecordDelivery(context.Background(), deviceID, "", "no socket and no FCM token: events wait for the phone to reconnect")
+		w.record(deviceID, "", "no socket and no FCM token: events wait for the phone to reconnect")
 		return
 	}
 	w.tokens.put(d.FCMToken, deviceID)
@@ -59,18 +101,14 @@ func (w *fcmWaker) Wake(deviceID string, seq int64, events []WakeEvent) {
 	if urgent {
 		w.enqueue(deviceID, push.Message{Token: d.FCMToken, Kind: push.KindEvent, Urgent: true, Data: map[string]string{"seq": strconv.FormatInt(seq, 10)}})
 	} else if sync {
-		rev, err := w.db.MaxRev(context.Background())
-		if err != nil {
-			w.log.Warn("fcm: read cursor", "err", err)
-		}
-		w.enqueue(deviceID, push.Message{Token: d.FCMToken, Kind: push.KindSync, Data: map[string]string{"cursor": formatCursor(rev)}})
+		w.enqueue(deviceID, push.Message{Token: d.FCMToken, Kind: push.KindSync, Data: map[string]string{"cursor": w.cursor()}})
 	}
 }
 
 func (w *fcmWaker) enqueue(deviceID string, m push.Message) {
 	if err := w.disp.Enqueue(m); err != nil {
 		w.log.Warn("fcm: message not queued", "device", deviceID, "kind", m.Kind, "err", err)
-		_ = w.db.RecordDelivery(context.Background(), deviceID, "fcm", "not queued: "+err.Error())
+		w.record(deviceID, "fcm", "not queued: "+err.Error())
 	}
 }
 
@@ -87,9 +125,7 @@ func (w *fcmWaker) onResult(token string, err error) {
 			msg = "fcm: the app's push token is no longer registered (app uninstalled or data cleared); waiting for the phone to reconnect"
 		}
 	}
-	if e := w.db.RecordDelivery(context.Background(), id, "fcm", msg); e != nil {
-		w.log.Error("fcm: record delivery", "err", e)
-	}
+	w.record(id, "fcm", msg)
 }
 
 // onUnregistered forgets a token FCM no longer knows.

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -90,7 +91,21 @@ func (b webBackend) NewPairCode(ctx context.Context, name string) (web.PairCode,
 	return web.PairCode{Code: pc.Code, URL: pc.URL, Name: pc.Name, ExpiresAt: pc.ExpiresAt}, nil
 }
 
-func (b webBackend) DeviceOnline(id string) bool { return b.s.hub.IsConnected(id) }
+func (b webBackend) DeviceHealth(ctx context.Context) ([]web.DeviceHealth, error) {
+	hs, err := b.s.DeviceHealth(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]web.DeviceHealth, 0, len(hs))
+	for _, h := range hs {
+		d := web.DeviceHealth{ID: h.ID, Name: h.Name, DeviceName: h.DeviceName, Platform: h.Platform, AppVersion: h.AppVersion,
+			SIMs: h.SIMs, Revoked: h.Status != "active", HasFCM: h.PushFCM, Connected: h.Connected, Channel: h.Channel,
+			LastError: h.LastError, EventsWaiting: h.EventsWaiting,
+			LastSeen: zeroIfNil(h.LastSeen), LastErrorAt: zeroIfNil(h.LastErrorAt), SilentSince: zeroIfNil(h.SilentSince)}
+		out = append(out, d)
+	}
+	return out, nil
+}
 
 func (b webBackend) Revoke(ctx context.Context, id string) (*contacts.Device, error) {
 	d, err := b.RevokeDevice(ctx, id)
@@ -99,4 +114,11 @@ func (b webBackend) Revoke(ctx context.Context, id string) (*contacts.Device, er
 	}
 	b.s.hub.Revoke(d.ID)
 	return d, nil
+}
+
+func zeroIfNil(t *time.Time) time.Time {
+	if t == nil {
+		return time.Time{}
+	}
+	return *t
 }

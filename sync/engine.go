@@ -109,6 +109,8 @@ type Counts struct {
 	PushedUpdated int `json:"pushed_updated"`
 	PushedDeleted int `json:"pushed_deleted"`
 	GroupsChanged int `json:"groups_changed"`
+	Matched       int `json:"matched"` // unlinked contacts linked to the same person on the other side
+	Held          int `json:"held"`    // ringcard contacts newly held: several contacts could be the same person
 	Conflicts     int `json:"conflicts"`
 	EtagRetries   int `json:"etag_retries"`
 	Retries       int `json:"retries"` // requests sent again after 429/5xx/network errors

@@ -68,6 +68,10 @@ func (e *Engine) pushContact(ctx context.Context, rep *Report, id string) error 
 		switch {
 		case snap.Contact.Deleted:
 			return e.pushDelete(ctx, rep, snap)
+		case snap.Base == nil && snap.Held:
+			// Held by the matching (it may be one of several Google
+			// contacts): settled at the next pull, queued again then.
+			return e.db.SyncTx(ctx, func(tx *sqlite.SyncTx) error { return tx.DoneContact(id, snap.MaxOutboxID) })
 		case snap.Base == nil:
 			return e.pushCreate(ctx, rep, snap)
 		default:
@@ -165,12 +169,12 @@ func (e *Engine) pushUpdate(ctx context.Context, rep *Report, snap *sqlite.PushS
 // Google's own normalisations of what was sent, merged over any local
 // change made meanwhile.
 func (e *Engine) adopt(ctx context.Context, snap *sqlite.PushSnapshot, sent *contacts.Contact, got *people.Person) error {
+	in, err := e.prepareFetched(ctx, got)
+	if err != nil {
+		return err
+	}
 	return e.db.SyncTx(ctx, func(tx *sqlite.SyncTx) error {
-		gn, err := groupsOf(tx)
-		if err != nil {
-			return err
-		}
-		if err := setBase(tx, sent.ID, got); err != nil {
+		if err := setBase(tx, sent.ID, in); err != nil {
 			return err
 		}
 		cur, err := tx.Contact(sent.ID)
@@ -178,7 +182,7 @@ func (e *Engine) adopt(ctx context.Context, snap *sqlite.PushSnapshot, sent *con
 			return err
 		}
 		if !cur.Deleted {
-			m, _ := merge3(sent, cur, fromPerson(got, gn, tx.Normalizer()))
+			m, _ := merge3(sent, cur, in.r)
 			m.ResourceName, m.Etag = got.ResourceName, got.Etag
 			if !sameContent(m, cur) {
 				if err := tx.SaveContact(m); err != nil {
@@ -203,6 +207,10 @@ func (e *Engine) refetch(ctx context.Context, rep *Report, id, resourceName stri
 	if err != nil {
 		return err
 	}
+	in, err := e.prepareFetched(ctx, p)
+	if err != nil {
+		return err
+	}
 	return e.db.SyncTx(ctx, func(tx *sqlite.SyncTx) error {
 		gn, err := groupsOf(tx)
 		if err != nil {
@@ -212,8 +220,18 @@ func (e *Engine) refetch(ctx context.Context, rep *Report, id, resourceName stri
 		if err != nil || cur.Deleted {
 			return err
 		}
-		return e.mergeInto(tx, gn, cur, p, rep)
+		return e.mergeInto(tx, gn, cur, in, rep)
 	})
+}
+
+// prepareFetched prepares a Google contact read or written by the push,
+// off the write lock.
+func (e *Engine) prepareFetched(ctx context.Context, p *people.Person) (*incoming, error) {
+	gs, err := e.db.SyncGroups(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return prepare(p, newGroupNames(gs), e.db.Normalizer())
 }
 
 // goneInGoogle: the contact was deleted in Google while ringcard changed

@@ -21,6 +21,8 @@ type Status struct {
 	OpenConflicts int       `json:"open_conflicts"` // fields both sides changed, waiting for a person
 	Linked        int       `json:"linked"`         // contacts linked to a Google contact
 	FullSyncDue   bool      `json:"full_sync_due"`  // no sync token yet: the next cycle lists everything
+	HeldLocal     int       `json:"held_local"`     // ringcard contacts that could be several Google contacts: not pushed until a person decides
+	HeldGoogle    int       `json:"held_google"`    // Google contacts held for the same reason: not in ringcard yet
 }
 
 // ReadStatus reads the sync's status from the store (it works whether or
@@ -58,6 +60,9 @@ func ReadStatus(ctx context.Context, db *sqlite.DB) (Status, error) {
 		return st, err
 	}
 	if st.Linked, err = db.LinkedCount(ctx); err != nil {
+		return st, err
+	}
+	if st.HeldLocal, st.HeldGoogle, err = db.HeldCount(ctx); err != nil {
 		return st, err
 	}
 	return st, nil

@@ -176,6 +176,9 @@ func printStatus(w io.Writer, st contactsync.Status) {
 	fmt.Fprintf(w, "linked contacts: %d\n", st.Linked)
 	fmt.Fprintf(w, "queued changes:  %d\n", st.OutboxLength)
 	fmt.Fprintf(w, "open conflicts:  %d\n", st.OpenConflicts)
+	if st.HeldLocal+st.HeldGoogle > 0 {
+		fmt.Fprintf(w, "held:            %d in ringcard, %d in Google (possible duplicates: answer their match conflicts)\n", st.HeldLocal, st.HeldGoogle)
+	}
 	if st.LastRun != nil {
 		fmt.Fprint(w, "last run:        ")
 		printReport(w, *st.LastRun)

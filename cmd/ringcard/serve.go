@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"net"
+	"log/slog"
 	"os"
 
 	"github.com/spf13/cobra"
@@ -26,6 +27,7 @@ func serveCmd(g *globals) *cobra.Command {
 				cfg.Demo = true
 			}
 			log := server.NewLogger(cfg, os.Stderr)
+			slog.SetDefault(log) // the store's background work logs through it
 			ctx := cmd.Context()
 			db, err := server.OpenStore(ctx, cfg)
 			if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/ringcard/ringcard/contacts"
@@ -59,7 +60,7 @@ func (db *DB) Audit(ctx context.Context, f AuditFilter) ([]AuditEntry, error) {
 		add("actor_name = ?", f.ActorName)
 	}
 	if f.Action != "" {
-		add("action LIKE ? || '%'", f.Action)
+		add(`action LIKE ? ESCAPE '\'`, likePrefix(f.Action))
 	}
 	if !f.Since.IsZero() {
 		add("at_ms >= ?", ms(f.Since))
@@ -85,4 +86,11 @@ func (db *DB) Audit(ctx context.Context, f AuditFilter) ([]AuditEntry, error) {
 		out = append(out, e)
 	}
 	return out, rows.Err()
+}
+
+// likePrefix is a LIKE pattern matching values that start with s, taken
+// literally (its % and _ escaped).
+func likePrefix(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+	return r.Replace(s) + "%"
 }

@@ -17,7 +17,7 @@ import (
 func (db *DB) StartCall(ctx context.Context, c *contacts.Call) (created bool, err error) {
 	hash := fingerprint(c.Direction, c.Number.Raw, strconv.Itoa(c.SIMSlot), strconv.FormatInt(ms(c.StartedAt), 10), c.DeviceID)
 	err = db.inTx(ctx, func(tx *sql.Tx) error {
-		stored, storedHash, err := callByID(ctx, tx, c.ID)
+		stored, storedHash, _, err := callByID(ctx, tx, c.ID)
 		if err == nil {
 			if storedHash != hash {
 				return contacts.Errorf(contacts.EConflict, "call_id: %s was already used for another call", c.ID)
@@ -61,13 +61,9 @@ func (db *DB) EndCall(ctx context.Context, id, deviceID string, end contacts.Cal
 	hash := fingerprint(strconv.FormatInt(ms(end.EndedAt), 10), strconv.Itoa(end.DurationS), end.Outcome)
 	var out *contacts.Call
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
-		c, _, err := callByID(ctx, tx, id)
+		c, _, endHash, err := callByID(ctx, tx, id)
 		if err != nil {
 			return err
-		}
-		var endHash string
-		if err := tx.QueryRowContext(ctx, `SELECT end_hash FROM calls WHERE id = ?`, id).Scan(&endHash); err != nil {
-			return fmt.Errorf("read call: %w", err)
 		}
 		switch {
 		case endHash == hash:
@@ -100,7 +96,7 @@ func (db *DB) EndCall(ctx context.Context, id, deviceID string, end contacts.Cal
 
 // Call returns a stored call.
 func (db *DB) Call(ctx context.Context, id string) (*contacts.Call, error) {
-	c, _, err := callByID(ctx, db.read, id)
+	c, _, _, err := callByID(ctx, db.read, id)
 	if err != nil {
 		return nil, fmt.Errorf("get call: %w", err)
 	}
@@ -109,16 +105,16 @@ func (db *DB) Call(ctx context.Context, id string) (*contacts.Call, error) {
 
 const callColumns = `id, COALESCE(contact_id, ''), number_raw, number_key, e164, direction, outcome, sim_slot, sim_label, device_id, by_name, started_ms, ended_ms, duration_s`
 
-func callByID(ctx context.Context, q queryer, id string) (*contacts.Call, string, error) {
-	var hash string
-	c, err := scanCall(q.QueryRowContext(ctx, `SELECT `+callColumns+`, start_hash FROM calls WHERE id = ?`, id), &hash)
+// callByID reads a call with the fingerprints of its start and end requests.
+func callByID(ctx context.Context, q queryer, id string) (c *contacts.Call, startHash, endHash string, err error) {
+	c, err = scanCall(q.QueryRowContext(ctx, `SELECT `+callColumns+`, start_hash, end_hash FROM calls WHERE id = ?`, id), &startHash, &endHash)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, "", contacts.Errorf(contacts.ENotFound, "call %s not found", id)
+		return nil, "", "", contacts.Errorf(contacts.ENotFound, "call %s not found", id)
 	}
 	if err != nil {
-		return nil, "", fmt.Errorf("read call: %w", err)
+		return nil, "", "", fmt.Errorf("read call: %w", err)
 	}
-	return c, hash, nil
+	return c, startHash, endHash, nil
 }
 
 type scanner interface{ Scan(dest ...any) error }

@@ -168,7 +168,7 @@ func (db *DB) FindDevice(ctx context.Context, idOrPrefix string) (*contacts.Devi
 }
 
 func findDevice(ctx context.Context, q queryer, idOrPrefix string) (*contacts.Device, error) {
-	rows, err := q.QueryContext(ctx, `SELECT `+deviceColumns+` FROM devices WHERE id = ? OR (length(?) >= 4 AND id LIKE ? || '%') LIMIT 2`, idOrPrefix, idOrPrefix, idOrPrefix)
+	rows, err := q.QueryContext(ctx, `SELECT `+deviceColumns+` FROM devices WHERE id = ? OR (length(?) >= 4 AND substr(id, 1, length(?)) = ?) LIMIT 2`, idOrPrefix, idOrPrefix, idOrPrefix, idOrPrefix)
 	if err != nil {
 		return nil, fmt.Errorf("find device: %w", err)
 	}

@@ -42,6 +42,7 @@ type cachingConn struct {
 
 type cachedStmt struct {
 	driver.Stmt
+	busy bool // rows of it are open: it cannot be run again or finalized now
 }
 
 // Close keeps the statement for reuse; the connection finalizes it.
@@ -52,6 +53,34 @@ func (s *cachedStmt) ExecContext(ctx context.Context, args []driver.NamedValue) 
 }
 
 func (s *cachedStmt) QueryContext(ctx context.Context, args []driver.NamedValue) (driver.Rows, error) {
+	rows, err := s.Stmt.(driver.StmtQueryContext).QueryContext(ctx, args)
+	if err != nil {
+		return nil, err
+	}
+	s.busy = true
+	return &cachedRows{Rows: rows, stmt: s}, nil
+}
+
+// cachedRows frees its statement for reuse when closed.
+type cachedRows struct {
+	driver.Rows
+	stmt *cachedStmt
+}
+
+func (r *cachedRows) Close() error {
+	r.stmt.busy = false
+	return r.Rows.Close()
+}
+
+// uncachedStmt is a statement prepared for one use, while the cached one
+// of the same text has open rows; it is finalized when closed.
+type uncachedStmt struct{ driver.Stmt }
+
+func (s uncachedStmt) ExecContext(ctx context.Context, args []driver.NamedValue) (driver.Result, error) {
+	return s.Stmt.(driver.StmtExecContext).ExecContext(ctx, args)
+}
+
+func (s uncachedStmt) QueryContext(ctx context.Context, args []driver.NamedValue) (driver.Rows, error) {
 	return s.Stmt.(driver.StmtQueryContext).QueryContext(ctx, args)
 }
 
@@ -60,17 +89,21 @@ func (c *cachingConn) Prepare(query string) (driver.Stmt, error) {
 }
 
 func (c *cachingConn) PrepareContext(ctx context.Context, query string) (driver.Stmt, error) {
-	if s, ok := c.stmts[query]; ok {
+	s, ok := c.stmts[query]
+	if ok && !s.busy {
 		return s, nil
 	}
 	st, err := c.Conn.(driver.ConnPrepareContext).PrepareContext(ctx, query)
 	if err != nil {
 		return nil, err
 	}
+	if ok { // the same query nested inside its own open rows
+		return uncachedStmt{st}, nil
+	}
 	if len(c.stmts) >= maxCachedStmts {
 		c.flush()
 	}
-	s := &cachedStmt{Stmt: st}
+	s = &cachedStmt{Stmt: st}
 	c.stmts[query] = s
 	return s, nil
 }
@@ -85,7 +118,10 @@ func (c *cachingConn) ExecContext(ctx context.Context, query string, args []driv
 	if err != nil {
 		return nil, err
 	}
-	return s.(*cachedStmt).ExecContext(ctx, args)
+	if u, ok := s.(uncachedStmt); ok {
+		defer u.Close()
+	}
+	return s.(driver.StmtExecContext).ExecContext(ctx, args)
 }
 
 func (c *cachingConn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
@@ -93,7 +129,29 @@ func (c *cachingConn) QueryContext(ctx context.Context, query string, args []dri
 	if err != nil {
 		return nil, err
 	}
-	return s.(*cachedStmt).QueryContext(ctx, args)
+	if u, ok := s.(uncachedStmt); ok {
+		rows, err := u.QueryContext(ctx, args)
+		if err != nil {
+			u.Close()
+			return nil, err
+		}
+		return &closingRows{Rows: rows, stmt: u}, nil
+	}
+	return s.(driver.StmtQueryContext).QueryContext(ctx, args)
+}
+
+// closingRows finalizes a one-use statement with its rows.
+type closingRows struct {
+	driver.Rows
+	stmt uncachedStmt
+}
+
+func (r *closingRows) Close() error {
+	err := r.Rows.Close()
+	if cerr := r.stmt.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
 func (c *cachingConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, error) {
@@ -121,15 +179,22 @@ func (c *cachingConn) CheckNamedValue(nv *driver.NamedValue) error {
 	return driver.ErrSkip
 }
 
+// flush finalizes the cached statements that have no open rows.
 func (c *cachingConn) flush() {
 	for q, s := range c.stmts {
+		if s.busy {
+			continue
+		}
 		_ = s.Stmt.Close()
 		delete(c.stmts, q)
 	}
 }
 
 func (c *cachingConn) Close() error {
-	c.flush()
+	for q, s := range c.stmts {
+		_ = s.Stmt.Close()
+		delete(c.stmts, q)
+	}
 	if err := c.Conn.Close(); err != nil {
 		return fmt.Errorf("close connection: %w", err)
 	}

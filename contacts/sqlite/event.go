@@ -104,6 +104,40 @@ func (db *DB) NthDeviceEventGID(ctx context.Context, deviceID string, after, n i
 	return gid, nil
 }
 
+// Position is where a resuming device's stream starts: after event GID,
+// numbered Seq for it. Dropped means the events it asked for were trimmed:
+// it starts at its base and must resync.
+type Position struct {
+	Seq, GID int64
+	Dropped  bool
+}
+
+// ResumePosition finds the event numbered `after` for a device, reading
+// its base and counting from it in one read transaction.
+func (db *DB) ResumePosition(ctx context.Context, deviceID string, after int64) (Position, error) {
+	tx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return Position{}, fmt.Errorf("resume position: %w", err)
+	}
+	defer tx.Rollback()
+	var baseGID, baseSeq int64
+	if err := tx.QueryRowContext(ctx, `SELECT base_gid, base_seq FROM devices WHERE id = ?`, deviceID).Scan(&baseGID, &baseSeq); err != nil {
+		return Position{}, fmt.Errorf("resume position: %w", err)
+	}
+	switch {
+	case after < baseSeq:
+		return Position{Seq: baseSeq, GID: baseGID, Dropped: true}, nil
+	case after == baseSeq:
+		return Position{Seq: baseSeq, GID: baseGID}, nil
+	}
+	var gid int64
+	err = tx.QueryRowContext(ctx, `SELECT gid FROM events WHERE gid > ? AND (device_id IS NULL OR device_id = ?) ORDER BY gid LIMIT 1 OFFSET ?`, baseGID, deviceID, after-baseSeq-1).Scan(&gid)
+	if err != nil {
+		return Position{}, fmt.Errorf("resume position: event %d after %d: %w", after, baseSeq, err)
+	}
+	return Position{Seq: after, GID: gid}, nil
+}
+
 // Cursor is a device's position in the event log: events up to BaseGID are
 // numbered up to BaseSeq for it.
 type Cursor struct {

@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"net/url"
 	"sort"
 	"strconv"
@@ -33,6 +34,7 @@ type DB struct {
 	write *sql.DB
 	read  *sql.DB
 	Now   func() time.Time
+	Log   *slog.Logger // for what the store does in the background (checkpoints)
 	norm  contacts.Normalizer
 
 	committed chan struct{}
@@ -60,7 +62,7 @@ func Open(ctx context.Context, path string, norm contacts.Normalizer) (*DB, erro
 	}
 	w.SetMaxOpenConns(1)
 	w.SetConnMaxIdleTime(0)
-	db := &DB{path: path, write: w, Now: time.Now, norm: norm, committed: make(chan struct{}, 1)}
+	db := &DB{path: path, write: w, Now: time.Now, Log: slog.Default(), norm: norm, committed: make(chan struct{}, 1)}
 	if err := db.migrate(ctx); err != nil {
 		w.Close()
 		return nil, fmt.Errorf("open database %s: %w", path, err)
@@ -92,12 +94,20 @@ func (db *DB) checkpointLoop() {
 	defer close(db.ckptDone)
 	t := time.NewTicker(time.Second)
 	defer t.Stop()
+	failures := 0
 	for {
 		select {
 		case <-db.stopCkpt:
 			return
 		case <-t.C:
-			_, _ = db.ckpt.Exec(`PRAGMA wal_checkpoint(PASSIVE)`)
+			if _, err := db.ckpt.Exec(`PRAGMA wal_checkpoint(PASSIVE)`); err != nil {
+				failures++
+				if failures == 1 || failures%60 == 0 { // the WAL grows until a checkpoint works again
+					db.Log.Error("checkpoint failed: the WAL file keeps growing until it works", "err", err, "failures", failures)
+				}
+			} else {
+				failures = 0
+			}
 		}
 	}
 }
@@ -192,6 +202,15 @@ func (db *DB) migrate(ctx context.Context) error {
 			continue
 		}
 		err := db.inTx(ctx, func(tx *sql.Tx) error {
+			// Another process (the CLI and the server starting together) may
+			// have applied it since: check again under the write lock.
+			var done int
+			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE version = ?`, m.version).Scan(&done); err != nil {
+				return fmt.Errorf("read schema version: %w", err)
+			}
+			if done > 0 {
+				return nil
+			}
 			if _, err := tx.ExecContext(ctx, m.sql); err != nil {
 				return fmt.Errorf("apply migration %s: %w", m.name, err)
 			}

@@ -184,6 +184,7 @@ type PushSnapshot struct {
 	Base        *SyncBase         // nil when the contact is not in Google yet
 	Notes       []contacts.Note   // newest first
 	MaxOutboxID int64             // the newest queued entry this state covers
+	Held        bool              // held by the matching: not to be created in Google yet
 }
 
 // PushSnapshot reads a contact (tombstones too), its base, its latest
@@ -203,6 +204,11 @@ func (db *DB) PushSnapshot(ctx context.Context, contactID string, notes int) (*P
 	} else if contacts.ErrorCode(err) != contacts.ENotFound {
 		return nil, err
 	}
+	var held int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM sync_hold_local WHERE contact_id = ?`, contactID).Scan(&held); err != nil {
+		return nil, fmt.Errorf("read held contacts: %w", err)
+	}
+	snap.Held = held > 0
 	if snap.Notes, err = recentNotes(ctx, tx, contactID, notes); err != nil {
 		return nil, err
 	}

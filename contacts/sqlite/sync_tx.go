@@ -215,12 +215,14 @@ func (t *SyncTx) SetState(key string, v any) error { return writeState(t.ctx, t.
 // Normalizer is the store's number normalizer.
 func (t *SyncTx) Normalizer() contacts.Normalizer { return t.db.norm }
 
-// EnqueueUnlinked queues a push of every live contact not yet in Google
-// and not queued already (after a full sync: what Google lacks).
+// EnqueueUnlinked queues a push of every live contact not yet in Google,
+// not held by the matching and not queued already (after a full sync:
+// what Google lacks).
 func (t *SyncTx) EnqueueUnlinked() (int, error) {
 	res, err := t.tx.ExecContext(t.ctx, `INSERT INTO sync_outbox (op, contact_id, arg, created_ms)
 		SELECT ?, c.id, '', ? FROM contacts c
 		WHERE c.deleted = 0 AND c.id NOT IN (SELECT contact_id FROM sync_base)
+		  AND c.id NOT IN (SELECT contact_id FROM sync_hold_local)
 		  AND c.id NOT IN (SELECT contact_id FROM sync_outbox WHERE op = ?)
 		ORDER BY c.created_ms, c.id`, OutboxContact, ms(t.now), OutboxContact)
 	if err != nil {

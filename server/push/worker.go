@@ -80,8 +80,8 @@ func (d *Dispatcher) deliver(it *item) {
 		d.stats.Dropped += uint64(d.q.removeToken(it.msg.Token))
 		d.mu.Unlock()
 		d.cfg.Logger.Info("push: token unregistered", "kind", it.msg.Kind)
+		d.finish(it, err) // the result first: the owner records why before the token goes
 		d.cfg.OnUnregistered(it.msg.Token)
-		d.finish(it, err)
 	case IsRetryable(err):
 		d.retry(it, err)
 	default:

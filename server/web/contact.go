@@ -25,6 +25,7 @@ type contactData struct {
 	HistoryCapped bool
 	Stages        []string
 	Changes       []sqlite.AuditEntry
+	Dial          dialSelect // the phones and SIMs click-to-call can use
 }
 
 func (h *Handler) contactPage(c *gin.Context) error {
@@ -49,8 +50,12 @@ func (h *Handler) contactPage(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
+	opts, err := h.dialOptions(c)
+	if err != nil {
+		return err
+	}
 	return h.render(c, http.StatusOK, "contact", contactData{C: ct, Card: card, History: hist,
-		HistoryCapped: len(hist) >= historyMax, Stages: stages, Changes: changes})
+		HistoryCapped: len(hist) >= historyMax, Stages: stages, Changes: changes, Dial: dialSelect{ID: "dial-from", Options: opts, Remember: true}})
 }
 
 func (h *Handler) stages(c *gin.Context, current string) ([]string, error) {

@@ -9,42 +9,68 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/skip2/go-qrcode"
+
+	"github.com/ringcard/ringcard/contacts"
 )
 
+// deviceRow is a phone as the devices page shows it.
 type deviceRow struct {
-	ID, Name, DeviceName, Platform, AppVersion string
-	SIMs                                       string
-	Online, Revoked                            bool
-	LastSeen                                   string
-	Channel                                    string // a catalogue key
+	DeviceHealth
+	State                          string // online, silent, offline or revoked (catalogue keys devices.<state>)
+	Channel                        string // how it is reached now: a catalogue key
+	LastSeenText, SilentText       string
+	LastErrorText, LastErrorAtText string
+	SIMs                           []simRow
 }
 
+// simRow is one SIM with the office's policy for it.
+type simRow struct {
+	Slot          int
+	Label, Policy string
+}
+
+// simPolicies are the choices of the SIM policy selector, in its order.
+var simPolicies = []string{contacts.SIMWork, contacts.SIMPrivate, contacts.SIMIgnore}
+
 func (h *Handler) devicesPage(c *gin.Context) error {
-	devs, err := h.b.Devices(c.Request.Context())
+	devs, err := h.b.DeviceHealth(c.Request.Context())
 	if err != nil {
 		return err
 	}
-	var rows []deviceRow
+	rows := make([]deviceRow, 0, len(devs))
 	for _, d := range devs {
-		r := deviceRow{ID: d.ID, Name: d.Name, DeviceName: d.DeviceName, Platform: d.Platform, AppVersion: d.AppVersion,
-			Revoked: d.Revoked(), LastSeen: localTime(d.LastSeen), Channel: "channel.none"}
-		var sims []string
-		for _, s := range d.SIMs {
-			sims = append(sims, strings.TrimSpace(fmt.Sprintf("SIM %d %s", s.Slot, s.Label)))
-		}
-		r.SIMs = strings.Join(sims, " · ")
-		if !r.Revoked {
-			r.Online = h.b.DeviceOnline(d.ID)
-			switch {
-			case r.Online:
-				r.Channel = "channel.ws"
-			case d.FCMToken != "":
-				r.Channel = "channel.fcm"
-			}
-		}
-		rows = append(rows, r)
+		rows = append(rows, newDeviceRow(d))
 	}
-	return h.render(c, http.StatusOK, "devices", struct{ Devices []deviceRow }{rows})
+	return h.render(c, http.StatusOK, "devices", struct {
+		Devices  []deviceRow
+		Policies []string
+	}{rows, simPolicies})
+}
+
+func newDeviceRow(d DeviceHealth) deviceRow {
+	r := deviceRow{DeviceHealth: d, LastSeenText: localTime(d.LastSeen), SilentText: localTime(d.SilentSince),
+		LastErrorText: d.LastError, LastErrorAtText: localTime(d.LastErrorAt), Channel: "channel.none"}
+	switch {
+	case d.Revoked:
+		r.State = "revoked"
+	case d.Connected:
+		r.State = "online"
+	case !d.SilentSince.IsZero():
+		r.State = "silent"
+	default:
+		r.State = "offline"
+	}
+	switch {
+	case d.Revoked:
+	case d.Connected:
+		r.Channel = "channel.ws"
+	case d.HasFCM:
+		r.Channel = "channel.fcm"
+	}
+	for _, s := range d.SIMs {
+		r.SIMs = append(r.SIMs, simRow{Slot: s.Slot, Label: strings.TrimSpace(s.Label), Policy: s.EffectivePolicy()})
+	}
+	return r
 }
 
 type pairData struct {

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -35,7 +36,7 @@ var langMatcher = language.NewMatcher([]language.Tag{language.English, language.
 type pageTemplate struct{ t *template.Template }
 
 // partials are parsed into every page.
-var partials = []string{"templates/layout.html", "templates/card.html"}
+var partials = []string{"templates/layout.html", "templates/card.html", "templates/dial.html"}
 
 // parsePages parses every page once per language, with t bound to it.
 func parsePages() (map[string]map[string]*pageTemplate, error) {
@@ -51,7 +52,7 @@ func parsePages() (map[string]map[string]*pageTemplate, error) {
 			return nil, fmt.Errorf("parse templates: %w", err)
 		}
 		for _, f := range files {
-			if f == partials[0] || f == partials[1] {
+			if slices.Contains(partials, f) {
 				continue
 			}
 			t, err := template.Must(base.Clone()).ParseFS(templateFS, f)

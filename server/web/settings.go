@@ -31,6 +31,7 @@ type settingsData struct {
 	Users     []*sqlite.User
 	Attempts  []sqlite.LoginAttempt
 	Sync      SyncStatus
+	Conflicts []conflictRow
 	Message   string
 	Error     string
 }
@@ -144,6 +145,9 @@ func (h *Handler) renderSettings(c *gin.Context, status int, message, errText st
 		return err
 	}
 	if d.Attempts, err = h.b.LoginAttempts(ctx, 15); err != nil {
+		return err
+	}
+	if d.Conflicts, err = h.openConflicts(c); err != nil {
 		return err
 	}
 	return h.render(c, status, "settings", d)

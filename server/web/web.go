@@ -63,6 +63,7 @@ type Store interface {
 	UnknownCalls(ctx context.Context, since time.Time, limit int) ([]*contacts.Call, error)
 
 	Devices(ctx context.Context) ([]*contacts.Device, error)
+	SyncConflicts(ctx context.Context, openOnly bool, limit int) ([]sqlite.SyncConflict, error)
 	Audit(ctx context.Context, f sqlite.AuditFilter) ([]sqlite.AuditEntry, error)
 }
 
@@ -75,8 +76,24 @@ type Backend interface {
 	Templates() contacts.Templates
 	SetTemplates(ctx context.Context, t contacts.Templates) error
 	NewPairCode(ctx context.Context, name string) (PairCode, error)
-	DeviceOnline(id string) bool
+	DeviceHealth(ctx context.Context) ([]DeviceHealth, error)
 	Revoke(ctx context.Context, id string) (*contacts.Device, error)
+}
+
+// DeviceHealth is a paired phone as the office sees it: what it is, its
+// SIMs with their policies, and whether it can be reached now.
+type DeviceHealth struct {
+	ID, Name, DeviceName, Platform, AppVersion string
+	SIMs                                       []contacts.SIM
+	Revoked                                    bool
+	HasFCM                                     bool      // has a push token: reachable by FCM when offline
+	Connected                                  bool      // has a websocket to this server now
+	Channel                                    string    // last delivery channel: websocket, fcm or ""
+	LastSeen                                   time.Time // zero when never seen
+	LastError                                  string
+	LastErrorAt                                time.Time
+	EventsWaiting                              int64     // numbered but not acknowledged
+	SilentSince                                time.Time // non-zero while flagged silent during working hours
 }
 
 // PairCode is a one-time phone pairing code and what its QR code holds.

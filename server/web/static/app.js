@@ -75,14 +75,113 @@
         board.appendChild(li);
       });
     };
+    var alerts = document.getElementById("board-alerts");
+    var drawAlerts = function (list) {
+      alerts.textContent = "";
+      (list || []).forEach(function (text) { alerts.appendChild(el("p", "alert silent-phone", text)); });
+    };
     var poll = function () {
       fetch("/api/v1/office/board", { credentials: "same-origin", cache: "no-store" })
         .then(function (r) { if (r.status === 401) { location.href = "/signin?next=/board"; } return r.json(); })
-        .then(function (data) { draw(data); status.className = "live"; status.textContent = status.dataset.ok; })
+        .then(function (data) { draw(data); drawAlerts(data.alerts); status.className = "live"; status.textContent = status.dataset.ok; })
         .catch(function () { status.className = "live off"; status.textContent = status.dataset.off; })
         .finally(function () { setTimeout(poll, parseInt(board.dataset.poll, 10) || 1000); });
     };
     poll();
+  }
+
+  // api sends a JSON change to the office API with the session's CSRF
+  // token; it resolves with the answer's JSON and rejects with the
+  // server's error message.
+  function api(method, path, body) {
+    return fetch(path, { method: method, credentials: "same-origin", cache: "no-store",
+      headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf }, body: body == null ? null : JSON.stringify(body) })
+      .then(function (r) {
+        if (r.status === 401) { location.href = "/signin?next=" + encodeURIComponent(location.pathname); }
+        return r.json().catch(function () { return {}; }).then(function (data) {
+          if (!r.ok) throw new Error((data.error && data.error.message) || r.status + " " + r.statusText);
+          return data;
+        });
+      });
+  }
+
+  function say(target, cls, text) {
+    if (!target) return;
+    target.className = target.className.replace(/\s*\b(ok|err)\b/g, "") + (cls ? " " + cls : "");
+    target.textContent = text;
+  }
+
+  // Click-to-call: the chosen phone is asked to dial over its socket (or
+  // by push when offline). The client page remembers the last choice.
+  document.querySelectorAll("select.dial-from[data-remember]").forEach(function (sel) {
+    var last = null;
+    try { last = localStorage.getItem("ringcard.dialFrom"); } catch (e) { /* storage off */ }
+    if (last && sel.querySelector('option[value="' + CSS.escape(last) + '"]')) sel.value = last;
+  });
+  document.addEventListener("click", function (e) {
+    var btn = e.target.closest && e.target.closest("button.dial-btn");
+    if (!btn) return;
+    var from = document.getElementById(btn.dataset.from), out = document.getElementById(btn.dataset.result);
+    if (!from || !from.value) return;
+    var opt = from.options[from.selectedIndex], parts = from.value.split(":");
+    var slot = parseInt(parts.pop(), 10) || 0;
+    if (from.hasAttribute("data-remember")) { try { localStorage.setItem("ringcard.dialFrom", from.value); } catch (e2) { /* storage off */ } }
+    btn.disabled = true;
+    say(out, "", out.dataset.sending);
+    api("POST", "/api/v1/office/dial", { device_id: parts.join(":"), number: btn.dataset.number, sim_slot: slot })
+      .then(function (res) { say(out, "ok", (res.connected ? out.dataset.sent : out.dataset.sentOffline).replace("%s", opt.dataset.name)); })
+      .catch(function (err) { say(out, "err", out.dataset.failed + " " + err.message); })
+      .finally(function () { btn.disabled = false; });
+  });
+
+  // SIM policies: saved as soon as one is chosen.
+  document.querySelectorAll("select.sim-policy").forEach(function (sel) {
+    var out = sel.parentNode.querySelector(".policy-result"), was = sel.value;
+    sel.addEventListener("change", function () {
+      sel.disabled = true;
+      api("PUT", "/api/v1/office/devices/" + encodeURIComponent(sel.dataset.device) + "/sims/" + sel.dataset.slot, { policy: sel.value })
+        .then(function () { was = sel.value; say(out, "ok", sel.dataset.saved); })
+        .catch(function (err) { sel.value = was; say(out, "err", sel.dataset.failed + " " + err.message); })
+        .finally(function () { sel.disabled = false; });
+    });
+  });
+
+  // Google sync conflicts: keep one side or a typed value.
+  var conflicts = document.getElementById("conflicts");
+  if (conflicts) {
+    conflicts.addEventListener("click", function (e) {
+      var btn = e.target.closest && e.target.closest("button.resolve");
+      if (!btn) return;
+      var li = btn.closest("li.conflict"), out = li.querySelector(".k-result"), choice = btn.dataset.choice;
+      var body = { choice: choice };
+      if (choice === "value") body.value = li.querySelector(".k-value").value;
+      li.querySelectorAll("button").forEach(function (b) { b.disabled = true; });
+      api("POST", "/api/v1/office/sync/conflicts/" + encodeURIComponent(li.dataset.id) + "/resolve", body)
+        .then(function () {
+          li.classList.add("resolved");
+          var count = document.getElementById("conflict-count");
+          if (count) {
+            count.dataset.open = Math.max(0, (parseInt(count.dataset.open, 10) || 0) - 1);
+            count.textContent = count.dataset.text.replace("%d", count.dataset.open);
+          }
+          say(out, "ok", conflicts.dataset.resolved + " " + conflicts.dataset[choice]);
+        })
+        .catch(function (err) {
+          say(out, "err", conflicts.dataset.failed + " " + err.message);
+          li.querySelectorAll("button").forEach(function (b) { b.disabled = false; });
+        });
+    });
+  }
+  var syncNow = document.getElementById("sync-now");
+  if (syncNow) {
+    syncNow.addEventListener("click", function () {
+      var out = document.getElementById("sync-result");
+      syncNow.disabled = true;
+      api("POST", "/api/v1/office/sync/run", null)
+        .then(function () { say(out, "ok", syncNow.dataset.started); })
+        .catch(function (err) { say(out, "err", syncNow.dataset.failed + " " + err.message); })
+        .finally(function () { syncNow.disabled = false; });
+    });
   }
 
   // Card template editor: the preview is rendered by the server with the
