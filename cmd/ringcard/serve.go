@@ -2,8 +2,8 @@ package main
 
 import (
 	"fmt"
-	"net"
 	"log/slog"
+	"net"
 	"os"
 
 	"github.com/spf13/cobra"
