@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/ringcard/ringcard/server/push"
 )
 
 // Config is everything ringcard can be told. Defaults work with nothing
@@ -103,12 +105,35 @@ func (c *Config) Validate() error {
 	return errors.Join(c.Google.validate(), c.FCM.validate(), c.Web.validate(), c.Backup.validate())
 }
 
-// BaseURL is the URL phones are told to reach the server at.
+// BaseURL is the URL phones are told to reach the server at: public_url,
+// or http://<addr>, with a wildcard host (0.0.0.0, ::) replaced by this
+// machine's LAN address, which phones on the office network can open.
 func (c *Config) BaseURL() string {
 	if c.PublicURL != "" {
 		return strings.TrimRight(c.PublicURL, "/")
 	}
-	return "http://" + c.Addr
+	host, port, err := net.SplitHostPort(c.Addr)
+	if err != nil {
+		return "http://" + c.Addr
+	}
+	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
+		host = lanAddress()
+	}
+	return "http://" + net.JoinHostPort(host, port)
+}
+
+// lanAddress is the first non-loopback IPv4 address of this machine, or
+// 127.0.0.1 when it has none.
+func lanAddress() string {
+	addrs, err := net.InterfaceAddrs()
+	if err == nil {
+		for _, a := range addrs {
+			if n, ok := a.(*net.IPNet); ok && !n.IP.IsLoopback() && n.IP.To4() != nil {
+				return n.IP.String()
+			}
+		}
+	}
+	return "127.0.0.1"
 }
 
 // Duration is a time.Duration that reads and writes as text ("10m").
@@ -271,4 +296,29 @@ func fieldByTag(v reflect.Value, key string) (reflect.Value, bool) {
 		}
 	}
 	return reflect.Value{}, false
+}
+
+// Effective is the configuration as ringcard will use it, for `ringcard
+// config`: defaults that are computed are filled in (the public URL, the
+// backup folder, time and retention, FCM TTLs) and secrets are masked.
+func (c Config) Effective() Config {
+	out := c
+	out.PublicURL = c.BaseURL()
+	out.Backup.Dir = c.Backup.DirFor(c.DB)
+	h, m := c.Backup.At()
+	out.Backup.Time = fmt.Sprintf("%02d:%02d", h, m)
+	out.Backup.KeepDaily, out.Backup.KeepWeekly = c.Backup.Retention()
+	ttls := push.DefaultTTLs()
+	for _, f := range []struct {
+		v   *Duration
+		def time.Duration
+	}{{&out.FCM.SyncTTL, ttls.Sync}, {&out.FCM.EventTTL, ttls.Event}, {&out.FCM.DialTTL, ttls.Dial}} {
+		if *f.v == 0 {
+			*f.v = Duration(f.def)
+		}
+	}
+	if out.Google.ClientSecret != "" {
+		out.Google.ClientSecret = "(set, not shown)"
+	}
+	return out
 }

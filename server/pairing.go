@@ -48,6 +48,28 @@ func CreatePairCode(ctx context.Context, db *sqlite.DB, name, baseURL string, tt
 	return pc, nil
 }
 
+const serverURLKey = "server_base_url"
+
+// RecordBaseURL remembers the URL the running server gives phones, so that
+// `ringcard devices pair` in another process puts the same one in its QR
+// code.
+func RecordBaseURL(ctx context.Context, db *sqlite.DB, url string) error {
+	return db.SetSetting(ctx, serverURLKey, url)
+}
+
+// PairBaseURL is the server URL a pairing code should carry: the configured
+// public_url, else the one the server last recorded, else http://<addr>.
+func PairBaseURL(ctx context.Context, db *sqlite.DB, cfg Config) string {
+	if cfg.PublicURL != "" {
+		return cfg.BaseURL()
+	}
+	var stored string
+	if ok, err := db.Setting(ctx, serverURLKey, &stored); err == nil && ok && stored != "" {
+		return stored
+	}
+	return cfg.BaseURL()
+}
+
 // normalizeCode accepts a code as typed: any case, with or without the dash.
 func normalizeCode(code string) string {
 	return strings.Map(func(r rune) rune {

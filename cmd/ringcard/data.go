@@ -53,7 +53,7 @@ Italian or Russian are recognized), a Google Contacts CSV export, any CSV (UTF-8
 comma or semicolon), or vCard 3.0/4.0 (many cards per file). A contact that shares a number or an
 e-mail with one already stored is merged into it, not duplicated. --dry-run shows what would be
 created, merged and skipped, row by row, and writes nothing. A ringcard export (with its history
-sheet or NAME-history.csv next to it) comes back with its history.`,
+sheet, or NAME-csv-history.csv / NAME-vcf-history.csv next to it) comes back with its history.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			m := map[string]string{}
@@ -91,7 +91,8 @@ sheet or NAME-history.csv next to it) comes back with its history.`,
 			}
 			if asJSON {
 				return printJSON(out, map[string]any{"dry_run": dryRun, "format": src.Format, "columns": src.Columns, "warnings": src.Warnings,
-					"created": plan.Created, "merged": plan.Merged, "skipped": plan.Skipped, "rows": plan.Rows})
+					"created": plan.Created, "merged": plan.Merged, "skipped": plan.Skipped, "rows": plan.Rows,
+					"history": src.HistoryRows, "number_history": plan.NumberHistory})
 			}
 			printPlan(out, src, plan, dryRun)
 			return nil
@@ -135,8 +136,12 @@ func printPlan(w io.Writer, src *dataio.Source, plan *dataio.Plan, dryRun bool) 
 	if dryRun {
 		verb = "dry run, nothing written; would import"
 	}
-	fmt.Fprintf(w, "%s %s: %d created, %d merged into existing contacts, %d skipped; %d history lines\n",
+	fmt.Fprintf(w, "%s %s: %d created, %d merged into existing contacts, %d skipped; %d history lines",
 		verb, src.Name, plan.Created, plan.Merged, plan.Skipped, src.HistoryRows)
+	if plan.NumberHistory > 0 {
+		fmt.Fprintf(w, " (%d of them calls and notes of numbers without a contact, kept against their number)", plan.NumberHistory)
+	}
+	fmt.Fprintln(w)
 }
 
 func exportCmd(g *globals) *cobra.Command {
@@ -146,7 +151,8 @@ func exportCmd(g *globals) *cobra.Command {
 		Short: "Export every contact (all fields and groups) and the history",
 		Long: `Export every contact with all its fields and groups, and the history (calls, notes, stage
 changes): xlsx writes one workbook with a Contacts and a History sheet; csv and vcf write the contacts
-file plus PATH-history.csv next to it. ringcard import reads any of them back.`,
+file plus its history next to it (contacts.csv: contacts-csv-history.csv; contacts.vcf:
+contacts-vcf-history.csv), so both can share a folder. ringcard import reads any of them back.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if outPath == "" {

@@ -48,11 +48,12 @@ func devicesCmd(g *globals) *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return withDB(cmd, g, func(ctx context.Context, cfg server.Config, db *sqlite.DB) error {
-				pc, err := server.CreatePairCode(ctx, db, name, cfg.BaseURL(), cfg.PairCodeTTL.D())
+				base := server.PairBaseURL(ctx, db, cfg)
+				pc, err := server.CreatePairCode(ctx, db, name, base, cfg.PairCodeTTL.D())
 				if err != nil {
 					return err
 				}
-				return printPairCode(cmd.OutOrStdout(), cfg, pc, asJSON)
+				return printPairCode(cmd.OutOrStdout(), cfg, base, pc, asJSON)
 			})
 		},
 	}
@@ -144,7 +145,7 @@ func devicesCmd(g *globals) *cobra.Command {
 	return cmd
 }
 
-func printPairCode(out io.Writer, cfg server.Config, pc server.PairCode, asJSON bool) error {
+func printPairCode(out io.Writer, cfg server.Config, base string, pc server.PairCode, asJSON bool) error {
 	if asJSON {
 		return printJSON(out, map[string]any{"code": pc.Code, "url": pc.URL, "expires_at": pc.ExpiresAt.Format(time.RFC3339)})
 	}
@@ -154,7 +155,7 @@ func printPairCode(out io.Writer, cfg server.Config, pc server.PairCode, asJSON 
 	}
 	fmt.Fprintf(out, "Pairing code for %s: %s\n", pc.Name, pc.Code)
 	fmt.Fprintf(out, "Expires at %s (in %s). It works once.\n", pc.ExpiresAt.Local().Format("15:04:05 2006-01-02"), cfg.PairCodeTTL)
-	fmt.Fprintf(out, "Server: %s\n\nScan with the ringcard app:\n%s\n%s\n", cfg.BaseURL(), qr.ToSmallString(false), pc.URL)
+	fmt.Fprintf(out, "Server: %s\n\nScan with the ringcard app:\n%s\n%s\n", base, qr.ToSmallString(false), pc.URL)
 	return nil
 }
 

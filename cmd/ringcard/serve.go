@@ -51,6 +51,10 @@ func serveCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 			}
+			cfg.Addr = ln.Addr().String() // the real port, when :0 was asked
+			if err := server.RecordBaseURL(ctx, db, cfg.BaseURL()); err != nil {
+				return err
+			}
 			count, _ := db.ContactCount(ctx)
 			google, fcm := "off (not connected: see `ringcard google connect`)", "off: phones are reached over websocket only (no fcm.project_id)"
 			if cfg.Google.Connected() {
@@ -63,11 +67,11 @@ func serveCmd(g *globals) *cobra.Command {
 			srv.StartBackups(ctx)
 			srv.StartFollowups(ctx)
 			srv.StartGoogle(ctx)
-			return srv.Serve(ctx, ln)
+			err = srv.Serve(ctx, ln)
+			log.Info("ringcard stopped", "err", err)
+			return err
 		},
 	}
-	g.stringFlag(cmd, "addr", "listen address host:port (env RINGCARD_ADDR)")
-	g.stringFlag(cmd, "public_url", "URL phones reach this server at, put in the pairing QR code (env RINGCARD_PUBLIC_URL)")
 	cmd.Flags().BoolVar(&demo, "demo", false, "load the demo data set into an empty database (env RINGCARD_DEMO=true)")
 	return cmd
 }

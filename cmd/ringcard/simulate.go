@@ -128,7 +128,7 @@ func simulateCmd(g *globals) *cobra.Command {
 	call.Flags().StringVar(&direction, "direction", contacts.Incoming, "incoming or outgoing")
 	call.Flags().IntVar(&slot, "sim", 1, "SIM slot")
 	call.Flags().BoolVar(&overWS, "ws", false, "send call.started over the websocket instead of REST")
-	call.Flags().BoolVar(&end, "end", false, "also end the call as answered after 30 s")
+	call.Flags().BoolVar(&end, "end", false, "also end the call at once, as answered, with a duration of 30 s")
 
 	var noteNumber, noteContact, noteCall string
 	note := &cobra.Command{

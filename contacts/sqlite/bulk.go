@@ -12,12 +12,15 @@ import (
 // ImportOp is one contact an import writes. With TargetID empty it creates
 // Contact (keeping its ID when no other contact, live or removed, has it);
 // otherwise it merges each of Merge into the stored contact TargetID. History
-// joins the contact, skipping entries it already has.
+// joins the contact, skipping entries it already has. An op with neither
+// TargetID nor Contact carries calls and notes of numbers no contact had:
+// they go to the live contact that has the number now, or wait against the
+// number as the store keeps unknown callers.
 type ImportOp struct {
 	TargetID string
 	Contact  *contacts.Contact
 	Merge    []*contacts.Contact
-	History  []contacts.SeedEntry
+	History  []ImportEntry
 	Source   string // "file.xlsx row 12", for the audit log
 }
 
@@ -55,6 +58,9 @@ func (db *DB) ApplyImport(ctx context.Context, ops []ImportOp) ([]ImportResult, 
 func (db *DB) applyOp(ctx context.Context, tx *sql.Tx, op *ImportOp, now time.Time) (ImportResult, error) {
 	var c *contacts.Contact
 	res := ImportResult{}
+	if op.TargetID == "" && op.Contact == nil {
+		return db.applyNumberHistory(ctx, tx, op, now)
+	}
 	if op.TargetID == "" {
 		c = op.Contact
 		if err := db.norm.NormalizeContact(c); err != nil {
@@ -110,9 +116,9 @@ func (db *DB) applyOp(ctx context.Context, tx *sql.Tx, op *ImportOp, now time.Ti
 		}
 	}
 	res.ContactID = c.ID
-	fresh := newHistory(ctx, tx, c.ID, op.History)
+	fresh := db.newHistory(ctx, tx, c.ID, op.History)
 	if len(fresh) > 0 {
-		if err := importHistory(ctx, tx, c, fresh); err != nil {
+		if _, err := db.writeHistory(ctx, tx, c, fresh); err != nil {
 			return res, err
 		}
 		if !res.Changed {
@@ -123,30 +129,6 @@ func (db *DB) applyOp(ctx context.Context, tx *sql.Tx, op *ImportOp, now time.Ti
 		res.History = len(fresh)
 	}
 	return res, nil
-}
-
-// newHistory drops the entries a contact already has (an export imported
-// twice adds its history once).
-func newHistory(ctx context.Context, tx *sql.Tx, contactID string, hist []contacts.SeedEntry) []contacts.SeedEntry {
-	var out []contacts.SeedEntry
-	for _, h := range hist {
-		var q string
-		var args []any
-		switch h.Kind {
-		case contacts.KindCall:
-			q, args = `SELECT 1 FROM calls WHERE contact_id = ? AND started_ms = ? AND direction = ?`, []any{contactID, ms(h.At), h.Direction}
-		case contacts.KindNote:
-			q, args = `SELECT 1 FROM notes WHERE contact_id = ? AND at_ms = ? AND text = ?`, []any{contactID, ms(h.At), h.Text}
-		case contacts.KindStage:
-			q, args = `SELECT 1 FROM stage_changes WHERE contact_id = ? AND at_ms = ? AND to_stage = ?`, []any{contactID, ms(h.At), h.Stage}
-		default:
-			continue
-		}
-		if !exists(ctx, tx, q, args...) {
-			out = append(out, h)
-		}
-	}
-	return out
 }
 
 // UsableID reports whether an imported contact may keep id as its ID: a
@@ -208,38 +190,4 @@ func (db *DB) EachContact(ctx context.Context, fn func(*contacts.Contact) error)
 			return nil
 		}
 	}
-}
-
-// ExportEntry is one history line of an export: the entry, its contact
-// ("" for a call or note to a number no contact has) and the number.
-type ExportEntry struct {
-	ContactID string
-	Number    string
-	contacts.HistoryEntry
-}
-
-// EachHistory calls fn with every call, note and stage change, by contact
-// then time.
-func (db *DB) EachHistory(ctx context.Context, fn func(ExportEntry) error) error {
-	rows, err := db.read.QueryContext(ctx, `
-		SELECT COALESCE(contact_id, ''), number_raw, 'call', started_ms, by_name, '', direction, outcome, duration_s, sim_slot, id, '' FROM calls
-		UNION ALL SELECT COALESCE(contact_id, ''), number_key, 'note', at_ms, author, text, '', '', 0, 0, call_id, '' FROM notes
-		UNION ALL SELECT contact_id, '', 'stage', at_ms, by_name, from_stage, '', '', 0, 0, '', to_stage FROM stage_changes
-		ORDER BY 1, 4`)
-	if err != nil {
-		return fmt.Errorf("read history: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var e ExportEntry
-		var at int64
-		if err := rows.Scan(&e.ContactID, &e.Number, &e.Kind, &at, &e.By, &e.Text, &e.Direction, &e.Outcome, &e.DurationS, &e.SIMSlot, &e.CallID, &e.Stage); err != nil {
-			return fmt.Errorf("read history: %w", err)
-		}
-		e.At = fromMS(at)
-		if err := fn(e); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
 }

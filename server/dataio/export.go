@@ -25,7 +25,7 @@ type ExportResult struct {
 
 // Export writes every live contact with all its fields and groups, and the
 // history (calls, notes, stage changes), in format csv, vcf or xlsx: a CSV
-// or vCard file plus PATH-history.csv next to it, or one workbook with a
+// or vCard file plus its history file next to it (HistoryPath), or one workbook with a
 // Contacts and a History sheet. Importing it into an empty ringcard gives
 // the same contacts and history back.
 func Export(ctx context.Context, db *sqlite.DB, format, path string) (*ExportResult, error) {
@@ -75,9 +75,22 @@ func Export(ctx context.Context, db *sqlite.DB, format, path string) (*ExportRes
 	return res, nil
 }
 
-// HistoryPath is where the history of a CSV or vCard export goes:
-// clients.csv -> clients-history.csv.
+// HistoryPath is where the history of a CSV or vCard export goes: next to
+// it, named after the file and its kind, so a CSV and a vCard export in the
+// same folder keep their own history: clients.csv -> clients-csv-history.csv,
+// clients.vcf -> clients-vcf-history.csv.
 func HistoryPath(path string) string {
+	ext := filepath.Ext(path)
+	kind := strings.ToLower(strings.TrimPrefix(ext, "."))
+	if kind == "" {
+		return path + "-history.csv"
+	}
+	return strings.TrimSuffix(path, ext) + "-" + kind + "-history.csv"
+}
+
+// legacyHistoryPath is where exports before HistoryPath put the history
+// (clients-history.csv for both kinds); an import still finds it.
+func legacyHistoryPath(path string) string {
 	return strings.TrimSuffix(path, filepath.Ext(path)) + "-history.csv"
 }
 

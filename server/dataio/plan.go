@@ -35,7 +35,11 @@ type Plan struct {
 	Created int
 	Merged  int
 	Skipped int
-	ops     []*planOp
+	// NumberHistory is how many calls and notes of numbers without a
+	// contact (unknown callers) the import keeps against their number.
+	NumberHistory int
+	ops           []*planOp
+	numberOp      *sqlite.ImportOp
 }
 
 type planOp struct {
@@ -80,13 +84,20 @@ func PlanImport(ctx context.Context, db *sqlite.DB, src *Source) (*Plan, error) 
 		}
 		c := rec.Contact
 		c.Numbers = nil
+		var dropped []string
 		for _, n := range rec.Contact.Numbers {
 			num, err := norm.Number(n.Raw, n.Type, n.Label)
 			if err != nil {
 				res.Notes = append(res.Notes, "dropped "+contacts.ErrorMessage(err))
+				dropped = append(dropped, contacts.ErrorMessage(err))
 				continue
 			}
 			c.Numbers = append(c.Numbers, num)
+		}
+		if len(dropped) > 0 && onlyNumberIdentity(&c) {
+			res.Action, res.Reason = ActionSkip, "nothing left to call or write to: "+strings.Join(dropped, "; ")
+			p.add(res, nil)
+			continue
 		}
 		if err := c.Validate(); err != nil {
 			res.Action, res.Reason = ActionSkip, contacts.ErrorMessage(err)
@@ -121,6 +132,10 @@ func PlanImport(ctx context.Context, db *sqlite.DB, src *Source) (*Plan, error) 
 		t.op.op.Source = appendSource(t.op.op.Source, src.Name, rec.Row)
 		ix.add(t)
 		p.add(res, t.op)
+	}
+	if len(src.NumberHistory) > 0 {
+		p.numberOp = &sqlite.ImportOp{History: src.NumberHistory, Source: "import " + src.Name + " history"}
+		p.NumberHistory = len(src.NumberHistory)
 	}
 	return p, nil
 }
@@ -220,8 +235,38 @@ func (p *Plan) Apply(ctx context.Context, db *sqlite.DB, progress Progress) erro
 			progress(end, total)
 		}
 	}
+	if p.numberOp != nil { // after the contacts, so a number one of them has finds it
+		if _, err := db.ApplyImport(ctx, []sqlite.ImportOp{*p.numberOp}); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
 // Contacts is how many contacts Apply writes (created or changed).
 func (p *Plan) Contacts() int { return len(p.ops) }
+
+// placeholderNames are what phones put in a card's name when they had no
+// name for a number ("Numero sconosciuto"): no identity of their own.
+var placeholderNames = func() map[string]bool {
+	m := map[string]bool{}
+	for _, s := range []string{"unknown", "unknown number", "unknown caller", "no name", "private number", "withheld", "private",
+		"sconosciuto", "numero sconosciuto", "numero privato", "senza nome", "anonimo",
+		"неизвестный", "неизвестный номер", "неизвестно", "без имени", "скрытый номер", "номер скрыт"} {
+		m[foldHeader(s)] = true
+	}
+	return m
+}()
+
+// onlyNumberIdentity reports whether a row whose numbers were all
+// unreadable has nothing else that says who it is: no number or e-mail
+// left, and a name that is empty, a phone's placeholder ("Numero
+// sconosciuto") or the unreadable number itself. Such a row is skipped; a
+// row with a real name keeps it (with the dropped number noted).
+func onlyNumberIdentity(c *contacts.Contact) bool {
+	if len(c.Numbers) > 0 || len(c.Emails) > 0 || c.Company != "" {
+		return false
+	}
+	name := foldHeader(c.Name())
+	return name == "" || placeholderNames[name] || strings.Trim(c.Name(), "0123456789+-*#()./ ") == ""
+}

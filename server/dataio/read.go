@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/ringcard/ringcard/contacts"
+	"github.com/ringcard/ringcard/contacts/sqlite"
 )
 
 // File formats.
@@ -44,6 +45,10 @@ type Source struct {
 	Records     []Record
 	Warnings    []string
 	HistoryRows int // history lines read (a ringcard export)
+	// NumberHistory holds the export's calls and notes of numbers no
+	// contact in the file has (unknown callers): an import keeps them
+	// against their number.
+	NumberHistory []sqlite.ImportEntry
 }
 
 // ReadFile reads contacts from path. The format is told by the content,
@@ -173,20 +178,23 @@ func sizeText(n int64) string {
 	return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
 }
 
-// readSiblingHistory reads NAME-history.csv next to a CSV or vCard export.
+// readSiblingHistory reads the history file an export put next to a CSV
+// or vCard file (HistoryPath, or the older NAME-history.csv).
 func readSiblingHistory(path string, src *Source) error {
-	hp := strings.TrimSuffix(path, filepath.Ext(path)) + "-history.csv"
-	data, err := os.ReadFile(hp)
-	if errors.Is(err, os.ErrNotExist) {
+	for _, hp := range []string{HistoryPath(path), legacyHistoryPath(path)} {
+		data, err := os.ReadFile(hp)
+		if errors.Is(err, os.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("read %s: %w", hp, err)
+		}
+		rows, err := csvRows(data)
+		if err != nil {
+			return fmt.Errorf("read %s: %w", hp, err)
+		}
+		attachHistory(src, rows, filepath.Base(hp))
 		return nil
 	}
-	if err != nil {
-		return fmt.Errorf("read %s: %w", hp, err)
-	}
-	rows, err := csvRows(data)
-	if err != nil {
-		return fmt.Errorf("read %s: %w", hp, err)
-	}
-	attachHistory(src, rows, filepath.Base(hp))
 	return nil
 }

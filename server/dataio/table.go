@@ -3,6 +3,7 @@ package dataio
 import (
 	"fmt"
 	"math"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -11,13 +12,14 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/ringcard/ringcard/contacts"
+	"github.com/ringcard/ringcard/contacts/sqlite"
 )
 
 // Record is one contact read from a file.
 type Record struct {
 	Row     int // the row (table) or card (vCard) number, 1-based
 	Contact contacts.Contact
-	History []contacts.SeedEntry // from a ringcard export's history
+	History []sqlite.ImportEntry // from a ringcard export's history
 	Notes   []string             // what was changed or dropped while reading
 	Skip    string               // why the row is not a contact ("" when it is)
 }
@@ -309,6 +311,7 @@ func splitMulti(v string, numbers bool) []string {
 	seps := []string{" ::: ", ";", "\n", " / "}
 	if numbers {
 		seps = append(seps, ", ")
+		v = telParam.ReplaceAllString(v, "\x00$1=") // "+39 06 1234;ext=12" is one number
 	} else {
 		seps = append(seps, ",", " ")
 	}
@@ -322,12 +325,16 @@ func splitMulti(v string, numbers bool) []string {
 	}
 	var out []string
 	for _, p := range parts {
-		if p = strings.TrimSpace(p); p != "" {
+		if p = strings.TrimSpace(strings.ReplaceAll(p, "\x00", ";")); p != "" {
 			out = append(out, p)
 		}
 	}
 	return out
 }
+
+// telParam is a tel: URI parameter after a number (RFC 3966: ;ext=12,
+// ;isub=, ;phone-context=, ;postd=): part of the number, not a separator.
+var telParam = regexp.MustCompile(`(?i);\s*(ext|isub|phone-context|postd)=`)
 
 func appendGroups(groups []string, v string) []string {
 	parts := strings.Split(v, ":::")
@@ -335,7 +342,10 @@ func appendGroups(groups []string, v string) []string {
 		parts = splitMulti(strings.ReplaceAll(v, ",", ";"), true)
 	}
 	for _, g := range parts {
-		g = strings.TrimSpace(strings.TrimPrefix(g, "* "))
+		g = strings.TrimSpace(g)
+		if strings.HasPrefix(g, "* ") { // Google's system labels: "* myContacts", "* starred", "* friends" ...
+			continue
+		}
 		switch strings.ToLower(g) {
 		case "", "mycontacts", "starred", "my contacts":
 			continue
