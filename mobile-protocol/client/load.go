@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -95,19 +96,25 @@ func (f *Fleet) Connect(ctx context.Context) error {
 	return nil
 }
 
-var eventPrefix = []byte(`{"type":"card.updated","seq":`)
-
 func (f *Fleet) read(s *Socket) {
 	defer f.wg.Done()
+	head := make([]byte, 64)
 	for {
-		data, err := s.ReadRaw(time.Hour)
+		_, r, err := s.ws.NextReader()
 		if err != nil {
 			return
 		}
-		if bytes.HasPrefix(data, eventPrefix) || bytes.Contains(data[:min(len(data), 64)], []byte(`"seq":`)) {
+		n, _ := io.ReadFull(r, head)
+		if bytes.Contains(head[:n], []byte(`"seq":`)) {
 			f.events.Add(1) // events are counted, not decoded: the load must not starve the server
+			_, _ = io.Copy(io.Discard, r)
 			continue
 		}
+		rest, err := io.ReadAll(r)
+		if err != nil {
+			return
+		}
+		data := append(head[:n:n], rest...)
 		var env protocol.Envelope
 		if json.Unmarshal(data, &env) != nil || env.Re == "" {
 			continue

@@ -135,6 +135,58 @@ func snapshot(t *testing.T, db *sqlite.DB) (map[string]string, []string) {
 	return cs, hist
 }
 
+// activity records what phones do and the demo seed does not: a call from
+// a contact's second number with a note tied to it, a note against a
+// number, an unknown caller with a note, a withheld call, and a contact
+// whose number has an extension in tel: form. It returns the IDs of the
+// call to Tedeschi's switchboard and of the unknown caller's call.
+func activity(t *testing.T, db *sqlite.DB) (tedeschiCall, unknownCall string) {
+	t.Helper()
+	ctx := cliCtx()
+	norm := contacts.Normalizer{DefaultRegion: "IT"}
+	at := time.Date(2026, 11, 3, 9, 30, 15, 123e6, time.UTC)
+	call := func(raw string, dir, outcome string, by string) string {
+		t.Helper()
+		p, err := norm.Parse(raw, "")
+		if raw == "" {
+			p, err = contacts.Parsed{}, nil
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		at = at.Add(time.Hour)
+		c := &contacts.Call{ID: contacts.NewID(), Number: p, Direction: dir, SIMSlot: 2, DeviceID: "dev-1", By: by, StartedAt: at}
+		if _, err := db.StartCall(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.EndCall(ctx, c.ID, "dev-1", contacts.Call{Outcome: outcome, EndedAt: at.Add(95 * time.Second), DurationS: 95}); err != nil {
+			t.Fatal(err)
+		}
+		return c.ID
+	}
+	note := func(n contacts.Note) {
+		t.Helper()
+		at = at.Add(time.Minute)
+		n.ID, n.At, n.DeviceID = contacts.NewID(), at, "dev-1"
+		if _, err := db.AddNote(ctx, &n); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tedeschiCall = call("(06) 2013-2036", contacts.Incoming, contacts.OutcomeAnswered, "Marco")
+	note(contacts.Note{CallID: tedeschiCall, Text: "Ha chiamato dal centralino per l'ordine di Natale.", Author: "Marco"})
+	note(contacts.Note{NumberKey: "+390620132036", Text: "Il centralino chiude alle 17.", Author: "Anna"})
+	unknownCall = call("+39 347 000 1122", contacts.Incoming, contacts.OutcomeMissed, "Anna")
+	note(contacts.Note{CallID: unknownCall, Text: "Sconosciuto: chiede un preventivo, richiamare.", Author: "Anna"})
+	note(contacts.Note{NumberKey: "+393470001122", Text: "Non ha lasciato il nome.", Author: "Luca"})
+	call("", contacts.Incoming, contacts.OutcomeRejected, "Luca") // withheld number
+	ext := &contacts.Contact{DisplayName: "Studio Interno", Numbers: []contacts.Number{{Raw: "+39-06-9876-5432;ext=12", Type: "work"}, {Raw: "06 9876 5400 int. 7", Type: "main"}}}
+	if _, err := db.CreateContact(ctx, ext, ""); err != nil {
+		t.Fatal(err)
+	}
+	call("+39 06 9876 5432", contacts.Outgoing, contacts.OutcomeAnswered, "Marco")
+	return tedeschiCall, unknownCall
+}
+
 func TestExportImportRoundTrip(t *testing.T) {
 	seed, err := contacts.ParseSeed(ringcard.DemoData)
 	if err != nil {
@@ -148,18 +200,37 @@ func TestExportImportRoundTrip(t *testing.T) {
 			if err := from.ImportSeed(ctx, s.Contacts); err != nil {
 				t.Fatal(err)
 			}
+			tedeschiCall, unknownCall := activity(t, from)
 			path := filepath.Join(t.TempDir(), "export."+format)
 			res, err := Export(ctx, from, format, path)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if res.Contacts != len(seed.Contacts) || res.History == 0 {
+			if res.Contacts != len(seed.Contacts)+1 || res.History == 0 {
 				t.Fatalf("exported %d contacts, %d history lines", res.Contacts, res.History)
 			}
 			to := openDB(t)
-			plan := importFile(t, to, path, false)
-			if plan.Skipped != 0 || plan.Merged != 0 {
-				t.Errorf("import of an export: %d skipped, %d merged, want none", plan.Skipped, plan.Merged)
+			src, err := ReadFile(path, ReadOptions{Region: "IT"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(src.Warnings) != 0 {
+				t.Errorf("warnings reading an export: %v", src.Warnings)
+			}
+			plan, err := PlanImport(ctx, to, src)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := plan.Apply(ctx, to, nil); err != nil {
+				t.Fatal(err)
+			}
+			if plan.Skipped != 0 || plan.Merged != 0 || plan.NumberHistory != 4 {
+				t.Errorf("import of an export: %d skipped, %d merged, %d lines of numbers without a contact; want 0, 0, 4 (the unknown caller's call and 2 notes, the withheld call)", plan.Skipped, plan.Merged, plan.NumberHistory)
+			}
+			for _, r := range plan.Rows {
+				if len(r.Notes) > 0 {
+					t.Errorf("row %d (%s): %v", r.Row, r.Name, r.Notes)
+				}
 			}
 			wantC, wantH := snapshot(t, from)
 			gotC, gotH := snapshot(t, to)
@@ -173,14 +244,38 @@ func TestExportImportRoundTrip(t *testing.T) {
 					t.Errorf("contact %s differs:\n got %s\nwant %s", id, got, want)
 				}
 			}
+			// Every line: contact, number (raw and key), kind, time, author, text, call fields, stage.
 			if len(gotH) != len(wantH) {
-				t.Fatalf("history lines = %d, want %d", len(gotH), len(wantH))
+				t.Errorf("history lines = %d, want %d", len(gotH), len(wantH))
 			}
-			for i := range wantH {
+			for i := range min(len(gotH), len(wantH)) {
 				if gotH[i] != wantH[i] {
 					t.Errorf("history differs:\n got %s\nwant %s", gotH[i], wantH[i])
 					break
 				}
+			}
+			// The call from Tedeschi's switchboard keeps that number, not his first one.
+			c, err := to.Call(context.Background(), tedeschiCall)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.ContactID != "demo-0232" || c.Number.Raw != "(06) 2013-2036" || c.Number.Key != "+390620132036" || c.Number.E164 != "+390620132036" {
+				t.Errorf("Tedeschi's call after the round trip: contact %s, number %+v", c.ContactID, c.Number)
+			}
+			// The unknown caller's call and notes wait against the number.
+			h, err := to.History(context.Background(), "", "+393470001122", 10, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			var kinds []string
+			for _, e := range h {
+				kinds = append(kinds, e.Kind+":"+e.By)
+			}
+			if got := strings.Join(kinds, ","); got != "note:Luca,note:Anna,call:Anna" {
+				t.Errorf("unknown number's history = %s, want note:Luca,note:Anna,call:Anna", got)
+			}
+			if c, err := to.Call(context.Background(), unknownCall); err != nil || c.ContactID != "" || c.Outcome != contacts.OutcomeMissed {
+				t.Errorf("unknown caller's call: %+v, %v", c, err)
 			}
 			// Importing the export again adds nothing, not even history.
 			again := importFile(t, to, path, false)
@@ -188,5 +283,29 @@ func TestExportImportRoundTrip(t *testing.T) {
 				t.Errorf("second import: %d created, %d history lines (want 0, %d)", again.Created, len(h), len(wantH))
 			}
 		})
+	}
+}
+
+func TestUnknownCallerHistoryJoinsALaterContact(t *testing.T) {
+	ctx := cliCtx()
+	from := openDB(t)
+	_, unknownCall := activity(t, from)
+	path := filepath.Join(t.TempDir(), "export.csv")
+	if _, err := Export(ctx, from, FormatCSV, path); err != nil {
+		t.Fatal(err)
+	}
+	to := openDB(t)
+	known := &contacts.Contact{DisplayName: "Ora Conosciuto", Numbers: []contacts.Number{{Raw: "347 000 1122"}}}
+	if _, err := to.CreateContact(ctx, known, ""); err != nil {
+		t.Fatal(err)
+	}
+	importFile(t, to, path, false)
+	c, err := to.Call(context.Background(), unknownCall)
+	if err != nil || c.ContactID != known.ID {
+		t.Fatalf("a call of a number a contact has now goes to that contact, as a phone's call would: %+v, %v", c, err)
+	}
+	h, err := to.History(context.Background(), known.ID, "", 10, "")
+	if err != nil || len(h) != 3 {
+		t.Errorf("the contact's history has %d lines (want the call and its 2 notes): %v", len(h), err)
 	}
 }
