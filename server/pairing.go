@@ -83,8 +83,8 @@ func normalizeCode(code string) string {
 func (s *Server) pair(c *gin.Context) error {
 	now := s.now()
 	addr := c.ClientIP()
-	if blocked, wait := s.pairRL.blocked(addr, now); blocked {
-		return &rateLimited{message: "too many wrong pairing codes from this address; try again later", retryAfter: int(wait.Seconds()) + 1}
+	if err := s.pairAllowed(addr, now); err != nil {
+		return err
 	}
 	var req protocol.PairRequest
 	if err := s.readJSON(c, &req); err != nil {
@@ -103,6 +103,14 @@ func (s *Server) pair(c *gin.Context) error {
 		return err
 	}
 	sims = contacts.MergeSIMs(nil, sims) // a SIM's policy is the office's to set, not the phone's
+	// One attempt at a time: checking the limit, trying the code and counting
+	// a failure are one step, so parallel guesses cannot all pass the check.
+	// Pairing is rare and takes a millisecond; honest phones just queue.
+	s.pairMu.Lock()
+	defer s.pairMu.Unlock()
+	if err := s.pairAllowed(addr, now); err != nil {
+		return err
+	}
 	token := newToken()
 	d := &contacts.Device{DeviceName: strings.TrimSpace(req.DeviceName), Platform: req.Platform, AppVersion: req.AppVersion, SIMs: sims, FCMToken: req.FCMToken}
 	if err := s.db.Pair(c.Request.Context(), normalizeCode(req.Code), sqlite.HashSecret(token), d); err != nil {
@@ -117,6 +125,13 @@ func (s *Server) pair(c *gin.Context) error {
 	}
 	s.log.Info("phone paired", "device", d.ID, "name", d.Name, "device_name", d.DeviceName)
 	c.JSON(http.StatusCreated, protocol.PairResponse{DeviceID: d.ID, Token: token, Protocol: protocol.Version})
+	return nil
+}
+
+func (s *Server) pairAllowed(addr string, now time.Time) error {
+	if blocked, wait := s.pairRL.blocked(addr, now); blocked {
+		return &rateLimited{message: "too many wrong pairing codes from this address; try again later", retryAfter: int(wait.Seconds()) + 1}
+	}
 	return nil
 }
 

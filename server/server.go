@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -30,6 +31,7 @@ type Server struct {
 	tpls    atomic.Pointer[contacts.Templates]
 	hub     *Hub
 	pairRL  *limiter
+	pairMu  sync.Mutex   // one pairing attempt at a time (see pair)
 	live    liveFeed     // the office's feed of calls and phone health
 	private privateCalls // calls on private SIMs, never stored
 	fcm     *fcmWaker    // nil when FCM is off

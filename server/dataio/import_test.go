@@ -3,6 +3,7 @@ package dataio
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -73,10 +74,25 @@ func TestImportSamplesMergeInsteadOfDuplicating(t *testing.T) {
 	if !strings.HasPrefix(reasons["Mario Rossi"], "merge: same number") || !strings.HasPrefix(reasons["Giulia Bianchi"], "merge: same number") {
 		t.Errorf("vCard rows: %v", reasons)
 	}
+	sawUnknown := false
 	for _, r := range plan.Rows {
-		if r.Name == "Numero sconosciuto" && (r.Action != ActionCreate || !strings.Contains(strings.Join(r.Notes, ";"), `dropped number: "***"`)) {
-			t.Errorf("a card with a bad number keeps its name and says why the number was dropped: %+v", r)
+		if r.Name == "Numero sconosciuto" {
+			sawUnknown = true
+			if r.Action != ActionSkip || !strings.Contains(r.Reason, `no readable number and no real name: number: "***"`) {
+				t.Errorf("a card whose only identity was an unreadable number is skipped with the reason: %+v", r)
+			}
 		}
+	}
+	if !sawUnknown {
+		t.Error(`the card "Numero sconosciuto" is missing from the plan`)
+	}
+	if err := db.EachContact(context.Background(), func(c *contacts.Contact) error {
+		if len(c.Numbers) == 0 && len(c.Emails) == 0 {
+			t.Errorf("contact %q was created with nothing to call or write to", c.Name())
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
 	}
 	rossi, err := db.ContactsByNumber(context.Background(), "+393331234567")
 	if err != nil || len(rossi) != 1 {
@@ -307,5 +323,78 @@ func TestUnknownCallerHistoryJoinsALaterContact(t *testing.T) {
 	h, err := to.History(context.Background(), known.ID, "", 10, "")
 	if err != nil || len(h) != 3 {
 		t.Errorf("the contact's history has %d lines (want the call and its 2 notes): %v", len(h), err)
+	}
+}
+
+func TestUnreadableNumberOnlyIdentity(t *testing.T) {
+	card := func(lines ...string) string {
+		return "BEGIN:VCARD\r\nVERSION:3.0\r\n" + strings.Join(lines, "\r\n") + "\r\nEND:VCARD\r\n"
+	}
+	vcf := card("FN:Numero sconosciuto", "TEL:***") + card("FN:***", "TEL:***") + card("N:;;;;", "TEL:***") +
+		card("FN:Unknown", "TEL:***", "TEL:+39 06 1234 5678") + card("FN:Mario Bianchi", "TEL:***") + card("FN:Sconosciuto", "TEL:***", "EMAIL:info@example.it")
+	src, err := Read("cards.vcf", []byte(vcf), ReadOptions{Region: "IT"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := openDB(t)
+	plan, err := PlanImport(cliCtx(), db, src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{ActionSkip, ActionSkip, ActionSkip, ActionCreate, ActionCreate, ActionCreate}
+	for i, r := range plan.Rows {
+		t.Run(fmt.Sprintf("card %d %s", r.Row, r.Name), func(t *testing.T) {
+			if r.Action != want[i] {
+				t.Fatalf("action = %s (%s), want %s", r.Action, r.Reason, want[i])
+			}
+			why := r.Reason
+			if r.Action == ActionCreate {
+				why = strings.Join(r.Notes, "; ")
+			}
+			if !strings.Contains(why, `number: "***" has no digits`) {
+				t.Errorf("the dropped number is not explained: reason %q, notes %q", r.Reason, r.Notes)
+			}
+		})
+	}
+}
+
+func TestCSVAndVCardExportsKeepTheirOwnHistory(t *testing.T) {
+	ctx := cliCtx()
+	from := openDB(t)
+	activity(t, from)
+	dir := t.TempDir()
+	csvRes, err := Export(ctx, from, FormatCSV, filepath.Join(dir, "contacts.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	vcfRes, err := Export(ctx, from, FormatVCF, filepath.Join(dir, "contacts.vcf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := csvRes.Files, []string{filepath.Join(dir, "contacts.csv"), filepath.Join(dir, "contacts-csv-history.csv")}; strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Errorf("csv export wrote %v, want %v", got, want)
+	}
+	if got, want := vcfRes.Files, []string{filepath.Join(dir, "contacts.vcf"), filepath.Join(dir, "contacts-vcf-history.csv")}; strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Errorf("vcf export wrote %v, want %v", got, want)
+	}
+	for _, name := range []string{"contacts.csv", "contacts.vcf"} {
+		src, err := ReadFile(filepath.Join(dir, name), ReadOptions{Region: "IT"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if src.HistoryRows != csvRes.History || csvRes.History == 0 {
+			t.Errorf("%s: read %d history lines, want %d", name, src.HistoryRows, csvRes.History)
+		}
+	}
+	tests := []struct{ path, want string }{
+		{"a/contacts.csv", "a/contacts-csv-history.csv"},
+		{"a/contacts.vcf", "a/contacts-vcf-history.csv"},
+		{"a/contacts.VCF", "a/contacts-vcf-history.csv"},
+		{"a/contacts", "a/contacts-history.csv"},
+	}
+	for _, tt := range tests {
+		if got := HistoryPath(tt.path); got != tt.want {
+			t.Errorf("HistoryPath(%q) = %q, want %q", tt.path, got, tt.want)
+		}
 	}
 }

@@ -95,7 +95,7 @@ func PlanImport(ctx context.Context, db *sqlite.DB, src *Source) (*Plan, error) 
 			c.Numbers = append(c.Numbers, num)
 		}
 		if len(dropped) > 0 && onlyNumberIdentity(&c) {
-			res.Action, res.Reason = ActionSkip, "nothing left to call or write to: "+strings.Join(dropped, "; ")
+			res.Action, res.Reason = ActionSkip, "no readable number and no real name: "+strings.Join(dropped, "; ")
 			p.add(res, nil)
 			continue
 		}

@@ -212,6 +212,63 @@ func TestGoogleCSV(t *testing.T) {
 	}
 }
 
+func TestGoogleSystemLabelsDropped(t *testing.T) {
+	src := readSample(t, "google-contacts.csv")
+	if f := byName(t, src, "Chiara Fontana").Contact; len(f.Groups) != 0 {
+		t.Errorf(`"* starred ::: * myContacts" gave groups %q, want none`, f.Groups)
+	}
+	for _, r := range src.Records {
+		for _, g := range r.Contact.Groups {
+			if strings.HasPrefix(g, "*") || strings.EqualFold(g, "myContacts") || strings.EqualFold(g, "starred") {
+				t.Errorf("row %d: system label kept as group %q", r.Row, g)
+			}
+		}
+	}
+	tests := []struct{ in, want string }{
+		{"* starred ::: * myContacts", ""},
+		{"* myContacts ::: Clienti ::: * starred", "Clienti"},
+		{"Clienti ::: * friends ::: VIP", "Clienti,VIP"},
+		{"* coworkers", ""},
+		{"Clienti, * starred", "Clienti"},
+		{"Fornitori;Clienti", "Fornitori,Clienti"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			if got := strings.Join(appendGroups(nil, tt.in), ","); got != tt.want {
+				t.Errorf("groups of %q = %q, want %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestNumberCellsKeepExtensions(t *testing.T) {
+	tests := []struct {
+		in   string
+		want []string
+	}{
+		{"+39-06-9876-5432;ext=12", []string{"+39-06-9876-5432;ext=12"}},
+		{"+39-06-9876-5432;EXT=12;06 1234 5678", []string{"+39-06-9876-5432;EXT=12", "06 1234 5678"}},
+		{"tel:+39-06-9876-5432;ext=12 ::: 333 123 4567", []string{"tel:+39-06-9876-5432;ext=12", "333 123 4567"}},
+		{"06 1234 5678; 333 123 4567", []string{"06 1234 5678", "333 123 4567"}},
+		{"+39 06 5241 6509 ext. 183", []string{"+39 06 5241 6509 ext. 183"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			if got := splitMulti(tt.in, true); strings.Join(got, "|") != strings.Join(tt.want, "|") {
+				t.Errorf("splitMulti(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+		})
+	}
+	csv := "Name,Phone 1 - Value\nStudio Interno,+39-06-9876-5432;ext=12\n"
+	src, err := Read("ext.csv", []byte(csv), ReadOptions{Region: "IT"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := src.Records[0].Contact.Numbers; len(n) != 1 || n[0].Raw != "+39-06-9876-5432;ext=12" || len(src.Records[0].Notes) != 0 {
+		t.Errorf("numbers = %+v, notes %v", n, src.Records[0].Notes)
+	}
+}
+
 func TestPhoneVCard(t *testing.T) {
 	src := readSample(t, "phone-export.vcf")
 	if len(src.Records) != 6 {

@@ -173,6 +173,8 @@ func (h *Handler) signin(c *gin.Context) error {
 	record := func(outcome string) error {
 		return h.b.RecordLoginAttempt(ctx, sqlite.LoginAttempt{At: now, Address: addr, Login: login, Outcome: outcome})
 	}
+	h.signinMu.Lock()
+	defer h.signinMu.Unlock()
 	byLogin, byAddr, err := h.b.FailedLogins(ctx, login, addr, now.Add(-h.cfg.LockoutWindow))
 	if err != nil {
 		return err

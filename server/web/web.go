@@ -8,6 +8,7 @@ package web
 import (
 	"context"
 	"log/slog"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -130,6 +131,11 @@ type Handler struct {
 	status func(err error) int             // the HTTP status of an error
 	pages  map[string]map[string]*pageTemplate
 	sync   atomic.Pointer[syncHolder]
+
+	// signinMu makes counting failures, checking the password and recording
+	// the attempt one step: parallel guesses would otherwise all pass the
+	// count before any was recorded.
+	signinMu sync.Mutex
 }
 
 type syncHolder struct{ p SyncStatusProvider }
