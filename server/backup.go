@@ -127,9 +127,24 @@ func (s *Server) StartBackups(ctx context.Context) {
 	}()
 }
 
-// ServerRunning reports whether something answers on the configured
-// address: restore refuses to replace the database under a running server.
+// LockServe holds the configured database's server lock (sqlite.LockServe)
+// for the life of `ringcard serve`: a second server on the same file, and a
+// restore under it, are refused whatever address they were given.
+func LockServe(cfg Config) (unlock func(), err error) {
+	unlock, err = sqlite.LockServe(cfg.DB)
+	if err != nil {
+		return nil, fmt.Errorf("serve: %w", err)
+	}
+	return unlock, nil
+}
+
+// ServerRunning reports whether a server holds the database's lock or
+// something answers on the configured address: restore refuses to replace
+// the database under a running server.
 func ServerRunning(cfg Config) bool {
+	if sqlite.ServeLocked(cfg.DB) {
+		return true
+	}
 	c, err := net.DialTimeout("tcp", cfg.Addr, 300*time.Millisecond)
 	if err != nil {
 		return false

@@ -87,6 +87,8 @@ func (s *Server) postCall(c *gin.Context) error {
 	if err := s.readJSON(c, &req); err != nil {
 		return err
 	}
+	s.answering.Add(1)
+	defer s.answering.Add(-1) // after the card is written below
 	card, err := s.startCall(c.Request.Context(), device(c), req)
 	if err != nil {
 		return err

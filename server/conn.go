@@ -184,7 +184,9 @@ func (c *conn) handle(ctx context.Context, env protocol.Envelope) []byte {
 		if err != nil {
 			return fail(err)
 		}
+		c.srv.answering.Add(1) // the hub's fan-out waits while the card is built
 		card, err := c.srv.startCall(ctx, d, p)
+		c.srv.answering.Add(-1)
 		if err != nil {
 			return fail(err)
 		}

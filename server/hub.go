@@ -44,6 +44,10 @@ type HubOptions struct {
 	PollInterval time.Duration // how often to look for events and revocations written by other processes
 	FlushEvery   time.Duration // how often acks and last-seen times are saved
 	Waker        Waker         // wakes devices with no socket (FCM); nil: none
+	// Busy reports that a phone is waiting for a card right now: the hub
+	// holds its fan-out (at most MaxHold) so the answer goes first.
+	Busy    func() bool
+	MaxHold time.Duration
 }
 
 // Waker wakes a device that has no open socket (FCM). The hub calls it from
@@ -181,6 +185,7 @@ func (h *Hub) Run(ctx context.Context) {
 // whether there may be more.
 func (h *Hub) deliverNew(ctx context.Context) bool {
 	const batch = 256
+	h.yieldToCalls()
 	evs, err := h.db.EventsAfter(ctx, h.lastGIDLocked(), 0, batch)
 	if err != nil {
 		h.log.Error("read new events", "err", err)
@@ -240,6 +245,19 @@ func (h *Hub) deliverNew(ctx context.Context) bool {
 		}
 	}
 	return len(rendered) == batch
+}
+
+// yieldToCalls waits, briefly, while a call is being answered: on a small
+// machine the fan-out to every phone would otherwise take the CPU from the
+// card a phone is waiting for.
+func (h *Hub) yieldToCalls() {
+	if h.opts.Busy == nil {
+		return
+	}
+	deadline := time.Now().Add(h.opts.MaxHold)
+	for h.opts.Busy() && time.Now().Before(deadline) {
+		time.Sleep(100 * time.Microsecond)
+	}
 }
 
 func (h *Hub) lastGIDLocked() int64 {

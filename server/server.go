@@ -23,22 +23,25 @@ import (
 
 // Server is the running ringcard server.
 type Server struct {
-	cfg     Config
-	db      *sqlite.DB
-	log     *slog.Logger
-	now     func() time.Time
-	norm    contacts.Normalizer
-	tpls    atomic.Pointer[contacts.Templates]
-	hub     *Hub
-	pairRL  *limiter
-	pairMu  sync.Mutex   // one pairing attempt at a time (see pair)
-	live    liveFeed     // the office's feed of calls and phone health
-	private privateCalls // calls on private SIMs, never stored
-	fcm     *fcmWaker    // nil when FCM is off
-	google  googleRunner // the Google Contacts sync (google.go)
-	engine  *gin.Engine
-	web     *web.Handler // the office web view (webview.go)
-	http    *http.Server
+	cfg    Config
+	db     *sqlite.DB
+	log    *slog.Logger
+	now    func() time.Time
+	norm   contacts.Normalizer
+	tpls   atomic.Pointer[contacts.Templates]
+	hub    *Hub
+	pairRL *limiter
+	pairMu sync.Mutex // one pairing attempt at a time (see pair)
+	// answering counts calls whose card is being built: the hub's fan-out
+	// waits for them (the call path answers first and fans out after).
+	answering atomic.Int32
+	live      liveFeed     // the office's feed of calls and phone health
+	private   privateCalls // calls on private SIMs, never stored
+	fcm       *fcmWaker    // nil when FCM is off
+	google    googleRunner // the Google Contacts sync (google.go)
+	engine    *gin.Engine
+	web       *web.Handler // the office web view (webview.go)
+	http      *http.Server
 }
 
 // New wires a server around an open database.
@@ -48,7 +51,8 @@ func New(ctx context.Context, cfg Config, db *sqlite.DB, log *slog.Logger) (*Ser
 	if err := s.loadTemplates(ctx); err != nil {
 		return nil, err
 	}
-	opts := HubOptions{PingInterval: cfg.PingInterval.D(), IdleTimeout: cfg.IdleTimeout.D(), Retention: cfg.Retention.D()}
+	opts := HubOptions{PingInterval: cfg.PingInterval.D(), IdleTimeout: cfg.IdleTimeout.D(), Retention: cfg.Retention.D(),
+		Busy: func() bool { return s.answering.Load() > 0 }, MaxHold: 10 * time.Millisecond}
 	waker, err := s.startFCM(ctx)
 	if err != nil {
 		return nil, err

@@ -60,7 +60,7 @@ sheet, or NAME-csv-history.csv / NAME-vcf-history.csv next to it) comes back wit
 			for _, kv := range maps {
 				k, v, ok := strings.Cut(kv, "=")
 				if !ok {
-					return fmt.Errorf("--map %q: want COLUMN=FIELD, e.g. --map \"Cell.=mobile\" or --map C=phone", kv)
+					return fmt.Errorf("--map %q: want COLUMN=FIELD, e.g. --map \"Telefono=work_phone\" or --map D=work_phone", kv)
 				}
 				m[k] = v
 			}
@@ -220,8 +220,11 @@ changes. The current database is kept aside as <db>.before-restore-<time>.`,
 			if err != nil {
 				return err
 			}
+			if sqlite.ServeLocked(cfg.DB) {
+				return fmt.Errorf("restore refused: a ringcard server is running on %s (whatever its --addr): stop it before restoring", cfg.DB)
+			}
 			if server.ServerRunning(cfg) {
-				return fmt.Errorf("a server answers on %s: stop ringcard serve before restoring", cfg.Addr)
+				return fmt.Errorf("restore refused: a server answers on %s: stop ringcard serve before restoring", cfg.Addr)
 			}
 			aside, info, err := sqlite.Restore(cmd.Context(), args[0], cfg.DB, time.Now())
 			if err != nil {

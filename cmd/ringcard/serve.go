@@ -29,6 +29,11 @@ func serveCmd(g *globals) *cobra.Command {
 			log := server.NewLogger(cfg, os.Stderr)
 			slog.SetDefault(log) // the store's background work logs through it
 			ctx := cmd.Context()
+			unlock, err := server.LockServe(cfg) // one server per database file, whatever its --addr
+			if err != nil {
+				return err
+			}
+			defer unlock()
 			db, err := server.OpenStore(ctx, cfg)
 			if err != nil {
 				return err

@@ -44,9 +44,9 @@ func (db *DB) Backup(ctx context.Context, dest string) (BackupInfo, error) {
 		return BackupInfo{}, fmt.Errorf("backup: open: %w", err)
 	}
 	defer conn.Close()
-	if _, err := conn.ExecContext(ctx, `VACUUM INTO ?`, tmp); err != nil {
+	if err := vacuumIntoPrivate(ctx, conn, tmp); err != nil {
 		_ = os.Remove(tmp)
-		return BackupInfo{}, fmt.Errorf("backup: vacuum into %s: %w", tmp, err)
+		return BackupInfo{}, fmt.Errorf("backup: %w", err)
 	}
 	info, err := VerifyBackup(ctx, tmp)
 	if err != nil {
@@ -62,6 +62,27 @@ func (db *DB) Backup(ctx context.Context, dest string) (BackupInfo, error) {
 	}
 	info.Path = dest
 	return info, nil
+}
+
+// vacuumIntoPrivate writes a consistent copy of conn's database to path,
+// readable by the owner only (0600: it holds all client data). The file is
+// created empty with that mode first (VACUUM INTO accepts an empty file),
+// so the copy is never readable by others, whatever the umask.
+func vacuumIntoPrivate(ctx context.Context, conn *sql.DB, path string) error {
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+	if err != nil {
+		return fmt.Errorf("create %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("create %s: %w", path, err)
+	}
+	if _, err := conn.ExecContext(ctx, `VACUUM INTO ?`, path); err != nil {
+		return fmt.Errorf("vacuum into %s: %w", path, err)
+	}
+	if err := os.Chmod(path, 0o600); err != nil {
+		return fmt.Errorf("vacuum into %s: %w", path, err)
+	}
+	return nil
 }
 
 func dsn(path, pragmas string) string {
@@ -178,9 +199,15 @@ func checkHeader(path string, info *BackupInfo) error {
 // Restore replaces the database file at dbPath with the backup at src. It
 // verifies src first and changes nothing when src is corrupt, truncated,
 // not a ringcard database or from a newer schema. The current database is
-// kept aside (a consistent copy, named <db>.before-restore-<time>), whose
-// path it returns. The server must not be running.
+// kept aside (a consistent copy, named <db>.before-restore-<time>, mode
+// 0600), whose path it returns. It is refused while a server holds the
+// database's lock (LockServe), and holds that lock itself while it works.
 func Restore(ctx context.Context, src, dbPath string, now time.Time) (aside string, info BackupInfo, err error) {
+	unlock, err := LockServe(dbPath) // held throughout: no server starts on the file mid-restore
+	if err != nil {
+		return "", info, fmt.Errorf("restore refused: %w", err)
+	}
+	defer unlock()
 	info, err = VerifyBackup(ctx, src)
 	if err != nil {
 		return "", info, fmt.Errorf("restore refused: %w", err)
@@ -191,9 +218,10 @@ func Restore(ctx context.Context, src, dbPath string, now time.Time) (aside stri
 		if err != nil {
 			return "", info, fmt.Errorf("restore: open current database: %w", err)
 		}
-		_, err = conn.ExecContext(ctx, `VACUUM INTO ?`, aside)
+		err = vacuumIntoPrivate(ctx, conn, aside)
 		conn.Close()
 		if err != nil {
+			_ = os.Remove(aside)
 			return "", info, fmt.Errorf("restore: keep the current database aside: %w", err)
 		}
 	}
