@@ -88,7 +88,6 @@ func PlanImport(ctx context.Context, db *sqlite.DB, src *Source) (*Plan, error) 
 		for _, n := range rec.Contact.Numbers {
 			num, err := norm.Number(n.Raw, n.Type, n.Label)
 			if err != nil {
-				res.Notes = append(res.Notes, "dropped "+contacts.ErrorMessage(err))
 				dropped = append(dropped, contacts.ErrorMessage(err))
 				continue
 			}
@@ -98,6 +97,9 @@ func PlanImport(ctx context.Context, db *sqlite.DB, src *Source) (*Plan, error) 
 			res.Action, res.Reason = ActionSkip, "no readable number and no real name: "+strings.Join(dropped, "; ")
 			p.add(res, nil)
 			continue
+		}
+		for _, d := range dropped {
+			res.Notes = append(res.Notes, "dropped "+d)
 		}
 		if err := c.Validate(); err != nil {
 			res.Action, res.Reason = ActionSkip, contacts.ErrorMessage(err)
