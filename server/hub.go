@@ -123,21 +123,16 @@ func (h *Hub) loadDevice(ctx context.Context, c sqlite.Cursor) error {
 
 // AddDevice starts numbering events for a newly paired device.
 func (h *Hub) AddDevice(ctx context.Context, id string) error {
-	cursors, err := h.db.Cursors(ctx)
+	c, err := h.db.Cursor(ctx, id)
 	if err != nil {
-		return err
+		return fmt.Errorf("add device %s: %w", id, err)
 	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	for _, c := range cursors {
-		if c.DeviceID == id {
-			if _, ok := h.devs[id]; ok {
-				return nil
-			}
-			return h.loadDevice(ctx, c)
-		}
+	if _, ok := h.devs[id]; ok {
+		return nil
 	}
-	return fmt.Errorf("add device %s: not in the store", id)
+	return h.loadDevice(ctx, c)
 }
 
 // Notify tells the hub new events were stored.

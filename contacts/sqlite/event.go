@@ -3,8 +3,11 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
+
+	"github.com/ringcard/ringcard/contacts"
 )
 
 // Event is a change stored once for phones. DeviceID "" means every device.
@@ -165,6 +168,19 @@ func (db *DB) SaveCursors(ctx context.Context, cursors []Cursor, seen map[string
 		}
 		return nil
 	})
+}
+
+// Cursor returns one active device's cursor.
+func (db *DB) Cursor(ctx context.Context, deviceID string) (Cursor, error) {
+	c := Cursor{DeviceID: deviceID}
+	err := db.read.QueryRowContext(ctx, `SELECT base_gid, base_seq FROM devices WHERE id = ? AND revoked_ms = 0`, deviceID).Scan(&c.BaseGID, &c.BaseSeq)
+	if errors.Is(err, sql.ErrNoRows) {
+		return c, contacts.Errorf(contacts.ENotFound, "device %s not found", deviceID)
+	}
+	if err != nil {
+		return c, fmt.Errorf("read cursor: %w", err)
+	}
+	return c, nil
 }
 
 // Cursors returns every active device's cursor.
