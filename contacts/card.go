@@ -141,7 +141,7 @@ func FieldValue(c *Contact, key string) string {
 	case FieldPhones:
 		var out []string
 		for _, n := range c.Numbers {
-			out = append(out, joinNonEmpty(" ", n.Raw, paren(n.Label)))
+			out = append(out, JoinNonEmpty(" ", n.Raw, paren(n.Label)))
 		}
 		return strings.Join(out, ", ")
 	case FieldEmail:

@@ -65,7 +65,7 @@ func (c *Contact) Name() string {
 	case c.DisplayName != "":
 		return c.DisplayName
 	case c.GivenName != "" || c.FamilyName != "":
-		return joinNonEmpty(" ", c.GivenName, c.FamilyName)
+		return JoinNonEmpty(" ", c.GivenName, c.FamilyName)
 	case c.Nickname != "":
 		return c.Nickname
 	case c.Company != "":

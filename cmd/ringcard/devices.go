@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"strconv"
 	"text/tabwriter"
 	"time"
@@ -25,11 +24,7 @@ func withDB(cmd *cobra.Command, g *globals, fn func(ctx context.Context, cfg ser
 	if err != nil {
 		return err
 	}
-	user := os.Getenv("USER")
-	if user == "" {
-		user = "admin"
-	}
-	ctx := contacts.WithActor(cmd.Context(), contacts.Actor{Kind: contacts.ActorCLI, Name: user})
+	ctx := cliActor(cmd.Context())
 	db, err := server.OpenStore(ctx, cfg)
 	if err != nil {
 		return err

@@ -13,7 +13,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/ringcard/ringcard/contacts"
 	"github.com/ringcard/ringcard/contacts/sqlite"
 	"github.com/ringcard/ringcard/server"
 	"github.com/ringcard/ringcard/server/web"
@@ -23,25 +22,12 @@ func usersCmd(g *globals) *cobra.Command {
 	cmd := &cobra.Command{Use: "users", Short: "Add, list, disable staff accounts of the office web view and set their passwords"}
 	var name, lang string
 	var stdin bool
-	withDB := func(cmd *cobra.Command, fn func(ctx context.Context, cfg server.Config, db *sqlite.DB) error) error {
-		cfg, err := g.config()
-		if err != nil {
-			return err
-		}
-		db, err := server.OpenStore(cmd.Context(), cfg)
-		if err != nil {
-			return err
-		}
-		defer db.Close()
-		ctx := contacts.WithActor(cmd.Context(), contacts.Actor{Kind: contacts.ActorCLI, Name: "ringcard users"})
-		return fn(ctx, cfg, db)
-	}
 	add := &cobra.Command{
 		Use:   "add LOGIN",
 		Short: "Add an account; the password is asked for (or read with --password-stdin)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return withDB(cmd, func(ctx context.Context, cfg server.Config, db *sqlite.DB) error {
+			return withDB(cmd, g, func(ctx context.Context, cfg server.Config, db *sqlite.DB) error {
 				hash, err := readPassword(cmd, stdin, cfg.Web.MinPassword)
 				if err != nil {
 					return err
@@ -64,7 +50,7 @@ func usersCmd(g *globals) *cobra.Command {
 		Short: "Set an account's password (ends its sessions)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return withDB(cmd, func(ctx context.Context, cfg server.Config, db *sqlite.DB) error {
+			return withDB(cmd, g, func(ctx context.Context, cfg server.Config, db *sqlite.DB) error {
 				hash, err := readPassword(cmd, stdin, cfg.Web.MinPassword)
 				if err != nil {
 					return err
@@ -85,7 +71,7 @@ func usersCmd(g *globals) *cobra.Command {
 		Short: "Disable an account (ends its sessions); --enable turns it back on",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return withDB(cmd, func(ctx context.Context, _ server.Config, db *sqlite.DB) error {
+			return withDB(cmd, g, func(ctx context.Context, _ server.Config, db *sqlite.DB) error {
 				if err := db.SetUserDisabled(ctx, args[0], !enable); err != nil {
 					return err
 				}
@@ -106,7 +92,7 @@ func usersCmd(g *globals) *cobra.Command {
 		Short: "List accounts",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return withDB(cmd, func(ctx context.Context, _ server.Config, db *sqlite.DB) error {
+			return withDB(cmd, g, func(ctx context.Context, _ server.Config, db *sqlite.DB) error {
 				users, err := db.Users(ctx)
 				if err != nil {
 					return err

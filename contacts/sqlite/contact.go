@@ -278,27 +278,12 @@ func decodeContact(data string, rev int64, deleted bool) (*contacts.Contact, err
 // ContactsByNumber returns the live contacts that have the number key,
 // oldest first: the first is the card's contact, the rest other_matches.
 func (db *DB) ContactsByNumber(ctx context.Context, key string) ([]*contacts.Contact, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT c.data, c.rev, c.deleted FROM contact_numbers n JOIN contacts c ON c.id = n.contact_id
+	out, err := db.queryContacts(ctx, `SELECT c.data, c.rev, c.deleted FROM contact_numbers n JOIN contacts c ON c.id = n.contact_id
 		WHERE n.key = ? AND c.deleted = 0 ORDER BY c.created_ms, c.id LIMIT 20`, key)
 	if err != nil {
 		return nil, fmt.Errorf("look up number: %w", err)
 	}
-	defer rows.Close()
-	var out []*contacts.Contact
-	for rows.Next() {
-		var data string
-		var rev int64
-		var deleted bool
-		if err := rows.Scan(&data, &rev, &deleted); err != nil {
-			return nil, fmt.Errorf("look up number: %w", err)
-		}
-		c, err := decodeContact(data, rev, deleted)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // ContactCount is the number of live contacts.
@@ -313,26 +298,11 @@ func (db *DB) ContactCount(ctx context.Context) (int, error) {
 // Changes returns contacts (deleted ones included) changed after rev, in
 // change order: the phones' offline directory.
 func (db *DB) Changes(ctx context.Context, afterRev int64, limit int) ([]*contacts.Contact, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT data, rev, deleted FROM contacts WHERE rev > ? ORDER BY rev LIMIT ?`, afterRev, limit)
+	out, err := db.queryContacts(ctx, `SELECT data, rev, deleted FROM contacts WHERE rev > ? ORDER BY rev LIMIT ?`, afterRev, limit)
 	if err != nil {
 		return nil, fmt.Errorf("list changes: %w", err)
 	}
-	defer rows.Close()
-	var out []*contacts.Contact
-	for rows.Next() {
-		var data string
-		var rev int64
-		var deleted bool
-		if err := rows.Scan(&data, &rev, &deleted); err != nil {
-			return nil, fmt.Errorf("list changes: %w", err)
-		}
-		c, err := decodeContact(data, rev, deleted)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // SearchText is the folded text search matches against: names, company,

@@ -176,7 +176,7 @@ func (t *table) record(row []string, rowNum int) Record {
 		field := t.fieldOf(key)
 		t.addItem(&r, field, g)
 	}
-	if f := joinNonEmpty(", ", addr.street, strings.TrimSpace(addr.zip+" "+addr.city), wrapProvince(addr.province), addr.country); f != "" {
+	if f := contacts.JoinNonEmpty(", ", addr.street, strings.TrimSpace(addr.zip+" "+addr.city), wrapProvince(addr.province), addr.country); f != "" {
 		c.Addresses = append(c.Addresses, contacts.Address{Formatted: f})
 	}
 	finish(&r)
@@ -464,16 +464,6 @@ func isDateHeader(h string) bool {
 		}
 	}
 	return false
-}
-
-func joinNonEmpty(sep string, parts ...string) string {
-	var out []string
-	for _, p := range parts {
-		if p = strings.TrimSpace(p); p != "" {
-			out = append(out, p)
-		}
-	}
-	return strings.Join(out, sep)
 }
 
 func firstNonEmpty(s ...string) string {

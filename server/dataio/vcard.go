@@ -66,7 +66,7 @@ func cardRecord(card vcard.Card, n int, region string) Record {
 			}
 			return ""
 		}
-		c.FamilyName, c.GivenName = get(0), joinNonEmpty(" ", get(1), get(2))
+		c.FamilyName, c.GivenName = get(0), contacts.JoinNonEmpty(" ", get(1), get(2))
 	}
 	c.Nickname = firstValue(card, vcard.FieldNickname)
 	if f := card.Get(vcard.FieldOrganization); f != nil {
@@ -115,7 +115,7 @@ func cardRecord(card vcard.Card, n int, region string) Record {
 	}
 	for _, f := range card[vcard.FieldAddress] {
 		parts := strings.Split(val(f), ";")
-		if a := joinNonEmpty(", ", parts...); a != "" {
+		if a := contacts.JoinNonEmpty(", ", parts...); a != "" {
 			c.Addresses = append(c.Addresses, contacts.Address{Formatted: a, Type: vcardType(f)})
 		}
 	}
