@@ -17,11 +17,11 @@ import (
 	"github.com/ringcard/ringcard/server"
 )
 
-// benchFleet starts `ringcard serve` (a separate process) on a copy of the
-// 25,000-contact database and pairs and connects `phones` phones.
-func benchFleet(b *testing.B, phones int) (*proc, *client.Fleet) {
+// benchServer starts `ringcard serve` (a separate process) on a copy of a
+// database of `contactsN` synthetic contacts and makes `phones` pairing codes.
+func benchServer(b *testing.B, contactsN, phones int) (*proc, []string) {
 	b.Helper()
-	src, err := contactstest.CachedDB(25_000)
+	src, err := contactstest.CachedDB(contactsN)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -29,12 +29,12 @@ func benchFleet(b *testing.B, phones int) (*proc, *client.Fleet) {
 	if err := contactstest.CopyDB(src, db); err != nil {
 		b.Fatal(err)
 	}
-	addr := freeAddr(b)
-	p := serve(b, db, addr)
+	p := serve(b, db, freeAddr(b))
 	store, err := sqlite.Open(context.Background(), db, contacts.Normalizer{DefaultRegion: "IT"})
 	if err != nil {
 		b.Fatal(err)
 	}
+	defer store.Close()
 	codes := make([]string, phones)
 	for i := range codes {
 		pc, err := server.CreatePairCode(context.Background(), store, fmt.Sprintf("Phone %d", i), p.url, time.Hour)
@@ -43,7 +43,14 @@ func benchFleet(b *testing.B, phones int) (*proc, *client.Fleet) {
 		}
 		codes[i] = pc.Code
 	}
-	store.Close()
+	return p, codes
+}
+
+// benchFleet starts a server on the 25,000-contact database and pairs and
+// connects `phones` phones.
+func benchFleet(b *testing.B, phones int) (*proc, *client.Fleet) {
+	b.Helper()
+	p, codes := benchServer(b, 25_000, phones)
 	fleet, err := client.PairFleet(context.Background(), p.url, codes)
 	if err != nil {
 		b.Fatal(err)
@@ -91,29 +98,7 @@ func BenchmarkEndToEnd(b *testing.B) {
 func BenchmarkIdlePhoneMemory(b *testing.B) {
 	n := envInt("RINGCARD_BENCH_IDLE_PHONES", 10_000)
 	for i := 0; i < b.N; i++ {
-		src, err := contactstest.CachedDB(300)
-		if err != nil {
-			b.Fatal(err)
-		}
-		db := filepath.Join(b.TempDir(), "ringcard.db")
-		if err := contactstest.CopyDB(src, db); err != nil {
-			b.Fatal(err)
-		}
-		addr := freeAddr(b)
-		p := serve(b, db, addr)
-		store, err := sqlite.Open(context.Background(), db, contacts.Normalizer{DefaultRegion: "IT"})
-		if err != nil {
-			b.Fatal(err)
-		}
-		codes := make([]string, n)
-		for i := range codes {
-			pc, err := server.CreatePairCode(context.Background(), store, fmt.Sprintf("Phone %d", i), p.url, time.Hour)
-			if err != nil {
-				b.Fatal(err)
-			}
-			codes[i] = pc.Code
-		}
-		store.Close()
+		p, codes := benchServer(b, 300, n)
 		fleet, err := client.PairFleet(context.Background(), p.url, codes)
 		if err != nil {
 			b.Fatal(err)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -8,7 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/ringcard/ringcard/contacts"
+	"github.com/ringcard/ringcard/contacts/sqlite"
 	"github.com/ringcard/ringcard/server"
 	contactsync "github.com/ringcard/ringcard/sync"
 )
@@ -92,29 +93,21 @@ func googleSyncCmd(g *globals) *cobra.Command {
 		Short: "Sync now: pull Google's changes, then send ringcard's",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := g.config()
-			if err != nil {
-				return err
-			}
-			db, err := server.OpenStore(cmd.Context(), cfg)
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			e, err := server.NewGoogleEngine(cmd.Context(), cfg, db, server.NewLogger(cfg, os.Stderr))
-			if err != nil {
-				return err
-			}
-			ctx := contacts.WithActor(cmd.Context(), contacts.Actor{Kind: contacts.ActorCLI, Name: "ringcard google sync"})
-			rep, runErr := e.RunOnce(ctx)
-			if asJSON {
-				if err := printJSON(cmd.OutOrStdout(), rep); err != nil {
+			return withDB(cmd, g, func(ctx context.Context, cfg server.Config, db *sqlite.DB) error {
+				e, err := server.NewGoogleEngine(ctx, cfg, db, server.NewLogger(cfg, os.Stderr))
+				if err != nil {
 					return err
 				}
-			} else {
-				printReport(cmd.OutOrStdout(), rep)
-			}
-			return runErr
+				rep, runErr := e.RunOnce(ctx)
+				if asJSON {
+					if err := printJSON(cmd.OutOrStdout(), rep); err != nil {
+						return err
+					}
+				} else {
+					printReport(cmd.OutOrStdout(), rep)
+				}
+				return runErr
+			})
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the report as JSON")
