@@ -43,7 +43,11 @@ func NewDeviceRow(d *contacts.Device) DeviceRow {
 func (r DeviceRow) SIMText() string {
 	var parts []string
 	for _, s := range r.SIMs {
-		parts = append(parts, fmt.Sprintf("%d:%s", s.Slot, s.Label))
+		part := fmt.Sprintf("%d:%s", s.Slot, s.Label)
+		if p := s.EffectivePolicy(); p != contacts.SIMWork {
+			part += " (" + p + ")"
+		}
+		parts = append(parts, part)
 	}
 	if len(parts) == 0 {
 		return "-"
