@@ -84,7 +84,7 @@ func (b webBackend) SetTemplates(ctx context.Context, t contacts.Templates) erro
 }
 
 func (b webBackend) NewPairCode(ctx context.Context, name string) (web.PairCode, error) {
-	pc, err := CreatePairCode(ctx, b.DB, name, b.s.cfg.BaseURL(), b.s.cfg.PairCodeTTL.D())
+	pc, err := CreatePairCode(ctx, b.DB, name, PairBaseURL(ctx, b.DB, b.s.cfg), b.s.cfg.PairCodeTTL.D())
 	if err != nil {
 		return web.PairCode{}, err
 	}
