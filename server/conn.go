@@ -74,6 +74,9 @@ func (s *Server) websocket(c *gin.Context) error {
 	if err := s.db.SetConnected(context.Background(), d.ID, true); err != nil {
 		s.log.Error("record connection", "err", err)
 	}
+	if s.fcm != nil {
+		s.fcm.connected(d.ID)
+	}
 	go cn.writeLoop()
 	cn.readLoop(contacts.WithActor(context.WithoutCancel(c.Request.Context()), contacts.Actor{Kind: contacts.ActorDevice, ID: d.ID, Name: d.Name}))
 	if s.hub.detach(cn) {

@@ -68,12 +68,13 @@ type WakeEvent struct {
 type RenderFunc func(ctx context.Context, e sqlite.Event) (typ string, payload []byte, err error)
 
 type devState struct {
-	from     int64 // events up to this gid predate the device
-	seq, gid int64 // the latest event numbered for this device
-	conn     *conn
-	ackSeq   int64
-	acked    bool // ackSeq changed since the last flush
-	seen     time.Time
+	from      int64 // events up to this gid predate the device
+	seq, gid  int64 // the latest event numbered for this device
+	conn      *conn
+	ackSeq    int64
+	acked     bool // ackSeq changed since the last flush
+	seen      time.Time
+	seenSaved time.Time // the last seen time flushed to the store
 }
 
 type ringEvent struct {
@@ -395,20 +396,18 @@ func (h *Hub) CloseAll() {
 
 func (h *Hub) pollRevoked(ctx context.Context, since time.Time) time.Time {
 	now := time.Now()
-	devs, err := h.db.Devices(ctx)
+	ids, err := h.db.RevokedSince(ctx, since.Add(-time.Minute))
 	if err != nil {
-		h.log.Error("poll devices", "err", err)
+		h.log.Error("poll revoked devices", "err", err)
 		return since
 	}
-	for _, d := range devs {
-		if d.Revoked() && !d.RevokedAt.Before(since.Add(-time.Minute)) {
-			h.mu.Lock()
-			_, known := h.devs[d.ID]
-			h.mu.Unlock()
-			if known {
-				h.log.Info("device revoked", "device", d.ID, "name", d.Name)
-				h.Revoke(d.ID)
-			}
+	for _, id := range ids {
+		h.mu.Lock()
+		_, known := h.devs[id]
+		h.mu.Unlock()
+		if known {
+			h.log.Info("device revoked", "device", id)
+			h.Revoke(id)
 		}
 	}
 	return now
@@ -429,15 +428,22 @@ func (h *Hub) flush(ctx context.Context) {
 			acks = append(acks, ack{id, d.ackSeq})
 			d.acked = false
 		}
-		if !d.seen.IsZero() {
+		if d.seen.After(d.seenSaved) { // only what changed: no write per idle phone
 			seen[id] = d.seen
+			d.seenSaved = d.seen
 		}
 	}
 	h.mu.Unlock()
-	stored, err := h.db.Cursors(ctx)
-	if err != nil {
-		h.log.Error("flush acks", "err", err)
+	if len(acks) == 0 && len(seen) == 0 {
 		return
+	}
+	var stored []sqlite.Cursor
+	var err error
+	if len(acks) > 0 {
+		if stored, err = h.db.Cursors(ctx); err != nil {
+			h.log.Error("flush acks", "err", err)
+			return
+		}
 	}
 	base := map[string]sqlite.Cursor{}
 	for _, c := range stored {

@@ -27,8 +27,9 @@ type fcmWaker struct {
 	tokens *tokenIndex
 
 	mu       sync.Mutex
-	recorded map[string]string // device -> last delivery state written, so unchanged states are not written again
-	rev      int64             // the directory cursor, read at most every revTTL
+	recorded map[string]string    // device -> last delivery state written, so unchanged states are not written again
+	syncSent map[string]time.Time // device -> when its last sync tickle was queued
+	rev      int64                // the directory cursor, read at most every revTTL
 	revAt    time.Time
 }
 
@@ -73,6 +74,20 @@ var urgentEvents = map[string]bool{"followup.due": true}
 
 // Wake queues what the device needs; it never blocks.
 func (w *fcmWaker) Wake(deviceID string, seq int64, events []WakeEvent) {
+	sync, urgent, dials := false, false, false
+	for _, e := range events {
+		switch {
+		case e.Type == protocol.TypeDial:
+			dials = true
+		case urgentEvents[e.Type]:
+			urgent = true
+		default:
+			sync = true
+		}
+	}
+	if !dials && !urgent && !w.syncDue(deviceID) {
+		return // a tickle went out recently: the phone is already told to connect
+	}
 	d, err := w.db.Device(context.Background(), deviceID)
 	if err != nil {
 		w.log.Warn("fcm: device lookup", "device", deviceID, "err", err)
@@ -83,26 +98,55 @@ func (w *fcmWaker) Wake(deviceID string, seq int64, events []WakeEvent) {
 		return
 	}
 	w.tokens.put(d.FCMToken, deviceID)
-	sync, urgent := false, false
 	for _, e := range events {
-		switch {
-		case e.Type == protocol.TypeDial:
-			var p protocol.Dial
-			if json.Unmarshal(e.Payload, &p) != nil {
-				continue
-			}
-			w.enqueue(deviceID, push.Message{Token: d.FCMToken, Kind: push.KindDial, Data: map[string]string{"number": p.Number, "sim_slot": strconv.Itoa(p.SIMSlot)}})
-		case urgentEvents[e.Type]:
-			urgent = true
-		default:
-			sync = true
+		if e.Type != protocol.TypeDial {
+			continue
 		}
+		var p protocol.Dial
+		if json.Unmarshal(e.Payload, &p) != nil {
+			continue
+		}
+		w.enqueue(deviceID, push.Message{Token: d.FCMToken, Kind: push.KindDial, Data: map[string]string{"number": p.Number, "sim_slot": strconv.Itoa(p.SIMSlot)}})
 	}
 	if urgent {
 		w.enqueue(deviceID, push.Message{Token: d.FCMToken, Kind: push.KindEvent, Urgent: true, Data: map[string]string{"seq": strconv.FormatInt(seq, 10)}})
-	} else if sync {
+	} else if sync && w.markSync(deviceID) {
 		w.enqueue(deviceID, push.Message{Token: d.FCMToken, Kind: push.KindSync, Data: map[string]string{"cursor": w.cursor()}})
 	}
+}
+
+// syncEvery is the least time between two sync tickles to one phone: a
+// tickle only says "connect"; more before it does would spend FCM quota
+// and the phone's battery for nothing.
+const syncEvery = 30 * time.Second
+
+func (w *fcmWaker) syncDue(deviceID string) bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return time.Since(w.syncSent[deviceID]) >= syncEvery
+}
+
+// markSync records a tickle for the device, unless one went out within
+// syncEvery (it reports whether to send).
+func (w *fcmWaker) markSync(deviceID string) bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if time.Since(w.syncSent[deviceID]) < syncEvery {
+		return false
+	}
+	if w.syncSent == nil {
+		w.syncSent = map[string]time.Time{}
+	}
+	w.syncSent[deviceID] = time.Now()
+	return true
+}
+
+// connected forgets a phone's last tickle when it opens its socket: once
+// it leaves again, the next change wakes it at once.
+func (w *fcmWaker) connected(deviceID string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	delete(w.syncSent, deviceID)
 }
 
 func (w *fcmWaker) enqueue(deviceID string, m push.Message) {

@@ -183,6 +183,24 @@ func (db *DB) Cursor(ctx context.Context, deviceID string) (Cursor, error) {
 	return c, nil
 }
 
+// RevokedSince lists the devices revoked at or after t.
+func (db *DB) RevokedSince(ctx context.Context, t time.Time) ([]string, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT id FROM devices WHERE revoked_ms >= ? AND revoked_ms != 0`, ms(t))
+	if err != nil {
+		return nil, fmt.Errorf("revoked devices: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("revoked devices: %w", err)
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}
+
 // Cursors returns every active device's cursor.
 func (db *DB) Cursors(ctx context.Context) ([]Cursor, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT id, base_gid, base_seq FROM devices WHERE revoked_ms = 0`)

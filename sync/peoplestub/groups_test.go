@@ -71,8 +71,8 @@ func TestContactGroupsLifecycle(t *testing.T) {
 	}
 	mod, err = svc.ContactGroups.Members.Modify(g.ResourceName, &people.ModifyContactGroupMembersRequest{
 		ResourceNamesToRemove: []string{names[1]}}).Do()
-	if err != nil {
-		t.Fatal(err)
+	if err != nil || len(mod.CanNotRemoveLastContactGroupResourceNames) != 0 || len(mod.NotFoundResourceNames) != 0 {
+		t.Fatalf("remove from a user group: %v %+v", err, mod)
 	}
 	p1, _ := svc.People.Get(names[1]).PersonFields("memberships").Do()
 	if len(p1.Memberships) != 1 {
