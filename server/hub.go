@@ -23,7 +23,6 @@ type Hub struct {
 	log    *slog.Logger
 	render RenderFunc
 	opts   HubOptions
-	notify chan struct{}
 
 	mu      sync.Mutex
 	devs    map[string]*devState
@@ -95,7 +94,7 @@ func NewHub(ctx context.Context, db *sqlite.DB, log *slog.Logger, render RenderF
 	if opts.FlushEvery == 0 {
 		opts.FlushEvery = 5 * time.Second
 	}
-	h := &Hub{db: db, log: log, render: render, opts: opts, notify: make(chan struct{}, 1), devs: map[string]*devState{}}
+	h := &Hub{db: db, log: log, render: render, opts: opts, devs: map[string]*devState{}}
 	last, err := db.LastEventGID(ctx)
 	if err != nil {
 		return nil, err
@@ -136,14 +135,6 @@ func (h *Hub) AddDevice(ctx context.Context, id string) error {
 	return h.loadDevice(ctx, c)
 }
 
-// Notify tells the hub new events were stored.
-func (h *Hub) Notify() {
-	select {
-	case h.notify <- struct{}{}:
-	default:
-	}
-}
-
 // Run delivers events until ctx ends. It also polls the store for events and
 // revocations written by other processes (the CLI), trims acknowledged and
 // expired events, and saves acks.
@@ -161,7 +152,6 @@ func (h *Hub) Run(ctx context.Context) {
 		case <-ctx.Done():
 			h.flush(context.Background())
 			return
-		case <-h.notify:
 		case <-commits:
 		case <-poll.C:
 			revokedSince = h.pollRevoked(ctx, revokedSince)
@@ -479,9 +469,6 @@ func (h *Hub) trim(ctx context.Context) {
 		h.log.Debug("trimmed events", "count", n)
 	}
 }
-
-// Trim runs a trim now (tests and the CLI).
-func (h *Hub) Trim(ctx context.Context) { h.trim(ctx) }
 
 // Flush saves acks now (tests).
 func (h *Hub) Flush(ctx context.Context) { h.flush(ctx) }
