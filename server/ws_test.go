@@ -149,7 +149,7 @@ func TestResumeAfterDisconnect(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.Close() // the phone loses its socket mid-stream
-	waitFor(t, "disconnect", 15*time.Second, func() bool { return e.Srv.Hub().Connected() == 1 })
+	waitFor(t, "disconnect", 15*time.Second, func() bool { return e.Srv.Hub().Connected() == 0 })
 	for i := 3; i <= 7; i++ {
 		note(i)
 	}
