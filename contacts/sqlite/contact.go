@@ -109,6 +109,10 @@ func insertContact(ctx context.Context, tx *sql.Tx, c *contacts.Contact, clientI
 }
 
 // UpdateContact saves c (every field) and moves it after the change cursor.
+// A c read from the store carries its rev: when the stored contact has
+// moved on since (someone else saved it meanwhile), nothing is written and
+// the error is a conflict, checked in the same transaction as the write.
+// A c with rev 0 overwrites unconditionally.
 func (db *DB) UpdateContact(ctx context.Context, c *contacts.Contact) error {
 	if err := db.norm.NormalizeContact(c); err != nil {
 		return err
@@ -121,6 +125,9 @@ func (db *DB) UpdateContact(ctx context.Context, c *contacts.Contact) error {
 		old, err := contactByID(ctx, tx, c.ID)
 		if err != nil {
 			return err
+		}
+		if c.Rev != 0 && old.Rev != c.Rev {
+			return contacts.Errorf(contacts.EConflict, "contact %s was changed by someone else meanwhile: reload it and apply the change again", c.ID)
 		}
 		c.CreatedAt = old.CreatedAt
 		if err := saveContact(ctx, tx, c); err != nil {

@@ -41,6 +41,44 @@ type editData struct {
 	Error     string
 	Context   string
 	Sync      bool
+	Theirs    []theirField // when someone else saved meanwhile: their values where they differ from the form
+}
+
+// theirField is a field of the stored contact that differs from what the
+// person typed, shown next to the form when someone else saved meanwhile.
+type theirField struct {
+	Label string // catalogue key
+	Value string
+}
+
+// staleDiff lists the stored contact's fields that differ from the form.
+func staleDiff(theirs, yours contactForm) []theirField {
+	var out []theirField
+	for _, f := range []struct {
+		key  string
+		a, b string
+	}{
+		{"f.displayname", theirs.DisplayName, yours.DisplayName},
+		{"f.company", theirs.Company, yours.Company},
+		{"f.givenname", theirs.GivenName, yours.GivenName},
+		{"f.familyname", theirs.FamilyName, yours.FamilyName},
+		{"f.jobtitle", theirs.JobTitle, yours.JobTitle},
+		{"f.department", theirs.Department, yours.Department},
+		{"f.nickname", theirs.Nickname, yours.Nickname},
+		{"f.birthday", theirs.Birthday, yours.Birthday},
+		{"f.phones", theirs.Numbers, yours.Numbers},
+		{"f.emails", theirs.Emails, yours.Emails},
+		{"f.addresses", theirs.Addresses, yours.Addresses},
+		{"f.websites", theirs.Websites, yours.Websites},
+		{"f.groups", strings.Join(theirs.Groups, ", "), strings.Join(yours.Groups, ", ")},
+		{"f.custom", theirs.Custom, yours.Custom},
+		{"f.note", theirs.Note, yours.Note},
+	} {
+		if strings.TrimSpace(f.a) != strings.TrimSpace(f.b) {
+			out = append(out, theirField{Label: f.key, Value: f.a})
+		}
+	}
+	return out
 }
 
 func formOf(c *contacts.Contact) contactForm {
@@ -178,7 +216,9 @@ func (h *Handler) editContactPage(c *gin.Context) error {
 }
 
 // saveContact saves an edited contact. A contact changed by someone else
-// since the form was shown is not overwritten.
+// since the form was shown is not overwritten: the form is checked against
+// the stored version, and the store checks again in the write's own
+// transaction (someone may save between this read and that write).
 func (h *Handler) saveContact(c *gin.Context) error {
 	ctx := c.Request.Context()
 	ct, err := h.b.Contact(ctx, c.Param("id"))
@@ -187,22 +227,27 @@ func (h *Handler) saveContact(c *gin.Context) error {
 	}
 	f := readForm(c)
 	d := editData{Form: f, Action: "/contacts/" + ct.ID + "/edit", Cancel: "/contacts/" + ct.ID}
-	lang := h.lang(c)
-	switch {
-	case f.Updated != ct.UpdatedAt.UnixMilli():
-		d.Error = T(lang, "edit.stale")
-		d.Form.Updated = ct.UpdatedAt.UnixMilli()
-	default:
+	if f.Updated == ct.UpdatedAt.UnixMilli() {
 		if err = f.apply(ct); err == nil {
 			err = h.b.UpdateContact(ctx, ct)
 		}
-		if err == nil {
+		switch {
+		case err == nil:
 			return redirect(c, "/contacts/"+ct.ID)
-		}
-		if h.status(err) >= 500 {
+		case contacts.ErrorCode(err) == contacts.EConflict:
+			if ct, err = h.b.Contact(ctx, ct.ID); err != nil {
+				return err
+			}
+		case h.status(err) >= 500:
 			return err
+		default:
+			d.Error = contacts.ErrorMessage(err)
 		}
-		d.Error = contacts.ErrorMessage(err)
+	}
+	if d.Error == "" { // someone else saved it: show theirs, keep the typed form
+		d.Error = T(h.lang(c), "edit.stale")
+		d.Form.Updated = ct.UpdatedAt.UnixMilli()
+		d.Theirs = staleDiff(formOf(ct), f)
 	}
 	if d, err = h.editData(c, d); err != nil {
 		return err
