@@ -21,7 +21,7 @@ const (
 	DefaultMaxAttempts  = 6
 	DefaultBackoffBase  = time.Second
 	DefaultBackoffMax   = 5 * time.Minute
-	DefaultMaxTxTime    = 5 * time.Millisecond
+	DefaultMaxTxTime    = 2 * time.Millisecond
 )
 
 // Options tunes an Engine. Zero values take the defaults.

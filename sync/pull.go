@@ -100,14 +100,15 @@ func (e *Engine) pullPeople(ctx context.Context, rep *Report, syncTok string) er
 	}
 }
 
-// applyBatches applies items in short write transactions (about MaxTxTime
-// each), so that the call path's writes never wait long for the one write
-// connection, and lets other goroutines run between them.
+// applyBatches applies items in short write transactions (at most about
+// MaxTxTime each, and ended after the current item as soon as another
+// writer waits), so that the call path's writes never wait long for the
+// one write connection, and lets other goroutines run between them.
 func applyBatches[T any](ctx context.Context, e *Engine, todo []T, apply func(tx *sqlite.SyncTx, x T) error) error {
 	for len(todo) > 0 {
 		err := e.db.SyncTx(ctx, func(tx *sqlite.SyncTx) error {
 			start := time.Now()
-			for len(todo) > 0 && time.Since(start) < e.o.MaxTxTime {
+			for first := true; len(todo) > 0 && (first || time.Since(start) < e.o.MaxTxTime && !e.db.WriteWanted()); first = false {
 				if err := apply(tx, todo[0]); err != nil {
 					return err
 				}

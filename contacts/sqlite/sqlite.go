@@ -18,6 +18,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/ringcard/ringcard/contacts"
@@ -38,6 +40,17 @@ type DB struct {
 	norm  contacts.Normalizer
 
 	committed chan struct{}
+	// waiting counts foreground writers (everything but the sync and the
+	// index merges) blocked for the one write connection: background jobs
+	// let them go first (gate) and end their transactions early while one
+	// waits (WriteWanted), so a phone's call record never waits behind a
+	// batch.
+	waiting atomic.Int32
+	gateMu  sync.Mutex
+	gate    *sync.Cond // broadcast when waiting drops to 0
+	// unmerged is set by every write: the full-text indexes may have new
+	// segments for mergeIndexes to merge.
+	unmerged atomic.Bool
 
 	ckpt     *sql.DB // one connection that only checkpoints
 	stopCkpt chan struct{}
@@ -63,6 +76,7 @@ func Open(ctx context.Context, path string, norm contacts.Normalizer) (*DB, erro
 	w.SetMaxOpenConns(1)
 	w.SetConnMaxIdleTime(0)
 	db := &DB{path: path, write: w, Now: time.Now, Log: slog.Default(), norm: norm, committed: make(chan struct{}, 1)}
+	db.gate = sync.NewCond(&db.gateMu)
 	if err := db.migrate(ctx); err != nil {
 		w.Close()
 		return nil, fmt.Errorf("open database %s: %w", path, err)
@@ -88,8 +102,9 @@ func Open(ctx context.Context, path string, norm contacts.Normalizer) (*DB, erro
 	return db, nil
 }
 
-// checkpointLoop copies the WAL into the database file in the background,
-// off every request's path. PASSIVE never waits for readers or the writer.
+// checkpointLoop merges the full-text indexes and copies the WAL into the
+// database file in the background, off every request's path. PASSIVE never
+// waits for readers or the writer.
 func (db *DB) checkpointLoop() {
 	defer close(db.ckptDone)
 	t := time.NewTicker(time.Second)
@@ -100,6 +115,9 @@ func (db *DB) checkpointLoop() {
 		case <-db.stopCkpt:
 			return
 		case <-t.C:
+			if err := db.mergeIndexes(context.Background()); err != nil {
+				db.Log.Error("merging the search indexes", "err", err)
+			}
 			if _, err := db.ckpt.Exec(`PRAGMA wal_checkpoint(PASSIVE)`); err != nil {
 				failures++
 				if failures == 1 || failures%60 == 0 { // the WAL grows until a checkpoint works again
@@ -110,6 +128,68 @@ func (db *DB) checkpointLoop() {
 			}
 		}
 	}
+}
+
+// ftsTables are the full-text indexes. Their automerge is off (migration
+// 0007): mergeIndexes merges their segments instead.
+var ftsTables = []string{"contact_search", "note_search"}
+
+const (
+	// mergeStepPages is about how much one merge step writes (FTS5 pages).
+	// A step's time is mostly FTS5's fixed cost (measured 2-20 ms at 25,000
+	// contacts for 4-32 pages); between steps, waiting writers go first.
+	mergeStepPages = 16
+	// mergeBudget bounds one round of merging; the next tick goes on.
+	mergeBudget = 200 * time.Millisecond
+)
+
+// mergeIndexes merges the full-text indexes' segments in small steps, each
+// its own write on the write connection (so it queues like any other
+// writer), stopping as soon as another writer waits or there is nothing
+// left to merge (FTS5 merges a level once it has 4 segments).
+func (db *DB) mergeIndexes(ctx context.Context) error {
+	if !db.unmerged.Swap(false) {
+		return nil
+	}
+	deadline := time.Now().Add(mergeBudget)
+	for _, table := range ftsTables {
+		for {
+			if db.WriteWanted() || time.Now().After(deadline) {
+				db.unmerged.Store(true) // the next round goes on
+				return nil
+			}
+			did, err := db.mergeStep(ctx, table)
+			if err != nil {
+				return err
+			}
+			if !did {
+				break
+			}
+		}
+	}
+	return nil
+}
+
+// mergeStep runs one FTS5 'merge' step and reports whether it did any work
+// (FTS5's documented test: total_changes() moved by 2 or more).
+func (db *DB) mergeStep(ctx context.Context, table string) (bool, error) {
+	db.yieldToForeground()
+	conn, err := db.write.Conn(ctx)
+	if err != nil {
+		return false, fmt.Errorf("merge %s: %w", table, err)
+	}
+	defer conn.Close()
+	var before, after int64
+	if err := conn.QueryRowContext(ctx, `SELECT total_changes()`).Scan(&before); err != nil {
+		return false, fmt.Errorf("merge %s: %w", table, err)
+	}
+	if _, err := conn.ExecContext(ctx, `INSERT INTO `+table+`(`+table+`, rank) VALUES('merge', ?)`, mergeStepPages); err != nil {
+		return false, fmt.Errorf("merge %s: %w", table, err)
+	}
+	if err := conn.QueryRowContext(ctx, `SELECT total_changes()`).Scan(&after); err != nil {
+		return false, fmt.Errorf("merge %s: %w", table, err)
+	}
+	return after-before >= 2, nil
 }
 
 // Close stops the checkpointer, checkpoints once more and closes the pools.
@@ -226,7 +306,26 @@ func (db *DB) migrate(ctx context.Context) error {
 
 // inTx runs fn in a write transaction (BEGIN IMMEDIATE) and commits it.
 func (db *DB) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	tx, err := db.write.BeginTx(ctx, nil)
+	return db.writeTx(ctx, true, fn)
+}
+
+// inBackgroundTx is inTx for background jobs: it lets waiting foreground
+// writers have the write connection first.
+func (db *DB) inBackgroundTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	return db.writeTx(ctx, false, fn)
+}
+
+func (db *DB) writeTx(ctx context.Context, foreground bool, fn func(tx *sql.Tx) error) error {
+	var tx *sql.Tx
+	var err error
+	if foreground {
+		db.waiting.Add(1)
+		tx, err = db.write.BeginTx(ctx, nil)
+		db.foregroundServed()
+	} else {
+		db.yieldToForeground()
+		tx, err = db.write.BeginTx(ctx, nil)
+	}
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
@@ -237,12 +336,40 @@ func (db *DB) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
+	db.unmerged.Store(true)
 	select {
 	case db.committed <- struct{}{}:
 	default:
 	}
 	return nil
 }
+
+// foregroundServed ends a foreground writer's wait.
+func (db *DB) foregroundServed() {
+	if db.waiting.Add(-1) == 0 {
+		db.gateMu.Lock()
+		db.gate.Broadcast()
+		db.gateMu.Unlock()
+	}
+}
+
+// yieldToForeground waits until no foreground writer is queued for the
+// write connection (the pool would otherwise hand it to a random waiter).
+func (db *DB) yieldToForeground() {
+	if db.waiting.Load() == 0 {
+		return
+	}
+	db.gateMu.Lock()
+	for db.waiting.Load() > 0 {
+		db.gate.Wait()
+	}
+	db.gateMu.Unlock()
+}
+
+// WriteWanted reports that some foreground writer is waiting for the
+// write connection. A background batch holding it checks this between items and
+// commits early, so foreground writes wait for one item, not a batch.
+func (db *DB) WriteWanted() bool { return db.waiting.Load() > 0 }
 
 // Committed is signalled (without blocking, coalesced) after every write
 // transaction: the event hub listens to it.

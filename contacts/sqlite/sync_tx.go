@@ -23,10 +23,11 @@ type SyncTx struct {
 	now time.Time
 }
 
-// SyncTx runs fn in one write transaction acting as the sync.
+// SyncTx runs fn in one write transaction acting as the sync. The sync is
+// a background job: waiting foreground writers go first.
 func (db *DB) SyncTx(ctx context.Context, fn func(tx *SyncTx) error) error {
 	ctx = contacts.WithActor(ctx, SyncActor)
-	return db.inTx(ctx, func(tx *sql.Tx) error {
+	return db.inBackgroundTx(ctx, func(tx *sql.Tx) error {
 		return fn(&SyncTx{db: db, tx: tx, ctx: ctx, now: db.Now()})
 	})
 }
