@@ -50,7 +50,7 @@ func TestBrowserOfficeJobs(t *testing.T) {
 			t.Fatalf("demo-0001: %+v %v", ct, err)
 		}
 		do(t, "open contact", chromedp.Navigate(e.URL+"/contacts/demo-0001"), chromedp.WaitVisible(chromedp.CSS("#dial-0")))
-		waitText(t, ctx, "#dial-from", "Giulia · SIM 1 (Sales line)", 2*time.Second)
+		waitText(t, ctx, "#dial-from", "Giulia · SIM 1 (Sales line)", 5*time.Second)
 		do(t, "call", chromedp.Click(chromedp.CSS("#dial-0")))
 		waitText(t, ctx, "#dial-result", "Sent to Giulia's phone.", 5*time.Second)
 		screenshot(t, ctx, "contact-dial")
@@ -111,9 +111,9 @@ func TestBrowserOfficeJobs(t *testing.T) {
 		}
 		company, title := fmt.Sprintf("#conflict-%d", byField["company"]), fmt.Sprintf("#conflict-%d", byField["job title"])
 		do(t, "open settings", chromedp.Navigate(e.URL+"/settings#sync"), chromedp.WaitVisible(chromedp.CSS("#conflicts")))
-		waitText(t, ctx, "#sync", "not connected", time.Second)
-		waitText(t, ctx, company, "Google Trading srl", time.Second)
-		waitText(t, ctx, company, before.Company, time.Second)
+		waitText(t, ctx, "#sync", "not connected", 5*time.Second)
+		waitText(t, ctx, company, "Google Trading srl", 5*time.Second)
+		waitText(t, ctx, company, before.Company, 5*time.Second)
 		screenshot(t, ctx, "settings-conflicts")
 		screenshotOf(t, ctx, "settings-sync-panel", "#sync")
 
@@ -123,7 +123,7 @@ func TestBrowserOfficeJobs(t *testing.T) {
 			chromedp.SendKeys(chromedp.CSS(title+" textarea"), "Head of purchasing"),
 			chromedp.Click(chromedp.CSS(title+` button[data-choice="value"]`)))
 		waitText(t, ctx, title+" .k-result", "Resolved: saved the typed value", 5*time.Second)
-		waitText(t, ctx, "#conflict-count", "Conflicts to resolve: 0", time.Second)
+		waitText(t, ctx, "#conflict-count", "Conflicts to resolve: 0", 5*time.Second)
 		screenshotOf(t, ctx, "settings-conflicts-resolved", "#sync")
 
 		if open, err := e.DB.SyncConflicts(bg, true, 10); err != nil || len(open) != 0 {
@@ -140,7 +140,7 @@ func TestBrowserOfficeJobs(t *testing.T) {
 			t.Errorf("contact after resolving: company %q, job title %q (%v)", after.Company, after.JobTitle, err)
 		}
 		do(t, "reload", chromedp.Navigate(e.URL+"/settings"), chromedp.WaitVisible(chromedp.CSS("#sync")))
-		waitGone(t, ctx, "#sync", "Google Trading srl", time.Second)
+		waitGone(t, ctx, "#sync", "Google Trading srl", 5*time.Second)
 	})
 
 	t.Run("a SIM set to private in the browser logs no calls", func(t *testing.T) {
@@ -149,7 +149,7 @@ func TestBrowserOfficeJobs(t *testing.T) {
 		}
 		sel := "policy-" + giuliaID + "-2"
 		do(t, "open devices", chromedp.Navigate(e.URL+"/devices"), chromedp.WaitVisible(chromedp.CSS("#"+sel)))
-		waitText(t, ctx, "#devices", "online", time.Second)
+		waitText(t, ctx, "#devices", "online", 5*time.Second)
 		if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](fmt.Sprintf(
 			`(function(){var s=document.getElementById(%q);s.value="private";s.dispatchEvent(new Event("change",{bubbles:true}));return true})()`, sel))); err != nil {
 			t.Fatalf("choose private: %v", err)
@@ -210,7 +210,7 @@ func TestBrowserOfficeJobs(t *testing.T) {
 			t.Fatal(err)
 		}
 		do(t, "open devices", chromedp.Navigate(e.URL+"/devices"), chromedp.WaitVisible(chromedp.CSS("#devices")))
-		waitText(t, ctx, fmt.Sprintf(`tr[data-device=%q] .health`, marco), "silent", time.Second)
+		waitText(t, ctx, fmt.Sprintf(`tr[data-device=%q] .health`, marco), "silent", 5*time.Second)
 		screenshot(t, ctx, "devices")
 	})
 
@@ -363,7 +363,7 @@ func TestBrowserSyncNow(t *testing.T) {
 		chromedp.Navigate(e.URL+"/settings"), chromedp.WaitVisible(chromedp.CSS("#sync-now"))); err != nil {
 		t.Fatalf("open settings: %v", err)
 	}
-	waitText(t, ctx, "#sync", "connected", time.Second)
+	waitText(t, ctx, "#sync", "connected", 5*time.Second)
 	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS("#sync-now"))); err != nil {
 		t.Fatal(err)
 	}
