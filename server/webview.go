@@ -9,6 +9,7 @@ import (
 	"github.com/ringcard/ringcard/contacts"
 	"github.com/ringcard/ringcard/contacts/sqlite"
 	protocol "github.com/ringcard/ringcard/mobile-protocol"
+	"github.com/ringcard/ringcard/server/dataio"
 	"github.com/ringcard/ringcard/server/web"
 )
 
@@ -114,6 +115,30 @@ func (b webBackend) Revoke(ctx context.Context, id string) (*contacts.Device, er
 	}
 	b.s.hub.Revoke(d.ID)
 	return d, nil
+}
+
+func (b webBackend) PlanImport(ctx context.Context, name string, data []byte, format string) (*dataio.Source, *dataio.Plan, error) {
+	src, err := dataio.Read(name, data, dataio.ReadOptions{Format: format, Region: b.s.cfg.DefaultRegion})
+	if err != nil {
+		return nil, nil, err
+	}
+	plan, err := dataio.PlanImport(ctx, b.DB, src)
+	if err != nil {
+		return nil, nil, err
+	}
+	return src, plan, nil
+}
+
+func (b webBackend) ApplyImport(ctx context.Context, plan *dataio.Plan) error {
+	return plan.Apply(ctx, b.DB, nil)
+}
+
+func (b webBackend) ExportFiles(ctx context.Context, format, path string) ([]string, error) {
+	res, err := dataio.Export(ctx, b.DB, format, path)
+	if err != nil {
+		return nil, err
+	}
+	return res.Files, nil
 }
 
 func zeroIfNil(t *time.Time) time.Time {

@@ -32,20 +32,27 @@ type ImportResult struct {
 	History   int  // history entries added
 }
 
-// ApplyImport writes ops in one transaction, as the store's own writes do:
-// each new or changed contact gets a new rev, a card.updated event and an
-// audit line, so phones and the Google sync see imported contacts like any
-// other. Callers batch a large import into several calls (~500 ops each).
+// ApplyImport writes ops in order in one transaction, as the store's own
+// writes do: each new or changed contact gets a new rev, a card.updated
+// event and an audit line, so phones and the Google sync see imported
+// contacts like any other. An import is a background job: it lets waiting
+// foreground writes go first and ends its transaction early (after at
+// least one op) when one waits, so a phone's call is never held back by a
+// batch. It returns the results of the ops it wrote, in order; the caller
+// goes on with the rest. Callers batch a large import (~500 ops a call).
 func (db *DB) ApplyImport(ctx context.Context, ops []ImportOp) ([]ImportResult, error) {
-	out := make([]ImportResult, len(ops))
-	err := db.inTx(ctx, func(tx *sql.Tx) error {
+	var out []ImportResult
+	err := db.inBackgroundTx(ctx, func(tx *sql.Tx) error {
 		now := db.Now()
 		for i := range ops {
+			if i > 0 && db.WriteWanted() {
+				break
+			}
 			res, err := db.applyOp(ctx, tx, &ops[i], now)
 			if err != nil {
 				return fmt.Errorf("%s: %w", ops[i].Source, err)
 			}
-			out[i] = res
+			out = append(out, res)
 		}
 		return nil
 	})

@@ -18,7 +18,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -42,12 +41,10 @@ type DB struct {
 	committed chan struct{}
 	// waiting counts foreground writers (everything but the sync and the
 	// index merges) blocked for the one write connection: background jobs
-	// let them go first (gate) and end their transactions early while one
+	// let them go first (yieldToForeground) and end their transactions early while one
 	// waits (WriteWanted), so a phone's call record never waits behind a
 	// batch.
 	waiting atomic.Int32
-	gateMu  sync.Mutex
-	gate    *sync.Cond // broadcast when waiting drops to 0
 	// unmerged is set by every write: the full-text indexes may have new
 	// segments for mergeIndexes to merge.
 	unmerged atomic.Bool
@@ -76,7 +73,6 @@ func Open(ctx context.Context, path string, norm contacts.Normalizer) (*DB, erro
 	w.SetMaxOpenConns(1)
 	w.SetConnMaxIdleTime(0)
 	db := &DB{path: path, write: w, Now: time.Now, Log: slog.Default(), norm: norm, committed: make(chan struct{}, 1)}
-	db.gate = sync.NewCond(&db.gateMu)
 	if err := db.migrate(ctx); err != nil {
 		w.Close()
 		return nil, fmt.Errorf("open database %s: %w", path, err)
@@ -345,25 +341,20 @@ func (db *DB) writeTx(ctx context.Context, foreground bool, fn func(tx *sql.Tx) 
 }
 
 // foregroundServed ends a foreground writer's wait.
-func (db *DB) foregroundServed() {
-	if db.waiting.Add(-1) == 0 {
-		db.gateMu.Lock()
-		db.gate.Broadcast()
-		db.gateMu.Unlock()
-	}
-}
+func (db *DB) foregroundServed() { db.waiting.Add(-1) }
 
-// yieldToForeground waits until no foreground writer is queued for the
-// write connection (the pool would otherwise hand it to a random waiter).
+// maxYield bounds how long a background job lets foreground writers go
+// first: under a constant stream of them it still gets its turn (a merge
+// starved forever would hold up the checkpoints behind it).
+const maxYield = 50 * time.Millisecond
+
+// yieldToForeground waits (at most maxYield) until no foreground writer is
+// queued for the write connection: the pool would otherwise hand it to a
+// random waiter, the background job among them.
 func (db *DB) yieldToForeground() {
-	if db.waiting.Load() == 0 {
-		return
+	for start := time.Now(); db.waiting.Load() > 0 && time.Since(start) < maxYield; {
+		time.Sleep(100 * time.Microsecond)
 	}
-	db.gateMu.Lock()
-	for db.waiting.Load() > 0 {
-		db.gate.Wait()
-	}
-	db.gateMu.Unlock()
 }
 
 // WriteWanted reports that some foreground writer is waiting for the

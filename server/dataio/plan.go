@@ -210,31 +210,33 @@ func (ix *planIndex) match(c *contacts.Contact) (*target, string) {
 // Progress is told how many contacts of the plan are written so far.
 type Progress func(done, total int)
 
-// BatchSize is how many contacts Apply writes per transaction.
+// BatchSize is how many contacts Apply writes per transaction at most.
 const BatchSize = 500
 
-// Apply writes the plan through the store in transactions of BatchSize
-// contacts (with the actor in ctx for the audit log), calling progress
-// after each. Rows that create a contact get its new ID.
+// Apply writes the plan through the store in transactions of up to
+// BatchSize contacts (fewer when a phone's write is waiting: the store
+// lets it go first), with the actor in ctx for the audit log, calling
+// progress after each. Rows that create a contact get its new ID.
 func (p *Plan) Apply(ctx context.Context, db *sqlite.DB, progress Progress) error {
 	total := len(p.ops)
-	for start := 0; start < total; start += BatchSize {
-		end := min(start+BatchSize, total)
-		batch := make([]sqlite.ImportOp, 0, end-start)
-		for _, o := range p.ops[start:end] {
+	for done := 0; done < total; {
+		end := min(done+BatchSize, total)
+		batch := make([]sqlite.ImportOp, 0, end-done)
+		for _, o := range p.ops[done:end] {
 			batch = append(batch, o.op)
 		}
-		results, err := db.ApplyImport(ctx, batch)
+		results, err := db.ApplyImport(ctx, batch) // may write fewer (a phone's write was waiting)
 		if err != nil {
 			return err
 		}
 		for i, res := range results {
-			for _, r := range p.ops[start+i].rows {
+			for _, r := range p.ops[done+i].rows {
 				p.Rows[r].ContactID = res.ContactID
 			}
 		}
+		done += len(results)
 		if progress != nil {
-			progress(end, total)
+			progress(done, total)
 		}
 	}
 	if p.numberOp != nil { // after the contacts, so a number one of them has finds it

@@ -65,7 +65,15 @@ func (h *Handler) Authenticate(c *gin.Context) {
 		return
 	}
 	if !safeMethod(c.Request.Method) {
-		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxFormBytes)
+		limit := int64(maxFormBytes)
+		if c.FullPath() == "/data/import" { // the one form that sends a file
+			limit = maxUploadBytes + maxFormBytes
+		}
+		if c.Request.ContentLength > limit {
+			h.refuse(c, contacts.Errorf(contacts.ETooLarge, "the request is larger than %d MB", limit>>20))
+			return
+		}
+		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, limit)
 		token := c.GetHeader(csrfHeader)
 		if token == "" {
 			token = c.PostForm(csrfField)

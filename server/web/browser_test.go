@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -121,6 +122,24 @@ func TestBrowser(t *testing.T) {
 		if err != nil || len(got) != 1 || got[0].DisplayName != "Ottica Verdi" || !got[0].InGroup("Retail") {
 			t.Fatalf("contacts with %s = %+v (%v), want Ottica Verdi in Retail", unknown, got, err)
 		}
+	})
+
+	t.Run("import a workbook, then export", func(t *testing.T) {
+		file, err := filepath.Abs("../../testdata/import/office-clients.xlsx")
+		if err != nil {
+			t.Fatal(err)
+		}
+		do(t, "check the file", chromedp.Navigate(e.URL+"/data"), chromedp.WaitVisible(chromedp.CSS("#import-form")),
+			chromedp.SetUploadFiles(chromedp.CSS("#import-file"), []string{file}),
+			chromedp.Click(chromedp.CSS("#import-check")), chromedp.WaitVisible(chromedp.CSS("#plan")))
+		waitText(t, ctx, "#plan-summary", "Nothing is written yet", 5*time.Second)
+		waitText(t, ctx, "#plan-rows", "Ciro Esposito", 5*time.Second)
+		screenshot(t, ctx, "import-check")
+		do(t, "import now", chromedp.Click(chromedp.CSS("#import-now")), chromedp.WaitVisible(chromedp.CSS("#plan")))
+		waitText(t, ctx, "#plan-summary", "Imported office-clients.xlsx", 5*time.Second)
+		screenshot(t, ctx, "import-done")
+		do(t, "search the import", chromedp.Navigate(e.URL+"/"), chromedp.SendKeys(chromedp.CSS("#q"), "esposito"))
+		waitText(t, ctx, "#results", "Ciro Esposito", 5*time.Second)
 	})
 
 	t.Run("the other pages render", func(t *testing.T) {

@@ -17,6 +17,7 @@ import (
 	"github.com/ringcard/ringcard/contacts"
 	"github.com/ringcard/ringcard/contacts/sqlite"
 	protocol "github.com/ringcard/ringcard/mobile-protocol"
+	"github.com/ringcard/ringcard/server/dataio"
 )
 
 // Config is the web view's part of ringcard's config.
@@ -79,6 +80,16 @@ type Backend interface {
 	NewPairCode(ctx context.Context, name string) (PairCode, error)
 	DeviceHealth(ctx context.Context) ([]DeviceHealth, error)
 	Revoke(ctx context.Context, id string) (*contacts.Device, error)
+
+	// PlanImport reads a file (format "" = told by the content) and works
+	// out what importing it would do, writing nothing.
+	PlanImport(ctx context.Context, name string, data []byte, format string) (*dataio.Source, *dataio.Plan, error)
+	// ApplyImport writes a plan (through the store: the audit log, the
+	// phones and the Google sync all see it).
+	ApplyImport(ctx context.Context, plan *dataio.Plan) error
+	// ExportFiles writes every contact and the history in format at path
+	// (plus the history file next to it for csv and vcf) and lists the files.
+	ExportFiles(ctx context.Context, format, path string) ([]string, error)
 }
 
 // DeviceHealth is a paired phone as the office sees it: what it is, its
@@ -131,6 +142,8 @@ type Handler struct {
 	status func(err error) int             // the HTTP status of an error
 	pages  map[string]map[string]*pageTemplate
 	sync   atomic.Pointer[syncHolder]
+
+	uploads uploads // files checked on the import page, waiting for "Import now"
 
 	// signinMu makes counting failures, checking the password and recording
 	// the attempt one step: parallel guesses would otherwise all pass the
@@ -204,6 +217,10 @@ func (h *Handler) Mount(r gin.IRouter, pages, api gin.IRouter) {
 	pages.POST("/settings/users/:login/enable", h.handle(h.enableUser))
 	pages.POST("/settings/users/:login/password", h.handle(h.setPassword))
 	pages.GET("/audit", h.handle(h.auditPage))
+	pages.GET("/data", h.handle(h.dataPageGet))
+	pages.POST("/data/import", h.handle(h.checkImport))
+	pages.POST("/data/import/apply", h.handle(h.applyImport))
+	pages.GET("/data/export", h.handle(h.exportDownload))
 
 	api.GET("/search", h.api(h.searchJSON))
 	api.GET("/board", h.api(h.boardJSON))

@@ -1,0 +1,189 @@
+package web_test
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/ringcard/ringcard/contacts"
+	"github.com/ringcard/ringcard/contacts/sqlite"
+	"github.com/ringcard/ringcard/server/dataio"
+	"github.com/ringcard/ringcard/server/web"
+)
+
+// postFile sends the import form with a file, as a browser does.
+func postFile(t *testing.T, c *http.Client, base, csrf, name string, data []byte) (int, string) {
+	t.Helper()
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	if csrf != "" {
+		_ = mw.WriteField("csrf", csrf)
+	}
+	_ = mw.WriteField("format", "")
+	fw, err := mw.CreateFormFile("file", name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fw.Write(data)
+	mw.Close()
+	resp, err := c.Post(base+"/data/import", mw.FormDataContentType(), &body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+func postForm(t *testing.T, c *http.Client, u string, v url.Values) (int, string) {
+	t.Helper()
+	resp, err := c.PostForm(u, v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+var uploadRE = regexp.MustCompile(`name="upload" value="([0-9a-f]+)"`)
+
+// The office imports its workbook from the web view: the file is checked
+// first (nothing written), then imported with one click; the import is in
+// the audit log under the staff member; the check belongs to whoever sent
+// it; a file that is not contacts is refused with a reason.
+func TestImportFromTheWebView(t *testing.T) {
+	e := newEnv(t)
+	c := httpClient(t)
+	_, csrf := signIn(t, c, e.URL, testLogin, testPassword)
+	ctx := context.Background()
+	data, err := os.ReadFile("../../testdata/import/office-clients.xlsx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := func(name string) int {
+		hits, err := e.DB.Search(ctx, sqlite.SearchQuery{Text: name})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(hits)
+	}
+	before := found("Ciro Esposito")
+
+	if st, _ := postFile(t, c, e.URL, "", "office-clients.xlsx", data); st != http.StatusForbidden {
+		t.Errorf("upload without the CSRF token: status %d, want 403", st)
+	}
+	st, page := postFile(t, c, e.URL, csrf, "office-clients.xlsx", data)
+	if st != http.StatusOK {
+		t.Fatalf("check: status %d\n%s", st, page)
+	}
+	for _, want := range []string{"Nothing is written yet", "Ragione sociale", "Ciro Esposito", "read as 0815550123"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the check page lacks %q", want)
+		}
+	}
+	if found("Ciro Esposito") != before {
+		t.Fatalf("the check wrote contacts")
+	}
+	m := uploadRE.FindStringSubmatch(page)
+	if m == nil {
+		t.Fatalf("the check page offers no Import now")
+	}
+
+	// Someone else cannot import my checked file.
+	hash, _ := web.HashPassword("another pass 77", 8)
+	if err := e.DB.AddUser(ctx, &sqlite.User{Login: "marta", Name: "Marta", PasswordHash: hash, Lang: "en"}); err != nil {
+		t.Fatal(err)
+	}
+	other := httpClient(t)
+	_, otherCSRF := signIn(t, other, e.URL, "marta", "another pass 77")
+	if st, _ := postForm(t, other, e.URL+"/data/import/apply", url.Values{"csrf": {otherCSRF}, "upload": {m[1]}}); st != http.StatusUnprocessableEntity {
+		t.Errorf("another user's Import now: status %d, want 422", st)
+	}
+
+	st, page = postForm(t, c, e.URL+"/data/import/apply", url.Values{"csrf": {csrf}, "upload": {m[1]}})
+	if st != http.StatusOK || !strings.Contains(page, "Imported office-clients.xlsx") {
+		t.Fatalf("import: status %d\n%s", st, page)
+	}
+	if found("Ciro Esposito") != before+1 {
+		t.Errorf("after the import Ciro Esposito is found %d times, want %d", found("Ciro Esposito"), before+1)
+	}
+	audit, err := e.DB.Audit(ctx, sqlite.AuditFilter{ActorName: "Anna Bianchi", Limit: 500})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(audit) == 0 {
+		t.Errorf("the import is not in the audit log under the staff member")
+	}
+	if st, _ := postForm(t, c, e.URL+"/data/import/apply", url.Values{"csrf": {csrf}, "upload": {m[1]}}); st != http.StatusUnprocessableEntity {
+		t.Errorf("the same Import now twice: status %d, want 422 (imported once)", st)
+	}
+
+	// A picture named like a workbook is refused with what it is.
+	png := append([]byte("\x89PNG\r\n\x1a\n"), bytes.Repeat([]byte{0}, 64)...)
+	st, page = postFile(t, c, e.URL, csrf, "clients.xlsx", png)
+	if st < 400 || st >= 500 || !strings.Contains(page, `id="data-error"`) {
+		t.Errorf("a PNG upload: status %d, want a 4xx with the reason on the page", st)
+	}
+}
+
+// Export downloads everything: a workbook that reads back with every
+// contact and the history, or a zip with the CSV (or vCard) and its history.
+func TestExportFromTheWebView(t *testing.T) {
+	e := newEnv(t)
+	c := httpClient(t)
+	signIn(t, c, e.URL, testLogin, testPassword)
+	ctx := context.Background()
+	var live int
+	if err := e.DB.EachContact(ctx, func(*contacts.Contact) error { live++; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	get := func(format string) (*http.Response, []byte) {
+		resp, err := c.Get(e.URL + "/data/export?format=" + format)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp, b
+	}
+	resp, body := get("xlsx")
+	if resp.StatusCode != http.StatusOK || !strings.Contains(resp.Header.Get("Content-Disposition"), ".xlsx") {
+		t.Fatalf("xlsx export: %d %q", resp.StatusCode, resp.Header.Get("Content-Disposition"))
+	}
+	src, err := dataio.Read("export.xlsx", body, dataio.ReadOptions{Region: "IT"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(src.Records) != live || src.HistoryRows == 0 {
+		t.Errorf("the workbook reads back %d contacts and %d history lines, want %d and some", len(src.Records), src.HistoryRows, live)
+	}
+	for _, format := range []string{"csv", "vcf"} {
+		resp, body := get(format)
+		if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "application/zip" {
+			t.Fatalf("%s export: %d %s", format, resp.StatusCode, resp.Header.Get("Content-Type"))
+		}
+		zr, err := zip.NewReader(bytes.NewReader(body), int64(len(body)))
+		if err != nil {
+			t.Fatalf("%s export is not a zip: %v", format, err)
+		}
+		var names []string
+		for _, f := range zr.File {
+			names = append(names, f.Name)
+		}
+		if len(names) != 2 || !strings.HasSuffix(names[0], "."+format) || !strings.HasSuffix(names[1], "-history.csv") {
+			t.Errorf("%s zip holds %v, want the contacts file and its history", format, names)
+		}
+	}
+	if resp, _ := get("pdf"); resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("export as pdf: status %d, want 400", resp.StatusCode)
+	}
+}
