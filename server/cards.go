@@ -33,9 +33,22 @@ func (s *Server) cardFor(ctx context.Context, p *contacts.Parsed, call *contacts
 const openCallWindow = 4 * time.Hour
 
 // contactCard builds the card of a contact when no number is in question:
-// for card.updated events and the offline directory.
+// for card.updated events and the offline directory. The card shows the
+// contact's first number, so other_matches lists the others sharing it.
 func (s *Server) contactCard(ctx context.Context, c *contacts.Contact, directory bool) (contacts.Card, error) {
-	return s.fillHistory(ctx, contacts.CardInput{Contact: c, Directory: directory}, "", nil)
+	in := contacts.CardInput{Contact: c, Directory: directory}
+	if len(c.Numbers) > 0 && c.Numbers[0].Key != "" {
+		matches, err := s.db.ContactsByNumber(ctx, c.Numbers[0].Key)
+		if err != nil {
+			return contacts.Card{}, err
+		}
+		for _, m := range matches {
+			if m.ID != c.ID {
+				in.OtherMatches = append(in.OtherMatches, contacts.Match{ContactID: m.ID, DisplayName: m.Name()})
+			}
+		}
+	}
+	return s.fillHistory(ctx, in, "", nil)
 }
 
 func (s *Server) fillHistory(ctx context.Context, in contacts.CardInput, key string, call *contacts.Call) (contacts.Card, error) {

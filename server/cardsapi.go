@@ -121,14 +121,9 @@ func (s *Server) createContact(c *gin.Context) (protocol.Card, error) {
 	if _, err := s.db.CreateContact(ctx, ct, req.ClientID); err != nil {
 		return protocol.Card{}, err
 	}
-	var card contacts.Card
-	var err error
-	if len(ct.Numbers) > 0 {
-		p := contacts.Parsed{Raw: ct.Numbers[0].Raw, E164: ct.Numbers[0].E164, Key: ct.Numbers[0].Key}
-		card, err = s.fillHistory(ctx, contacts.CardInput{Contact: ct, Number: &p}, p.Key, nil)
-	} else {
-		card, err = s.contactCard(ctx, ct, false)
-	}
+	// Calls and notes of its numbers from before joined its history as it
+	// was created; the card shows its first number with the others sharing it.
+	card, err := s.contactCard(ctx, ct, false)
 	if err != nil {
 		return protocol.Card{}, err
 	}

@@ -1,0 +1,56 @@
+package server_test
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+
+	"github.com/ringcard/ringcard/contacts"
+	protocol "github.com/ringcard/ringcard/mobile-protocol"
+)
+
+// A contact whose number others share names them in other_matches on every
+// card of it: the answer to its creation, its card.updated event and its
+// directory card (not only on a card looked up by that number).
+func TestOtherMatchesOnContactCards(t *testing.T) {
+	e := newEnv(t, true)
+	ph := e.phone("Giulia")
+	s := connect(t, ph, 0)
+	ctx := context.Background()
+	card, err := ph.CreateContact(ctx, protocol.ContactCreate{ClientID: contacts.NewID(), DisplayName: "Centralino condiviso",
+		Numbers: []protocol.NumberIn{{Number: "(06) 2013-2036", Type: "work"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]bool{"demo-0232": true, "demo-0343": true}
+	check := func(where string, c protocol.Card) {
+		t.Helper()
+		got := map[string]bool{}
+		for _, m := range c.OtherMatches {
+			got[m.ContactID] = true
+			if m.DisplayName == "" {
+				t.Errorf("%s: match %s has no name", where, m.ContactID)
+			}
+		}
+		if len(got) != len(want) || !got["demo-0232"] || !got["demo-0343"] {
+			t.Errorf("%s: other_matches %+v, want demo-0232 and demo-0343", where, c.OtherMatches)
+		}
+	}
+	check("created card", card)
+	for _, ev := range events(t, s, 1) {
+		var c protocol.Card
+		if err := json.Unmarshal(ev.Payload, &c); err != nil || c.ContactID == nil || *c.ContactID != *card.ContactID {
+			t.Fatalf("event %s: %v %+v", ev.Type, err, c.ContactID)
+		}
+		check("card.updated", c)
+	}
+	dir, err := ph.Directory(ctx, "", 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range dir.Cards {
+		if c.ContactID != nil && *c.ContactID == *card.ContactID {
+			check("directory card", c)
+		}
+	}
+}
