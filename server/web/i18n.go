@@ -127,6 +127,7 @@ var catalogue = map[string][3]string{
 	"edit.stale": {"Someone changed this contact while you were editing. What they saved is shown above your edits, which are kept below: check and save again.",
 		"Кто-то изменил контакт, пока вы его редактировали. Сохранённое ими показано выше, ваши правки сохранены в форме ниже: проверьте и сохраните ещё раз.",
 		"Qualcuno ha modificato il contatto mentre lo modificavi. Quello che ha salvato è mostrato sopra, le tue modifiche restano nel modulo sotto: controlla e salva di nuovo."},
+	"card.oncall": {"On a call with %s since %s", "Сейчас говорит с %s, с %s", "Al telefono con %s dalle %s"},
 	"nav.data":    {"Import / export", "Импорт / экспорт", "Importa / esporta"},
 	"data.import": {"Import contacts", "Импорт контактов", "Importa contatti"},
 	"data.importhelp": {"An Excel workbook (.xlsx) with its own column names, a Google Contacts CSV, any CSV, or a vCard file (many cards in one). Contacts that share a number or an e-mail with one already here are merged into it, not duplicated. The file is checked first: nothing is written until you press Import now.",
