@@ -100,11 +100,6 @@ func (db *DB) Groups(ctx context.Context) ([]string, error) {
 	return db.strings(ctx, `SELECT DISTINCT g.value FROM contacts c, json_each(c.data, '$.groups') g WHERE c.deleted = 0 ORDER BY g.value COLLATE NOCASE`)
 }
 
-// Stages lists every stage live contacts are at, sorted.
-func (db *DB) Stages(ctx context.Context) ([]string, error) {
-	return db.strings(ctx, `SELECT DISTINCT stage FROM contacts WHERE deleted = 0 AND stage != '' ORDER BY stage`)
-}
-
 func (db *DB) strings(ctx context.Context, q string, args ...any) ([]string, error) {
 	rows, err := db.read.QueryContext(ctx, q, args...)
 	if err != nil {

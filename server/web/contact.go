@@ -15,9 +15,6 @@ import (
 // historyMax is how much history the client page shows.
 const historyMax = 1000
 
-// defaultStages are offered until contacts use others.
-var defaultStages = []string{"new", "quoted", "ordered", "paid", "done", "lost"}
-
 type contactData struct {
 	C             *contacts.Contact
 	Card          protocol.Card
@@ -58,16 +55,17 @@ func (h *Handler) contactPage(c *gin.Context) error {
 		HistoryCapped: len(hist) >= historyMax, Stages: stages, Changes: changes, Dial: dialSelect{ID: "dial-from", Options: opts, Remember: true}})
 }
 
+// stages are the pipeline's stages (settings: the office's pipeline), its
+// "lost" stage, and the contact's current stage should it be another (set
+// before the pipeline changed, or imported).
 func (h *Handler) stages(c *gin.Context, current string) ([]string, error) {
-	used, err := h.b.Stages(c.Request.Context())
+	p, err := h.b.Pipeline(c.Request.Context())
 	if err != nil {
 		return nil, err
 	}
-	out := append([]string{}, defaultStages...)
-	for _, s := range append(used, current) {
-		if s != "" && !contains(out, s) {
-			out = append(out, s)
-		}
+	out := append(append([]string{}, p.Stages...), p.Lost)
+	if current != "" && !contains(out, current) {
+		out = append(out, current)
 	}
 	return out, nil
 }
@@ -97,10 +95,14 @@ func (h *Handler) addNote(c *gin.Context) error {
 
 func (h *Handler) setStage(c *gin.Context) error {
 	stage := strings.TrimSpace(c.PostForm("stage"))
-	if len(stage) > 100 {
-		return contacts.Errorf(contacts.EInvalid, "stage: at most 100 bytes")
-	}
 	id := c.Param("id")
+	p, err := h.b.Pipeline(c.Request.Context())
+	if err != nil {
+		return err
+	}
+	if stage != "" && !p.Valid(stage) { // as the phones' API: only the pipeline's stages
+		return contacts.Errorf(contacts.EInvalid, "stage: %q is not one of %v or %q", stage, p.Stages, p.Lost)
+	}
 	if err := h.b.SetStage(c.Request.Context(), id, stage, currentSession(c).User.Name, ""); err != nil {
 		return err
 	}

@@ -55,7 +55,7 @@ type Store interface {
 	AddNote(ctx context.Context, n *contacts.Note) (bool, error)
 	SetStage(ctx context.Context, contactID, stage, by, deviceID string) error
 	Groups(ctx context.Context) ([]string, error)
-	Stages(ctx context.Context) ([]string, error)
+	Pipeline(ctx context.Context) (sqlite.Pipeline, error)
 	ContactNames(ctx context.Context, ids []string) (map[string]string, error)
 	SampleContact(ctx context.Context, group string) (*contacts.Contact, error)
 
