@@ -56,9 +56,25 @@ func StoredDeviceHealth(ctx context.Context, db *sqlite.DB) ([]DeviceHealth, err
 	if err != nil {
 		return nil, err
 	}
+	// Events waiting: numbered for the device after what it acknowledged
+	// (as last flushed by the server, every few seconds).
+	cursors, err := db.Cursors(ctx)
+	if err != nil {
+		return nil, err
+	}
+	last, err := db.LastEventGID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	waiting := map[string]int64{}
+	for _, c := range cursors {
+		if waiting[c.DeviceID], err = db.CountDeviceEvents(ctx, c.DeviceID, c.BaseGID, last); err != nil {
+			return nil, err
+		}
+	}
 	out := make([]DeviceHealth, 0, len(devs))
 	for _, d := range devs {
-		h := DeviceHealth{DeviceRow: NewDeviceRow(d)}
+		h := DeviceHealth{DeviceRow: NewDeviceRow(d), EventsWaiting: waiting[d.ID]}
 		st := states[d.ID]
 		h.Channel, h.LastError, h.Connected = st.Channel, st.LastError, st.Connected && !d.Revoked()
 		if !st.LastErrorAt.IsZero() {

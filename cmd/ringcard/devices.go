@@ -160,9 +160,9 @@ func printDevices(w io.Writer, rows []server.DeviceHealth) error {
 		return err
 	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tNAME\tDEVICE\tAPP\tSIMS\tSTATE\tCHANNEL\tLAST SEEN\tLAST ERROR")
+	fmt.Fprintln(tw, "ID\tNAME\tDEVICE\tAPP\tSIMS\tSTATE\tCHANNEL\tLAST SEEN\tWAITING\tLAST ERROR")
 	for _, r := range rows {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.Name, r.DeviceName, r.AppVersion, r.SIMText(), r.State(), orDash(r.Channel), r.LastSeenText(), orDash(contacts.Truncate(r.LastError, 60)))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\n", r.ID, r.Name, r.DeviceName, r.AppVersion, r.SIMText(), r.State(), orDash(r.Channel), r.LastSeenText(), r.EventsWaiting, orDash(contacts.Truncate(r.LastError, 60)))
 	}
 	return tw.Flush()
 }
