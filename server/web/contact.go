@@ -23,6 +23,8 @@ type contactData struct {
 	Stages        []string
 	Changes       []sqlite.AuditEntry
 	Dial          dialSelect // the phones and SIMs click-to-call can use
+	Followups     []followupRow
+	FollowupForm  followupForm
 }
 
 func (h *Handler) contactPage(c *gin.Context) error {
@@ -51,8 +53,17 @@ func (h *Handler) contactPage(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
+	fus, err := h.b.Followups(ctx, sqlite.FollowupFilter{ContactID: ct.ID, Status: sqlite.FollowupOpen})
+	if err != nil {
+		return err
+	}
+	form, err := h.followupForm(c, "/contacts/"+ct.ID+"#followups")
+	if err != nil {
+		return err
+	}
 	return h.render(c, http.StatusOK, "contact", contactData{C: ct, Card: card, History: hist,
-		HistoryCapped: len(hist) >= historyMax, Stages: stages, Changes: changes, Dial: dialSelect{ID: "dial-from", Options: opts, Remember: true}})
+		HistoryCapped: len(hist) >= historyMax, Stages: stages, Changes: changes, Dial: dialSelect{ID: "dial-from", Options: opts, Remember: true},
+		Followups: h.followupRows(fus), FollowupForm: form})
 }
 
 // stages are the pipeline's stages (settings: the office's pipeline), its

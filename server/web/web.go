@@ -56,6 +56,9 @@ type Store interface {
 	SetStage(ctx context.Context, contactID, stage, by, deviceID string) error
 	Groups(ctx context.Context) ([]string, error)
 	Pipeline(ctx context.Context) (sqlite.Pipeline, error)
+	AddFollowup(ctx context.Context, f *sqlite.Followup) (bool, error)
+	Followups(ctx context.Context, f sqlite.FollowupFilter) ([]sqlite.Followup, error)
+	UpdateFollowup(ctx context.Context, id string, ch sqlite.FollowupChange) (*sqlite.Followup, error)
 	ContactNames(ctx context.Context, ids []string) (map[string]string, error)
 	SampleContact(ctx context.Context, group string) (*contacts.Contact, error)
 
@@ -217,6 +220,9 @@ func (h *Handler) Mount(r gin.IRouter, pages, api gin.IRouter) {
 	pages.POST("/settings/users/:login/enable", h.handle(h.enableUser))
 	pages.POST("/settings/users/:login/password", h.handle(h.setPassword))
 	pages.GET("/audit", h.handle(h.auditPage))
+	pages.GET("/followups", h.handle(h.followupsPage))
+	pages.POST("/followups/:id", h.handle(h.changeFollowup))
+	pages.POST("/contacts/:id/followups", h.handle(h.addFollowup))
 	pages.GET("/data", h.handle(h.dataPageGet))
 	pages.POST("/data/import", h.handle(h.checkImport))
 	pages.POST("/data/import/apply", h.handle(h.applyImport))
