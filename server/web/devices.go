@@ -18,6 +18,7 @@ type deviceRow struct {
 	DeviceHealth
 	State                          string // online, silent, offline or revoked (catalogue keys devices.<state>)
 	Channel                        string // how it is reached now: a catalogue key
+	LastChannel                    string // when it cannot be reached now: how it last was (a catalogue key)
 	LastSeenText, SilentText       string
 	LastErrorText, LastErrorAtText string
 	SIMs                           []simRow
@@ -66,6 +67,14 @@ func newDeviceRow(d DeviceHealth) deviceRow {
 		r.Channel = "channel.ws"
 	case d.HasFCM:
 		r.Channel = "channel.fcm"
+	}
+	if r.Channel == "channel.none" && !d.Revoked {
+		switch d.Channel {
+		case "websocket":
+			r.LastChannel = "channel.ws"
+		case "fcm":
+			r.LastChannel = "channel.fcm"
+		}
 	}
 	for _, s := range d.SIMs {
 		r.SIMs = append(r.SIMs, simRow{Slot: s.Slot, Label: strings.TrimSpace(s.Label), Policy: s.EffectivePolicy()})

@@ -228,6 +228,7 @@ var catalogue = map[string][3]string{
 	"channel.ws":       {"websocket", "websocket", "websocket"},
 	"channel.fcm":      {"push (FCM)", "push (FCM)", "push (FCM)"},
 	"channel.none":     {"none", "нет", "nessuno"},
+	"channel.last":     {"last: %s", "последний: %s", "ultimo: %s"},
 	"pair.for":         {"Pairing code for %s", "Код подключения для %s", "Codice di associazione per %s"},
 	"pair.expires":     {"Scan it with the ringcard app or type the code. Expires at %s.", "Отсканируйте в приложении ringcard или введите код. Истекает в %s.", "Scansionalo con l'app ringcard o digita il codice. Scade alle %s."},
 	"pair.server":      {"Server", "Сервер", "Server"},
