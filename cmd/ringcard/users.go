@@ -51,6 +51,9 @@ func usersCmd(g *globals) *cobra.Command {
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return withDB(cmd, g, func(ctx context.Context, cfg server.Config, db *sqlite.DB) error {
+				if _, err := db.UserByLogin(ctx, args[0]); err != nil { // before asking for a password
+					return err
+				}
 				hash, err := readPassword(cmd, stdin, cfg.Web.MinPassword)
 				if err != nil {
 					return err
