@@ -63,7 +63,7 @@ func simulateCmd(g *globals) *cobra.Command {
 	cmd.PersistentFlags().StringVar(&f.state, "state", "ringcard-sim.json", "file where the simulated phone keeps its token and last seq")
 	cmd.PersistentFlags().StringVar(&f.server, "server", "", "server URL (default: the one paired with, or http://127.0.0.1:8080)")
 
-	var code, name string
+	var code, name, fcmToken string
 	pair := &cobra.Command{
 		Use:   "pair --code CODE",
 		Short: "Pair the simulated phone with a code from `ringcard devices pair`",
@@ -75,7 +75,7 @@ func simulateCmd(g *globals) *cobra.Command {
 			}
 			c := client.New(server, "")
 			req := protocol.PairRequest{Code: code, DeviceName: name, Platform: "simulator", AppVersion: "sim-1",
-				SIMs: []protocol.SIM{{Slot: 1, Label: "Work"}, {Slot: 2, Label: "Personal"}}}
+				SIMs: []protocol.SIM{{Slot: 1, Label: "Work"}, {Slot: 2, Label: "Personal"}}, FCMToken: fcmToken}
 			resp, err := c.Pair(cmd.Context(), req)
 			if err != nil {
 				return err
@@ -84,11 +84,15 @@ func simulateCmd(g *globals) *cobra.Command {
 				return err
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "Paired as device %s; token kept in %s\n", resp.DeviceID, f.state)
+			if fcmToken != "" {
+				fmt.Fprintf(cmd.OutOrStdout(), "FCM token %s registered: while this phone is not listening, the server wakes it by FCM\n", fcmToken)
+			}
 			return nil
 		},
 	}
 	pair.Flags().StringVar(&code, "code", "", "the pairing code")
 	pair.Flags().StringVar(&name, "device-name", "Simulated phone", "what the phone calls itself")
+	pair.Flags().StringVar(&fcmToken, "fcm-token", "", "an FCM registration token to pair with, as the app does (any text when ringcard points at the FCM stand-in)")
 	_ = pair.MarkFlagRequired("code")
 
 	var direction string
@@ -183,7 +187,7 @@ func simulateCmd(g *globals) *cobra.Command {
 	}
 	listen.Flags().IntVar(&forSeconds, "for", 0, "stop after this many seconds (0: until interrupted)")
 
-	cmd.AddCommand(pair, call, note, lookup, listen, loadCmd(g, f))
+	cmd.AddCommand(pair, call, note, lookup, listen, fcmTokenCmd(f), loadCmd(g, f))
 	return cmd
 }
 
