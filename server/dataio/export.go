@@ -94,6 +94,13 @@ func legacyHistoryPath(path string) string {
 	return strings.TrimSuffix(path, filepath.Ext(path)) + "-history.csv"
 }
 
+// exportIDHeader heads an export's first column; a table that starts with
+// it is read back exactly (see table.own).
+const exportIDHeader = "ringcard ID"
+
+// groupSep joins a contact's groups in one cell or property (Google's way).
+const groupSep = " ::: "
+
 // contactRows lays contacts out as a table with Google-style numbered
 // columns (Phone 1 - Value ...), as many as the contact with most needs.
 func contactRows(list []*contacts.Contact) [][]string {
@@ -102,7 +109,7 @@ func contactRows(list []*contacts.Contact) [][]string {
 		phones, emails, addrs = max(phones, len(c.Numbers)), max(emails, len(c.Emails)), max(addrs, len(c.Addresses))
 		webs, customs = max(webs, len(c.Websites)), max(customs, len(c.Custom))
 	}
-	header := []string{"ringcard ID", "Name", "Given Name", "Family Name", "Nickname", "Organization Name", "Organization Title",
+	header := []string{exportIDHeader, "Name", "Given Name", "Family Name", "Nickname", "Organization Name", "Organization Title",
 		"Organization Department", "Birthday", "Notes", "Labels", "Stage", "Photo", "Resource Name"}
 	num := func(kind string, n int, parts ...string) {
 		for i := 1; i <= n; i++ {
@@ -119,7 +126,7 @@ func contactRows(list []*contacts.Contact) [][]string {
 	rows := [][]string{header}
 	for _, c := range list {
 		r := []string{c.ID, c.DisplayName, c.GivenName, c.FamilyName, c.Nickname, c.Company, c.JobTitle, c.Department,
-			c.Birthday, c.Note, strings.Join(c.Groups, " ::: "), c.Stage, c.PhotoURL, c.ResourceName}
+			c.Birthday, c.Note, strings.Join(c.Groups, groupSep), c.Stage, c.PhotoURL, c.ResourceName}
 		for i := 0; i < phones; i++ {
 			if i < len(c.Numbers) {
 				r = append(r, c.Numbers[i].Type, c.Numbers[i].Label, c.Numbers[i].Raw)

@@ -108,6 +108,14 @@ func Read(name string, data []byte, opt ReadOptions) (*Source, error) {
 			warnings = append(warnings, fmt.Sprintf("%s is named .%s but holds %s: read as %s", name, ext, formatName(format), formatName(format)))
 		}
 	}
+	if opt.Format != "" {
+		// A forced format never overrides what a file unmistakably is
+		// (a workbook's zip, a vCard's BEGIN:VCARD): read as CSV its lines
+		// would only make nonsense contacts.
+		if detected, err := Sniff(name, data); err == nil && detected != format && detected != FormatCSV {
+			return nil, contacts.Errorf(contacts.EInvalid, "%s does not look like %s (format %s was asked for); it looks like %s: leave the format out to read it as that", name, formatName(format), format, formatName(detected))
+		}
+	}
 	var src *Source
 	var err error
 	switch format {
@@ -120,12 +128,46 @@ func Read(name string, data []byte, opt ReadOptions) (*Source, error) {
 	default:
 		return nil, contacts.Errorf(contacts.EInvalid, "format %q: want xlsx, csv or vcf", format)
 	}
+	if opt.Format != "" && (err != nil || !hasContacts(src)) {
+		if msg, wrong := notThatFormat(name, data, format); wrong {
+			return nil, contacts.Errorf(contacts.EInvalid, "%s", msg)
+		}
+	}
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", name, err)
 	}
 	src.Name, src.Format = name, format
 	src.Warnings = append(warnings, src.Warnings...)
 	return src, nil
+}
+
+// hasContacts tells whether any record of src is a contact.
+func hasContacts(src *Source) bool {
+	for _, r := range src.Records {
+		if r.Skip == "" {
+			return true
+		}
+	}
+	return false
+}
+
+// notThatFormat explains a forced format that found no contacts in a file
+// with content: the file does not look like that format (a CSV read with
+// --format vcf skips every line as "not a vCard"). It reports false when
+// the content is what was asked for (an export with no contacts, say).
+func notThatFormat(name string, data []byte, format string) (string, bool) {
+	if len(bytes.TrimSpace(bytes.TrimPrefix(data, []byte("\xEF\xBB\xBF")))) == 0 {
+		return "", false
+	}
+	msg := fmt.Sprintf("%s does not look like %s (format %s was asked for) and no contacts were found in it", name, formatName(format), format)
+	detected, err := Sniff(name, data)
+	switch {
+	case err != nil:
+		return msg, true
+	case detected == format:
+		return "", false
+	}
+	return msg + fmt.Sprintf("; it looks like %s: leave the format out to read it as that", formatName(detected)), true
 }
 
 // Sniff tells a file's format from its first bytes.

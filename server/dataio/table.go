@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -29,10 +30,16 @@ type table struct {
 	cols      []Column
 	region    string
 	addrParts bool // the table has city/zip/province/country columns: "address" is the street
+	// own: the table is a ringcard export (its first column is
+	// exportIDHeader). Its numbered columns hold one item each with the
+	// type and label exactly as stored, so they are read back as written,
+	// not understood the way people's and Google's files are.
+	own bool
 }
 
 func newTable(cols []Column, region string) *table {
 	t := &table{cols: cols, region: region}
+	t.own = len(cols) > 0 && strings.EqualFold(strings.TrimSpace(cols[0].Header), exportIDHeader)
 	for _, c := range cols {
 		switch c.Field {
 		case "city", "zip", "province", "country":
@@ -135,14 +142,21 @@ func (t *table) record(row []string, rowNum int) Record {
 				r.Notes = append(r.Notes, fmt.Sprintf("birthday %q not understood: kept as a custom field", v))
 			}
 		case "groups":
-			c.Groups = appendGroups(c.Groups, v)
+			if t.own {
+				c.Groups = appendOwnGroups(c.Groups, v)
+			} else {
+				c.Groups = appendGroups(c.Groups, v)
+			}
 		case "note":
 			if c.Note != "" {
 				c.Note += "\n"
 			}
 			c.Note += v
 		case "stage":
-			c.Stage = strings.ToLower(v)
+			c.Stage = v
+			if !t.own {
+				c.Stage = strings.ToLower(v)
+			}
 		case "photo":
 			c.PhotoURL = v
 		case "resource_name":
@@ -174,6 +188,9 @@ func (t *table) record(row []string, rowNum int) Record {
 			continue
 		}
 		field := t.fieldOf(key)
+		if t.own && !strings.HasPrefix(key, "col") && t.addOwnItem(&r, field, g) {
+			continue
+		}
 		t.addItem(&r, field, g)
 	}
 	if f := contacts.JoinNonEmpty(", ", addr.street, strings.TrimSpace(addr.zip+" "+addr.city), wrapProvince(addr.province), addr.country); f != "" {
@@ -239,6 +256,44 @@ func (t *table) addItem(r *Record, field string, g *item) {
 		}
 		c.Custom = append(c.Custom, contacts.CustomField{Key: key, Value: g.value})
 	}
+}
+
+// addOwnItem adds one numbered item of a ringcard export: one value per
+// cell, the type and label as they are (an untyped number labelled
+// "Office" stays untyped). It reports false for a column it does not
+// handle, which addItem reads as usual.
+func (t *table) addOwnItem(r *Record, field string, g *item) bool {
+	c := &r.Contact
+	switch field {
+	case "phone":
+		fixed := FixNumber(g.value, t.region) // the CSV may have been saved by Excel since
+		if fixed != g.value {
+			r.Notes = append(r.Notes, fmt.Sprintf("number %s read as %s (a leading 0 or + was lost)", g.value, fixed))
+		}
+		c.Numbers = append(c.Numbers, contacts.Number{Raw: fixed, Type: g.typ, Label: g.label})
+	case "email":
+		c.Emails = append(c.Emails, contacts.Email{Address: g.value, Type: g.typ})
+	case "address":
+		c.Addresses = append(c.Addresses, contacts.Address{Formatted: g.value, Type: g.typ})
+	case "website":
+		c.Websites = append(c.Websites, g.value)
+	case "custom:Custom Field":
+		c.Custom = append(c.Custom, contacts.CustomField{Key: g.label, Value: g.value})
+	default:
+		return false
+	}
+	return true
+}
+
+// appendOwnGroups reads the groups of a ringcard export: names joined with
+// " ::: ", each kept whole (commas, slashes and all).
+func appendOwnGroups(groups []string, v string) []string {
+	for _, g := range strings.Split(v, groupSep) {
+		if g = strings.TrimSpace(g); g != "" && !slices.Contains(groups, g) {
+			groups = append(groups, g)
+		}
+	}
+	return groups
 }
 
 // finish names a contact known only by its e-mail and says why a row with

@@ -15,9 +15,12 @@ import (
 
 // vCard extensions ringcard writes so an export comes back whole.
 const (
-	vcardStage  = "X-RINGCARD-STAGE"
-	vcardCustom = "X-RINGCARD-FIELD" // ;KEY=name:value
-	vcardLabel  = "X-LABEL"          // a number's own label
+	vcardStage        = "X-RINGCARD-STAGE"
+	vcardCustom       = "X-RINGCARD-FIELD"         // itemN.X-RINGCARD-FIELD:value with itemN.X-ABLabel:key (before: ;KEY=key)
+	vcardResourceName = "X-RINGCARD-RESOURCE-NAME" // Google's people/cNNN
+	vcardItemLabel    = "X-ABLabel"                // itemN.X-ABLabel: the label of the itemN field
+	vcardItemType     = "X-RINGCARD-TYPE"          // itemN.X-RINGCARD-TYPE: a number type vCard has no TYPE for
+	vcardLabel        = "X-LABEL"                  // a number's label as a parameter (exports before X-ABLabel)
 )
 
 func readVCF(data []byte, opt ReadOptions) (*Source, error) {
@@ -43,6 +46,10 @@ func readVCF(data []byte, opt ReadOptions) (*Source, error) {
 	}
 	if len(src.Records) == 0 {
 		return nil, contacts.Errorf(contacts.EInvalid, "no vCards found")
+	}
+	if len(src.Records) == 1 && strings.HasPrefix(src.Records[0].Skip, "not a readable vCard") {
+		// Nothing decoded at all: this is not a vCard file.
+		return nil, contacts.Errorf(contacts.EInvalid, "no vCards found (%s)", strings.TrimPrefix(src.Records[0].Skip, "not a readable vCard: "))
 	}
 	return src, nil
 }
@@ -77,8 +84,11 @@ func cardRecord(card vcard.Card, n int, region string) Record {
 		}
 	}
 	c.JobTitle = firstValue(card, vcard.FieldTitle)
-	if strings.Contains(firstValue(card, vcard.FieldProductID), "ringcard") { // our own export: keep its IDs
-		c.ID = firstValue(card, vcard.FieldUID)
+	c.ResourceName = firstValue(card, vcardResourceName)
+	if ownCard(card) {
+		readOwnCard(card, &r, region)
+		finish(&r)
+		return r
 	}
 	labels := map[string]string{} // Apple's item1.X-ABLabel
 	for _, f := range card["X-ABLABEL"] {
@@ -119,6 +129,23 @@ func cardRecord(card vcard.Card, n int, region string) Record {
 			c.Addresses = append(c.Addresses, contacts.Address{Formatted: a, Type: vcardType(f)})
 		}
 	}
+	cardCommon(card, &r)
+	for _, f := range card[vcard.FieldCategories] {
+		c.Groups = appendGroups(c.Groups, val(f))
+	}
+	c.Stage = strings.ToLower(firstValue(card, vcardStage))
+	for _, f := range card[vcardCustom] {
+		c.Custom = append(c.Custom, contacts.CustomField{Key: f.Params.Get("KEY"), Value: val(f)})
+	}
+	finish(&r)
+	return r
+}
+
+// cardCommon reads what every vCard writes the same way: websites,
+// birthday, notes, photo.
+func cardCommon(card vcard.Card, r *Record) {
+	c := &r.Contact
+	val := func(f *vcard.Field) string { return decodeQP(f) }
 	for _, f := range card[vcard.FieldURL] {
 		if u := strings.TrimSpace(val(f)); u != "" {
 			c.Websites = append(c.Websites, u)
@@ -131,18 +158,11 @@ func cardRecord(card vcard.Card, n int, region string) Record {
 			r.Notes = append(r.Notes, fmt.Sprintf("birthday %q not understood, dropped", b))
 		}
 	}
-	for _, f := range card[vcard.FieldCategories] {
-		c.Groups = appendGroups(c.Groups, val(f))
-	}
 	var notes []string
 	for _, f := range card[vcard.FieldNote] {
 		notes = append(notes, val(f))
 	}
 	c.Note = strings.Join(notes, "\n")
-	c.Stage = strings.ToLower(firstValue(card, vcardStage))
-	for _, f := range card[vcardCustom] {
-		c.Custom = append(c.Custom, contacts.CustomField{Key: f.Params.Get("KEY"), Value: val(f)})
-	}
 	for _, f := range card[vcard.FieldPhoto] {
 		v := strings.TrimSpace(f.Value)
 		if strings.HasPrefix(v, "http://") || strings.HasPrefix(v, "https://") {
@@ -151,8 +171,6 @@ func cardRecord(card vcard.Card, n int, region string) Record {
 			r.Notes = append(r.Notes, "embedded photo not imported (ringcard keeps photos in Google Contacts)")
 		}
 	}
-	finish(&r)
-	return r
 }
 
 func firstValue(card vcard.Card, key string) string {
