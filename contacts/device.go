@@ -92,8 +92,8 @@ func ValidateSIMs(sims []SIM) error {
 		if len(s.Label) > 100 || len(s.Carrier) > 100 {
 			return Errorf(EInvalid, "sims[%d]: label and carrier are at most 100 bytes", i)
 		}
-		if s.Region != "" && len(s.Region) != 2 {
-			return Errorf(EInvalid, "sims[%d].region: an ISO 3166 two-letter code", i)
+		if s.Region != "" && !KnownRegion(s.Region) {
+			return Errorf(EInvalid, "sims[%d].region: %q is not an ISO 3166 two-letter code with phone numbering (IT, RU...)", i, cut(s.Region, 10))
 		}
 		if !ValidSIMPolicy(s.Policy) {
 			return Errorf(EInvalid, "sims[%d].policy: work, private or ignore", i)

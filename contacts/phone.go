@@ -25,10 +25,13 @@ type Parsed struct {
 
 // Parse normalizes raw. region overrides the default region (a SIM's own
 // country); "" uses the default. Text with no digits, or with letters that
-// are not an extension marker, is an invalid_number error.
+// are not an extension marker, is an invalid_number error. Invisible format
+// characters (the bidi marks a dialer wraps a number in under a
+// right-to-left locale) are ignored, and digits of every script read as
+// their ASCII digits.
 func (n Normalizer) Parse(raw, region string) (Parsed, error) {
 	p := Parsed{Raw: raw}
-	s := strings.TrimSpace(raw)
+	s := strings.TrimSpace(plain(raw))
 	if len(s) > 64 {
 		return p, Errorf(EInvalidNumber, "number: %q is too long to be a phone number", cut(raw, 40))
 	}
@@ -96,25 +99,51 @@ func splitExtension(s string) (main, ext string) {
 	return s, ""
 }
 
+// plain drops Unicode format characters (category Cf: U+200E, U+200F,
+// U+202A-U+202E, U+2066-U+2069, U+FEFF...) and writes every decimal digit
+// (category Nd: Arabic-Indic, Persian, Devanagari, full-width...) as its
+// ASCII digit, so the phone-number library sees what the person saw.
+func plain(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r < 0x80:
+			return r
+		case unicode.Is(unicode.Cf, r):
+			return -1
+		case unicode.IsDigit(r):
+			return '0' + digitValue(r)
+		}
+		return r
+	}, s)
+}
+
+// digitValue is the value of a decimal digit of any script. Unicode
+// assigns each script's digits as a run of ten code points from zero to
+// nine (some runs follow each other, as the mathematical digits do), so a
+// digit's value is its distance from the start of its run, modulo 10.
+func digitValue(r rune) rune {
+	start := r
+	for start-1 >= 0 && unicode.IsDigit(start-1) {
+		start--
+	}
+	return (r - start) % 10
+}
+
 func onlyDigits(s string) string {
 	var b strings.Builder
 	for _, r := range s {
 		if r >= '0' && r <= '9' {
 			b.WriteRune(r)
-		} else if unicode.IsDigit(r) { // other scripts' digits, e.g. Arabic-Indic
-			b.WriteRune('0' + digitValue(r))
 		}
 	}
 	return b.String()
 }
 
-func digitValue(r rune) rune {
-	for _, zero := range []rune{0x0660, 0x06F0, 0x0966, 0x09E6, 0x0BE6, 0xFF10} {
-		if r >= zero && r <= zero+9 {
-			return r - zero
-		}
-	}
-	return 0
+// KnownRegion reports whether code is an ISO 3166 two-letter region the
+// phone-number library has numbering data for ("IT", "RU"; not "XX", nor
+// "ZZ", its code for an unknown region). A SIM's region must be one.
+func KnownRegion(code string) bool {
+	return len(code) == 2 && phonenumbers.GetCountryCodeForRegion(code) != 0
 }
 
 func notPhoneRune(r rune) bool {

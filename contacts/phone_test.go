@@ -25,6 +25,25 @@ func TestNormalizerParse(t *testing.T) {
 		{"  +39 06 1234 5678  ", "", "+390612345678", "+390612345678"},
 		{"112", "", "112", ""}, // a short code matches by its digits
 		{"٠٦١٢٣٤٥٦٧٨", "", "+390612345678", "+390612345678"}, // Arabic-Indic digits
+		// Android wraps numbers in bidi marks and isolates under right-to-left locales.
+		{"\u200e+39 06 4281 1822\u200e", "", "+390642811822", "+390642811822"},
+		{"\u200f+39 06 4281 1822", "", "+390642811822", "+390642811822"},
+		{"\u202a+39 06 4281 1822\u202c", "", "+390642811822", "+390642811822"},
+		{"\u202b+39\u202d 06\u202e 4281 1822\u202c", "", "+390642811822", "+390642811822"},
+		{"\u2066+39 06 4281 1822\u2069", "", "+390642811822", "+390642811822"},
+		{"\u2067+39 06 4281 1822\u2069", "", "+390642811822", "+390642811822"},
+		{"\u2068+39 06 4281 1822\u2069", "", "+390642811822", "+390642811822"},
+		{"\ufeff+39\u00ad06 4281 1822", "", "+390642811822", "+390642811822"}, // BOM, soft hyphen: Cf too
+		// Decimal digits of every script give the E.164 form.
+		{"+३९ ०६ ४२८१ १८२२", "", "+390642811822", "+390642811822"}, // Devanagari
+		{"+٣٩ ٠٦ ٤٢٨١ ١٨٢٢", "", "+390642811822", "+390642811822"}, // Arabic-Indic
+		{"+۳۹ ۰۶ ۴۲۸۱ ۱۸۲۲", "", "+390642811822", "+390642811822"}, // Persian
+		{"+３９ ０６ ４２８１ １８２２", "", "+390642811822", "+390642811822"}, // full-width
+		{"+৩৯ ০৬ ৪২৮১ ১৮২২", "", "+390642811822", "+390642811822"}, // Bengali
+		{"+๓๙ ๐๖ ๔๒๘๑ ๑๘๒๒", "", "+390642811822", "+390642811822"}, // Thai
+		{"+𝟑𝟗 𝟎𝟔 𝟒𝟐𝟖𝟏 𝟏𝟖𝟐𝟐", "", "+390642811822", "+390642811822"}, // mathematical bold (runs follow each other)
+		{"+𝟹𝟿 𝟶𝟼 𝟺𝟸𝟾𝟷 𝟷𝟾𝟸𝟸", "", "+390642811822", "+390642811822"}, // mathematical monospace (the last run)
+		{"\u200e١١٢\u200e", "", "112", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.raw, func(t *testing.T) {
@@ -48,6 +67,23 @@ func TestNormalizerRejects(t *testing.T) {
 				t.Errorf("Parse(%q) error = %v, want code %s", raw, err, EInvalidNumber)
 			}
 		})
+	}
+}
+
+func TestNormalizerKeepsRaw(t *testing.T) {
+	n := Normalizer{DefaultRegion: "IT"}
+	raw := "\u2066+३९ ०६ ४२८१ १८२२\u2069"
+	got, err := n.Parse(raw, "")
+	if err != nil || got.Raw != raw {
+		t.Errorf("Parse(%q) raw = %q (%v), want it as sent", raw, got.Raw, err)
+	}
+}
+
+func TestKnownRegion(t *testing.T) {
+	for code, want := range map[string]bool{"IT": true, "RU": true, "US": true, "ID": true, "XX": false, "ZZ": false, "001": false, "": false, "ITA": false, "it": false} {
+		if got := KnownRegion(code); got != want {
+			t.Errorf("KnownRegion(%q) = %v, want %v", code, got, want)
+		}
 	}
 }
 

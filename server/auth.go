@@ -12,10 +12,10 @@ import (
 const deviceKey = "ringcard.device"
 
 // authDevice admits a request with a valid bearer token of an active device.
+// The scheme is matched in any case ("bearer", "BEARER"), as RFC 7235 says.
 func (s *Server) authDevice(c *gin.Context) {
-	h := c.GetHeader("Authorization")
-	token, ok := strings.CutPrefix(h, "Bearer ")
-	if !ok || strings.TrimSpace(token) == "" {
+	scheme, token, ok := strings.Cut(strings.TrimSpace(c.GetHeader("Authorization")), " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(token) == "" {
 		s.fail(c, contacts.Errorf(contacts.EUnauthorized, "Authorization: Bearer <token> is required"))
 		return
 	}

@@ -141,10 +141,11 @@ func (s *Server) endCall(c *gin.Context) error {
 	if err := s.readJSON(c, &req); err != nil {
 		return err
 	}
-	if req.CallID != "" && req.CallID != c.Param("call_id") {
+	id := protocol.CanonicalID(c.Param("call_id")) // the body's is made canonical as it is decoded
+	if req.CallID != "" && req.CallID != id {
 		return contacts.Errorf(contacts.EInvalid, "call_id: differs from the one in the path")
 	}
-	call, err := s.finishCall(c.Request.Context(), device(c), c.Param("call_id"), req)
+	call, err := s.finishCall(c.Request.Context(), device(c), id, req)
 	if err != nil {
 		return err
 	}
@@ -170,6 +171,9 @@ func (s *Server) addNote(ctx context.Context, d *contacts.Device, in protocol.No
 	if err := n.Validate(); err != nil {
 		return protocol.Note{}, err
 	}
+	if err := s.checkNoteCall(ctx, d, in); err != nil {
+		return protocol.Note{}, err
+	}
 	if in.Number != "" && in.ContactID == "" {
 		p, err := s.norm.Parse(in.Number, "")
 		if err != nil {
@@ -184,6 +188,32 @@ func (s *Server) addNote(ctx context.Context, d *contacts.Device, in protocol.No
 		return protocol.Note{}, err
 	}
 	return wireNote(&n), nil
+}
+
+// checkNoteCall explains why a note that gives only a call_id cannot be
+// kept: the call is unknown here, or it has neither a number nor a contact
+// (a withheld caller, or a call on a private SIM, which is never stored).
+// A note that also gives contact_id or number is kept whatever its call_id
+// (the contract makes call_id optional and informative: the phone may know
+// calls this server never saw, and a colleague's call is a fine subject).
+func (s *Server) checkNoteCall(ctx context.Context, d *contacts.Device, in protocol.NoteAdd) error {
+	if in.CallID == "" || in.ContactID != "" || in.Number != "" {
+		return nil
+	}
+	if _, ok := s.private.get(in.CallID, d.ID); ok {
+		return contacts.Errorf(contacts.EInvalid, "call_id: the call has no number or contact to attach the note to (a call on a private SIM is not kept); give contact_id or number")
+	}
+	call, err := s.db.Call(ctx, in.CallID)
+	if contacts.ErrorCode(err) == contacts.ENotFound {
+		return contacts.Errorf(contacts.EInvalid, "call_id: no call %s is known here to attach the note to; give contact_id or number", in.CallID)
+	}
+	if err != nil {
+		return err
+	}
+	if call.ContactID == "" && call.Number.Key == "" {
+		return contacts.Errorf(contacts.EInvalid, "call_id: the call has no number or contact to attach the note to (a withheld caller); give contact_id or number")
+	}
+	return nil
 }
 
 func (s *Server) postNote(c *gin.Context) error {

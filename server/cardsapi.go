@@ -17,8 +17,12 @@ func (s *Server) lookupCard(c *gin.Context) error {
 	if !ok {
 		return contacts.Errorf(contacts.EInvalid, "number: required")
 	}
-	if strings.HasPrefix(raw, " ") { // a "+" sent unescaped arrives as a space
-		raw = "+" + raw[1:]
+	// A "+" sent unescaped arrives as a space: put it back, unless the
+	// number already has its "+" after the spaces.
+	if trimmed := strings.TrimSpace(raw); strings.HasPrefix(raw, " ") && !strings.HasPrefix(trimmed, "+") {
+		raw = "+" + trimmed
+	} else {
+		raw = trimmed
 	}
 	p, err := s.norm.Parse(raw, "")
 	if err != nil {

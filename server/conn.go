@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -152,81 +153,124 @@ func (c *conn) handle(ctx context.Context, env protocol.Envelope) []byte {
 		}
 		return errorFrame(env.ID, err)
 	}
-	if env.Type == "" {
+	switch env.Type {
+	case "":
 		return fail(contacts.Errorf(contacts.EInvalid, "type: required"))
+	case protocol.TypePing:
+		return frame(protocol.TypePong, env.ID, nil)
+	case protocol.TypeResume, protocol.TypeAck, protocol.TypeCallStarted, protocol.TypeCallEnded, protocol.TypeNoteAdd:
+		out, err := c.handlePayload(ctx, env)
+		if err != nil {
+			return fail(payloadError(err)) // the one place payload errors get their "payload." prefix
+		}
+		return out
 	}
+	return fail(contacts.Errorf(contacts.EInvalid, "type: unknown message type %q", env.Type))
+}
+
+// handlePayload answers a frame that carries a payload. Its errors name
+// fields as REST does; handle prefixes them.
+func (c *conn) handlePayload(ctx context.Context, env protocol.Envelope) ([]byte, error) {
 	switch env.Type {
 	case protocol.TypeResume:
 		var p protocol.Resume
 		if err := decodePayload(env.Payload, &p); err != nil {
-			return fail(err)
+			return nil, err
 		}
 		if p.AfterSeq < 0 {
-			return fail(contacts.Errorf(contacts.EInvalid, "after_seq: must be 0 or more"))
+			return nil, contacts.Errorf(contacts.EInvalid, "after_seq: must be 0 or more")
 		}
 		if !c.resumed.CompareAndSwap(false, true) {
-			return fail(contacts.Errorf(contacts.EConflict, "resume: already sent on this socket"))
+			return nil, contacts.Errorf(contacts.EConflict, "resume: already sent on this socket")
 		}
 		c.resume <- resumeReq{after: p.AfterSeq, id: env.ID}
-		return nil // the writer answers after it has positioned the stream
+		return nil, nil // the writer answers after it has positioned the stream
 	case protocol.TypeAck:
 		var p protocol.Ack
 		if err := decodePayload(env.Payload, &p); err != nil {
-			return fail(err)
+			return nil, err
 		}
 		c.hub.Ack(c.device, p.Seq)
-		return frame(protocol.TypeOK, env.ID, nil)
-	case protocol.TypePing:
-		return frame(protocol.TypePong, env.ID, nil)
+		return frame(protocol.TypeOK, env.ID, nil), nil
 	case protocol.TypeCallStarted:
 		var p protocol.CallStart
 		if err := decodePayload(env.Payload, &p); err != nil {
-			return fail(err)
+			return nil, err
 		}
 		d, err := c.activeDevice(ctx)
 		if err != nil {
-			return fail(err)
+			return nil, err
 		}
 		c.srv.answering.Add(1) // the hub's fan-out waits while the card is built
 		card, err := c.srv.startCall(ctx, d, p)
 		c.srv.answering.Add(-1)
 		if err != nil {
-			return fail(err)
+			return nil, err
 		}
-		return frame(protocol.TypeCard, env.ID, card)
+		return frame(protocol.TypeCard, env.ID, card), nil
 	case protocol.TypeCallEnded:
 		var p protocol.CallEnd
 		if err := decodePayload(env.Payload, &p); err != nil {
-			return fail(err)
+			return nil, err
 		}
 		if p.CallID == "" {
-			return fail(contacts.Errorf(contacts.EInvalid, "call_id: required"))
+			return nil, contacts.Errorf(contacts.EInvalid, "call_id: required")
 		}
 		d, err := c.activeDevice(ctx)
 		if err != nil {
-			return fail(err)
+			return nil, err
 		}
 		call, err := c.srv.finishCall(ctx, d, p.CallID, p)
 		if err != nil {
-			return fail(err)
+			return nil, err
 		}
-		return frame(protocol.TypeOK, env.ID, protocol.CallResponse{Call: call})
+		return frame(protocol.TypeOK, env.ID, protocol.CallResponse{Call: call}), nil
 	case protocol.TypeNoteAdd:
 		var p protocol.NoteAdd
 		if err := decodePayload(env.Payload, &p); err != nil {
-			return fail(err)
+			return nil, err
 		}
 		d, err := c.activeDevice(ctx)
 		if err != nil {
-			return fail(err)
+			return nil, err
 		}
 		note, err := c.srv.addNote(ctx, d, p)
 		if err != nil {
-			return fail(err)
+			return nil, err
 		}
-		return frame(protocol.TypeNoteAdded, env.ID, note)
+		return frame(protocol.TypeNoteAdded, env.ID, note), nil
 	}
-	return fail(contacts.Errorf(contacts.EInvalid, "type: unknown message type %q", env.Type))
+	return nil, fmt.Errorf("no payload handler for %q", env.Type)
+}
+
+// payloadError names a payload field as the phone sent it: on the socket a
+// field error's message starts with "payload." (SPEC, Errors). Errors that
+// are not about a field (not found, conflict, unauthorized) stay as they are.
+func payloadError(err error) error {
+	var de *protocol.DecodeError
+	if errors.As(err, &de) {
+		if de.Field != "" {
+			return &protocol.DecodeError{Field: payloadField(de.Field), Message: de.Message}
+		}
+		return &protocol.DecodeError{Message: payloadField(de.Message)}
+	}
+	switch code := contacts.ErrorCode(err); code {
+	case contacts.EInvalid, contacts.EInvalidNumber:
+		return &contacts.Error{Code: code, Message: payloadField(contacts.ErrorMessage(err))}
+	}
+	return err
+}
+
+// payloadField prefixes a field name (or a message that starts with one)
+// with "payload."; the body as a whole is the payload itself.
+func payloadField(s string) string {
+	switch {
+	case s == "payload" || strings.HasPrefix(s, "payload.") || strings.HasPrefix(s, "payload:"):
+		return s
+	case s == "body" || strings.HasPrefix(s, "body:"):
+		return "payload" + strings.TrimPrefix(s, "body")
+	}
+	return "payload." + s
 }
 
 // activeDevice reads the device as it is now (its SIMs may have changed)
@@ -247,13 +291,7 @@ func decodePayload(raw json.RawMessage, v any) error {
 	if len(raw) == 0 {
 		return &protocol.DecodeError{Field: "payload", Message: "required"}
 	}
-	if err := protocol.Decode(raw, v); err != nil {
-		if de, ok := err.(*protocol.DecodeError); ok && de.Field != "" {
-			de.Field = "payload." + de.Field
-		}
-		return err
-	}
-	return nil
+	return protocol.Decode(raw, v)
 }
 
 // answer queues a reply; it blocks only this phone's reader.

@@ -10,6 +10,7 @@ import (
 
 	"github.com/ringcard/ringcard/contacts"
 	"github.com/ringcard/ringcard/contacts/sqlite"
+	protocol "github.com/ringcard/ringcard/mobile-protocol"
 )
 
 // FollowupRequest makes a follow-up (mobile-protocol/followups.md).
@@ -94,7 +95,7 @@ func (s *Server) postFollowup(c *gin.Context) error {
 }
 
 func (s *Server) getFollowup(c *gin.Context) error {
-	f, err := s.db.Followup(c.Request.Context(), c.Param("followup_id"))
+	f, err := s.db.Followup(c.Request.Context(), protocol.CanonicalID(c.Param("followup_id")))
 	if err != nil {
 		return err
 	}
@@ -110,7 +111,7 @@ func (s *Server) patchFollowup(c *gin.Context) error {
 	if req.Done && req.Cancel {
 		return contacts.Errorf(contacts.EInvalid, "done and cancel: give one")
 	}
-	f, err := s.db.UpdateFollowup(c.Request.Context(), c.Param("followup_id"), sqlite.FollowupChange{
+	f, err := s.db.UpdateFollowup(c.Request.Context(), protocol.CanonicalID(c.Param("followup_id")), sqlite.FollowupChange{
 		Done: req.Done, Cancel: req.Cancel, Snooze: req.SnoozeUntil, Assignee: req.Assignee, Text: req.Text})
 	if err != nil {
 		return err

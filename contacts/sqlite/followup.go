@@ -204,7 +204,7 @@ func (db *DB) UpdateFollowup(ctx context.Context, id string, ch FollowupChange) 
 		if err != nil {
 			return err
 		}
-		now := db.Now()
+		now := fromMS(ms(db.Now())) // the answer and the event say what is stored: milliseconds
 		by := contacts.ActorFrom(ctx).Name
 		prev := ""
 		var what []string
@@ -303,7 +303,7 @@ func (db *DB) FireDueFollowups(ctx context.Context, now time.Time) (int, error) 
 		}
 		rows.Close()
 		for _, f := range due {
-			f.UpdatedAt = now
+			f.UpdatedAt = fromMS(ms(now)) // milliseconds, as every stored time
 			if err := notifyAssignee(ctx, tx, f, EventFollowupDue, ""); err != nil {
 				return err
 			}
