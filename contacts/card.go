@@ -109,7 +109,7 @@ func BuildCard(t *Templates, in CardInput) Card {
 		card.Number = &CardNumber{Raw: n.Raw, E164: n.E164, Type: n.Type, Label: n.Label}
 	}
 	if in.Directory {
-		card.Numbers = c.Numbers
+		card.Numbers = append([]Number{}, c.Numbers...) // never nil: a directory card lists its numbers, maybe none
 	}
 	for _, f := range tpl.Fields {
 		if v := FieldValue(c, f.Key); v != "" {

@@ -113,6 +113,9 @@ func wireCard(c contacts.Card) protocol.Card {
 	for _, m := range c.OtherMatches {
 		w.OtherMatches = append(w.OtherMatches, protocol.Match{ContactID: m.ContactID, DisplayName: m.DisplayName})
 	}
+	if c.Numbers != nil { // a directory card: "numbers" is always there, [] for a contact without any
+		w.Numbers = make([]protocol.DirNumber, 0, len(c.Numbers))
+	}
 	for _, n := range c.Numbers {
 		w.Numbers = append(w.Numbers, protocol.DirNumber{E164: strPtr(n.E164), Key: n.Key, Raw: n.Raw, Type: n.Type, Label: n.Label})
 	}

@@ -54,3 +54,27 @@ func TestOtherMatchesOnContactCards(t *testing.T) {
 		}
 	}
 }
+
+// A directory card always lists the contact's numbers: [] for a contact
+// without any (never a missing key the phone must guess about).
+func TestDirectoryCardWithoutNumbers(t *testing.T) {
+	e := newEnv(t, true)
+	ph := e.phone("Giulia")
+	ctx := context.Background()
+	card, err := ph.CreateContact(ctx, protocol.ContactCreate{ClientID: contacts.NewID(), DisplayName: "Solo e-mail", Email: "solo@example.it"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if card.Numbers != nil {
+		t.Errorf("a call-time card carries numbers %v, want none (directory cards only)", card.Numbers)
+	}
+	dir, err := ph.Directory(ctx, "", 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range dir.Cards {
+		if c.Numbers == nil {
+			t.Fatalf("directory card %v has no numbers key", c.ContactID)
+		}
+	}
+}
