@@ -15,7 +15,7 @@ type Card struct {
 	SIM          *SIM           `json:"sim"`
 	Style        Style          `json:"style"`
 	OtherMatches []Match        `json:"other_matches"`
-	Numbers      []DirNumber    `json:"numbers,omitzero"` // directory cards: every number ([] when none); absent elsewhere
+	Numbers      []DirNumber    `json:"numbers,omitzero"`  // directory cards: every number ([] when none); absent elsewhere
 	Rev          int64          `json:"rev,omitempty"`     // the contact's version
 	OnCall       *OnCall        `json:"on_call,omitempty"` // a colleague is on a call with this contact now
 }
