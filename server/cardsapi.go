@@ -54,6 +54,18 @@ func (s *Server) directory(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
+	if len(changed) == 0 && after > 0 {
+		// A cursor past every change here: the database was restored from an
+		// older backup (or the cursor is from another server). Going on from
+		// it would silently miss every change made since the backup.
+		maxRev, err := s.db.MaxRev(ctx)
+		if err != nil {
+			return err
+		}
+		if after > maxRev {
+			return contacts.Errorf(contacts.EInvalid, "since: this cursor is ahead of this server's contacts (was the database restored from a backup?): fetch the directory again without since")
+		}
+	}
 	out := protocol.Directory{Cards: []protocol.Card{}, Removed: []string{}, Cursor: formatCursor(after)}
 	if len(changed) > limit {
 		out.More, changed = true, changed[:limit]

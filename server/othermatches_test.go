@@ -2,11 +2,15 @@ package server_test
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
+	"errors"
+	"strings"
 	"testing"
 
 	"github.com/ringcard/ringcard/contacts"
 	protocol "github.com/ringcard/ringcard/mobile-protocol"
+	"github.com/ringcard/ringcard/mobile-protocol/client"
 )
 
 // A contact whose number others share names them in other_matches on every
@@ -76,5 +80,26 @@ func TestDirectoryCardWithoutNumbers(t *testing.T) {
 		if c.Numbers == nil {
 			t.Fatalf("directory card %v has no numbers key", c.ContactID)
 		}
+	}
+}
+
+// A cursor ahead of every change here (a database restored from an older
+// backup) is refused rather than silently answered with nothing new.
+func TestDirectoryCursorAheadOfTheServer(t *testing.T) {
+	e := newEnv(t, true)
+	ph := e.phone("Giulia")
+	ctx := context.Background()
+	dir, err := ph.Directory(ctx, "", 1000)
+	if err != nil || dir.More {
+		t.Fatalf("directory: %v more=%v", err, dir.More)
+	}
+	if again, err := ph.Directory(ctx, dir.Cursor, 10); err != nil || len(again.Cards) != 0 || again.Cursor != dir.Cursor {
+		t.Errorf("the last cursor with nothing new: %+v %v, want no cards and the same cursor", again, err)
+	}
+	ahead := base64.RawURLEncoding.EncodeToString([]byte("v1:999999"))
+	_, err = ph.Directory(ctx, ahead, 10)
+	var api *client.APIError
+	if !errors.As(err, &api) || api.Status != 400 || !strings.HasPrefix(api.Message, "since: ") {
+		t.Errorf("a cursor ahead of the server: %v, want 400 naming since", err)
 	}
 }
