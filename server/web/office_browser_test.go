@@ -221,7 +221,7 @@ func TestBrowserOfficeJobs(t *testing.T) {
 		}); err != nil {
 			t.Fatal(err)
 		}
-		for _, p := range []string{"/contacts/demo-0001", "/calls", "/devices", "/settings", "/board", "/data", "/followups"} {
+		for _, p := range []string{"/contacts/demo-0001", "/calls", "/devices", "/settings", "/board", "/data", "/followups", "/pipeline"} {
 			do(t, "open "+p, chromedp.Navigate(e.URL+p), chromedp.WaitVisible(chromedp.CSS("main")))
 			width, err := chromedp.Run(ctx, chromedp.Evaluate[int]("document.documentElement.scrollWidth"))
 			if err != nil || width > 400 {

@@ -38,7 +38,7 @@ func TestPagesTranslated(t *testing.T) {
 				t.Fatalf("set language: %v %v", resp, err)
 			}
 			resp.Body.Close()
-			for _, p := range []string{"/contacts/demo-0001", "/calls", "/devices", "/settings", "/board", "/data", "/followups"} {
+			for _, p := range []string{"/contacts/demo-0001", "/calls", "/devices", "/settings", "/board", "/data", "/followups", "/pipeline"} {
 				resp, err := c.Get(e.URL + p)
 				if err != nil {
 					t.Fatal(err)

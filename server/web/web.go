@@ -56,6 +56,8 @@ type Store interface {
 	SetStage(ctx context.Context, contactID, stage, by, deviceID string) error
 	Groups(ctx context.Context) ([]string, error)
 	Pipeline(ctx context.Context) (sqlite.Pipeline, error)
+	PipelineStats(ctx context.Context, since, until time.Time, tz *time.Location) (*sqlite.PipelineStats, error)
+	ContactsInStages(ctx context.Context, stages []string, movedBefore time.Time, limit int) ([]*contacts.Contact, error)
 	AddFollowup(ctx context.Context, f *sqlite.Followup) (bool, error)
 	Followups(ctx context.Context, f sqlite.FollowupFilter) ([]sqlite.Followup, error)
 	UpdateFollowup(ctx context.Context, id string, ch sqlite.FollowupChange) (*sqlite.Followup, error)
@@ -221,6 +223,7 @@ func (h *Handler) Mount(r gin.IRouter, pages, api gin.IRouter) {
 	pages.POST("/settings/users/:login/password", h.handle(h.setPassword))
 	pages.GET("/audit", h.handle(h.auditPage))
 	pages.GET("/followups", h.handle(h.followupsPage))
+	pages.GET("/pipeline", h.handle(h.pipelinePage))
 	pages.POST("/followups/:id", h.handle(h.changeFollowup))
 	pages.POST("/contacts/:id/followups", h.handle(h.addFollowup))
 	pages.GET("/data", h.handle(h.dataPageGet))
