@@ -1,13 +1,17 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
+	"net/http"
 	"os"
+	"strings"
 	"time"
 
+	"github.com/gorilla/websocket"
 	"github.com/spf13/cobra"
 
 	"github.com/ringcard/ringcard/contacts"
@@ -213,44 +217,87 @@ func callOverSocket(cmd *cobra.Command, c *client.Client, req protocol.CallStart
 	return card, err
 }
 
+// listenLoop keeps a socket open as a phone does: it prints every frame,
+// acknowledges numbered events, and when the connection drops (server
+// restarted, network gone) it reconnects with backoff and resumes after
+// the last seq it handled. A revoked phone stops.
 func listenLoop(cmd *cobra.Command, f *simFlags, st *simState, c *client.Client, limit time.Duration) error {
+	ctx := cmd.Context()
+	var deadline time.Time
+	if limit > 0 {
+		deadline = time.Now().Add(limit)
+	}
+	done := func() bool { return ctx.Err() != nil || (limit > 0 && !time.Now().Before(deadline)) }
+	backoff := time.Second
+	for !done() {
+		connected, err := listenOnce(cmd, f, st, c, deadline)
+		if done() {
+			return nil
+		}
+		var ce *websocket.CloseError
+		if errors.As(err, &ce) && ce.Code == websocket.ClosePolicyViolation || errors.Is(err, errRevoked) {
+			return fmt.Errorf("the server revoked this phone: %w", err)
+		}
+		if connected {
+			backoff = time.Second
+		}
+		fmt.Fprintf(cmd.ErrOrStderr(), "connection lost (%v); reconnecting in %s\n", err, backoff)
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(backoff):
+		}
+		backoff = min(2*backoff, 30*time.Second)
+	}
+	return nil
+}
+
+// errRevoked is an unauthorized answer: the phone's token no longer works.
+var errRevoked = errors.New("unauthorized")
+
+// listenOnce runs one connection until it fails; connected reports that it
+// got as far as resuming (so the backoff starts again).
+func listenOnce(cmd *cobra.Command, f *simFlags, st *simState, c *client.Client, deadline time.Time) (connected bool, err error) {
 	ctx := cmd.Context()
 	s, err := c.Connect(ctx)
 	if err != nil {
-		return err
+		var api *client.APIError
+		if errors.As(err, &api) && api.Status == http.StatusUnauthorized {
+			return false, fmt.Errorf("%w: %v", errRevoked, err)
+		}
+		return false, err
 	}
 	defer s.Close()
 	if _, err := s.Resume(st.LastSeq); err != nil {
-		return err
+		return false, err
 	}
 	fmt.Fprintf(cmd.ErrOrStderr(), "connected; resuming after seq %d\n", st.LastSeq)
-	deadline := time.Now().Add(limit)
-	go func() { <-ctx.Done(); s.Close() }()
+	stop := context.AfterFunc(ctx, func() { s.Close() })
+	defer stop()
 	out := json.NewEncoder(cmd.OutOrStdout())
-	for limit == 0 || time.Now().Before(deadline) {
+	for {
 		wait := 24 * time.Hour // the server pings every 30 s; a dead socket errors out
-		if limit > 0 {
+		if !deadline.IsZero() {
 			wait = time.Until(deadline)
 		}
 		env, err := s.Read(wait)
 		if err != nil {
-			if ctx.Err() != nil || (limit > 0 && !time.Now().Before(deadline)) {
-				return nil
-			}
-			return err
+			return true, err
 		}
 		if err := out.Encode(env); err != nil {
-			return err
+			return true, err
+		}
+		if env.Type == protocol.TypeError && env.Re == "" && strings.Contains(string(env.Payload), `"unauthorized"`) {
+			return true, errRevoked
 		}
 		if env.Seq > 0 {
 			st.LastSeq = env.Seq
 			if _, err := s.Ack(env.Seq); err != nil {
-				return err
+				return true, err
 			}
 			if err := f.save(st); err != nil {
-				return err
+				return true, err
 			}
 		}
 	}
-	return nil
 }

@@ -32,7 +32,8 @@ func (c *Client) Connect(ctx context.Context) (*Socket, error) {
 	ws, resp, err := websocket.DefaultDialer.DialContext(ctx, u, h)
 	if err != nil {
 		if resp != nil {
-			return nil, fmt.Errorf("connect websocket: %w (HTTP %d)", err, resp.StatusCode)
+			// The handshake's refusal (401 for a revoked phone) as an APIError.
+			return nil, fmt.Errorf("connect websocket: %w", &APIError{Status: resp.StatusCode, Code: strings.ToLower(strings.ReplaceAll(http.StatusText(resp.StatusCode), " ", "_")), Message: err.Error()})
 		}
 		return nil, fmt.Errorf("connect websocket: %w", err)
 	}
