@@ -2,6 +2,7 @@ package web
 
 import (
 	"archive/zip"
+	"cmp"
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
@@ -23,8 +24,10 @@ const (
 	maxUploadBytes = dataio.DefaultMaxBytes
 	// uploadTTL is how long a checked file waits for "Import now".
 	uploadTTL = 30 * time.Minute
-	// maxUploads is how many checked files are kept at once (oldest go).
-	maxUploads = 8
+	// maxUploads and maxUploadTotal bound the checked files kept at once
+	// (the oldest go first): memory stays bounded whatever staff upload.
+	maxUploads     = 8
+	maxUploadTotal = 2 * maxUploadBytes
 	// rowsShown bounds the rows a plan lists on the page.
 	rowsShown = 500
 )
@@ -43,6 +46,8 @@ type upload struct {
 type uploads struct {
 	mu    sync.Mutex
 	files map[string]*upload
+	// limits (0: maxUploads and maxUploadTotal)
+	maxFiles, maxBytes int
 }
 
 func (u *uploads) put(up *upload) (string, error) {
@@ -61,13 +66,19 @@ func (u *uploads) put(up *upload) (string, error) {
 			delete(u.files, k)
 		}
 	}
-	for len(u.files) >= maxUploads {
+	total := len(up.data)
+	for _, f := range u.files {
+		total += len(f.data)
+	}
+	maxFiles, maxBytes := cmp.Or(u.maxFiles, maxUploads), cmp.Or(u.maxBytes, maxUploadTotal)
+	for len(u.files) > 0 && (len(u.files) >= maxFiles || total > maxBytes) {
 		var oldest string
 		for k, f := range u.files {
 			if oldest == "" || f.at.Before(u.files[oldest].at) {
 				oldest = k
 			}
 		}
+		total -= len(u.files[oldest].data)
 		delete(u.files, oldest)
 	}
 	u.files[id] = up
