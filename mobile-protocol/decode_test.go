@@ -1,6 +1,7 @@
 package protocol_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -37,6 +38,8 @@ func TestDecodeRefuses(t *testing.T) {
 		{"truncated JSON", func() any { return new(protocol.CallStart) }, `{"call_id": "x"`, "body: truncated JSON"},
 		{"trailing data", func() any { return new(protocol.NoteAdd) }, `{} {}`, "body: more than one JSON value"},
 		{"empty", func() any { return new(protocol.NoteAdd) }, ` `, "body: empty, a JSON object is required"},
+		{"nested too deeply", func() any { return new(protocol.PairRequest) }, `{"sims": ` + strings.Repeat("[", 500000) + strings.Repeat("]", 500000) + `}`, "body: nested too deeply"},
+		{"nested too deeply, unclosed", func() any { return new(protocol.PairRequest) }, strings.Repeat("[", 1000000), "body: nested too deeply"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -26,7 +26,15 @@ func checkKeys(data []byte, t reflect.Type) error {
 	return nil
 }
 
-type keyWalker struct{ dec *json.Decoder }
+type keyWalker struct {
+	dec   *json.Decoder
+	depth int
+}
+
+// maxDepth bounds how deeply a body may nest arrays and objects: protocol
+// bodies nest three or four levels; a body of a million '[' must not cost
+// the server its memory (it is read before authentication, on pairing).
+const maxDepth = 32
 
 // value reads one JSON value; t is the Go type it goes into, nil when any
 // key is acceptable there (maps of interfaces, raw JSON, custom decoders).
@@ -39,6 +47,10 @@ func (w *keyWalker) value(t reflect.Type, path string) error {
 	if !ok {
 		return nil
 	}
+	if w.depth++; w.depth > maxDepth {
+		return &DecodeError{Field: "body", Message: "nested too deeply"}
+	}
+	defer func() { w.depth-- }()
 	t = concrete(t)
 	if d == '[' {
 		var elem reflect.Type

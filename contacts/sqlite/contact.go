@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/ringcard/ringcard/contacts"
 )
@@ -109,10 +110,11 @@ func insertContact(ctx context.Context, tx *sql.Tx, c *contacts.Contact, clientI
 }
 
 // UpdateContact saves c (every field) and moves it after the change cursor.
-// A c read from the store carries its rev: when the stored contact has
-// moved on since (someone else saved it meanwhile), nothing is written and
-// the error is a conflict, checked in the same transaction as the write.
-// A c with rev 0 overwrites unconditionally.
+// A c read from the store carries when its fields last changed
+// (UpdatedAt): when someone else changed them since, nothing is written
+// and the error is a conflict, checked in the same transaction as the
+// write. (Calls and notes move a contact's rev but not its fields: they
+// are no conflict.) A c never read (rev 0) overwrites unconditionally.
 func (db *DB) UpdateContact(ctx context.Context, c *contacts.Contact) error {
 	if err := db.norm.NormalizeContact(c); err != nil {
 		return err
@@ -120,14 +122,18 @@ func (db *DB) UpdateContact(ctx context.Context, c *contacts.Contact) error {
 	if err := c.Validate(); err != nil {
 		return err
 	}
+	readAt := c.UpdatedAt
 	c.UpdatedAt = db.Now()
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		old, err := contactByID(ctx, tx, c.ID)
 		if err != nil {
 			return err
 		}
-		if c.Rev != 0 && old.Rev != c.Rev {
+		if c.Rev != 0 && !old.UpdatedAt.Equal(readAt) {
 			return contacts.Errorf(contacts.EConflict, "contact %s was changed by someone else meanwhile: reload it and apply the change again", c.ID)
+		}
+		if !c.UpdatedAt.After(old.UpdatedAt) { // two saves in one millisecond still tell apart
+			c.UpdatedAt = old.UpdatedAt.Add(time.Millisecond)
 		}
 		c.CreatedAt = old.CreatedAt
 		if err := saveContact(ctx, tx, c); err != nil {

@@ -3,6 +3,7 @@ package sqlite_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/ringcard/ringcard/contacts"
 )
@@ -31,5 +32,25 @@ func TestUpdateContactRefusesAStaleRev(t *testing.T) {
 	c.JobTitle = "third"
 	if err := db.UpdateContact(ctx, c); err != nil {
 		t.Fatalf("save from a fresh read: %v", err)
+	}
+}
+
+// A call or a note between the read and the save moves the contact's rev
+// but not its fields: no conflict.
+func TestUpdateContactAfterACallIsNoConflict(t *testing.T) {
+	db := openStore(t, t.TempDir()+"/ringcard.db")
+	ctx := context.Background()
+	c := addContact(t, db, "Mario Rossi", "+39 333 111 2222")
+	read, _ := db.Contact(ctx, c.ID)
+	call := &contacts.Call{ID: contacts.NewID(), Number: contacts.Parsed{Raw: c.Numbers[0].Raw, E164: c.Numbers[0].E164, Key: c.Numbers[0].Key}, Direction: contacts.Incoming, StartedAt: time.Now(), DeviceID: "d1", By: "Luca"}
+	if _, err := db.StartCall(ctx, call); err != nil {
+		t.Fatal(err)
+	}
+	if now, _ := db.Contact(ctx, c.ID); now.Rev == read.Rev {
+		t.Fatalf("the call did not move the contact's rev: the test proves nothing")
+	}
+	read.JobTitle = "buyer"
+	if err := db.UpdateContact(ctx, read); err != nil {
+		t.Errorf("save after a call: %v, want no conflict", err)
 	}
 }

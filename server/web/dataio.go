@@ -3,6 +3,7 @@ package web
 import (
 	"archive/zip"
 	"cmp"
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
@@ -170,8 +171,14 @@ func (h *Handler) applyImport(c *gin.Context) error {
 	if err != nil {
 		return h.importFailed(c, d, err)
 	}
-	if err := h.b.ApplyImport(ctx, plan); err != nil {
-		return h.importFailed(c, d, err)
+	// Once started, an import runs to its end even if the browser goes away:
+	// it commits batch by batch, and half a file written is worse.
+	if err := h.b.ApplyImport(context.WithoutCancel(ctx), plan); err != nil {
+		if h.status(err) < 500 {
+			d.Error = contacts.ErrorMessage(err) + " — " + T(h.lang(c), "data.partial")
+			return h.render(c, h.status(err), "data", d)
+		}
+		return err
 	}
 	h.log.Info("import from the web view", "file", up.name, "created", plan.Created, "merged", plan.Merged, "skipped", plan.Skipped,
 		"by", currentSession(c).User.Login)

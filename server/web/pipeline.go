@@ -97,11 +97,9 @@ func (h *Handler) pipelinePage(c *gin.Context) error {
 	if d.Interested, err = h.b.ContactsInStages(ctx, d.Pipeline.Interested(), now.AddDate(0, 0, -d.InterestedDays), 200); err != nil {
 		return err
 	}
-	leads, err := h.b.ContactsInStages(ctx, d.Pipeline.InProgress(), time.Time{}, 1000)
-	if err != nil {
-		return err
+	for _, s := range d.Pipeline.InProgress() {
+		d.Leads += counts[s]
 	}
-	d.Leads = len(leads)
 	return h.render(c, http.StatusOK, "pipeline", d)
 }
 
