@@ -112,7 +112,11 @@ func (db *DB) ContactsInStages(ctx context.Context, stages []string, movedBefore
 	if before == 0 {
 		before = 1 << 62
 	}
-	rows, err := db.read.QueryContext(ctx, `SELECT c.data, c.rev, COALESCE((SELECT MAX(at_ms) FROM stage_changes s WHERE s.contact_id = c.id), c.created_ms) AS moved
+	// A contact never moved (its stage came with it, from an import or the
+	// demo) counts from its earliest known activity.
+	rows, err := db.read.QueryContext(ctx, `SELECT c.data, c.rev, COALESCE((SELECT MAX(at_ms) FROM stage_changes s WHERE s.contact_id = c.id),
+			MIN(c.created_ms, COALESCE((SELECT MIN(started_ms) FROM calls k WHERE k.contact_id = c.id), c.created_ms),
+				COALESCE((SELECT MIN(at_ms) FROM notes n WHERE n.contact_id = c.id), c.created_ms))) AS moved
 		FROM contacts c WHERE c.deleted = 0 AND c.stage IN (SELECT value FROM json_each(?)) AND moved < ? ORDER BY moved, c.id LIMIT ?`, list, before, limit)
 	if err != nil {
 		return nil, fmt.Errorf("list contacts in stages: %w", err)

@@ -152,6 +152,7 @@ var catalogue = map[string][3]string{
 		"Quando un richiamo scade, il telefono della persona lo riceve. Fatto, rimandato o assegnato qui o dal telefono, cambia ovunque."},
 	"nav.pipeline":      {"Pipeline", "Воронка", "Pipeline"},
 	"pl.period":         {"Period", "Период", "Periodo"},
+	"pl.waiting":        {"Interested for more than (days)", "Интересуются дольше (дней)", "Interessati da più di (giorni)"},
 	"pl.lastdays":       {"last %d days", "последние %d дн.", "ultimi %d giorni"},
 	"pl.perstage":       {"Contacts per stage", "Контакты по стадиям", "Contatti per fase"},
 	"pl.leads":          {"%d in progress", "в работе: %d", "%d in corso"},

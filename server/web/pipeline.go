@@ -59,9 +59,15 @@ func (h *Handler) pipelinePage(c *gin.Context) error {
 	}
 	d.Columns = append(append([]string{}, d.Pipeline.Stages...), d.Pipeline.Lost)
 	counts := map[string]int{}
+	var unlisted []string // stages contacts are at that the pipeline no longer has
 	for _, s := range st.Stages {
 		counts[s.Stage] = s.Count
+		if s.Stage != "" && !contains(d.Columns, s.Stage) {
+			unlisted = append(unlisted, s.Stage)
+		}
 	}
+	sort.Strings(unlisted)
+	d.Columns = append(d.Columns, unlisted...)
 	largest := 1
 	for _, s := range d.Columns {
 		largest = max(largest, counts[s])
@@ -94,10 +100,13 @@ func (h *Handler) pipelinePage(c *gin.Context) error {
 	if st.AvgReturnS > 0 {
 		d.AvgReturn = duration(int(st.AvgReturnS))
 	}
-	if d.Interested, err = h.b.ContactsInStages(ctx, d.Pipeline.Interested(), now.AddDate(0, 0, -d.InterestedDays), 200); err != nil {
+	// Contacts at a stage the pipeline no longer has are still leads (until
+	// someone moves them) and may be waiting for a call back.
+	interested := append(d.Pipeline.Interested(), unlisted...)
+	if d.Interested, err = h.b.ContactsInStages(ctx, interested, now.AddDate(0, 0, -d.InterestedDays), 200); err != nil {
 		return err
 	}
-	for _, s := range d.Pipeline.InProgress() {
+	for _, s := range append(d.Pipeline.InProgress(), unlisted...) {
 		d.Leads += counts[s]
 	}
 	return h.render(c, http.StatusOK, "pipeline", d)

@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/ringcard/ringcard/contacts/sqlite"
 )
 
 // The pipeline page charts contacts per stage and per staff member and
@@ -38,4 +40,19 @@ func TestPipelinePage(t *testing.T) {
 	if !strings.Contains(page, "<td>Anna Bianchi</td>") {
 		t.Errorf("no per-staff row for the one who moved it")
 	}
+
+	// A stage the pipeline no longer has keeps its contacts on the page.
+	leads := regexp.MustCompile(`\((\d+) in progress\)`).FindStringSubmatch(page)
+	p := sqlite.Pipeline{Stages: []string{"new", "offer", "ordered", "paid", "done"}, Lost: "lost", Order: "ordered"}
+	if err := e.DB.SetPipeline(context.Background(), p); err != nil {
+		t.Fatal(err)
+	}
+	page = getPage(t, c, e.URL+"/pipeline?days=365&interested=14")
+	if !strings.Contains(page, `<span class="barlabel">quoted</span>`) {
+		t.Errorf("the contacts still at \"quoted\" vanished when the pipeline renamed it")
+	}
+	if after := regexp.MustCompile(`\((\d+) in progress\)`).FindStringSubmatch(page); leads == nil || after == nil || after[1] != leads[1] {
+		t.Errorf("in progress %v before the rename, %v after: want the same", leads, after)
+	}
 }
+
