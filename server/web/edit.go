@@ -1,9 +1,12 @@
 package web
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"net/http"
 	"net/url"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -24,7 +27,33 @@ type contactForm struct {
 	Custom                                       string // "key: value"
 	Note                                         string
 	Groups                                       []string
-	Updated                                      int64 // the contact's updated_at (ms) when the form was shown
+	Updated                                      int64  // the contact's updated_at (ms) when the form was shown
+	Orig                                         string // fingerprint of the editable fields when the form was shown
+}
+
+// normText makes typed text comparable: browsers send \r\n, people leave
+// spaces at line ends.
+func normText(s string) string {
+	lines := strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimSpace(l)
+	}
+	return strings.TrimSpace(strings.Join(lines, "\n"))
+}
+
+// fingerprint identifies the form's editable values: a save is safe when
+// the stored contact still has the values the form was shown with, even if
+// the contact moved on otherwise (a stage move, a call, a note).
+func (f contactForm) fingerprint() string {
+	groups := append([]string{}, f.Groups...)
+	sort.Strings(groups)
+	h := sha256.New()
+	for _, v := range []string{f.DisplayName, f.GivenName, f.FamilyName, f.Nickname, f.Company, f.JobTitle, f.Department,
+		f.Birthday, f.Numbers, f.Emails, f.Addresses, f.Websites, f.Custom, f.Note, strings.Join(groups, "\n")} {
+		h.Write([]byte(normText(v)))
+		h.Write([]byte{0})
+	}
+	return hex.EncodeToString(h.Sum(nil)[:16])
 }
 
 type groupChoice struct {
@@ -74,7 +103,7 @@ func staleDiff(theirs, yours contactForm) []theirField {
 		{"f.custom", theirs.Custom, yours.Custom},
 		{"f.note", theirs.Note, yours.Note},
 	} {
-		if strings.TrimSpace(f.a) != strings.TrimSpace(f.b) {
+		if normText(f.a) != normText(f.b) {
 			out = append(out, theirField{Label: f.key, Value: f.a})
 		}
 	}
@@ -106,6 +135,7 @@ func formOf(c *contacts.Contact) contactForm {
 		lines = append(lines, cf.Key+": "+cf.Value)
 	}
 	f.Custom = strings.Join(lines, "\n")
+	f.Orig = f.fingerprint()
 	return f
 }
 
@@ -117,6 +147,7 @@ func readForm(c *gin.Context) contactForm {
 		Emails: c.PostForm("emails"), Addresses: c.PostForm("addresses"), Websites: c.PostForm("websites"),
 		Custom: c.PostForm("custom"), Note: c.PostForm("note")}
 	f.Updated, _ = strconv.ParseInt(c.PostForm("updated"), 10, 64)
+	f.Orig = c.PostForm("orig")
 	groups := c.PostFormArray("group")
 	groups = append(groups, strings.Split(c.PostForm("new_groups"), ",")...)
 	f.Groups = cleanList(groups)
@@ -227,7 +258,9 @@ func (h *Handler) saveContact(c *gin.Context) error {
 	}
 	f := readForm(c)
 	d := editData{Form: f, Action: "/contacts/" + ct.ID + "/edit", Cancel: "/contacts/" + ct.ID}
-	if f.Updated == ct.UpdatedAt.UnixMilli() {
+	// Safe to save when nobody changed an editable field since the form was
+	// shown (a stage move, a call or a note meanwhile is no conflict).
+	if f.Updated == ct.UpdatedAt.UnixMilli() || (f.Orig != "" && f.Orig == formOf(ct).Orig) {
 		if err = f.apply(ct); err == nil {
 			err = h.b.UpdateContact(ctx, ct)
 		}
@@ -246,8 +279,9 @@ func (h *Handler) saveContact(c *gin.Context) error {
 	}
 	if d.Error == "" { // someone else saved it: show theirs, keep the typed form
 		d.Error = T(h.lang(c), "edit.stale")
-		d.Form.Updated = ct.UpdatedAt.UnixMilli()
-		d.Theirs = staleDiff(formOf(ct), f)
+		theirs := formOf(ct)
+		d.Form.Updated, d.Form.Orig = theirs.Updated, theirs.Orig
+		d.Theirs = staleDiff(theirs, f)
 	}
 	if d, err = h.editData(c, d); err != nil {
 		return err

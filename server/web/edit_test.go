@@ -145,3 +145,30 @@ func TestEditDoesNotOverwriteSomeoneElsesSave(t *testing.T) {
 		t.Errorf("after the second save: company %q, %d numbers (want %d)", got.Company, len(got.Numbers), len(other.Numbers))
 	}
 }
+
+// A stage move (or a call, or a note) while someone edits the contact's
+// fields is no conflict: the save goes through and keeps the new stage.
+func TestEditAfterAStageMoveIsNoConflict(t *testing.T) {
+	e := newEnv(t)
+	c := httpClient(t)
+	signIn(t, c, e.URL, testLogin, testPassword)
+	ctx := context.Background()
+	editURL := e.URL + "/contacts/demo-0003/edit"
+	form := formValues(t, getPage(t, c, editURL), "contact-form")
+	if err := e.DB.SetStage(ctx, "demo-0003", "paid", "Marco", ""); err != nil {
+		t.Fatal(err)
+	}
+	form.Set("nickname", "Gigi")
+	resp, err := c.PostForm(editURL, form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save after a stage move: status %d, want 303", resp.StatusCode)
+	}
+	got, _ := e.DB.Contact(ctx, "demo-0003")
+	if got.Nickname != "Gigi" || got.Stage != "paid" {
+		t.Errorf("after the save: nickname %q stage %q, want Gigi and paid", got.Nickname, got.Stage)
+	}
+}
