@@ -55,4 +55,3 @@ func TestPipelinePage(t *testing.T) {
 		t.Errorf("in progress %v before the rename, %v after: want the same", leads, after)
 	}
 }
-
