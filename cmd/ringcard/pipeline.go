@@ -48,12 +48,16 @@ already at a stage that is no longer listed keep it until moved.
 				}
 				if cmd.Flags().Changed("order") {
 					p.Order = strings.ToLower(strings.TrimSpace(order))
-				} else if old := p.Order; !contains(p.Stages, old) && len(p.Stages) > 1 {
-					p.Order = p.Stages[len(p.Stages)/2] // the old one is gone: the middle stage, and say so
-					fmt.Fprintf(cmd.ErrOrStderr(), "the order stage %q is not in the new stages: using %q (set it with --order)\n", old, p.Order)
+				}
+				old := p.Order
+				if !cmd.Flags().Changed("order") && !contains(p.Stages, old) && len(p.Stages) > 1 {
+					p.Order = p.Stages[len(p.Stages)/2] // the old one is gone: the middle stage, and say so once stored
 				}
 				if err := db.SetPipeline(ctx, p); err != nil {
 					return err
+				}
+				if p.Order != old && !cmd.Flags().Changed("order") {
+					fmt.Fprintf(cmd.ErrOrStderr(), "the order stage %q is not in the new stages: using %q (set it with --order)\n", old, p.Order)
 				}
 			}
 			if asJSON {

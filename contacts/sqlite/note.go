@@ -194,6 +194,9 @@ func (db *DB) historyPart(ctx context.Context, q string, args ...any) ([]contact
 }
 
 func stageText(from, to string) string {
+	if to == "" {
+		to = "—" // cleared
+	}
 	if from == "" {
 		return "Stage: " + to
 	}

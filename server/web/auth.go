@@ -72,7 +72,17 @@ func (h *Handler) Authenticate(c *gin.Context) {
 			limit = maxUploadBytes + maxFormBytes
 		}
 		if c.Request.ContentLength > limit {
-			h.refuse(c, contacts.Errorf(contacts.ETooLarge, "the request is larger than %d MB", limit>>20))
+			err := contacts.Errorf(contacts.ETooLarge, "the request is larger than %d MB", limit>>20)
+			if c.FullPath() == "/data/import" { // say it on the import page, with the form to try another file
+				c.Set(sessionKey, sess)
+				msg := T(h.lang(c), "data.toolarge", maxUploadBytes>>20)
+				if rerr := h.render(c, http.StatusRequestEntityTooLarge, "data", dataPage{Error: msg}); rerr != nil {
+					h.log.Error("render", "err", rerr)
+				}
+				c.Abort()
+				return
+			}
+			h.refuse(c, err)
 			return
 		}
 		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, limit)

@@ -261,7 +261,7 @@ func addToZip(zw *zip.Writer, path string) error {
 		return fmt.Errorf("zip %s: %w", path, err)
 	}
 	defer f.Close()
-	w, err := zw.Create(filepath.Base(path))
+	w, err := zw.CreateHeader(&zip.FileHeader{Name: filepath.Base(path), Method: zip.Deflate, Modified: time.Now()})
 	if err != nil {
 		return fmt.Errorf("zip %s: %w", path, err)
 	}

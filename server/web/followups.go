@@ -164,6 +164,9 @@ func (h *Handler) changeFollowup(c *gin.Context) error {
 		return contacts.Errorf(contacts.EInvalid, "action: done, snooze or assign")
 	}
 	if _, err := h.b.UpdateFollowup(c.Request.Context(), c.Param("id"), ch); err != nil {
+		if ch.Assignee != "" && contacts.ErrorCode(err) == contacts.EInvalid && strings.HasPrefix(contacts.ErrorMessage(err), "nothing to change") {
+			return redirect(c, safeNext(c.PostForm("back"))) // given to whoever already has it
+		}
 		return err
 	}
 	return redirect(c, safeNext(c.PostForm("back")))

@@ -184,6 +184,7 @@ var catalogue = map[string][3]string{
 	"data.imported": {"Imported %s: %d created, %d merged into existing contacts, %d skipped; %d history lines.",
 		"Импортирован %s: создано %d, объединено с имеющимися %d, пропущено %d; строк истории: %d.",
 		"Importato %s: %d creati, %d uniti a contatti esistenti, %d saltati; %d righe di cronologia."},
+	"data.toolarge": {"The file is larger than %d MB: split it and import the parts.", "Файл больше %d МБ: разделите его и импортируйте по частям.", "Il file supera %d MB: dividilo e importa le parti."},
 	"data.partial": {"the rows before it were imported; fix the file and import it again: what is already here is merged, not duplicated.",
 		"строки до неё импортированы; исправьте файл и импортируйте снова: то, что уже есть, объединится, а не задвоится.",
 		"le righe precedenti sono state importate; correggi il file e importalo di nuovo: quello che c'è già viene unito, non duplicato."},

@@ -173,11 +173,12 @@ func urlQueryEscape(s string) string { return url.QueryEscape(s) }
 
 func funcs(lang string) template.FuncMap {
 	return template.FuncMap{
-		"t":     func(key string, args ...any) string { return T(lang, key, args...) },
-		"when":  func(t time.Time) string { return localTime(t) },
-		"whenS": func(s string) string { return localTimeText(s) },
-		"dur":   duration,
-		"join":  strings.Join,
+		"t":      func(key string, args ...any) string { return T(lang, key, args...) },
+		"when":   func(t time.Time) string { return localTime(t) },
+		"whenS":  func(s string) string { return localTimeText(s) },
+		"sinceS": sinceText,
+		"dur":    duration,
+		"join":   strings.Join,
 		"callText": func(dir, outcome string, secs int) string {
 			return callText(lang, dir, outcome, secs)
 		},
@@ -207,6 +208,19 @@ func localTime(t time.Time) string {
 		return ""
 	}
 	return t.Local().Format("2006-01-02 15:04")
+}
+
+// sinceText is a time from the wire as "since" wants it: the hour today,
+// the date and hour otherwise.
+func sinceText(s string) string {
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return s
+	}
+	if y, m, d := t.Local().Date(); time.Now().Local().Year() == y && time.Now().Local().Month() == m && time.Now().Local().Day() == d {
+		return t.Local().Format("15:04")
+	}
+	return localTime(t)
 }
 
 func localTimeText(s string) string {
