@@ -2,10 +2,13 @@ package web_test
 
 import (
 	"archive/zip"
+	"bufio"
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"mime/multipart"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -185,5 +188,34 @@ func TestExportFromTheWebView(t *testing.T) {
 	}
 	if resp, _ := get("pdf"); resp.StatusCode != http.StatusBadRequest {
 		t.Errorf("export as pdf: status %d, want 400", resp.StatusCode)
+	}
+}
+
+// A file over the limit is refused before it is read, with the reason on
+// the import page (not a bare error page).
+func TestImportTooLarge(t *testing.T) {
+	e := newEnv(t)
+	c := httpClient(t)
+	_, csrf := signIn(t, c, e.URL, testLogin, testPassword)
+	u, _ := url.Parse(e.URL)
+	var cookies []string
+	for _, ck := range c.Jar.Cookies(u) {
+		cookies = append(cookies, ck.Name+"="+ck.Value)
+	}
+	conn, err := net.Dial("tcp", u.Host)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	// Claims 200 MB; sends only the start: the server must answer from the headers.
+	fmt.Fprintf(conn, "POST /data/import HTTP/1.1\r\nHost: %s\r\nCookie: %s\r\nX-CSRF-Token: %s\r\nContent-Type: multipart/form-data; boundary=x\r\nContent-Length: %d\r\n\r\n--x\r\n",
+		u.Host, strings.Join(cookies, "; "), csrf, 200<<20)
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(string(body), `id="data-error"`) || !strings.Contains(string(body), "split it") {
+		t.Errorf("a 200 MB upload: status %d, want 413 with the reason on the import page", resp.StatusCode)
 	}
 }
