@@ -112,11 +112,7 @@ func cardRecord(card vcard.Card, n int, region string) Record {
 		} else if l != "" {
 			label = l
 		}
-		fixed := FixNumber(raw, region)
-		if fixed != raw {
-			r.Notes = append(r.Notes, fmt.Sprintf("number %s read as %s", raw, fixed))
-		}
-		c.Numbers = append(c.Numbers, contacts.Number{Raw: fixed, Type: typ, Label: label})
+		addCardNumber(c, &r, raw, typ, label, region)
 	}
 	for _, f := range card[vcard.FieldEmail] {
 		if a := strings.TrimPrefix(strings.TrimSpace(val(f)), "mailto:"); a != "" {
@@ -246,4 +242,14 @@ func vcardType(f *vcard.Field) string {
 		}
 	}
 	return ""
+}
+
+// addCardNumber adds a vCard's number to c, repaired when a spreadsheet lost
+// its leading 0 or + on the way (said in the row's notes).
+func addCardNumber(c *contacts.Contact, r *Record, raw, typ, label, region string) {
+	fixed := FixNumber(raw, region)
+	if fixed != raw {
+		r.Notes = append(r.Notes, fmt.Sprintf("number %s read as %s", raw, fixed))
+	}
+	c.Numbers = append(c.Numbers, contacts.Number{Raw: fixed, Type: typ, Label: label})
 }

@@ -1,7 +1,6 @@
 package dataio
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/emersion/go-vcard"
@@ -49,11 +48,7 @@ func readOwnCard(card vcard.Card, r *Record, region string) {
 		if l, ok := item(f, labels); ok {
 			label = l
 		}
-		fixed := FixNumber(raw, region)
-		if fixed != raw {
-			r.Notes = append(r.Notes, fmt.Sprintf("number %s read as %s", raw, fixed))
-		}
-		c.Numbers = append(c.Numbers, contacts.Number{Raw: fixed, Type: typ, Label: label})
+		addCardNumber(c, r, raw, typ, label, region)
 	}
 	for _, f := range card[vcard.FieldEmail] {
 		if a := strings.TrimSpace(decodeQP(f)); a != "" {
