@@ -117,8 +117,8 @@ func (b webBackend) Revoke(ctx context.Context, id string) (*contacts.Device, er
 	return d, nil
 }
 
-func (b webBackend) PlanImport(ctx context.Context, name string, data []byte, format string) (*dataio.Source, *dataio.Plan, error) {
-	src, err := dataio.Read(name, data, dataio.ReadOptions{Format: format, Region: b.s.cfg.DefaultRegion})
+func (b webBackend) PlanImport(ctx context.Context, name string, data []byte, format string, mapping map[string]string) (*dataio.Source, *dataio.Plan, error) {
+	src, err := dataio.Read(name, data, dataio.ReadOptions{Format: format, Map: mapping, Region: b.s.cfg.DefaultRegion})
 	if err != nil {
 		return nil, nil, err
 	}

@@ -93,6 +93,11 @@ type Column struct {
 }
 
 // mapHeader decides the field of one header cell.
+// Mappable reports whether the column is read on its own (not one part of
+// a numbered item such as Google's "Phone 2 - Type"), so a person may
+// choose its field (ReadOptions.Map, the import page).
+func (c Column) Mappable() bool { return strings.HasPrefix(c.Group, "col") }
+
 func mapHeader(i int, header string) Column {
 	c := Column{Index: i, Letter: columnLetter(i), Header: header, Group: "col" + itoa(i), Part: "value"}
 	h := strings.TrimSpace(header)

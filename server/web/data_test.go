@@ -100,6 +100,11 @@ func TestImportFromTheWebView(t *testing.T) {
 	if m == nil {
 		t.Fatalf("the check page offers no Import now")
 	}
+	// The office overrides a column: "Ragione sociale" (C) is not to be read.
+	st, page = postForm(t, c, e.URL+"/data/import", url.Values{"csrf": {csrf}, "upload": {m[1]}, "map_C": {"ignore"}})
+	if st != http.StatusOK || !regexp.MustCompile(`(?s)name="map_C".*?<option value="ignore" selected>`).MatchString(page) {
+		t.Fatalf("check again with C ignored: status %d, the page does not show C read as ignore", st)
+	}
 
 	// Someone else cannot import my checked file.
 	hash, _ := web.HashPassword("another pass 77", 8)
@@ -118,6 +123,12 @@ func TestImportFromTheWebView(t *testing.T) {
 	}
 	if found("Ciro Esposito") != before+1 {
 		t.Errorf("after the import Ciro Esposito is found %d times, want %d", found("Ciro Esposito"), before+1)
+	}
+	hits, _ := e.DB.Search(ctx, sqlite.SearchQuery{Text: "Ciro Esposito"})
+	for _, h := range hits {
+		if h.Contact.Company == "Esposito & Figli" {
+			t.Errorf("the company column was imported though the office mapped it to ignore")
+		}
 	}
 	audit, err := e.DB.Audit(ctx, sqlite.AuditFilter{ActorName: "Anna Bianchi", Limit: 500})
 	if err != nil {

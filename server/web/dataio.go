@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -35,11 +36,12 @@ const (
 
 // upload is a file checked by a dry run, kept until it is imported.
 type upload struct {
-	login  string
-	name   string
-	format string
-	data   []byte
-	at     time.Time
+	login   string
+	name    string
+	format  string
+	mapping map[string]string // column letter -> field, over the detected mapping
+	data    []byte
+	at      time.Time
 }
 
 // uploads holds checked files between the dry run and "Import now", so the
@@ -86,6 +88,19 @@ func (u *uploads) put(up *upload) (string, error) {
 	return id, nil
 }
 
+// get returns a checked file of login's, keeping it (a check again with
+// another mapping).
+func (u *uploads) get(id, login string) (*upload, bool) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	f, ok := u.files[id]
+	if !ok || f.login != login || time.Since(f.at) > uploadTTL {
+		return nil, false
+	}
+	f.at = time.Now()
+	return f, true
+}
+
 // take removes and returns a checked file of login's.
 func (u *uploads) take(id, login string) (*upload, bool) {
 	u.mu.Lock()
@@ -99,15 +114,19 @@ func (u *uploads) take(id, login string) (*upload, bool) {
 }
 
 type dataPage struct {
-	Format   string // the format chosen on the form ("" = told by the content)
-	Error    string
-	Plan     *dataio.Plan
-	Source   *dataio.Source
-	Rows     []dataio.RowResult // the rows listed (at most rowsShown)
-	More     int                // rows not listed
-	Upload   string             // the checked file's id, for "Import now"
-	Imported bool
+	Format     string // the format chosen on the form ("" = told by the content)
+	Error      string
+	Plan       *dataio.Plan
+	Source     *dataio.Source
+	Rows       []dataio.RowResult // the rows listed (at most rowsShown)
+	More       int                // rows not listed
+	Upload     string             // the checked file's id, for "Import now" and "Check again"
+	Importable bool               // the plan writes something
+	Imported   bool
 }
+
+// FieldChoices are what a column can be read as on the check page.
+func (dataPage) FieldChoices() []string { return dataio.Fields }
 
 // Formats are the formats the import form offers besides "told by the
 // content".
@@ -121,39 +140,58 @@ func (h *Handler) dataPageGet(c *gin.Context) error {
 	return h.render(c, http.StatusOK, "data", dataPage{})
 }
 
-// checkImport reads an uploaded file and shows what importing it would
+// checkImport reads an uploaded file (or one checked before, with the
+// columns mapped as the form now says) and shows what importing it would
 // do, row by row, writing nothing.
 func (h *Handler) checkImport(c *gin.Context) error {
 	d := dataPage{Format: c.PostForm("format")}
-	fh, err := c.FormFile("file")
-	if err != nil {
-		d.Error = T(h.lang(c), "data.nofile")
-		return h.render(c, http.StatusUnprocessableEntity, "data", d)
+	login := currentSession(c).User.Login
+	var up *upload
+	if id := c.PostForm("upload"); id != "" { // check again with another mapping
+		var ok bool
+		if up, ok = h.uploads.get(id, login); !ok {
+			d.Error = T(h.lang(c), "data.expired")
+			return h.render(c, http.StatusUnprocessableEntity, "data", d)
+		}
+		up.mapping = map[string]string{}
+		for k, v := range c.Request.PostForm {
+			if letter, ok := strings.CutPrefix(k, "map_"); ok && len(v) == 1 && v[0] != "" {
+				up.mapping[letter] = v[0]
+			}
+		}
+		d.Format, d.Upload = up.format, id
+	} else {
+		fh, err := c.FormFile("file")
+		if err != nil {
+			d.Error = T(h.lang(c), "data.nofile")
+			return h.render(c, http.StatusUnprocessableEntity, "data", d)
+		}
+		if fh.Size > maxUploadBytes {
+			return contacts.Errorf(contacts.ETooLarge, "%s is larger than %d MB: split the file", fh.Filename, maxUploadBytes>>20)
+		}
+		f, err := fh.Open()
+		if err != nil {
+			return fmt.Errorf("open upload: %w", err)
+		}
+		defer f.Close()
+		data, err := io.ReadAll(io.LimitReader(f, maxUploadBytes+1))
+		if err != nil {
+			return fmt.Errorf("read upload: %w", err)
+		}
+		up = &upload{login: login, name: filepath.Base(fh.Filename), format: d.Format, data: data, at: time.Now()}
 	}
-	if fh.Size > maxUploadBytes {
-		return contacts.Errorf(contacts.ETooLarge, "%s is larger than %d MB: split the file", fh.Filename, maxUploadBytes>>20)
-	}
-	f, err := fh.Open()
-	if err != nil {
-		return fmt.Errorf("open upload: %w", err)
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, maxUploadBytes+1))
-	if err != nil {
-		return fmt.Errorf("read upload: %w", err)
-	}
-	up := &upload{login: currentSession(c).User.Login, name: filepath.Base(fh.Filename), format: d.Format, data: data, at: time.Now()}
-	src, plan, err := h.b.PlanImport(c.Request.Context(), up.name, up.data, up.format)
+	src, plan, err := h.b.PlanImport(c.Request.Context(), up.name, up.data, up.format, up.mapping)
 	if err != nil {
 		return h.importFailed(c, d, err)
 	}
 	d.Source, d.Plan = src, plan
 	d.Rows, d.More = shownRows(plan.Rows, func(dataio.RowResult) bool { return true })
-	if plan.Created+plan.Merged > 0 || src.HistoryRows > 0 {
+	if d.Upload == "" {
 		if d.Upload, err = h.uploads.put(up); err != nil {
 			return err
 		}
 	}
+	d.Importable = plan.Created+plan.Merged > 0 || src.HistoryRows > 0
 	return h.render(c, http.StatusOK, "data", d)
 }
 
@@ -167,7 +205,7 @@ func (h *Handler) applyImport(c *gin.Context) error {
 	}
 	ctx := c.Request.Context()
 	d := dataPage{Format: up.format}
-	src, plan, err := h.b.PlanImport(ctx, up.name, up.data, up.format)
+	src, plan, err := h.b.PlanImport(ctx, up.name, up.data, up.format, up.mapping)
 	if err != nil {
 		return h.importFailed(c, d, err)
 	}

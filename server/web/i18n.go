@@ -188,6 +188,7 @@ var catalogue = map[string][3]string{
 	"data.partial": {"the rows before it were imported; fix the file and import it again: what is already here is merged, not duplicated.",
 		"строки до неё импортированы; исправьте файл и импортируйте снова: то, что уже есть, объединится, а не задвоится.",
 		"le righe precedenti sono state importate; correggi il file e importalo di nuovo: quello che c'è già viene unito, non duplicato."},
+	"data.checkagain":   {"Check again with these columns", "Проверить снова с этими столбцами", "Controlla di nuovo con queste colonne"},
 	"data.importnow":    {"Import now", "Импортировать", "Importa ora"},
 	"data.row":          {"Row", "Строка", "Riga"},
 	"data.action":       {"Action", "Действие", "Azione"},

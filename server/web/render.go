@@ -179,6 +179,7 @@ func funcs(lang string) template.FuncMap {
 		"sinceS": sinceText,
 		"dur":    duration,
 		"join":   strings.Join,
+		"in":     func(list []string, s string) bool { return slices.Contains(list, s) },
 		"callText": func(dir, outcome string, secs int) string {
 			return callText(lang, dir, outcome, secs)
 		},

@@ -87,8 +87,9 @@ type Backend interface {
 	Revoke(ctx context.Context, id string) (*contacts.Device, error)
 
 	// PlanImport reads a file (format "" = told by the content) and works
-	// out what importing it would do, writing nothing.
-	PlanImport(ctx context.Context, name string, data []byte, format string) (*dataio.Source, *dataio.Plan, error)
+	// out what importing it would do, writing nothing;
+	// mapping is column -> field over the detected mapping (as --map).
+	PlanImport(ctx context.Context, name string, data []byte, format string, mapping map[string]string) (*dataio.Source, *dataio.Plan, error)
 	// ApplyImport writes a plan (through the store: the audit log, the
 	// phones and the Google sync all see it).
 	ApplyImport(ctx context.Context, plan *dataio.Plan) error
