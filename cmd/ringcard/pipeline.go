@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -50,7 +51,7 @@ already at a stage that is no longer listed keep it until moved.
 					p.Order = strings.ToLower(strings.TrimSpace(order))
 				}
 				old := p.Order
-				if !cmd.Flags().Changed("order") && !contains(p.Stages, old) && len(p.Stages) > 1 {
+				if !cmd.Flags().Changed("order") && !slices.Contains(p.Stages, old) && len(p.Stages) > 1 {
 					p.Order = p.Stages[len(p.Stages)/2] // the old one is gone: the middle stage, and say so once stored
 				}
 				if err := db.SetPipeline(ctx, p); err != nil {
@@ -73,13 +74,4 @@ already at a stage that is no longer listed keep it until moved.
 	cmd.Flags().StringVar(&order, "order", "", "the first stage that means an order")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the pipeline as JSON")
 	return cmd
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

@@ -41,16 +41,28 @@ func normText(s string) string {
 	return strings.TrimSpace(strings.Join(lines, "\n"))
 }
 
+// fields are the form's editable values with their catalogue labels, in
+// the page's order: what the fingerprint covers and the conflict panel
+// compares. Groups are sorted (their order means nothing).
+func (f contactForm) fields() []theirField {
+	groups := append([]string{}, f.Groups...)
+	sort.Strings(groups)
+	return []theirField{
+		{"f.displayname", f.DisplayName}, {"f.company", f.Company}, {"f.givenname", f.GivenName},
+		{"f.familyname", f.FamilyName}, {"f.jobtitle", f.JobTitle}, {"f.department", f.Department},
+		{"f.nickname", f.Nickname}, {"f.birthday", f.Birthday}, {"f.phones", f.Numbers}, {"f.emails", f.Emails},
+		{"f.addresses", f.Addresses}, {"f.websites", f.Websites}, {"f.groups", strings.Join(groups, ", ")},
+		{"f.custom", f.Custom}, {"f.note", f.Note},
+	}
+}
+
 // fingerprint identifies the form's editable values: a save is safe when
 // the stored contact still has the values the form was shown with, even if
 // the contact moved on otherwise (a stage move, a call, a note).
 func (f contactForm) fingerprint() string {
-	groups := append([]string{}, f.Groups...)
-	sort.Strings(groups)
 	h := sha256.New()
-	for _, v := range []string{f.DisplayName, f.GivenName, f.FamilyName, f.Nickname, f.Company, f.JobTitle, f.Department,
-		f.Birthday, f.Numbers, f.Emails, f.Addresses, f.Websites, f.Custom, f.Note, strings.Join(groups, "\n")} {
-		h.Write([]byte(normText(v)))
+	for _, v := range f.fields() {
+		h.Write([]byte(normText(v.Value)))
 		h.Write([]byte{0})
 	}
 	return hex.EncodeToString(h.Sum(nil)[:16])
@@ -83,28 +95,10 @@ type theirField struct {
 // staleDiff lists the stored contact's fields that differ from the form.
 func staleDiff(theirs, yours contactForm) []theirField {
 	var out []theirField
-	for _, f := range []struct {
-		key  string
-		a, b string
-	}{
-		{"f.displayname", theirs.DisplayName, yours.DisplayName},
-		{"f.company", theirs.Company, yours.Company},
-		{"f.givenname", theirs.GivenName, yours.GivenName},
-		{"f.familyname", theirs.FamilyName, yours.FamilyName},
-		{"f.jobtitle", theirs.JobTitle, yours.JobTitle},
-		{"f.department", theirs.Department, yours.Department},
-		{"f.nickname", theirs.Nickname, yours.Nickname},
-		{"f.birthday", theirs.Birthday, yours.Birthday},
-		{"f.phones", theirs.Numbers, yours.Numbers},
-		{"f.emails", theirs.Emails, yours.Emails},
-		{"f.addresses", theirs.Addresses, yours.Addresses},
-		{"f.websites", theirs.Websites, yours.Websites},
-		{"f.groups", strings.Join(theirs.Groups, ", "), strings.Join(yours.Groups, ", ")},
-		{"f.custom", theirs.Custom, yours.Custom},
-		{"f.note", theirs.Note, yours.Note},
-	} {
-		if normText(f.a) != normText(f.b) {
-			out = append(out, theirField{Label: f.key, Value: f.a})
+	mine := yours.fields()
+	for i, f := range theirs.fields() {
+		if normText(f.Value) != normText(mine[i].Value) {
+			out = append(out, f)
 		}
 	}
 	return out
