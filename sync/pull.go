@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"runtime"
 	"sort"
-	"time"
 
 	people "google.golang.org/api/people/v1"
 
@@ -106,19 +105,11 @@ func (e *Engine) pullPeople(ctx context.Context, rep *Report, syncTok string) er
 // one write connection, and lets other goroutines run between them.
 func applyBatches[T any](ctx context.Context, e *Engine, todo []T, apply func(tx *sqlite.SyncTx, x T) error) error {
 	for len(todo) > 0 {
-		err := e.db.SyncTx(ctx, func(tx *sqlite.SyncTx) error {
-			start := time.Now()
-			for first := true; len(todo) > 0 && (first || time.Since(start) < e.o.MaxTxTime && !e.db.WriteWanted()); first = false {
-				if err := apply(tx, todo[0]); err != nil {
-					return err
-				}
-				todo = todo[1:]
-			}
-			return nil
-		})
+		done, err := e.db.SyncBatch(ctx, len(todo), e.o.MaxTxTime, func(tx *sqlite.SyncTx, i int) error { return apply(tx, todo[i]) })
 		if err != nil {
 			return err
 		}
+		todo = todo[done:]
 		runtime.Gosched()
 	}
 	return nil

@@ -41,19 +41,14 @@ type ImportResult struct {
 // batch. It returns the results of the ops it wrote, in order; the caller
 // goes on with the rest. Callers batch a large import (~500 ops a call).
 func (db *DB) ApplyImport(ctx context.Context, ops []ImportOp) ([]ImportResult, error) {
-	var out []ImportResult
-	err := db.inBackgroundTx(ctx, func(tx *sql.Tx) error {
-		now := db.Now()
-		for i := range ops {
-			if i > 0 && db.WriteWanted() {
-				break
-			}
-			res, err := db.applyOp(ctx, tx, &ops[i], now)
-			if err != nil {
-				return fmt.Errorf("%s: %w", ops[i].Source, err)
-			}
-			out = append(out, res)
+	out := make([]ImportResult, 0, len(ops))
+	now := db.Now()
+	_, err := db.backgroundBatch(ctx, len(ops), 0, func(tx *sql.Tx, i int) error {
+		res, err := db.applyOp(ctx, tx, &ops[i], now)
+		if err != nil {
+			return fmt.Errorf("%s: %w", ops[i].Source, err)
 		}
+		out = append(out, res)
 		return nil
 	})
 	if err != nil {

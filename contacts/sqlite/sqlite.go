@@ -340,6 +340,32 @@ func (db *DB) writeTx(ctx context.Context, foreground bool, fn func(tx *sql.Tx) 
 	return nil
 }
 
+// backgroundBatch runs fn(tx, i) for i = 0, 1, ... n-1 in one background
+// write transaction and commits, ending it early — after at least one —
+// when a foreground writer waits or maxTime has passed (0: no time bound).
+// It returns how many ran; the caller goes on with the rest. This is how
+// long background jobs (the sync, imports) share the write connection with
+// phones' calls.
+func (db *DB) backgroundBatch(ctx context.Context, n int, maxTime time.Duration, fn func(tx *sql.Tx, i int) error) (int, error) {
+	done := 0
+	err := db.inBackgroundTx(ctx, func(tx *sql.Tx) error {
+		start := time.Now()
+		for done = 0; done < n; done++ {
+			if done > 0 && (db.WriteWanted() || maxTime > 0 && time.Since(start) >= maxTime) {
+				break
+			}
+			if err := fn(tx, done); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	return done, nil
+}
+
 // foregroundServed ends a foreground writer's wait.
 func (db *DB) foregroundServed() { db.waiting.Add(-1) }
 

@@ -32,6 +32,20 @@ func (db *DB) SyncTx(ctx context.Context, fn func(tx *SyncTx) error) error {
 	})
 }
 
+// SyncBatch runs fn(tx, i) for i = 0, 1, ... n-1 acting as the sync, in one
+// transaction of at most about maxTime, ended early (after at least one)
+// when a phone's write waits. It returns how many ran.
+func (db *DB) SyncBatch(ctx context.Context, n int, maxTime time.Duration, fn func(tx *SyncTx, i int) error) (int, error) {
+	ctx = contacts.WithActor(ctx, SyncActor)
+	var st *SyncTx
+	return db.backgroundBatch(ctx, n, maxTime, func(tx *sql.Tx, i int) error {
+		if st == nil || st.tx != tx {
+			st = &SyncTx{db: db, tx: tx, ctx: ctx, now: db.Now()}
+		}
+		return fn(st, i)
+	})
+}
+
 // Now is the transaction's clock.
 func (t *SyncTx) Now() time.Time { return t.now }
 
