@@ -24,3 +24,5 @@ func (db *DB) ForegroundTxForTest(ctx context.Context, fn func() error) error {
 func (db *DB) BackgroundTxForTest(ctx context.Context, fn func() error) error {
 	return db.inBackgroundTx(ctx, func(*sql.Tx) error { return fn() })
 }
+
+func (db *DB) WriteWantedForTest() bool { return db.writeWanted() }

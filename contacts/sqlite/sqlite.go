@@ -42,7 +42,7 @@ type DB struct {
 	// waiting counts foreground writers (everything but the sync and the
 	// index merges) blocked for the one write connection: background jobs
 	// let them go first (yieldToForeground) and end their transactions early while one
-	// waits (WriteWanted), so a phone's call record never waits behind a
+	// waits (writeWanted), so a phone's call record never waits behind a
 	// batch.
 	waiting atomic.Int32
 	// unmerged is set by every write: the full-text indexes may have new
@@ -150,7 +150,7 @@ func (db *DB) mergeIndexes(ctx context.Context) error {
 	deadline := time.Now().Add(mergeBudget)
 	for _, table := range ftsTables {
 		for {
-			if db.WriteWanted() || time.Now().After(deadline) {
+			if db.writeWanted() || time.Now().After(deadline) {
 				db.unmerged.Store(true) // the next round goes on
 				return nil
 			}
@@ -351,7 +351,7 @@ func (db *DB) backgroundBatch(ctx context.Context, n int, maxTime time.Duration,
 	err := db.inBackgroundTx(ctx, func(tx *sql.Tx) error {
 		start := time.Now()
 		for done = 0; done < n; done++ {
-			if done > 0 && (db.WriteWanted() || maxTime > 0 && time.Since(start) >= maxTime) {
+			if done > 0 && (db.writeWanted() || maxTime > 0 && time.Since(start) >= maxTime) {
 				break
 			}
 			if err := fn(tx, done); err != nil {
@@ -383,10 +383,10 @@ func (db *DB) yieldToForeground() {
 	}
 }
 
-// WriteWanted reports that some foreground writer is waiting for the
+// writeWanted reports that some foreground writer is waiting for the
 // write connection. A background batch holding it checks this between items and
 // commits early, so foreground writes wait for one item, not a batch.
-func (db *DB) WriteWanted() bool { return db.waiting.Load() > 0 }
+func (db *DB) writeWanted() bool { return db.waiting.Load() > 0 }
 
 // Committed is signalled (without blocking, coalesced) after every write
 // transaction: the event hub listens to it.

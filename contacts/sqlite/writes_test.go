@@ -75,7 +75,7 @@ func TestBackgroundWritesLetForegroundGoFirst(t *testing.T) {
 		}()
 		<-holding
 		go func() { defer wg.Done(); _ = db.ForegroundTxForTest(ctx, note("call")) }()
-		for !db.WriteWanted() { // the call is queued
+		for !db.WriteWantedForTest() { // the call is queued
 			time.Sleep(100 * time.Microsecond)
 		}
 		go func() { defer wg.Done(); _ = db.BackgroundTxForTest(ctx, note("sync")) }()
