@@ -33,11 +33,8 @@ func (s *Server) batchCreate(r *http.Request, _ string) (int, any, *apiError) {
 	if err != nil {
 		return 0, nil, err
 	}
-	if len(req.Contacts) == 0 {
-		return 0, nil, errInvalid("contacts must not be empty.")
-	}
-	if len(req.Contacts) > maxBatchCreate {
-		return 0, nil, errInvalid(fmt.Sprintf("Too many contacts in the request. The maximum is %d.", maxBatchCreate))
+	if err := checkBatchSize(len(req.Contacts), maxBatchCreate); err != nil {
+		return 0, nil, err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -85,11 +82,8 @@ func (s *Server) batchUpdate(r *http.Request, _ string) (int, any, *apiError) {
 	if err != nil {
 		return 0, nil, err
 	}
-	if len(req.Contacts) == 0 {
-		return 0, nil, errInvalid("contacts must not be empty.")
-	}
-	if len(req.Contacts) > maxBatchUpdate {
-		return 0, nil, errInvalid(fmt.Sprintf("Too many contacts in the request. The maximum is %d.", maxBatchUpdate))
+	if err := checkBatchSize(len(req.Contacts), maxBatchUpdate); err != nil {
+		return 0, nil, err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -141,4 +135,16 @@ func (s *Server) batchDelete(r *http.Request, _ string) (int, any, *apiError) {
 		}
 	}
 	return http.StatusOK, struct{}{}, nil
+}
+
+// checkBatchSize answers as People API does for an empty or too large
+// batch of contacts.
+func checkBatchSize(n, most int) *apiError {
+	if n == 0 {
+		return errInvalid("contacts must not be empty.")
+	}
+	if n > most {
+		return errInvalid(fmt.Sprintf("Too many contacts in the request. The maximum is %d.", most))
+	}
+	return nil
 }
