@@ -14,8 +14,14 @@ const (
 // Actor is who makes a change; the store writes it to the audit log.
 type Actor struct {
 	Kind string
+	// ID tells actors of a kind apart for sure: a device's ID, an office
+	// user's login (unique; the Name is free text two accounts may share),
+	// the operating-system account that ran a command.
 	ID   string
 	Name string
+	// Address is where a web request came from (the client's IP), "" for
+	// the rest.
+	Address string
 }
 
 type actorKey struct{}

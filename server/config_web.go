@@ -9,8 +9,9 @@ import (
 type WebConfig struct {
 	SecureCookies   string   `json:"secure_cookies"`   // auto (Secure when the request came over HTTPS), always, never (plain-HTTP office LAN)
 	SessionLifetime Duration `json:"session_lifetime"` // how long a sign-in lasts
-	LockoutAttempts int      `json:"lockout_attempts"` // failed sign-ins that lock a login or an address...
-	LockoutWindow   Duration `json:"lockout_window"`   // ...within this window, for this long
+	LockoutAttempts int      `json:"lockout_attempts"` // failed sign-ins (per address, per account) before each attempt must wait...
+	LockoutDelay    Duration `json:"lockout_delay"`    // ...this long, doubled with each further failure...
+	LockoutWindow   Duration `json:"lockout_window"`   // ...up to this long (the longest wait; the name is kept from the old hard lock)
 	BoardPoll       Duration `json:"board_poll"`       // how often the live board refreshes
 	MinPassword     int      `json:"min_password"`     // shortest staff password accepted
 	ActiveCallAge   Duration `json:"active_call_age"`  // an unfinished call older than this leaves the live board
@@ -21,6 +22,7 @@ var defaultWebConfig = WebConfig{
 	SecureCookies:   "auto",
 	SessionLifetime: Duration(12 * time.Hour),
 	LockoutAttempts: 5,
+	LockoutDelay:    Duration(time.Second),
 	LockoutWindow:   Duration(30 * time.Minute),
 	BoardPoll:       Duration(500 * time.Millisecond),
 	MinPassword:     8,
@@ -38,6 +40,9 @@ func (c *WebConfig) validate() error {
 	}
 	if c.LockoutAttempts == 0 {
 		c.LockoutAttempts = d.LockoutAttempts
+	}
+	if c.LockoutDelay == 0 {
+		c.LockoutDelay = d.LockoutDelay
 	}
 	if c.LockoutWindow == 0 {
 		c.LockoutWindow = d.LockoutWindow
@@ -58,8 +63,10 @@ func (c *WebConfig) validate() error {
 		return fmt.Errorf("web.session_lifetime %s: at least 1m", c.SessionLifetime)
 	case c.LockoutAttempts < 1:
 		return fmt.Errorf("web.lockout_attempts %d: at least 1", c.LockoutAttempts)
-	case c.LockoutWindow.D() < time.Second:
-		return fmt.Errorf("web.lockout_window %s: at least 1s", c.LockoutWindow)
+	case c.LockoutDelay.D() < time.Millisecond:
+		return fmt.Errorf("web.lockout_delay %s: at least 1ms", c.LockoutDelay)
+	case c.LockoutWindow.D() < c.LockoutDelay.D():
+		return fmt.Errorf("web.lockout_window %s: at least web.lockout_delay (%s)", c.LockoutWindow, c.LockoutDelay)
 	case c.BoardPoll.D() < 100*time.Millisecond:
 		return fmt.Errorf("web.board_poll %s: at least 100ms", c.BoardPoll)
 	case c.MinPassword < 1 || c.MinPassword > 72:

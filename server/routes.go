@@ -19,7 +19,7 @@ func (s *Server) routes() *gin.Engine {
 	_ = r.SetTrustedProxies(s.cfg.TrustedProxies) // validated in Config.Validate
 	r.HandleMethodNotAllowed = true
 	r.RedirectTrailingSlash = false
-	r.Use(s.logRequests, s.recoverPanics)
+	r.Use(s.logRequests, s.recoverPanics, s.access) // access: who may use each route (access.go)
 	r.NoRoute(func(c *gin.Context) {
 		s.fail(c, contacts.Errorf(contacts.ENotFound, "no such route: %s %s", c.Request.Method, c.Request.URL.Path))
 	})
@@ -31,7 +31,7 @@ func (s *Server) routes() *gin.Engine {
 	api := r.Group("/api/v1")
 	api.POST("/pair", s.handle(s.pair))
 
-	dev := api.Group("", s.authDevice)
+	dev := api.Group("")
 	dev.GET("/device", s.handle(s.getDevice))
 	dev.PUT("/device", s.handle(s.putDevice))
 	dev.POST("/calls", s.handle(s.postCall))
@@ -43,8 +43,8 @@ func (s *Server) routes() *gin.Engine {
 	dev.GET("/ws", s.handle(s.websocket))
 	s.mountFollowups(dev)
 	s.mountPipeline(dev)
-	s.mountWeb(r)
-	office := s.officeGroup(r) // /api/v1/office, behind the office session
+	office := r.Group("/api/v1/office")
+	s.mountWeb(r, office)
 	s.mountGoogle(office)
 	s.mountPush(office)
 	s.mountData(office)

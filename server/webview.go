@@ -13,14 +13,14 @@ import (
 	"github.com/ringcard/ringcard/server/web"
 )
 
-// mountWeb serves the office web view: pages at /, its JSON at
-// /api/v1/office, both behind the office session.
-func (s *Server) mountWeb(r *gin.Engine) {
+// mountWeb serves the office web view: pages at /, its JSON on office
+// (/api/v1/office).
+func (s *Server) mountWeb(r *gin.Engine, office gin.IRouter) {
 	cfg := s.cfg.Web
 	_ = cfg.validate() // fills defaults when the config was not validated (tests)
 	h, err := web.New(webBackend{DB: s.db, s: s}, web.Options{
 		Config: web.Config{SecureCookies: cfg.SecureCookies, SessionLifetime: cfg.SessionLifetime.D(), LockoutAttempts: cfg.LockoutAttempts,
-			LockoutWindow: cfg.LockoutWindow.D(), BoardPoll: cfg.BoardPoll.D(), MinPassword: cfg.MinPassword, ActiveCallAge: cfg.ActiveCallAge.D()},
+			LockoutDelay: cfg.LockoutDelay.D(), LockoutMaxDelay: cfg.LockoutWindow.D(), BoardPoll: cfg.BoardPoll.D(), MinPassword: cfg.MinPassword, ActiveCallAge: cfg.ActiveCallAge.D()},
 		Log: s.log.With("part", "web"), Now: s.now, Fail: s.fail,
 		Status: func(err error) int {
 			if st := statusOf[errorCode(err)]; st != 0 {
@@ -34,18 +34,7 @@ func (s *Server) mountWeb(r *gin.Engine) {
 	}
 	s.web = h
 	h.SetSyncStatus(syncStatusView{s})
-	h.Mount(r, r.Group("", s.authOffice), s.officeGroup(r))
-}
-
-// authOffice admits a request with a signed-in office session (and, on
-// unsafe methods, its CSRF token): pages without one are sent to sign in,
-// API calls get 401.
-func (s *Server) authOffice(c *gin.Context) { s.web.Authenticate(c) }
-
-// officeGroup is /api/v1/office behind the office session: the JSON the
-// pages use, and where the Google sync endpoints are mounted.
-func (s *Server) officeGroup(r *gin.Engine) *gin.RouterGroup {
-	return r.Group("/api/v1/office", s.authOffice)
+	h.Mount(r, office)
 }
 
 // SetSyncStatus lets the settings page show the Google sync's state.

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/user"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -23,12 +25,19 @@ func dataCmds(g *globals) []*cobra.Command {
 	return []*cobra.Command{importCmd(g), exportCmd(g), backupCmd(g), restoreCmd(g), duplicatesCmd(g)}
 }
 
+// cliActor marks what a command changes as done from the server's command
+// line (kind "cli", named "command line"), with the operating-system account
+// that ran it as its ID: never as an office web account, whose name it could
+// otherwise borrow (it used to be $USER, or "admin" when unset, as under
+// systemd, which read as the office's admin account in the audit log).
 func cliActor(ctx context.Context) context.Context {
-	name := os.Getenv("USER")
-	if name == "" {
-		name = "admin"
+	id := ""
+	if u, err := user.Current(); err == nil {
+		id = u.Username
+	} else {
+		id = "uid " + strconv.Itoa(os.Getuid())
 	}
-	return contacts.WithActor(ctx, contacts.Actor{Kind: contacts.ActorCLI, Name: name})
+	return contacts.WithActor(ctx, contacts.Actor{Kind: contacts.ActorCLI, ID: id, Name: "command line"})
 }
 
 // openDB loads the config and opens the store.

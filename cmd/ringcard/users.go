@@ -19,12 +19,12 @@ import (
 )
 
 func usersCmd(g *globals) *cobra.Command {
-	cmd := &cobra.Command{Use: "users", Short: "Add, list, disable staff accounts of the office web view and set their passwords"}
-	var name, lang string
+	cmd := &cobra.Command{Use: "users", Short: "Add, list, disable accounts of the office web view, set their roles and passwords, unlock them"}
+	var name, lang, role string
 	var stdin bool
 	add := &cobra.Command{
 		Use:   "add LOGIN",
-		Short: "Add an account; the password is asked for (or read with --password-stdin)",
+		Short: "Add an account; the password is asked for (or read with --password-stdin). The first account is an admin",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return withDB(cmd, g, func(ctx context.Context, cfg server.Config, db *sqlite.DB) error {
@@ -32,11 +32,11 @@ func usersCmd(g *globals) *cobra.Command {
 				if err != nil {
 					return err
 				}
-				u := &sqlite.User{Login: args[0], Name: name, PasswordHash: hash, Lang: lang}
+				u := &sqlite.User{Login: args[0], Name: name, PasswordHash: hash, Lang: lang, Role: role}
 				if err := db.AddUser(ctx, u); err != nil {
 					return err
 				}
-				fmt.Fprintf(cmd.OutOrStdout(), "Added %s (%s). Sign in at %s/\n", u.Login, u.Name, cfg.BaseURL())
+				fmt.Fprintf(cmd.OutOrStdout(), "Added %s (%s), %s. Sign in at %s/\n", u.Login, u.Name, u.Role, cfg.BaseURL())
 				return nil
 			})
 		},
@@ -44,6 +44,7 @@ func usersCmd(g *globals) *cobra.Command {
 	add.Flags().StringVar(&name, "name", "", "the name shown in history and the audit log (default: the login)")
 	add.Flags().StringVar(&lang, "lang", "", "en, ru or it (default: the browser's language)")
 	add.Flags().BoolVar(&stdin, "password-stdin", false, "read the password from the first line of standard input")
+	add.Flags().StringVar(&role, "role", "", "admin or staff (default: admin for the first account, staff after)")
 
 	passwd := &cobra.Command{
 		Use:   "passwd LOGIN",
@@ -61,7 +62,7 @@ func usersCmd(g *globals) *cobra.Command {
 				if err := db.SetUserPassword(ctx, args[0], hash); err != nil {
 					return err
 				}
-				fmt.Fprintf(cmd.OutOrStdout(), "Password of %s changed; its sessions were ended.\n", args[0])
+				fmt.Fprintf(cmd.OutOrStdout(), "Password of %s changed; its sessions were ended and its failed sign-ins forgotten.\n", args[0])
 				return nil
 			})
 		},
@@ -89,6 +90,36 @@ func usersCmd(g *globals) *cobra.Command {
 	}
 	disable.Flags().BoolVar(&enable, "enable", false, "enable the account again")
 
+	roleCmd := &cobra.Command{
+		Use:   "role LOGIN admin|staff",
+		Short: "Make an account an admin or staff (ends its sessions); the last active admin stays admin",
+		Args:  cobra.ExactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return withDB(cmd, g, func(ctx context.Context, _ server.Config, db *sqlite.DB) error {
+				if err := db.SetUserRole(ctx, args[0], args[1]); err != nil {
+					return err
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "%s is now %s.\n", args[0], args[1])
+				return nil
+			})
+		},
+	}
+
+	unlock := &cobra.Command{
+		Use:   "unlock LOGIN",
+		Short: "Forget an account's failed sign-ins, so that nobody waits to sign in to it",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return withDB(cmd, g, func(ctx context.Context, _ server.Config, db *sqlite.DB) error {
+				if err := db.UnlockUser(ctx, args[0]); err != nil {
+					return err
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "%s unlocked: its failed sign-ins are forgotten.\n", args[0])
+				return nil
+			})
+		},
+	}
+
 	var asJSON bool
 	list := &cobra.Command{
 		Use:   "list",
@@ -105,7 +136,7 @@ func usersCmd(g *globals) *cobra.Command {
 		},
 	}
 	list.Flags().BoolVar(&asJSON, "json", false, "print as JSON")
-	cmd.AddCommand(add, list, disable, passwd)
+	cmd.AddCommand(add, list, disable, passwd, roleCmd, unlock)
 	return cmd
 }
 
@@ -113,13 +144,14 @@ func printUsers(w io.Writer, users []*sqlite.User, asJSON bool) error {
 	type row struct {
 		Login    string `json:"login"`
 		Name     string `json:"name"`
+		Role     string `json:"role"`
 		Lang     string `json:"lang"`
 		Created  string `json:"created_at"`
 		Disabled bool   `json:"disabled"`
 	}
 	rows := []row{}
 	for _, u := range users {
-		rows = append(rows, row{u.Login, u.Name, u.Lang, u.CreatedAt.Local().Format("2006-01-02 15:04"), u.Disabled()})
+		rows = append(rows, row{u.Login, u.Name, u.Role, u.Lang, u.CreatedAt.Local().Format("2006-01-02 15:04"), u.Disabled()})
 	}
 	if asJSON {
 		return printJSON(w, rows)
@@ -129,13 +161,13 @@ func printUsers(w io.Writer, users []*sqlite.User, asJSON bool) error {
 		return err
 	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "LOGIN\tNAME\tLANG\tCREATED\tSTATUS")
+	fmt.Fprintln(tw, "LOGIN\tNAME\tROLE\tLANG\tCREATED\tSTATUS")
 	for _, r := range rows {
 		status := "active"
 		if r.Disabled {
 			status = "disabled"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.Login, r.Name, r.Lang, r.Created, status)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.Login, r.Name, r.Role, r.Lang, r.Created, status)
 	}
 	return tw.Flush()
 }

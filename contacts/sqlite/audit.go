@@ -14,12 +14,18 @@ import (
 // the actor the context carries.
 func audit(ctx context.Context, tx *sql.Tx, now time.Time, action, contactID, detail string) error {
 	a := contacts.ActorFrom(ctx)
-	_, err := tx.ExecContext(ctx, `INSERT INTO audit_log (at_ms, actor_kind, actor_id, actor_name, action, contact_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		ms(now), a.Kind, a.ID, a.Name, action, contactID, contacts.Truncate(detail, 500))
+	_, err := tx.ExecContext(ctx, `INSERT INTO audit_log (at_ms, actor_kind, actor_id, actor_name, address, action, contact_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		ms(now), a.Kind, a.ID, a.Name, a.Address, action, contactID, contacts.Truncate(detail, 500))
 	if err != nil {
 		return fmt.Errorf("audit %s: %w", action, err)
 	}
 	return nil
+}
+
+// RecordAudit records an action that changes nothing stored (a refused
+// request, say) with the actor the context carries.
+func (db *DB) RecordAudit(ctx context.Context, action, detail string) error {
+	return db.inTx(ctx, func(tx *sql.Tx) error { return audit(ctx, tx, db.Now(), action, "", detail) })
 }
 
 // AuditEntry is one line of the audit log.
@@ -47,7 +53,7 @@ func (db *DB) Audit(ctx context.Context, f AuditFilter) ([]AuditEntry, error) {
 	if f.Limit <= 0 || f.Limit > 1000 {
 		f.Limit = 200
 	}
-	q := `SELECT at_ms, actor_kind, actor_id, actor_name, action, contact_id, detail FROM audit_log WHERE 1 = 1`
+	q := `SELECT at_ms, actor_kind, actor_id, actor_name, address, action, contact_id, detail FROM audit_log WHERE 1 = 1`
 	var args []any
 	add := func(cond string, v any) { q += " AND " + cond; args = append(args, v) }
 	if f.ContactID != "" {
@@ -79,7 +85,7 @@ func (db *DB) Audit(ctx context.Context, f AuditFilter) ([]AuditEntry, error) {
 	for rows.Next() {
 		var e AuditEntry
 		var at int64
-		if err := rows.Scan(&at, &e.Actor.Kind, &e.Actor.ID, &e.Actor.Name, &e.Action, &e.ContactID, &e.Detail); err != nil {
+		if err := rows.Scan(&at, &e.Actor.Kind, &e.Actor.ID, &e.Actor.Name, &e.Actor.Address, &e.Action, &e.ContactID, &e.Detail); err != nil {
 			return nil, fmt.Errorf("read audit log: %w", err)
 		}
 		e.At = fromMS(at)

@@ -22,24 +22,47 @@ type User struct {
 	CreatedAt    time.Time
 	PasswordAt   time.Time
 	DisabledAt   time.Time // zero while the account may sign in
+	Role         string    // RoleAdmin or RoleStaff
 }
+
+// Roles of an account: staff do the daily work, admins also manage the
+// office's accounts, phones, templates, stages, sync, data and settings.
+const (
+	RoleAdmin = "admin"
+	RoleStaff = "staff"
+)
+
+// Roles lists the roles, most powerful first.
+var Roles = []string{RoleAdmin, RoleStaff}
 
 // Disabled reports whether the account may no longer sign in.
 func (u *User) Disabled() bool { return !u.DisabledAt.IsZero() }
 
-const userColumns = `id, login, name, password_hash, lang, created_ms, password_ms, disabled_ms`
+// IsAdmin reports whether the account has the admin role.
+func (u *User) IsAdmin() bool { return u.Role == RoleAdmin }
+
+const userColumns = `id, login, name, password_hash, lang, created_ms, password_ms, disabled_ms, role`
 
 func scanUser(s scanner) (*User, error) {
 	var u User
 	var created, pw, disabled int64
-	if err := s.Scan(&u.ID, &u.Login, &u.Name, &u.PasswordHash, &u.Lang, &created, &pw, &disabled); err != nil {
+	if err := s.Scan(&u.ID, &u.Login, &u.Name, &u.PasswordHash, &u.Lang, &created, &pw, &disabled, &u.Role); err != nil {
 		return nil, err
 	}
 	u.CreatedAt, u.PasswordAt, u.DisabledAt = fromMS(created), fromMS(pw), fromMS(disabled)
 	return &u, nil
 }
 
-// AddUser stores a new account. A login already taken is a conflict.
+func checkRole(role string) error {
+	if role != RoleAdmin && role != RoleStaff {
+		return contacts.Errorf(contacts.EInvalid, "role: admin or staff, not %q", role)
+	}
+	return nil
+}
+
+// AddUser stores a new account. A login already taken is a conflict. With
+// no Role the first account is an admin (someone must be able to manage the
+// others) and every later one staff; u.Role tells which it became.
 func (db *DB) AddUser(ctx context.Context, u *User) error {
 	u.Login = strings.TrimSpace(u.Login)
 	u.Name = strings.TrimSpace(u.Name)
@@ -50,22 +73,38 @@ func (db *DB) AddUser(ctx context.Context, u *User) error {
 		return contacts.Errorf(contacts.EInvalid, "password: required")
 	case len(u.Name) > 100:
 		return contacts.Errorf(contacts.EInvalid, "name: at most 100 bytes")
+	case u.Role != "":
+		if err := checkRole(u.Role); err != nil {
+			return err
+		}
 	}
 	if u.Name == "" {
 		u.Name = u.Login
 	}
 	u.ID = contacts.NewID()
 	u.CreatedAt, u.PasswordAt = db.Now(), db.Now()
+	role := u.Role
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO users (id, login, name, password_hash, lang, created_ms, password_ms) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-			u.ID, u.Login, u.Name, u.PasswordHash, u.Lang, ms(u.CreatedAt), ms(u.PasswordAt))
+		u.Role = role
+		if u.Role == "" {
+			var n int
+			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM users`).Scan(&n); err != nil {
+				return fmt.Errorf("count users: %w", err)
+			}
+			u.Role = RoleStaff
+			if n == 0 {
+				u.Role = RoleAdmin
+			}
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO users (id, login, name, password_hash, lang, created_ms, password_ms, role) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			u.ID, u.Login, u.Name, u.PasswordHash, u.Lang, ms(u.CreatedAt), ms(u.PasswordAt), u.Role)
 		if err != nil {
 			if strings.Contains(err.Error(), "UNIQUE") {
 				return contacts.Errorf(contacts.EConflict, "login: %q is already taken", u.Login)
 			}
 			return fmt.Errorf("insert user: %w", err)
 		}
-		return audit(ctx, tx, u.CreatedAt, "user.add", "", u.Login+" ("+u.Name+")")
+		return audit(ctx, tx, u.CreatedAt, "user.add", "", u.Login+" ("+u.Name+"), "+u.Role)
 	})
 	if err != nil {
 		return fmt.Errorf("add user: %w", err)
@@ -103,18 +142,36 @@ func (db *DB) Users(ctx context.Context) ([]*User, error) {
 	return out, rows.Err()
 }
 
-// SetUserPassword replaces an account's password hash and ends its sessions.
+// SetUserPassword replaces an account's password hash, ends its sessions
+// and clears its failed sign-ins (see UnlockUser).
 func (db *DB) SetUserPassword(ctx context.Context, login, hash string) error {
 	return db.updateUser(ctx, login, "user.password", `UPDATE users SET password_hash = ?, password_ms = ? WHERE login = ?`, hash, ms(db.Now()), login)
 }
 
 // SetUserDisabled disables (ending its sessions) or re-enables an account.
+// The last active admin cannot be disabled.
 func (db *DB) SetUserDisabled(ctx context.Context, login string, disabled bool) error {
 	at, action := int64(0), "user.enable"
 	if disabled {
 		at, action = ms(db.Now()), "user.disable"
 	}
 	return db.updateUser(ctx, login, action, `UPDATE users SET disabled_ms = ? WHERE login = ?`, at, login)
+}
+
+// SetUserRole makes an account an admin or staff (ending its sessions, so
+// that its pages and rights change at once). The last active admin cannot
+// be made staff.
+func (db *DB) SetUserRole(ctx context.Context, login, role string) error {
+	if err := checkRole(role); err != nil {
+		return err
+	}
+	return db.updateUser(ctx, login, "user.role."+role, `UPDATE users SET role = ? WHERE login = ?`, role, login)
+}
+
+// UnlockUser forgets the failed sign-ins made on an account (from any
+// address or browser), so that nobody waits any longer to sign in to it.
+func (db *DB) UnlockUser(ctx context.Context, login string) error {
+	return db.updateUser(ctx, login, "user.unlock", `UPDATE users SET login = login WHERE login = ?`, login)
 }
 
 // SetUserLang sets the language an account sees ("" follows the browser).
@@ -136,9 +193,23 @@ func (db *DB) updateUser(ctx context.Context, login, action, q string, args ...a
 		if n, _ := res.RowsAffected(); n == 0 {
 			return contacts.Errorf(contacts.ENotFound, "user %q not found", login)
 		}
-		if action != "user.enable" {
+		var admins int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM users WHERE role = 'admin' AND disabled_ms = 0`).Scan(&admins); err != nil {
+			return fmt.Errorf("count admins: %w", err)
+		}
+		if admins == 0 && (action == "user.disable" || action == "user.role.staff") { // checked after the change, in its transaction: two admins demoting each other can't both pass
+			return contacts.Errorf(contacts.EConflict, "%s is the last active admin: make another account admin first", login)
+		}
+		switch action {
+		case "user.enable", "user.unlock":
+		default:
 			if _, err := tx.ExecContext(ctx, `DELETE FROM web_sessions WHERE user_id = (SELECT id FROM users WHERE login = ?)`, login); err != nil {
 				return fmt.Errorf("end sessions: %w", err)
+			}
+		}
+		if action == "user.password" || action == "user.unlock" {
+			if err := resetFailures(ctx, tx, login, db.Now()); err != nil {
+				return err
 			}
 		}
 		return audit(ctx, tx, db.Now(), action, "", login)

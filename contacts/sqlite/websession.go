@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -51,7 +52,7 @@ func (db *DB) SessionByToken(ctx context.Context, tokenHash string) (*Session, e
 	var u User
 	var uc, upw, ud int64
 	err := row.Scan(&s.TokenHash, &s.CSRF, &s.Address, &s.UserAgent, &created, &expires,
-		&u.ID, &u.Login, &u.Name, &u.PasswordHash, &u.Lang, &uc, &upw, &ud)
+		&u.ID, &u.Login, &u.Name, &u.PasswordHash, &u.Lang, &uc, &upw, &ud, &u.Role)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, contacts.Errorf(contacts.EUnauthorized, "not signed in or the session expired")
 	}
@@ -80,7 +81,15 @@ const (
 	LoginBadPassword = "bad_password"
 	LoginUnknownUser = "unknown_user"
 	LoginDisabled    = "disabled"
-	LoginLocked      = "locked"
+	// LoginThrottled is an attempt refused unchecked because its address,
+	// its account or its browser must wait after failed ones.
+	LoginThrottled = "throttled"
+	// LoginLocked was the outcome of the hard lock before 0008; kept so that
+	// old rows read back.
+	LoginLocked = "locked"
+	// loginReset marks where an account's failures were forgiven (password
+	// set, unlock): failures before it no longer count.
+	loginReset = "reset"
 )
 
 // LoginAttempt is one recorded sign-in attempt.
@@ -89,39 +98,96 @@ type LoginAttempt struct {
 	Address string
 	Login   string
 	Outcome string
+	// Device is the hash of the device cookie of this login the browser
+	// carried, "" for none: a browser that signed in to this account before.
+	Device string
 }
 
-// RecordLoginAttempt records a sign-in attempt; logins are kept lower-cased.
+// RecordLoginAttempt records a sign-in attempt, and puts it in the audit
+// log with its address; logins are kept lower-cased.
 func (db *DB) RecordLoginAttempt(ctx context.Context, a LoginAttempt) error {
+	login := strings.ToLower(contacts.Truncate(a.Login, 100))
 	return db.inTx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO login_attempts (at_ms, address, login, outcome) VALUES (?, ?, ?, ?)`,
-			ms(a.At), a.Address, strings.ToLower(contacts.Truncate(a.Login, 100)), a.Outcome)
+		_, err := tx.ExecContext(ctx, `INSERT INTO login_attempts (at_ms, address, login, outcome, device) VALUES (?, ?, ?, ?, ?)`,
+			ms(a.At), a.Address, login, a.Outcome, a.Device)
 		if err != nil {
 			return fmt.Errorf("record sign-in attempt: %w", err)
 		}
-		return nil
+		detail := "login " + strconv.Quote(login)
+		if a.Device != "" {
+			detail += " from a browser that signed in to it before"
+		}
+		actx := contacts.WithActor(ctx, contacts.Actor{Kind: contacts.ActorUser, ID: login, Name: login, Address: a.Address})
+		return audit(actx, tx, a.At, "signin."+a.Outcome, "", detail)
 	})
 }
 
-// FailedLogins counts failed sign-ins since `since` for a login and for an
-// address, each counted after the last successful sign-in of that login or
-// from that address. Attempts refused because of a lock do not count, so a
-// lock ends when its window passes.
-func (db *DB) FailedLogins(ctx context.Context, login, address string, since time.Time) (byLogin, byAddress int, err error) {
-	const q = `SELECT COUNT(*) FROM login_attempts WHERE %[1]s = ?1 AND at_ms >= ?2 AND outcome IN ('bad_password', 'unknown_user', 'disabled')
-		AND at_ms > COALESCE((SELECT MAX(at_ms) FROM login_attempts WHERE %[1]s = ?1 AND outcome = 'ok'), 0)`
-	if err := db.read.QueryRowContext(ctx, fmt.Sprintf(q, "login"), strings.ToLower(login), ms(since)).Scan(&byLogin); err != nil {
-		return 0, 0, fmt.Errorf("count failed sign-ins: %w", err)
+// resetFailures forgives the failed sign-ins made on login so far.
+func resetFailures(ctx context.Context, tx *sql.Tx, login string, now time.Time) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO login_attempts (at_ms, address, login, outcome) VALUES (?, '', ?, ?)`,
+		ms(now), strings.ToLower(login), loginReset)
+	if err != nil {
+		return fmt.Errorf("reset failed sign-ins: %w", err)
 	}
-	if err := db.read.QueryRowContext(ctx, fmt.Sprintf(q, "address"), address, ms(since)).Scan(&byAddress); err != nil {
-		return 0, 0, fmt.Errorf("count failed sign-ins: %w", err)
+	return nil
+}
+
+// Failures is how many failed sign-ins count against a key (an address,
+// an account, a browser) and when the last one was.
+type Failures struct {
+	N    int
+	Last time.Time
+}
+
+// SigninFailures counts the failed sign-ins since `since` that slow down the
+// next attempt on login from address, by a browser carrying device ("" for
+// none):
+//   - account: failures on login from browsers without its device cookie,
+//     after its last such success and its last reset;
+//   - address: failures from address without a device cookie, after its
+//     last such success, leaving out those on an account reset since;
+//   - device: failures with that device cookie, after its last success and
+//     the account's last reset.
+//
+// Attempts refused unchecked (throttled) are not failures: waiting out a
+// delay is never made longer by trying early.
+func (db *DB) SigninFailures(ctx context.Context, login, address, device string, since time.Time) (account, addr, dev Failures, err error) {
+	login = strings.ToLower(login)
+	const fails = `outcome IN ('bad_password', 'unknown_user', 'disabled')`
+	q := func(where string, args ...any) (Failures, error) {
+		var f Failures
+		var last sql.NullInt64
+		row := db.read.QueryRowContext(ctx, `SELECT COUNT(*), MAX(at_ms) FROM login_attempts f WHERE `+fails+` AND at_ms >= ? AND `+where,
+			append([]any{ms(since)}, args...)...)
+		if err := row.Scan(&f.N, &last); err != nil {
+			return f, fmt.Errorf("count failed sign-ins: %w", err)
+		}
+		if last.Valid {
+			f.Last = fromMS(last.Int64)
+		}
+		return f, nil
 	}
-	return byLogin, byAddress, nil
+	const noReset = `NOT EXISTS (SELECT 1 FROM login_attempts r WHERE r.login = f.login AND r.outcome = 'reset' AND r.at_ms >= f.at_ms)`
+	if account, err = q(`login = ? AND device = '' AND `+noReset+`
+		AND at_ms > COALESCE((SELECT MAX(at_ms) FROM login_attempts WHERE login = ? AND device = '' AND outcome = 'ok'), 0)`, login, login); err != nil {
+		return
+	}
+	if addr, err = q(`address = ? AND device = '' AND `+noReset+`
+		AND at_ms > COALESCE((SELECT MAX(at_ms) FROM login_attempts WHERE address = ? AND device = '' AND outcome = 'ok'), 0)`, address, address); err != nil {
+		return
+	}
+	if device != "" {
+		if dev, err = q(`device = ? AND `+noReset+`
+			AND at_ms > COALESCE((SELECT MAX(at_ms) FROM login_attempts WHERE device = ? AND outcome = 'ok'), 0)`, device, device); err != nil {
+			return
+		}
+	}
+	return account, addr, dev, nil
 }
 
 // LoginAttempts returns the latest sign-in attempts, newest first.
 func (db *DB) LoginAttempts(ctx context.Context, limit int) ([]LoginAttempt, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT at_ms, address, login, outcome FROM login_attempts ORDER BY at_ms DESC, id DESC LIMIT ?`, limit)
+	rows, err := db.read.QueryContext(ctx, `SELECT at_ms, address, login, outcome, device FROM login_attempts WHERE outcome <> 'reset' ORDER BY at_ms DESC, id DESC LIMIT ?`, limit)
 	if err != nil {
 		return nil, fmt.Errorf("list sign-in attempts: %w", err)
 	}
@@ -130,7 +196,7 @@ func (db *DB) LoginAttempts(ctx context.Context, limit int) ([]LoginAttempt, err
 	for rows.Next() {
 		var a LoginAttempt
 		var at int64
-		if err := rows.Scan(&at, &a.Address, &a.Login, &a.Outcome); err != nil {
+		if err := rows.Scan(&at, &a.Address, &a.Login, &a.Outcome, &a.Device); err != nil {
 			return nil, fmt.Errorf("list sign-in attempts: %w", err)
 		}
 		a.At = fromMS(at)

@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -52,10 +53,14 @@ func randomToken() string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-// Authenticate admits a request with a live session. A page request without
-// one is sent to sign in; an API request gets 401. Unsafe methods must carry
-// the session's CSRF token (form field "csrf" or header X-CSRF-Token).
-func (h *Handler) Authenticate(c *gin.Context) {
+// Authenticate admits a request with a live session whose account may do
+// what the route needs (admin true: an admin's). A page request without a
+// session is sent to sign in; an API request gets 401. A signed-in account
+// without the role gets 403 (the protocol's error for JSON, a page saying
+// an admin must do it) and the refusal goes in the audit log. Unsafe
+// methods must carry the session's CSRF token (form field "csrf" or header
+// X-CSRF-Token).
+func (h *Handler) Authenticate(c *gin.Context, admin bool) {
 	sess, err := h.session(c)
 	if err != nil {
 		if isAPI(c) || c.Request.Method != http.MethodGet {
@@ -66,6 +71,14 @@ func (h *Handler) Authenticate(c *gin.Context) {
 		c.Abort()
 		return
 	}
+	u := sess.User
+	actor := contacts.Actor{Kind: contacts.ActorUser, ID: u.Login, Name: u.Name, Address: c.ClientIP()}
+	c.Request = c.Request.WithContext(contacts.WithActor(c.Request.Context(), actor))
+	c.Set(sessionKey, sess)
+	if admin && !u.IsAdmin() {
+		h.forbid(c)
+		return
+	}
 	if !safeMethod(c.Request.Method) {
 		limit := int64(maxFormBytes)
 		if c.FullPath() == "/data/import" { // the one form that sends a file
@@ -74,7 +87,6 @@ func (h *Handler) Authenticate(c *gin.Context) {
 		if c.Request.ContentLength > limit {
 			err := contacts.Errorf(contacts.ETooLarge, "the request is larger than %d MB", limit>>20)
 			if c.FullPath() == "/data/import" { // say it on the import page, with the form to try another file
-				c.Set(sessionKey, sess)
 				msg := T(h.lang(c), "data.toolarge", maxUploadBytes>>20)
 				if rerr := h.render(c, http.StatusRequestEntityTooLarge, "data", dataPage{Error: msg}); rerr != nil {
 					h.log.Error("render", "err", rerr)
@@ -95,11 +107,21 @@ func (h *Handler) Authenticate(c *gin.Context) {
 			return
 		}
 	}
-	c.Set(sessionKey, sess)
-	u := sess.User
-	actor := contacts.Actor{Kind: contacts.ActorUser, ID: u.Login + "@" + c.ClientIP(), Name: u.Name}
-	c.Request = c.Request.WithContext(contacts.WithActor(c.Request.Context(), actor))
 	c.Next()
+}
+
+// forbid refuses a signed-in staff member an admin's action, and audits it.
+func (h *Handler) forbid(c *gin.Context) {
+	what := c.Request.Method + " " + c.Request.URL.Path
+	if err := h.b.RecordAudit(c.Request.Context(), "access.denied", what+": needs an admin"); err != nil {
+		h.log.Error("audit a refusal", "err", err)
+	}
+	h.log.Warn("refused: needs an admin", "login", currentSession(c).User.Login, "request", what, "addr", c.ClientIP())
+	err := &contacts.Error{Code: contacts.EForbidden, Message: T(h.lang(c), "error.adminonly")}
+	if isAPI(c) {
+		err.Message = "only an admin may do this: " + what
+	}
+	h.refuse(c, err)
 }
 
 func (h *Handler) refuse(c *gin.Context, err error) {
@@ -154,10 +176,10 @@ func (h *Handler) clearCookie(c *gin.Context, name string) {
 }
 
 type signinData struct {
-	Login  string
-	Next   string
-	Error  string
-	Locked bool
+	Login string
+	Next  string
+	Error string
+	Wait  string // set when sign-in must wait: how long, in words
 }
 
 func (h *Handler) signinPage(c *gin.Context) error {
@@ -177,8 +199,9 @@ func (h *Handler) renderSignin(c *gin.Context, status int, d signinData) error {
 	return h.renderAs(c, status, "signin", "", token, d)
 }
 
-// signin checks a login and password. Failed attempts are recorded with the
-// address; too many within the window lock the login and the address.
+// signin checks a login and password, unless the attempt must wait after
+// failed ones (see throttle.go). Every attempt is recorded, with its
+// address, in the sign-in attempts and the audit log.
 func (h *Handler) signin(c *gin.Context) error {
 	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxFormBytes)
 	ctx := c.Request.Context()
@@ -190,21 +213,32 @@ func (h *Handler) signin(c *gin.Context) error {
 	pw := c.PostForm("password")
 	d := signinData{Login: login, Next: safeNext(c.PostForm("next"))}
 	addr, now := c.ClientIP(), h.now()
-	record := func(outcome string) error {
-		return h.b.RecordLoginAttempt(ctx, sqlite.LoginAttempt{At: now, Address: addr, Login: login, Outcome: outcome})
-	}
 	h.signinMu.Lock()
 	defer h.signinMu.Unlock()
-	byLogin, byAddr, err := h.b.FailedLogins(ctx, login, addr, now.Add(-h.cfg.LockoutWindow))
+	key, err := h.deviceKey(ctx)
 	if err != nil {
 		return err
 	}
-	if byLogin >= h.cfg.LockoutAttempts || byAddr >= h.cfg.LockoutAttempts {
-		if err := record(sqlite.LoginLocked); err != nil {
+	device := h.knownDevice(c, key, login)
+	record := func(outcome string) error {
+		return h.b.RecordLoginAttempt(ctx, sqlite.LoginAttempt{At: now, Address: addr, Login: login, Outcome: outcome, Device: device})
+	}
+	account, byAddr, byDevice, err := h.b.SigninFailures(ctx, login, addr, device, now.Add(-forgetFailuresAfter))
+	if err != nil {
+		return err
+	}
+	wait := h.retryAfter(byDevice, now) // a known browser waits only after its own failures
+	if device == "" {
+		wait = max(h.retryAfter(account, now), h.retryAfter(byAddr, now))
+	}
+	if wait > 0 {
+		if err := record(sqlite.LoginThrottled); err != nil {
 			return err
 		}
-		h.log.Warn("sign-in refused: locked", "login", login, "addr", addr)
-		d.Locked = true
+		h.log.Warn("sign-in refused: must wait", "login", login, "addr", addr, "wait", wait)
+		secs := int((wait + time.Second - 1) / time.Second)
+		c.Header("Retry-After", strconv.Itoa(secs))
+		d.Wait = waitText(h.lang(c), wait)
 		return h.renderSignin(c, http.StatusTooManyRequests, d)
 	}
 	u, err := h.b.UserByLogin(ctx, login)
@@ -235,10 +269,19 @@ func (h *Handler) signin(c *gin.Context) error {
 		return err
 	}
 	h.setCookie(c, sessionCookie, token, h.cfg.SessionLifetime)
+	h.trustDevice(c, key, u.Login, device)
 	h.clearCookie(c, signinCookie)
 	h.log.Info("signed in", "login", u.Login, "addr", addr)
 	c.Redirect(http.StatusSeeOther, d.Next)
 	return nil
+}
+
+// waitText says a wait in whole minutes, or seconds under one.
+func waitText(lang string, d time.Duration) string {
+	if d < time.Minute {
+		return T(lang, "signin.seconds", int((d+time.Second-1)/time.Second))
+	}
+	return T(lang, "signin.minutes", int((d+time.Minute-1)/time.Minute))
 }
 
 func (h *Handler) signout(c *gin.Context) error {

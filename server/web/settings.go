@@ -24,6 +24,7 @@ type tplForm struct {
 }
 
 type settingsData struct {
+	Admin     bool // staff see only their own language
 	Lang      string
 	Templates []tplForm
 	Groups    []string
@@ -109,10 +110,15 @@ func (h *Handler) settingsPage(c *gin.Context) error {
 
 func (h *Handler) renderSettings(c *gin.Context, status int, message, errText string) error {
 	ctx := c.Request.Context()
-	d := settingsData{Lang: currentSession(c).User.Lang, FieldKeys: contacts.KnownFields, Sync: h.syncStatus(ctx), Error: errText}
+	u := currentSession(c).User
+	d := settingsData{Admin: u.IsAdmin(), Lang: u.Lang, Error: errText}
 	if message != "" {
 		d.Message = T(h.lang(c), "settings.saved")
 	}
+	if !d.Admin {
+		return h.render(c, status, "settings", d)
+	}
+	d.FieldKeys, d.Sync = contacts.KnownFields, h.syncStatus(ctx)
 	all := h.b.Templates()
 	forms := []tplForm{tplFormOf("default", all.Default)}
 	for i, g := range all.Groups {
@@ -226,11 +232,20 @@ func (h *Handler) setLanguage(c *gin.Context) error {
 }
 
 func (h *Handler) addUser(c *gin.Context) error {
+	role := c.DefaultPostForm("role", sqlite.RoleStaff)
 	hash, err := HashPassword(c.PostForm("password"), h.cfg.MinPassword)
 	if err == nil {
-		err = h.b.AddUser(c.Request.Context(), &sqlite.User{Login: c.PostForm("login"), Name: c.PostForm("name"), PasswordHash: hash})
+		err = h.b.AddUser(c.Request.Context(), &sqlite.User{Login: c.PostForm("login"), Name: c.PostForm("name"), PasswordHash: hash, Role: role})
 	}
 	return h.settingsResult(c, err)
+}
+
+func (h *Handler) setRole(c *gin.Context) error {
+	return h.settingsResult(c, h.b.SetUserRole(c.Request.Context(), c.Param("login"), c.PostForm("role")))
+}
+
+func (h *Handler) unlockUser(c *gin.Context) error {
+	return h.settingsResult(c, h.b.UnlockUser(c.Request.Context(), c.Param("login")))
 }
 
 func (h *Handler) disableUser(c *gin.Context) error {

@@ -24,8 +24,9 @@ import (
 type Config struct {
 	SecureCookies   string        // "auto" (Secure when the request came over HTTPS), "always" or "never"
 	SessionLifetime time.Duration // how long a sign-in lasts
-	LockoutAttempts int           // failed sign-ins that lock an account or an address...
-	LockoutWindow   time.Duration // ...within this window, for this long
+	LockoutAttempts int           // failed sign-ins (per address, per account) before attempts must wait...
+	LockoutDelay    time.Duration // ...this long, doubled with each further failure...
+	LockoutMaxDelay time.Duration // ...up to this long
 	BoardPoll       time.Duration // how often the live board asks for calls
 	MinPassword     int           // shortest password accepted
 	ActiveCallAge   time.Duration // a call with no outcome older than this is no longer shown as live
@@ -43,9 +44,14 @@ type Store interface {
 	SetUserDisabled(ctx context.Context, login string, disabled bool) error
 	SetUserPassword(ctx context.Context, login, hash string) error
 	SetUserLang(ctx context.Context, login, lang string) error
+	SetUserRole(ctx context.Context, login, role string) error
+	UnlockUser(ctx context.Context, login string) error
 	RecordLoginAttempt(ctx context.Context, a sqlite.LoginAttempt) error
-	FailedLogins(ctx context.Context, login, address string, since time.Time) (int, int, error)
+	SigninFailures(ctx context.Context, login, address, device string, since time.Time) (account, addr, dev sqlite.Failures, err error)
 	LoginAttempts(ctx context.Context, limit int) ([]sqlite.LoginAttempt, error)
+	RecordAudit(ctx context.Context, action, detail string) error
+	Setting(ctx context.Context, key string, v any) (bool, error)
+	SetSetting(ctx context.Context, key string, v any) error
 
 	Search(ctx context.Context, q sqlite.SearchQuery) ([]sqlite.SearchHit, error)
 	Contact(ctx context.Context, id string) (*contacts.Contact, error)
@@ -155,6 +161,7 @@ type Handler struct {
 	// the attempt one step: parallel guesses would otherwise all pass the
 	// count before any was recorded.
 	signinMu sync.Mutex
+	devKey   []byte // signs device cookies (throttle.go); read under signinMu
 }
 
 type syncHolder struct{ p SyncStatusProvider }
@@ -195,9 +202,11 @@ func (h *Handler) syncStatus(ctx context.Context) SyncStatus {
 	return SyncStatus{}
 }
 
-// Mount adds the sign-in routes to r and every page and office API route to
-// the authenticated groups pages and api.
-func (h *Handler) Mount(r gin.IRouter, pages, api gin.IRouter) {
+// Mount adds the sign-in routes and every page to r, and the office API
+// routes to api (/api/v1/office). Who may use each is decided elsewhere
+// (the server's access table), which calls Authenticate.
+func (h *Handler) Mount(r gin.IRouter, api gin.IRouter) {
+	pages := r
 	r.GET("/signin", h.handle(h.signinPage))
 	r.POST("/signin", h.handle(h.signin))
 
@@ -222,6 +231,8 @@ func (h *Handler) Mount(r gin.IRouter, pages, api gin.IRouter) {
 	pages.POST("/settings/users/:login/disable", h.handle(h.disableUser))
 	pages.POST("/settings/users/:login/enable", h.handle(h.enableUser))
 	pages.POST("/settings/users/:login/password", h.handle(h.setPassword))
+	pages.POST("/settings/users/:login/role", h.handle(h.setRole))
+	pages.POST("/settings/users/:login/unlock", h.handle(h.unlockUser))
 	pages.GET("/audit", h.handle(h.auditPage))
 	pages.GET("/followups", h.handle(h.followupsPage))
 	pages.GET("/pipeline", h.handle(h.pipelinePage))

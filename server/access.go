@@ -1,0 +1,186 @@
+package server
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/ringcard/ringcard/contacts"
+)
+
+// Access is who may use a route.
+type Access string
+
+// The kinds of access a route can need.
+const (
+	Public Access = "public" // anyone (the handler may still limit, e.g. pairing codes, sign-in)
+	Device Access = "device" // a paired phone's bearer token
+	Staff  Access = "staff"  // a signed-in office account, staff or admin
+	Admin  Access = "admin"  // a signed-in admin
+)
+
+// Rule is one line of the access table.
+type Rule struct {
+	Method, Path string // as registered with gin (FullPath)
+	Access       Access
+}
+
+// accessRules decides, for every route the server registers, who may use
+// it. It is the only place that does: the access middleware looks each
+// request's route up here, and a route missing from it is refused (a test
+// walks every registered route and fails on one without a rule).
+//
+// Staff do the daily work: search, cards, notes, edits, groups, follow-ups,
+// stage moves, calls, the live board and dialling. Only admins manage
+// accounts, phones, card templates, pipeline stages, the Google sync and its
+// conflicts, import, export, the audit log and settings. Export is the whole
+// client base in one file: admin only, so that one staff account (or one
+// left signed in on a shared PC) cannot walk away with every client.
+var accessRules = []Rule{
+	{"GET", "/healthz", Public},
+	{"GET", "/signin", Public},
+	{"POST", "/signin", Public},
+	{"POST", "/api/v1/pair", Public}, // a one-time code; 5 wrong codes per address in 10 minutes
+
+	// The phone protocol.
+	{"GET", "/api/v1/device", Device},
+	{"PUT", "/api/v1/device", Device},
+	{"POST", "/api/v1/calls", Device},
+	{"POST", "/api/v1/calls/:call_id/end", Device},
+	{"POST", "/api/v1/notes", Device},
+	{"POST", "/api/v1/contacts", Device},
+	{"GET", "/api/v1/cards/lookup", Device},
+	{"GET", "/api/v1/cards", Device},
+	{"GET", "/api/v1/ws", Device},
+	{"GET", "/api/v1/followups", Device},
+	{"POST", "/api/v1/followups", Device},
+	{"GET", "/api/v1/followups/:followup_id", Device},
+	{"PATCH", "/api/v1/followups/:followup_id", Device},
+	{"GET", "/api/v1/pipeline", Device},
+	{"POST", "/api/v1/contacts/:contact_id/stage", Device},
+
+	// Office pages: the daily work.
+	{"POST", "/signout", Staff},
+	{"GET", "/", Staff},
+	{"GET", "/contacts/new", Staff},
+	{"POST", "/contacts/new", Staff},
+	{"GET", "/contacts/:id", Staff},
+	{"GET", "/contacts/:id/edit", Staff},
+	{"POST", "/contacts/:id/edit", Staff},
+	{"POST", "/contacts/:id/notes", Staff},
+	{"POST", "/contacts/:id/stage", Staff},
+	{"POST", "/contacts/:id/followups", Staff},
+	{"GET", "/calls", Staff},
+	{"GET", "/board", Staff},
+	{"GET", "/followups", Staff},
+	{"POST", "/followups/:id", Staff},
+	{"GET", "/pipeline", Staff},
+	{"GET", "/settings", Staff}, // staff see only their language
+	{"POST", "/settings/language", Staff},
+
+	// Office pages: admins only.
+	{"GET", "/devices", Admin},
+	{"POST", "/devices/pair", Admin},
+	{"POST", "/devices/:id/revoke", Admin},
+	{"POST", "/settings/templates", Admin},
+	{"POST", "/settings/users", Admin},
+	{"POST", "/settings/users/:login/disable", Admin},
+	{"POST", "/settings/users/:login/enable", Admin},
+	{"POST", "/settings/users/:login/password", Admin},
+	{"POST", "/settings/users/:login/role", Admin},
+	{"POST", "/settings/users/:login/unlock", Admin},
+	{"GET", "/audit", Admin},
+	{"GET", "/data", Admin},
+	{"POST", "/data/import", Admin},
+	{"POST", "/data/import/apply", Admin},
+	{"GET", "/data/export", Admin},
+
+	// Office JSON: the daily work.
+	{"GET", "/api/v1/office/search", Staff},
+	{"GET", "/api/v1/office/board", Staff},
+	{"GET", "/api/v1/office/devices", Staff}, // which phones can dial, and their health
+	{"POST", "/api/v1/office/dial", Staff},
+	{"GET", "/api/v1/office/calls/open", Staff},
+	{"GET", "/api/v1/office/live", Staff},
+	{"GET", "/api/v1/office/sync/status", Staff},
+	{"GET", "/api/v1/office/followups", Staff},
+	{"POST", "/api/v1/office/followups", Staff},
+	{"GET", "/api/v1/office/followups/:followup_id", Staff},
+	{"PATCH", "/api/v1/office/followups/:followup_id", Staff},
+	{"GET", "/api/v1/office/pipeline", Staff},
+	{"POST", "/api/v1/office/contacts/:contact_id/stage", Staff},
+	{"GET", "/api/v1/office/pipeline/stats", Staff},
+	{"GET", "/api/v1/office/lists/leads", Staff},
+	{"GET", "/api/v1/office/lists/interested", Staff},
+	{"GET", "/api/v1/office/lists/missed", Staff},
+	{"GET", "/api/v1/office/duplicates", Staff},
+	{"POST", "/api/v1/office/duplicates/merge", Staff}, // one pair at a time, and undoable
+	{"POST", "/api/v1/office/merges/:merge_id/undo", Staff},
+
+	// Office JSON: admins only.
+	{"POST", "/api/v1/office/preview", Admin}, // card templates
+	{"PUT", "/api/v1/office/devices/:id/sims/:slot", Admin},
+	{"PUT", "/api/v1/office/pipeline", Admin},
+	{"POST", "/api/v1/office/sync/run", Admin},
+	{"GET", "/api/v1/office/sync/conflicts", Admin},
+	{"POST", "/api/v1/office/sync/conflicts/:id/resolve", Admin},
+}
+
+// AccessRules returns the access table (for documentation and tests).
+func AccessRules() []Rule { return append([]Rule(nil), accessRules...) }
+
+var accessTable = func() map[string]Access {
+	m := make(map[string]Access, len(accessRules))
+	for _, r := range accessRules {
+		k := r.Method + " " + r.Path
+		if _, dup := m[k]; dup {
+			panic("access: two rules for " + k)
+		}
+		m[k] = r.Access
+	}
+	return m
+}()
+
+// access enforces the access table on every request: it finds the matched
+// route's rule and authenticates as the rule asks. A route without a rule
+// is refused; a request that matched no route goes on to the 404/405.
+func (s *Server) access(c *gin.Context) {
+	route := c.FullPath()
+	if route == "" {
+		c.Next()
+		return
+	}
+	switch accessTable[c.Request.Method+" "+route] {
+	case Public:
+		c.Next()
+	case Device:
+		s.authDevice(c)
+	case Staff:
+		s.web.Authenticate(c, false)
+	case Admin:
+		s.web.Authenticate(c, true)
+	default:
+		s.log.Error("route without an access rule: refused", "method", c.Request.Method, "route", route)
+		s.fail(c, contacts.Errorf(contacts.EForbidden, "%s %s has no access rule", c.Request.Method, route))
+	}
+}
+
+// AccessMarkdown is the access table as the README shows it.
+func AccessMarkdown() string {
+	rules := AccessRules()
+	order := map[Access]int{Public: 0, Device: 1, Staff: 2, Admin: 3}
+	sort.SliceStable(rules, func(i, j int) bool { return order[rules[i].Access] < order[rules[j].Access] })
+	var b strings.Builder
+	b.WriteString("| who | routes |\n| --- | --- |\n")
+	for i := 0; i < len(rules); {
+		j := i
+		var routes []string
+		for ; j < len(rules) && rules[j].Access == rules[i].Access; j++ {
+			routes = append(routes, "`"+rules[j].Method+" "+rules[j].Path+"`")
+		}
+		b.WriteString("| " + string(rules[i].Access) + " | " + strings.Join(routes, ", ") + " |\n")
+		i = j
+	}
+	return b.String()
+}
