@@ -46,7 +46,7 @@ type Server struct {
 
 // New wires a server around an open database.
 func New(ctx context.Context, cfg Config, db *sqlite.DB, log *slog.Logger) (*Server, error) {
-	s := &Server{cfg: cfg, db: db, log: log, now: time.Now, norm: db.Normalizer(),
+	s := &Server{cfg: cfg, db: db, log: log, now: db.Now, norm: db.Normalizer(), // one clock: the store's
 		pairRL: newLimiter(5, 10*time.Minute)}
 	if err := s.loadTemplates(ctx); err != nil {
 		return nil, err
@@ -74,6 +74,10 @@ func New(ctx context.Context, cfg Config, db *sqlite.DB, log *slog.Logger) (*Ser
 
 // Handler is the server's HTTP handler (tests serve it with httptest).
 func (s *Server) Handler() http.Handler { return s.engine }
+
+// Routes lists every route the server serves (the access table's test
+// walks them all).
+func (s *Server) Routes() gin.RoutesInfo { return s.engine.Routes() }
 
 // Hub is the event hub.
 func (s *Server) Hub() *Hub { return s.hub }

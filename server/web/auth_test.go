@@ -1,71 +1,15 @@
 package web_test
 
 import (
-	"context"
 	"io"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/ringcard/ringcard/server"
 )
-
-func TestLockout(t *testing.T) {
-	e := newEnv(t, func(c *server.Config) { c.Web.LockoutAttempts = 5 })
-	c := httpClient(t)
-	var one time.Duration // how long a sign-in takes here (bcrypt is slow, more so with -race)
-	for i := 0; i < 5; i++ {
-		start := time.Now()
-		st, _ := signIn(t, c, e.URL, testLogin, "wrong password")
-		one = max(one, time.Since(start))
-		if st != http.StatusUnauthorized {
-			t.Fatalf("bad password %d: status %d, want 401", i+1, st)
-		}
-	}
-	if st, _ := signIn(t, c, e.URL, testLogin, testPassword); st != http.StatusTooManyRequests {
-		t.Fatalf("right password after 5 failures: status %d, want 429 (locked)", st)
-	}
-	var outcomes []string
-	atts, err := e.DB.LoginAttempts(context.Background(), 10)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, a := range atts {
-		outcomes = append(outcomes, a.Outcome)
-		if a.Address == "" || a.At.IsZero() {
-			t.Errorf("attempt %+v: want time and address recorded", a)
-		}
-	}
-	if got, want := strings.Join(outcomes, ","), "locked,bad_password,bad_password,bad_password,bad_password,bad_password"; got != want {
-		t.Errorf("attempts = %s, want %s", got, want)
-	}
-	// The lock ends when the window passes (a short one here, long enough
-	// for three sign-ins).
-	window := 4*one + time.Second
-	e2 := newEnv(t, func(c *server.Config) { c.Web.LockoutAttempts = 2; c.Web.LockoutWindow = server.Duration(window) })
-	c2 := httpClient(t)
-	signIn(t, c2, e2.URL, testLogin, "nope")
-	signIn(t, c2, e2.URL, testLogin, "nope")
-	if st, _ := signIn(t, c2, e2.URL, testLogin, testPassword); st != http.StatusTooManyRequests {
-		atts, _ := e2.DB.LoginAttempts(context.Background(), 10)
-		t.Fatalf("sign-in in the window: status %d, want 429; attempts %+v", st, atts)
-	}
-	deadline := time.Now().Add(3 * window)
-	for {
-		st, _ := signIn(t, c2, e2.URL, testLogin, testPassword)
-		if st == http.StatusSeeOther {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("still locked (status %d) long after the %s window", st, window)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-}
 
 func TestCSRF(t *testing.T) {
 	e := newEnv(t)

@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -28,12 +29,12 @@ import (
 )
 
 const (
-	testLogin    = "anna"
+	testLogin    = "anna" // the first account: an admin
 	testPassword = "correct horse 42"
 )
 
 // env is a real server on a loopback port with a real SQLite file holding
-// the demo data and one staff account.
+// the demo data and one account, an admin (anna).
 type env struct {
 	t   *testing.T
 	URL string
@@ -42,6 +43,19 @@ type env struct {
 }
 
 func newEnv(t testing.TB, opts ...func(*server.Config)) *env {
+	t.Helper()
+	return newEnvAt(t, nil, opts...)
+}
+
+// clock is a test clock: real time moved on by Advance, safe to read from
+// every goroutine.
+type clock struct{ offset atomic.Int64 }
+
+func (c *clock) Now() time.Time          { return time.Now().Add(time.Duration(c.offset.Load())) }
+func (c *clock) Advance(d time.Duration) { c.offset.Add(int64(d)) }
+
+// newEnvAt is newEnv with the server and the store on clk (nil: real time).
+func newEnvAt(t testing.TB, clk *clock, opts ...func(*server.Config)) *env {
 	t.Helper()
 	cfg := server.DefaultConfig()
 	cfg.DB = filepath.Join(t.TempDir(), "ringcard.db")
@@ -55,6 +69,9 @@ func newEnv(t testing.TB, opts ...func(*server.Config)) *env {
 	db, err := server.OpenStore(ctx, cfg)
 	if err != nil {
 		t.Fatalf("open store: %v", err)
+	}
+	if clk != nil {
+		db.Now = clk.Now
 	}
 	if _, err := server.LoadDemo(ctx, db, ringcard.DemoData); err != nil {
 		t.Fatalf("load demo: %v", err)
@@ -90,6 +107,18 @@ func newEnv(t testing.TB, opts ...func(*server.Config)) *env {
 		e.t = tt
 	}
 	return e
+}
+
+// addUser adds an account with a role; its password is testPassword.
+func (e *env) addUser(t testing.TB, login, role string) {
+	t.Helper()
+	hash, err := web.HashPassword(testPassword, 8)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.DB.AddUser(context.Background(), &sqlite.User{Login: login, Name: login, PasswordHash: hash, Lang: "en", Role: role}); err != nil {
+		t.Fatalf("add user %s: %v", login, err)
+	}
 }
 
 // phone pairs a simulated phone.
