@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/gin-gonic/gin"
-
 )
 
 func TestCSRF(t *testing.T) {
