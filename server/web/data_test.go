@@ -108,7 +108,7 @@ func TestImportFromTheWebView(t *testing.T) {
 
 	// Someone else cannot import my checked file.
 	hash, _ := web.HashPassword("another pass 77", 8)
-	if err := e.DB.AddUser(ctx, &sqlite.User{Login: "marta", Name: "Marta", PasswordHash: hash, Lang: "en"}); err != nil {
+	if err := e.DB.AddUser(ctx, &sqlite.User{Login: "marta", Name: "Marta", PasswordHash: hash, Lang: "en", Role: sqlite.RoleAdmin}); err != nil {
 		t.Fatal(err)
 	}
 	other := httpClient(t)
