@@ -166,21 +166,58 @@ func (s *Server) access(c *gin.Context) {
 	}
 }
 
-// AccessMarkdown is the access table as the README shows it.
+// AccessMarkdown is the access table as the README shows it: per role and
+// part (pages, office JSON, phone API), each path with its methods.
 func AccessMarkdown() string {
-	rules := AccessRules()
-	order := map[Access]int{Public: 0, Device: 1, Staff: 2, Admin: 3}
-	sort.SliceStable(rules, func(i, j int) bool { return order[rules[i].Access] < order[rules[j].Access] })
-	var b strings.Builder
-	b.WriteString("| who | routes |\n| --- | --- |\n")
-	for i := 0; i < len(rules); {
-		j := i
-		var routes []string
-		for ; j < len(rules) && rules[j].Access == rules[i].Access; j++ {
-			routes = append(routes, "`"+rules[j].Method+" "+rules[j].Path+"`")
+	type row struct {
+		access Access
+		prefix string
+		paths  []string
+		verbs  map[string][]string
+	}
+	var rows []*row
+	find := func(a Access, prefix string) *row {
+		for _, r := range rows {
+			if r.access == a && r.prefix == prefix {
+				return r
+			}
 		}
-		b.WriteString("| " + string(rules[i].Access) + " | " + strings.Join(routes, ", ") + " |\n")
-		i = j
+		r := &row{access: a, prefix: prefix, verbs: map[string][]string{}}
+		rows = append(rows, r)
+		return r
+	}
+	for _, rule := range accessRules {
+		prefix := ""
+		for _, p := range []string{"/api/v1/office", "/api/v1"} {
+			if rule.Access != Public && strings.HasPrefix(rule.Path, p+"/") {
+				prefix = p
+				break
+			}
+		}
+		r := find(rule.Access, prefix)
+		path := strings.TrimPrefix(rule.Path, prefix)
+		if _, ok := r.verbs[path]; !ok {
+			r.paths = append(r.paths, path)
+		}
+		r.verbs[path] = append(r.verbs[path], rule.Method)
+	}
+	order := map[Access]int{Public: 0, Device: 1, Staff: 2, Admin: 3}
+	sort.SliceStable(rows, func(i, j int) bool { return order[rows[i].access] < order[rows[j].access] })
+	var b strings.Builder
+	b.WriteString("| who | under | routes |\n| --- | --- | --- |\n")
+	for _, r := range rows {
+		var routes []string
+		for _, p := range r.paths {
+			routes = append(routes, "`"+strings.Join(r.verbs[p], " ")+" "+p+"`")
+		}
+		under := "pages"
+		if r.prefix != "" {
+			under = "`" + r.prefix + "`"
+		}
+		if r.access == Public {
+			under = ""
+		}
+		b.WriteString("| " + string(r.access) + " | " + under + " | " + strings.Join(routes, ", ") + " |\n")
 	}
 	return b.String()
 }

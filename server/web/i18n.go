@@ -292,7 +292,7 @@ var catalogue = map[string][3]string{
 	"settings.save":        {"Save", "Сохранить", "Salva"},
 	"settings.delete":      {"Delete", "Удалить", "Elimina"},
 	"settings.saved":       {"Saved.", "Сохранено.", "Salvato."},
-	"settings.users":       {"Staff accounts", "Учётные записи", "Account del personale"},
+	"settings.users":       {"Accounts", "Учётные записи", "Account"},
 	"settings.active":      {"active", "активна", "attivo"},
 	"settings.disabled":    {"disabled", "отключена", "disattivato"},
 	"settings.disable":     {"Disable", "Отключить", "Disattiva"},

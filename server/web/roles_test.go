@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -182,6 +183,17 @@ func TestEveryRouteHasItsRole(t *testing.T) {
 		}
 	}
 	t.Logf("walked %d routes: %v", len(routes), kinds)
+}
+
+// The README shows the access table as it is in the code.
+func TestReadmeShowsTheAccessTable(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := server.AccessMarkdown(); !strings.Contains(string(readme), want) {
+		t.Errorf("README.md (### Roles) does not show the access table as server/access.go has it; paste:\n%s", want)
+	}
 }
 
 type ginRoute = gin.RouteInfo
