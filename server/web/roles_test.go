@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"slices"
 	"strings"
@@ -203,4 +204,67 @@ func boolInt(b bool) int {
 		return 1
 	}
 	return 0
+}
+
+// The scenario: a staff member can neither add an account, nor
+// disable the admin, nor set the admin's password; what staff do is
+// audited as them (login, name and address), never as the admin.
+func TestStaffCannotTakeOverTheAdmin(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	e.addUser(t, "sam", sqlite.RoleStaff)
+	c := httpClient(t)
+	_, csrf := signIn(t, c, e.URL, "sam", testPassword)
+	for _, try := range []struct {
+		path string
+		form url.Values
+	}{
+		{"/settings/users", url.Values{"login": {"mallory"}, "password": {"mallory pass 1"}, "role": {"admin"}}},
+		{"/settings/users/" + testLogin + "/disable", nil},
+		{"/settings/users/" + testLogin + "/password", url.Values{"password": {"taken over 123"}}},
+		{"/settings/users/sam/role", url.Values{"role": {"admin"}}},
+	} {
+		form := url.Values{"csrf": {csrf}}
+		for k, v := range try.form {
+			form[k] = v
+		}
+		if st, page := postForm(t, c, e.URL+try.path, form); st != http.StatusForbidden || !strings.Contains(page, "Only an admin can do this") {
+			t.Errorf("staff POST %s: status %d, want 403 with the admin-only page", try.path, st)
+		}
+	}
+	if _, err := e.DB.UserByLogin(ctx, "mallory"); err == nil {
+		t.Errorf("staff added an account")
+	}
+	if st, _ := signIn(t, httpClient(t), e.URL, testLogin, testPassword); st != http.StatusSeeOther {
+		t.Errorf("the admin signs in after staff's tries: status %d", st)
+	}
+	if u, _ := e.DB.UserByLogin(ctx, "sam"); u.Role != sqlite.RoleStaff {
+		t.Errorf("sam made himself %s", u.Role)
+	}
+
+	// Staff's own work is audited as staff.
+	hits, err := e.DB.Search(ctx, sqlite.SearchQuery{Text: "Santoro"})
+	if err != nil || len(hits) == 0 {
+		t.Fatalf("search: %v %d", err, len(hits))
+	}
+	id := hits[0].Contact.ID
+	if st, _ := postForm(t, c, e.URL+"/contacts/"+id+"/notes", url.Values{"csrf": {csrf}, "text": {"Called back, wants a quote"}}); st != http.StatusSeeOther {
+		t.Fatalf("staff note: status %d", st)
+	}
+	entries, err := e.DB.Audit(ctx, sqlite.AuditFilter{ContactID: id, Limit: 1})
+	if err != nil || len(entries) != 1 {
+		t.Fatalf("audit: %v %d", err, len(entries))
+	}
+	if a := entries[0].Actor; a.Kind != "user" || a.ID != "sam" || a.Name != "sam" || a.Address != "127.0.0.1" {
+		t.Errorf("staff's note audited as %+v, want sam from 127.0.0.1", a)
+	}
+	denied, err := e.DB.Audit(ctx, sqlite.AuditFilter{Action: "access.denied", Limit: 10})
+	if err != nil || len(denied) != 4 {
+		t.Fatalf("refusals audited: %v %d, want 4", err, len(denied))
+	}
+	for _, d := range denied {
+		if d.Actor.ID != "sam" {
+			t.Errorf("refusal audited as %+v", d.Actor)
+		}
+	}
 }
