@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ringcard/ringcard/contacts"
 	"github.com/ringcard/ringcard/contacts/sqlite"
@@ -80,14 +81,32 @@ func TestUsersRoles(t *testing.T) {
 		t.Errorf("users list header: %s", out)
 	}
 
-	must("", "sam unlocked", "users", "unlock", "sam")
-	refused(`user "nobody" not found`, "users", "unlock", "nobody")
-
 	store, err := sqlite.Open(context.Background(), db, contacts.Normalizer{DefaultRegion: "IT"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer store.Close()
+	failures := func() int {
+		t.Helper()
+		acct, _, _, err := store.SigninFailures(context.Background(), "sam", "10.0.0.9", "", time.Now().Add(-time.Hour))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return acct.N
+	}
+	for range 7 {
+		if err := store.RecordLoginAttempt(context.Background(), sqlite.LoginAttempt{At: time.Now(), Address: "10.0.0.9", Login: "sam", Outcome: sqlite.LoginBadPassword}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := failures(); n != 7 {
+		t.Fatalf("failures before unlock = %d, want 7", n)
+	}
+	must("", "sam unlocked", "users", "unlock", "sam")
+	if n := failures(); n != 0 {
+		t.Errorf("failures after users unlock = %d, want 0", n)
+	}
+	refused(`user "nobody" not found`, "users", "unlock", "nobody")
 	entries, err := store.Audit(context.Background(), sqlite.AuditFilter{Action: "user.", Limit: 100})
 	if err != nil {
 		t.Fatal(err)
