@@ -58,9 +58,6 @@ var catalogue = map[string][3]string{
 	"signin.password": {"Password", "Пароль", "Password"},
 	"signin.submit":   {"Sign in", "Войти", "Accedi"},
 	"signin.wrong":    {"Wrong login or password.", "Неверный логин или пароль.", "Utente o password errati."},
-	"signin.locked": {"Too many failed sign-ins. Sign-in is locked for a while; try again later or ask a colleague.",
-		"Слишком много неудачных попыток. Вход временно заблокирован; попробуйте позже или обратитесь к коллеге.",
-		"Troppi tentativi falliti. L'accesso è bloccato per un po'; riprova più tardi o chiedi a un collega."},
 
 	"signin.wait": {"Too many failed sign-ins from here or for this account. Try again in %s, or from a PC you signed in from before.",
 		"Слишком много неудачных попыток отсюда или для этой учётной записи. Попробуйте через %s или с компьютера, с которого уже входили.",
