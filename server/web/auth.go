@@ -213,13 +213,19 @@ func (h *Handler) signin(c *gin.Context) error {
 	pw := c.PostForm("password")
 	d := signinData{Login: login, Next: safeNext(c.PostForm("next"))}
 	addr, now := c.ClientIP(), h.now()
-	h.signinMu.Lock()
-	defer h.signinMu.Unlock()
 	key, err := h.deviceKey(ctx)
 	if err != nil {
 		return err
 	}
 	device := h.knownDevice(c, key, login)
+	// Browsers that signed in before are counted apart from the rest, so
+	// they never queue behind a flood of guesses from elsewhere.
+	mu := &h.signinMu
+	if device != "" {
+		mu = &h.knownMu
+	}
+	mu.Lock()
+	defer mu.Unlock()
 	record := func(outcome string) error {
 		return h.b.RecordLoginAttempt(ctx, sqlite.LoginAttempt{At: now, Address: addr, Login: login, Outcome: outcome, Device: device})
 	}

@@ -76,8 +76,10 @@ func (h *Handler) retryAfter(f sqlite.Failures, now time.Time) time.Duration {
 }
 
 // deviceKey is the key that signs device cookies, made on first use and
-// kept in the store. Called with signinMu held.
+// kept in the store.
 func (h *Handler) deviceKey(ctx context.Context) ([]byte, error) {
+	h.keyMu.Lock()
+	defer h.keyMu.Unlock()
 	if h.devKey != nil {
 		return h.devKey, nil
 	}

@@ -159,9 +159,12 @@ type Handler struct {
 
 	// signinMu makes counting failures, checking the password and recording
 	// the attempt one step: parallel guesses would otherwise all pass the
-	// count before any was recorded.
-	signinMu sync.Mutex
-	devKey   []byte // signs device cookies (throttle.go); read under signinMu
+	// count before any was recorded. knownMu does the same for browsers with
+	// a device cookie, whose counts are their own (throttle.go).
+	signinMu, knownMu sync.Mutex
+
+	keyMu  sync.Mutex
+	devKey []byte // signs device cookies (throttle.go); under keyMu
 }
 
 type syncHolder struct{ p SyncStatusProvider }
