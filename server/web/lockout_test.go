@@ -173,8 +173,8 @@ func TestSigninGuessesPerHour(t *testing.T) {
 
 // Wrong passwords from one address never stop the admin signing in from a
 // PC that signed in before, even from that same address; a browser that
-// never did waits; `unlock` (the store call behind `users unlock` and the
-// Unlock button) and a password reset let it in at once.
+// never did waits; the admin's Unlock button (pressed from that PC during
+// the attack) and a password reset let it in at once.
 func TestKnownBrowserSignsInDuringAttack(t *testing.T) {
 	clk := &clock{}
 	e := newEnvAt(t, clk)
@@ -197,10 +197,16 @@ func TestKnownBrowserSignsInDuringAttack(t *testing.T) {
 		}
 	}
 
-	// Unlock: the unknown browser gets in at once.
-	if err := e.DB.UnlockUser(ctx, testLogin); err != nil {
-		t.Fatal(err)
+	// The admin, from the known PC, presses Unlock: the unknown browser
+	// gets in at once.
+	st, csrf := signIn(t, pc.c, e.URL, testLogin, testPassword)
+	if st != http.StatusSeeOther {
+		t.Fatalf("the admin signs in on the known PC: %d", st)
 	}
+	if st, _ := postForm(t, pc.c, e.URL+"/settings/users/"+testLogin+"/unlock", url.Values{"csrf": {csrf}}); st != http.StatusSeeOther {
+		t.Fatalf("Unlock: status %d", st)
+	}
+	pc.signout()
 	if st, _ := attacker.try(testLogin, testPassword, ""); st != http.StatusSeeOther {
 		t.Fatalf("after unlock: status %d, want 303", st)
 	}
@@ -233,7 +239,7 @@ func TestKnownBrowserSignsInDuringAttack(t *testing.T) {
 			t.Fatalf("audit %+v: want address 127.0.0.1 and login %s", a, testLogin)
 		}
 	}
-	if count["signin.ok"] != 6 || count["signin.bad_password"] != 10 || count["signin.throttled"] != 42 {
+	if count["signin.ok"] != 7 || count["signin.bad_password"] != 10 || count["signin.throttled"] != 42 {
 		t.Errorf("audited sign-ins: %v", count)
 	}
 }
