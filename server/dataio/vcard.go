@@ -1,11 +1,9 @@
 package dataio
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
-	"mime/quotedprintable"
 	"strings"
 
 	"github.com/emersion/go-vcard"
@@ -24,7 +22,7 @@ const (
 )
 
 func readVCF(data []byte, opt ReadOptions) (*Source, error) {
-	text, err := decodeText(data)
+	text, err := normalizeVCards(data)
 	if err != nil {
 		return nil, err
 	}
@@ -54,11 +52,25 @@ func readVCF(data []byte, opt ReadOptions) (*Source, error) {
 	return src, nil
 }
 
-// cardRecord reads one vCard (3.0 or 4.0; 2.1's quoted-printable values too).
+// cardRecord reads one vCard (2.1 as normalizeVCards rewrote it, 3.0 or
+// 4.0). Phones escape a semicolon in a value (\;); ringcard's own export
+// does not, so its values are read as they are.
 func cardRecord(card vcard.Card, n int, region string) Record {
 	r := Record{Row: n}
 	c := &r.Contact
-	val := func(f *vcard.Field) string { return decodeQP(f) }
+	own := ownCard(card)
+	val := func(f *vcard.Field) string {
+		if own {
+			return f.Value
+		}
+		return strings.ReplaceAll(f.Value, `\;`, ";")
+	}
+	parts := func(f *vcard.Field) []string {
+		if own {
+			return strings.Split(f.Value, ";")
+		}
+		return splitStructured(f.Value)
+	}
 	if f := card.Get(vcard.FieldFormattedName); f != nil {
 		c.DisplayName = strings.TrimSpace(val(f))
 	}
@@ -66,7 +78,7 @@ func cardRecord(card vcard.Card, n int, region string) Record {
 		c.DisplayName = ""
 	}
 	if f := card.Get(vcard.FieldName); f != nil {
-		parts := strings.Split(val(f), ";")
+		parts := parts(f)
 		get := func(i int) string {
 			if i < len(parts) {
 				return strings.TrimSpace(strings.ReplaceAll(parts[i], ",", " "))
@@ -77,15 +89,18 @@ func cardRecord(card vcard.Card, n int, region string) Record {
 	}
 	c.Nickname = firstValue(card, vcard.FieldNickname)
 	if f := card.Get(vcard.FieldOrganization); f != nil {
-		parts := strings.SplitN(val(f), ";", 2)
+		parts := parts(f)
 		c.Company = strings.TrimSpace(parts[0])
 		if len(parts) > 1 {
-			c.Department = strings.TrimSpace(parts[1])
+			c.Department = strings.TrimSpace(strings.Join(parts[1:], ";"))
 		}
+	}
+	if c.Nickname == "" {
+		c.Nickname = androidNickname(card)
 	}
 	c.JobTitle = firstValue(card, vcard.FieldTitle)
 	c.ResourceName = firstValue(card, vcardResourceName)
-	if ownCard(card) {
+	if own {
 		readOwnCard(card, &r, region)
 		finish(&r)
 		return r
@@ -120,12 +135,12 @@ func cardRecord(card vcard.Card, n int, region string) Record {
 		}
 	}
 	for _, f := range card[vcard.FieldAddress] {
-		parts := strings.Split(val(f), ";")
+		parts := parts(f)
 		if a := contacts.JoinNonEmpty(", ", parts...); a != "" {
 			c.Addresses = append(c.Addresses, contacts.Address{Formatted: a, Type: vcardType(f)})
 		}
 	}
-	cardCommon(card, &r)
+	cardCommon(card, &r, val)
 	for _, f := range card[vcard.FieldCategories] {
 		c.Groups = appendGroups(c.Groups, val(f))
 	}
@@ -139,9 +154,8 @@ func cardRecord(card vcard.Card, n int, region string) Record {
 
 // cardCommon reads what every vCard writes the same way: websites,
 // birthday, notes, photo.
-func cardCommon(card vcard.Card, r *Record) {
+func cardCommon(card vcard.Card, r *Record, val func(*vcard.Field) string) {
 	c := &r.Contact
-	val := func(f *vcard.Field) string { return decodeQP(f) }
 	for _, f := range card[vcard.FieldURL] {
 		if u := strings.TrimSpace(val(f)); u != "" {
 			c.Websites = append(c.Websites, u)
@@ -171,22 +185,40 @@ func cardCommon(card vcard.Card, r *Record) {
 
 func firstValue(card vcard.Card, key string) string {
 	if f := card.Get(key); f != nil {
-		return strings.TrimSpace(decodeQP(f))
+		return strings.TrimSpace(f.Value)
 	}
 	return ""
 }
 
-// decodeQP decodes a vCard 2.1 quoted-printable value.
-func decodeQP(f *vcard.Field) string {
-	enc := strings.ToUpper(f.Params.Get("ENCODING"))
-	if enc != "QUOTED-PRINTABLE" && !f.Params.HasType("QUOTED-PRINTABLE") {
-		return f.Value
+// splitStructured splits a structured value (N, ADR, ORG) at the
+// semicolons a writer did not escape, and unescapes the others.
+func splitStructured(v string) []string {
+	var out []string
+	var b strings.Builder
+	for i := 0; i < len(v); i++ {
+		switch {
+		case v[i] == '\\' && i+1 < len(v) && v[i+1] == ';':
+			b.WriteByte(';')
+			i++
+		case v[i] == ';':
+			out = append(out, b.String())
+			b.Reset()
+		default:
+			b.WriteByte(v[i])
+		}
 	}
-	b, err := io.ReadAll(quotedprintable.NewReader(bytes.NewReader([]byte(f.Value))))
-	if err != nil {
-		return f.Value
+	return append(out, b.String())
+}
+
+// androidNickname reads the nickname Android's vCard 2.1 export writes as
+// X-ANDROID-CUSTOM:vnd.android.cursor.item/nickname;NAME;...
+func androidNickname(card vcard.Card) string {
+	for _, f := range card["X-ANDROID-CUSTOM"] {
+		if p := splitStructured(f.Value); len(p) > 1 && p[0] == "vnd.android.cursor.item/nickname" {
+			return strings.TrimSpace(p[1])
+		}
 	}
-	return string(b)
+	return ""
 }
 
 // vcardTypes are a field's TYPE values, lower-cased, including vCard 2.1's
@@ -230,6 +262,16 @@ func vcardPhoneType(f *vcard.Field) (string, string) {
 		return "main", ""
 	case has("other") || has("x-other"):
 		return "other", ""
+	}
+	// A label of the phone's own (Android 2.1: TEL;X-Cantiere:) is the
+	// number's label, or its type when it names one (TEL;X-Ufficio:).
+	for _, p := range f.Params[vcard.ParamType] {
+		if len(p) > 2 && strings.EqualFold(p[:2], "X-") {
+			if t := knownType(p[2:]); t != "" {
+				return t, ""
+			}
+			return "", p[2:]
+		}
 	}
 	return "", ""
 }

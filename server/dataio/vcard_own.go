@@ -36,7 +36,7 @@ func readOwnCard(card vcard.Card, r *Record, region string) {
 		return v, ok
 	}
 	for _, f := range card[vcard.FieldTelephone] {
-		raw := strings.TrimSpace(decodeQP(f))
+		raw := strings.TrimSpace(f.Value)
 		if raw == "" {
 			continue
 		}
@@ -51,7 +51,7 @@ func readOwnCard(card vcard.Card, r *Record, region string) {
 		addCardNumber(c, r, raw, typ, label, region)
 	}
 	for _, f := range card[vcard.FieldEmail] {
-		if a := strings.TrimSpace(decodeQP(f)); a != "" {
+		if a := strings.TrimSpace(f.Value); a != "" {
 			typ := vcardType(f)
 			if l, ok := item(f, labels); ok {
 				typ = l
@@ -61,12 +61,12 @@ func readOwnCard(card vcard.Card, r *Record, region string) {
 	}
 	for _, f := range card[vcard.FieldAddress] {
 		// contactCard writes the formatted address as the street: ";;TEXT;;;;".
-		a, ok := strings.CutPrefix(decodeQP(f), ";;")
+		a, ok := strings.CutPrefix(f.Value, ";;")
 		if ok {
 			a, ok = strings.CutSuffix(a, ";;;;")
 		}
 		if !ok {
-			a = contacts.JoinNonEmpty(", ", strings.Split(decodeQP(f), ";")...)
+			a = contacts.JoinNonEmpty(", ", strings.Split(f.Value, ";")...)
 		}
 		if a != "" {
 			typ := vcardType(f)
@@ -76,9 +76,9 @@ func readOwnCard(card vcard.Card, r *Record, region string) {
 			c.Addresses = append(c.Addresses, contacts.Address{Formatted: a, Type: typ})
 		}
 	}
-	cardCommon(card, r)
+	cardCommon(card, r, func(f *vcard.Field) string { return f.Value })
 	for _, f := range card[vcard.FieldCategories] {
-		c.Groups = appendOwnGroups(c.Groups, decodeQP(f))
+		c.Groups = appendOwnGroups(c.Groups, f.Value)
 	}
 	c.Stage = firstValue(card, vcardStage)
 	for _, f := range card[vcardCustom] {
@@ -86,6 +86,6 @@ func readOwnCard(card vcard.Card, r *Record, region string) {
 		if l, ok := item(f, labels); ok {
 			key = l
 		}
-		c.Custom = append(c.Custom, contacts.CustomField{Key: key, Value: decodeQP(f)})
+		c.Custom = append(c.Custom, contacts.CustomField{Key: key, Value: f.Value})
 	}
 }
