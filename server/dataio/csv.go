@@ -40,6 +40,7 @@ func readTable(src *Source, rows [][]string, opt ReadOptions) error {
 		}
 		cols = headerColumns(rows[hdr])
 	}
+	checkPhoneColumns(cols, rows[hdr+1:])
 	if err := applyMap(cols, opt.Map); err != nil {
 		return err
 	}
@@ -49,6 +50,37 @@ func readTable(src *Source, rows [][]string, opt ReadOptions) error {
 		src.Records = append(src.Records, t.record(rows[i], i+1))
 	}
 	return nil
+}
+
+// checkPhoneColumns keeps a column whose header only has a phone word in it
+// ("Доп. телефон") as numbers when its cells are phone numbers (most of
+// those filled); otherwise it is read as the custom field it was ("Phone
+// type": Mobile, Work ...).
+func checkPhoneColumns(cols []Column, rows [][]string) {
+	for i := range cols {
+		c := &cols[i]
+		if !c.phoneByWord {
+			continue
+		}
+		filled, phones := 0, 0
+		for _, r := range rows {
+			if c.Index >= len(r) {
+				continue
+			}
+			if v := strings.TrimSpace(r[c.Index]); v != "" {
+				filled++
+				for _, p := range splitMulti(v, true) {
+					if looksLikePhone(p) {
+						phones++
+						break
+					}
+				}
+			}
+		}
+		if filled > 0 && phones*2 <= filled {
+			c.Field, c.phoneByWord = "custom:"+strings.TrimSpace(c.Header), false
+		}
+	}
 }
 
 func firstNonEmptyRow(rows [][]string) int {

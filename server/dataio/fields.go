@@ -26,7 +26,7 @@ var Fields = []string{
 // headerWords maps folded header texts (English, Italian, Russian) to fields.
 var headerWords = map[string][]string{
 	"id":            {"id", "ringcard id", "contact id"},
-	"name":          {"name", "full name", "display name", "contact", "contact name", "nominativo", "nome e cognome", "nome completo", "cliente", "contatto", "фио", "имя и фамилия", "полное имя", "контакт", "клиент", "наименование"},
+	"name":          {"name", "full name", "display name", "contact", "contact name", "contact person", "referente", "persona di riferimento", "контактное лицо", "nominativo", "nome e cognome", "nome completo", "cliente", "contatto", "фио", "имя и фамилия", "полное имя", "контакт", "клиент", "наименование"},
 	"given":         {"first name", "given name", "nome", "имя"},
 	"middle":        {"middle name", "additional name", "secondo nome", "отчество"},
 	"family":        {"last name", "family name", "surname", "cognome", "фамилия"},
@@ -90,6 +90,10 @@ type Column struct {
 	Field  string `json:"field"` // one of Fields, "custom:Key" or "ignore"
 	Group  string `json:"-"`     // numbered columns of one item (Google's "Phone 2 - ...") share a group
 	Part   string `json:"-"`     // value, type, label
+	// phoneByWord: the field is a phone because a word of the header says
+	// so ("Доп. телефон", "Other phone"); the column stays one only if its
+	// values are phone numbers (checkPhoneColumns).
+	phoneByWord bool
 }
 
 // mapHeader decides the field of one header cell.
@@ -140,8 +144,76 @@ func mapHeader(i int, header string) Column {
 		c.Field = headerIndex[strings.TrimRight(f, " 0123456789")]
 	default:
 		c.Field = "custom:" + h
+		if field := phoneHeader(f); field != "" {
+			c.Field, c.phoneByWord = field, true
+		}
 	}
 	return c
+}
+
+// phoneWords say a column holds phone numbers, in any of the UI languages;
+// phoneKinds are the words that say which kind.
+var phoneWords = wordSet("phone", "telephone", "tel", "telefono", "cell", "cellulare", "mobile", "telefonino",
+	"телефон", "тел", "мобильный", "сотовый", "моб", "fax", "факс")
+
+var phoneKinds = map[string]string{}
+
+func init() {
+	for field, words := range map[string][]string{
+		"mobile":     {"mobile", "cell", "cellulare", "cellular", "telefonino", "мобильный", "сотовый", "моб"},
+		"work_phone": {"work", "business", "office", "ufficio", "lavoro", "рабочий", "раб", "служебный"},
+		"home_phone": {"home", "casa", "abitazione", "домашний", "дом"},
+		"fax":        {"fax", "факс"},
+	} {
+		for _, w := range words {
+			phoneKinds[foldHeader(w)] = field
+		}
+	}
+}
+
+func wordSet(words ...string) map[string]bool {
+	m := map[string]bool{}
+	for _, w := range words {
+		m[foldHeader(w)] = true
+	}
+	return m
+}
+
+// phoneHeader reads a folded header no exact name matched that has a
+// phone word among its words ("доп телефон", "other phone", "телефон
+// рабочий", "altro telefono"): the phone field its other words say
+// (mobile, work, home, fax), else "phone". "" when no word says phone.
+func phoneHeader(folded string) string {
+	words := strings.Fields(folded)
+	found := false
+	for _, w := range words {
+		found = found || phoneWords[w]
+	}
+	if !found {
+		return ""
+	}
+	for _, w := range words {
+		if k := phoneKinds[w]; k != "" {
+			return k
+		}
+	}
+	return "phone"
+}
+
+// looksLikePhone tells a cell that holds a phone number: digits (at least
+// five) with only the signs people write numbers with.
+func looksLikePhone(v string) bool {
+	digits := 0
+	for _, r := range v {
+		switch {
+		case r >= '0' && r <= '9':
+			digits++
+		case strings.ContainsRune("+-()./ \u00a0", r):
+		default:
+			return false
+		}
+	}
+	return digits >= 5
 }
 
 func columnLetter(i int) string {

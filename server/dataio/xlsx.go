@@ -3,7 +3,9 @@ package dataio
 import (
 	"bytes"
 	"fmt"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -136,17 +138,23 @@ func fillFormulas(f *excelize.File, sheet string, rows [][]string) error {
 	return nil
 }
 
-// dateColumns turns date serials into YYYY-MM-DD in columns whose first
-// number cell has a date format: the sheet shows a date, the file holds a
-// number of days.
+// dateColumns turns date serials into dates in columns whose first number
+// cell has a date format: the sheet shows a date, the file holds a number
+// of days (since 1899-12-30, or 1904-01-01 in a workbook saved with the
+// 1904 date system). A serial with a time of day gives "YYYY-MM-DD
+// HH:MM", one without "YYYY-MM-DD".
 func dateColumns(f *excelize.File, sheet string, rows [][]string, from int) {
+	date1904 := false
+	if p, err := f.GetWorkbookProps(); err == nil && p.Date1904 != nil {
+		date1904 = *p.Date1904
+	}
 	checked := map[int]bool{}
 	for ri := from; ri < len(rows); ri++ {
 		for ci, v := range rows[ri] {
 			if checked[ci] || v == "" {
 				continue
 			}
-			if _, ok := serialDate(v); !ok {
+			if _, ok := cellDate(v, date1904); !ok {
 				continue
 			}
 			checked[ci] = true
@@ -156,7 +164,7 @@ func dateColumns(f *excelize.File, sheet string, rows [][]string, from int) {
 			}
 			for rj := from; rj < len(rows); rj++ {
 				if ci < len(rows[rj]) {
-					if d, ok := serialDate(rows[rj][ci]); ok {
+					if d, ok := cellDate(rows[rj][ci], date1904); ok {
 						rows[rj][ci] = d
 					}
 				}
@@ -165,6 +173,29 @@ func dateColumns(f *excelize.File, sheet string, rows [][]string, from int) {
 	}
 }
 
+// cellDate reads a date cell's serial: plausible dates only (1900 to
+// 2100), with the time of day (to the minute) when it has one.
+func cellDate(v string, date1904 bool) (string, bool) {
+	f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+	if err != nil || f < 1 || f > 73415 {
+		return "", false
+	}
+	t, err := excelize.ExcelDateToTime(f, date1904)
+	if err != nil {
+		return "", false
+	}
+	t = t.Round(time.Minute)
+	if t.Hour() == 0 && t.Minute() == 0 {
+		return t.Format("2006-01-02"), true
+	}
+	return t.Format("2006-01-02 15:04"), true
+}
+
+// isDateStyle tells a cell whose number format shows a date: a built-in
+// date or date-time format (14-22, 27-36 and 50-58 in East Asian locales,
+// 45-47), or a custom one with a day, month or year in it once its quoted
+// text, [colour]/[$-locale] parts and escaped characters are left out
+// ("#,##0 \"days\"" is not a date; "dd/mm/yyyy\\ hh:mm" is).
 func isDateStyle(f *excelize.File, sheet, cell string) bool {
 	id, err := f.GetCellStyle(sheet, cell)
 	if err != nil || id == 0 {
@@ -176,11 +207,36 @@ func isDateStyle(f *excelize.File, sheet, cell string) bool {
 	}
 	switch {
 	case st.NumFmt >= 14 && st.NumFmt <= 22, st.NumFmt >= 27 && st.NumFmt <= 36, st.NumFmt >= 45 && st.NumFmt <= 47, st.NumFmt >= 50 && st.NumFmt <= 58:
-		return true
+		return true // a time of day alone (18-21, 45-47) is a serial under 1: cellDate passes it over
 	}
-	if st.CustomNumFmt != nil {
-		fm := strings.ToLower(*st.CustomNumFmt)
-		return strings.Contains(fm, "d") && strings.Contains(fm, "m") || strings.Contains(fm, "y")
+	if st.CustomNumFmt == nil {
+		return false
 	}
-	return false
+	fm := strings.ToLower(formatCodes(*st.CustomNumFmt))
+	return strings.ContainsAny(fm, "dy") || strings.Contains(fm, "m") && !strings.ContainsAny(fm, "hs0#")
+}
+
+// formatCodes leaves out of a number format what is only shown as written:
+// "quoted text", [bracketed] parts and \escaped characters.
+func formatCodes(fm string) string {
+	var b strings.Builder
+	quoted, bracket := false, false
+	for i := 0; i < len(fm); i++ {
+		c := fm[i]
+		switch {
+		case quoted:
+			quoted = c != '"'
+		case bracket:
+			bracket = c != ']'
+		case c == '"':
+			quoted = true
+		case c == '[':
+			bracket = true
+		case c == '\\' || c == '_' || c == '*':
+			i++ // the next character is literal (or padding)
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
 }

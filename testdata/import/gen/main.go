@@ -26,11 +26,16 @@ func main() {
 		dir = os.Args[1]
 	}
 	files := map[string]func() ([]byte, error){
-		"office-clients.xlsx": officeWorkbook,
-		"google-contacts.csv": func() ([]byte, error) { return []byte(googleCSV()), nil },
-		"phone-export.vcf":    func() ([]byte, error) { return []byte(phoneVCF()), nil },
-		"rubrica-cp1251.csv":  cp1251CSV,
-		"contacts-bom.csv":    func() ([]byte, error) { return append([]byte("\xEF\xBB\xBF"), bomCSV()...), nil },
+		"office-clients.xlsx":    officeWorkbook,
+		"google-contacts.csv":    func() ([]byte, error) { return []byte(googleCSV()), nil },
+		"phone-export.vcf":       func() ([]byte, error) { return []byte(phoneVCF()), nil },
+		"rubrica-cp1251.csv":     cp1251CSV,
+		"contacts-bom.csv":       func() ([]byte, error) { return append([]byte("\xEF\xBB\xBF"), bomCSV()...), nil },
+		"android-contacts.vcf":   func() ([]byte, error) { return []byte(androidVCF()), nil },
+		"iphone-contacts.vcf":    func() ([]byte, error) { return []byte(iphoneVCF()), nil },
+		"outlook-contact.vcf":    func() ([]byte, error) { return []byte(outlookVCF()), nil },
+		"outlook-contact-ru.vcf": outlookRuVCF,
+		"office-suite.xlsx":      officeSuiteWorkbook,
 	}
 	for name, make := range files {
 		b, err := make()
