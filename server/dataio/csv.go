@@ -41,9 +41,11 @@ func readTable(src *Source, rows [][]string, opt ReadOptions) error {
 		cols = headerColumns(rows[hdr])
 	}
 	checkPhoneColumns(cols, rows[hdr+1:])
-	if err := applyMap(cols, opt.Map); err != nil {
+	found, err := applyMap(cols, opt.Map, opt.lenientMap)
+	if err != nil {
 		return err
 	}
+	src.mapFound = found
 	t := newTable(cols, opt.Region)
 	src.HeaderRow, src.Columns = hdr+1, cols
 	for i := hdr + 1; i < len(rows); i++ {

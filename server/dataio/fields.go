@@ -237,28 +237,29 @@ func recognized(cols []Column) int {
 
 // applyMap overrides detected fields: keys are a header text, a column
 // letter (B) or a 1-based column number; values a field, "custom:Key" or
-// "ignore".
-func applyMap(cols []Column, m map[string]string) error {
+// "ignore". It returns the keys that named a column; lenient lets a key
+// that names none pass (one of several sheets read).
+func applyMap(cols []Column, m map[string]string, lenient bool) (map[string]bool, error) {
+	found := map[string]bool{}
 	for k, v := range m {
 		v = strings.TrimSpace(v)
 		if !validField(v) {
-			return contacts.Errorf(contacts.EInvalid, "--map %s=%s: unknown field %q (known: %s, custom:NAME)", k, v, v, strings.Join(Fields, ", "))
+			return nil, contacts.Errorf(contacts.EInvalid, "--map %s=%s: unknown field %q (known: %s, custom:NAME)", k, v, v, strings.Join(Fields, ", "))
 		}
-		found := false
 		for i := range cols {
 			c := &cols[i]
 			if foldHeader(c.Header) == foldHeader(k) || c.Letter == strings.ToUpper(strings.TrimSpace(k)) || itoa(c.Index+1) == strings.TrimSpace(k) {
-				c.Field, c.Group, c.Part, found = v, "col"+itoa(c.Index), "value", true
+				c.Field, c.Group, c.Part, c.phoneByWord, found[k] = v, "col"+itoa(c.Index), "value", false, true
 				if v == "custom" {
 					c.Field = "custom:" + c.Header
 				}
 			}
 		}
-		if !found {
-			return contacts.Errorf(contacts.EInvalid, "--map %s=%s: no column %q (columns: %s)", k, v, k, columnNames(cols))
+		if !found[k] && !lenient {
+			return nil, contacts.Errorf(contacts.EInvalid, "--map %s=%s: no column %q (columns: %s)", k, v, k, columnNames(cols))
 		}
 	}
-	return nil
+	return found, nil
 }
 
 func validField(f string) bool {

@@ -19,6 +19,7 @@ const (
 // RowResult is what an import does (or, in a dry run, would do) with one row.
 type RowResult struct {
 	Row       int      `json:"row"`
+	Sheet     string   `json:"sheet,omitempty"` // the workbook sheet of the row
 	Name      string   `json:"name"`
 	Action    string   `json:"action"`            // create, merge, skip
 	Reason    string   `json:"reason"`            // why: "new contact", "same number +39...", "empty row"
@@ -76,7 +77,7 @@ func PlanImport(ctx context.Context, db *sqlite.DB, src *Source) (*Plan, error) 
 	p := &Plan{Source: src}
 	for i := range src.Records {
 		rec := &src.Records[i]
-		res := RowResult{Row: rec.Row, Name: rec.Contact.Name(), Notes: rec.Notes, History: len(rec.History)}
+		res := RowResult{Row: rec.Row, Sheet: rec.Sheet, Name: rec.Contact.Name(), Notes: rec.Notes, History: len(rec.History)}
 		if rec.Skip != "" {
 			res.Action, res.Reason = ActionSkip, rec.Skip
 			p.add(res, nil)
@@ -127,11 +128,19 @@ func PlanImport(ctx context.Context, db *sqlite.DB, src *Source) (*Plan, error) 
 			}
 			res.Action, res.Reason, res.ContactID = ActionMerge, reason, t.id
 			if t.id == "" {
-				res.Reason += " as row " + fmt.Sprint(p.Rows[t.op.rows[0]].Row)
+				first := p.Rows[t.op.rows[0]]
+				res.Reason += " as row " + fmt.Sprint(first.Row)
+				if first.Sheet != rec.Sheet {
+					res.Reason += " of " + first.Sheet
+				}
 			}
 		}
 		t.op.op.History = append(t.op.op.History, rec.History...)
-		t.op.op.Source = appendSource(t.op.op.Source, src.Name, rec.Row)
+		name := src.Name
+		if rec.Sheet != "" && rec.Sheet != src.Sheet {
+			name += " sheet " + rec.Sheet
+		}
+		t.op.op.Source = appendSource(t.op.op.Source, name, rec.Row)
 		ix.add(t)
 		p.add(res, t.op)
 	}

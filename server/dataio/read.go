@@ -32,16 +32,22 @@ type ReadOptions struct {
 	Map      map[string]string // column (header, letter or number) -> field, over the detected mapping
 	Region   string            // country national numbers are read in (for lost leading zeros)
 	MaxBytes int64             // larger files are refused (default DefaultMaxBytes)
-	Sheet    string            // the workbook sheet to read (default: the first that is not History)
+	Sheet    string            // the workbook sheet to read: a name or SheetAll (default: the first that is not History)
+	Sheets   []string          // several sheets by name (over Sheet)
+	// SheetGroup puts each contact read from a workbook in a group named
+	// after its sheet ("Fornitori").
+	SheetGroup bool
+	lenientMap bool // a Map key may name no column of this table (one of several sheets)
 }
 
 // Source is a file read into records, with how it was read.
 type Source struct {
 	Name        string
 	Format      string
-	Sheet       string
-	HeaderRow   int      // 1-based; 0 for vCard
-	Columns     []Column // the mapping used (tables)
+	Sheet       string      // the (first) workbook sheet read
+	Sheets      []SheetInfo // every sheet of a workbook, read or not
+	HeaderRow   int         // 1-based; 0 for vCard
+	Columns     []Column    // the mapping used (tables)
 	Records     []Record
 	Warnings    []string
 	HistoryRows int // history lines read (a ringcard export)
@@ -49,6 +55,7 @@ type Source struct {
 	// contact in the file has (unknown callers): an import keeps them
 	// against their number.
 	NumberHistory []sqlite.ImportEntry
+	mapFound      map[string]bool // the Map keys that named a column
 }
 
 // ReadFile reads contacts from path. The format is told by the content,

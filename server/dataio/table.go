@@ -18,7 +18,8 @@ import (
 
 // Record is one contact read from a file.
 type Record struct {
-	Row     int // the row (table) or card (vCard) number, 1-based
+	Row     int    // the row (table) or card (vCard) number, 1-based
+	Sheet   string // the workbook sheet of the row
 	Contact contacts.Contact
 	History []sqlite.ImportEntry // from a ringcard export's history
 	Notes   []string             // what was changed or dropped while reading

@@ -24,32 +24,103 @@ func isHistorySheet(name string) bool {
 	return false
 }
 
+// SheetAll asks for every sheet of a workbook that has contacts
+// (ReadOptions.Sheet).
+const SheetAll = "all"
+
+// SheetInfo is one sheet of a workbook: what it holds and whether this
+// read took it, so nothing in a workbook goes unsaid.
+type SheetInfo struct {
+	Name      string   `json:"name"`
+	Rows      int      `json:"rows"`     // data rows under the header (all rows when none was found)
+	Contacts  int      `json:"contacts"` // rows that are contacts
+	Read      bool     `json:"read"`     // imported by this read
+	History   bool     `json:"history,omitempty"`
+	HeaderRow int      `json:"header_row,omitempty"`
+	Columns   []Column `json:"columns,omitempty"`
+	Problem   string   `json:"problem,omitempty"` // why its rows are not readable as contacts
+}
+
 func readXLSX(data []byte, opt ReadOptions) (*Source, error) {
 	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: 1 << 30, UnzipXMLSizeLimit: 256 << 20})
 	if err != nil {
 		return nil, contacts.Errorf(contacts.EInvalid, "not a readable Excel workbook (.xlsx): %v", err)
 	}
 	defer f.Close()
-	sheet := opt.Sheet
 	var history string
+	var names []string // the sheets that may hold contacts
 	for _, s := range f.GetSheetList() {
-		switch {
-		case isHistorySheet(s):
+		if isHistorySheet(s) && history == "" {
 			history = s
-		case sheet == "":
-			sheet = s
+			continue
 		}
+		names = append(names, s)
 	}
-	if sheet == "" {
+	if len(names) == 0 {
 		return nil, contacts.Errorf(contacts.EInvalid, "the workbook has no sheet with contacts")
 	}
-	rows, err := sheetRows(f, sheet)
+	chosen, err := chooseSheets(names, opt)
 	if err != nil {
 		return nil, err
 	}
-	src := &Source{Sheet: sheet}
-	if err := readTable(src, rows, opt); err != nil {
-		return nil, err
+	src := &Source{}
+	mapFound := map[string]bool{} // --map keys some sheet read has a column for
+	for _, name := range names {
+		info := SheetInfo{Name: name, Read: chosen[name]}
+		rows, err := sheetRows(f, name)
+		if err != nil {
+			return nil, err
+		}
+		part := &Source{}
+		sopt := opt
+		sopt.Map = mapForSheet(opt.Map, name)
+		// With several sheets, a --map key need only name a column of one.
+		sopt.lenientMap = len(chosen) > 1 || !info.Read
+		if err := readTable(part, rows, sopt); err != nil {
+			if info.Read {
+				if len(chosen) == 1 {
+					return nil, err
+				}
+				return nil, fmt.Errorf("sheet %q: %w", name, err)
+			}
+			info.Rows, info.Problem = nonEmptyRows(rows), contacts.ErrorMessage(err)
+			src.Sheets = append(src.Sheets, info)
+			continue
+		}
+		info.Rows, info.HeaderRow, info.Columns = len(part.Records), part.HeaderRow, part.Columns
+		for i := range part.Records {
+			r := &part.Records[i]
+			if r.Skip == "" {
+				info.Contacts++
+			}
+			if r.Skip == "empty row" {
+				info.Rows--
+			}
+		}
+		src.Sheets = append(src.Sheets, info)
+		if !info.Read {
+			continue
+		}
+		for k := range part.mapFound {
+			mapFound[k] = true
+		}
+		if src.Sheet == "" { // the first sheet read gives the source's header and columns
+			src.Sheet, src.HeaderRow, src.Columns = name, part.HeaderRow, part.Columns
+		}
+		for i := range part.Records {
+			r := &part.Records[i]
+			r.Sheet = name
+			if opt.SheetGroup && r.Skip == "" {
+				r.Contact.Groups = appendOwnGroups(r.Contact.Groups, name)
+			}
+		}
+		src.Records = append(src.Records, part.Records...)
+		src.Warnings = append(src.Warnings, part.Warnings...)
+	}
+	for k, v := range opt.Map {
+		if _, col, ok := strings.Cut(k, "!"); (ok && !mapFound[col] || !ok && !mapFound[k]) && len(chosen) > 1 {
+			return nil, contacts.Errorf(contacts.EInvalid, "--map %s=%s: no sheet read has a column %q", k, v, k)
+		}
 	}
 	if history != "" {
 		hrows, err := sheetRows(f, history)
@@ -57,8 +128,76 @@ func readXLSX(data []byte, opt ReadOptions) (*Source, error) {
 			return nil, err
 		}
 		attachHistory(src, hrows, "sheet "+history)
+		src.Sheets = append(src.Sheets, SheetInfo{Name: history, Rows: max(nonEmptyRows(hrows)-1, 0), Read: true, History: true})
 	}
 	return src, nil
+}
+
+// chooseSheets names the sheets a read takes: ReadOptions.Sheets, else
+// Sheet (a name, or SheetAll), else the first. An unknown name is refused
+// with the sheets there are.
+func chooseSheets(names []string, opt ReadOptions) (map[string]bool, error) {
+	want := opt.Sheets
+	if len(want) == 0 && opt.Sheet != "" {
+		want = []string{opt.Sheet}
+	}
+	chosen := map[string]bool{}
+	if len(want) == 0 {
+		chosen[names[0]] = true
+		return chosen, nil
+	}
+	for _, w := range want {
+		w = strings.TrimSpace(w)
+		if strings.EqualFold(w, SheetAll) {
+			for _, n := range names {
+				chosen[n] = true
+			}
+			continue
+		}
+		found := ""
+		for _, n := range names {
+			if n == w || found == "" && strings.EqualFold(n, w) {
+				found = n
+			}
+		}
+		if found == "" {
+			return nil, contacts.Errorf(contacts.EInvalid, "the workbook has no sheet %q (sheets: %s; or all)", w, strings.Join(names, ", "))
+		}
+		chosen[found] = true
+	}
+	return chosen, nil
+}
+
+// mapForSheet is the part of a --map that applies to one sheet: plain keys
+// (every sheet) and "Sheet!B" keys of that sheet, without the prefix.
+func mapForSheet(m map[string]string, sheet string) map[string]string {
+	if len(m) == 0 {
+		return nil
+	}
+	out := map[string]string{}
+	for k, v := range m {
+		if sh, col, ok := strings.Cut(k, "!"); ok {
+			if strings.EqualFold(strings.TrimSpace(sh), sheet) {
+				out[col] = v
+			}
+			continue
+		}
+		out[k] = v
+	}
+	return out
+}
+
+func nonEmptyRows(rows [][]string) int {
+	n := 0
+	for _, r := range rows {
+		for _, c := range r {
+			if strings.TrimSpace(c) != "" {
+				n++
+				break
+			}
+		}
+	}
+	return n
 }
 
 // sheetRows reads a sheet's cells as stored (numbers unformatted, so a
