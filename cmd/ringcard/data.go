@@ -51,16 +51,19 @@ func (g *globals) openDB(ctx context.Context) (server.Config, *sqlite.DB, error)
 }
 
 func importCmd(g *globals) *cobra.Command {
-	var dryRun, asJSON bool
-	var maps []string
-	var format, sheet string
+	var dryRun, asJSON, sheetGroup bool
+	var maps, sheets []string
+	var format string
 	cmd := &cobra.Command{
 		Use:   "import FILE",
 		Short: "Import contacts from an Excel workbook, a Google Contacts CSV or a vCard file",
 		Long: `Import contacts from FILE: an Excel workbook (.xlsx) with its own column names (English,
 Italian or Russian are recognized), a Google Contacts CSV export, any CSV (UTF-8, Windows-1251/1252,
 comma or semicolon), or vCard 3.0/4.0 (many cards per file). A contact that shares a number or an
-e-mail with one already stored is merged into it, not duplicated. --dry-run shows what would be
+e-mail with one already stored is merged into it, not duplicated. A workbook's sheets are all
+listed with their rows; --sheet NAME (repeatable) or --sheet all imports others than the first, and
+--sheet-group puts each contact in a group named after its sheet. Phones' vCard exports (Android's
+2.1 with quoted-printable names and notes, iPhone's 3.0, Outlook's) are read whole. --dry-run shows what would be
 created, merged and skipped, row by row, and writes nothing. A ringcard export (with its history
 sheet, or NAME-csv-history.csv / NAME-vcf-history.csv next to it) comes back with its history.`,
 		Args: cobra.ExactArgs(1),
@@ -81,7 +84,7 @@ sheet, or NAME-csv-history.csv / NAME-vcf-history.csv next to it) comes back wit
 			ctx := cliActor(cmd.Context())
 			out, errw := cmd.OutOrStdout(), cmd.ErrOrStderr()
 			start := time.Now()
-			src, err := dataio.ReadFile(args[0], dataio.ReadOptions{Format: format, Map: m, Region: cfg.DefaultRegion, Sheet: sheet})
+			src, err := dataio.ReadFile(args[0], dataio.ReadOptions{Format: format, Map: m, Region: cfg.DefaultRegion, Sheets: sheets, SheetGroup: sheetGroup})
 			if err != nil {
 				return err
 			}
@@ -99,7 +102,7 @@ sheet, or NAME-csv-history.csv / NAME-vcf-history.csv next to it) comes back wit
 				}
 			}
 			if asJSON {
-				return printJSON(out, map[string]any{"dry_run": dryRun, "format": src.Format, "columns": src.Columns, "warnings": src.Warnings,
+				return printJSON(out, map[string]any{"dry_run": dryRun, "format": src.Format, "columns": src.Columns, "sheets": src.Sheets, "warnings": src.Warnings,
 					"created": plan.Created, "merged": plan.Merged, "skipped": plan.Skipped, "rows": plan.Rows,
 					"history": src.HistoryRows, "number_history": plan.NumberHistory})
 			}
@@ -110,7 +113,8 @@ sheet, or NAME-csv-history.csv / NAME-vcf-history.csv next to it) comes back wit
 	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "show what would be created, merged and skipped; write nothing")
 	cmd.Flags().StringArrayVar(&maps, "map", nil, "COLUMN=FIELD: read a column (header text, letter or number) as a field; repeatable. Fields: "+strings.Join(dataio.Fields, ", ")+", custom:NAME")
 	cmd.Flags().StringVar(&format, "format", "", "xlsx, csv or vcf (default: told by the content)")
-	cmd.Flags().StringVar(&sheet, "sheet", "", "the workbook sheet to read (default: the first)")
+	cmd.Flags().StringArrayVar(&sheets, "sheet", nil, "a workbook sheet to import, or all (repeatable; default: the first). Every sheet is listed either way")
+	cmd.Flags().BoolVar(&sheetGroup, "sheet-group", false, "put each contact of a workbook in a group named after its sheet")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the result as JSON")
 	return cmd
 }
@@ -119,9 +123,25 @@ func printPlan(w io.Writer, src *dataio.Source, plan *dataio.Plan, dryRun bool) 
 	for _, warn := range src.Warnings {
 		fmt.Fprintln(w, "warning:", warn)
 	}
-	if len(src.Columns) > 0 {
-		fmt.Fprintf(w, "header row %d; columns:\n", src.HeaderRow)
-		for _, c := range src.Columns {
+	printSheets(w, src.Sheets)
+	var read []dataio.SheetInfo
+	for _, s := range src.Sheets {
+		if s.Read && !s.History {
+			read = append(read, s)
+		}
+	}
+	if len(read) < 2 {
+		read = []dataio.SheetInfo{{HeaderRow: src.HeaderRow, Columns: src.Columns}}
+	}
+	for _, s := range read {
+		if len(s.Columns) == 0 {
+			continue
+		}
+		if s.Name != "" {
+			fmt.Fprintf(w, "sheet %q: ", s.Name)
+		}
+		fmt.Fprintf(w, "header row %d; columns:\n", s.HeaderRow)
+		for _, c := range s.Columns {
 			fmt.Fprintf(w, "  %-3s %-28q -> %s\n", c.Letter, c.Header, c.Field)
 		}
 	}
@@ -138,7 +158,11 @@ func printPlan(w io.Writer, src *dataio.Source, plan *dataio.Plan, dryRun bool) 
 		if r.History > 0 {
 			reason += fmt.Sprintf("; %d history lines", r.History)
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\n", r.Row, r.Action, contacts.Truncate(r.Name, 40), reason)
+		row := fmt.Sprint(r.Row)
+		if r.Sheet != "" && r.Sheet != src.Sheet {
+			row = r.Sheet + "!" + row
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", row, r.Action, contacts.Truncate(r.Name, 40), reason)
 	}
 	tw.Flush()
 	verb := "imported"
@@ -151,6 +175,27 @@ func printPlan(w io.Writer, src *dataio.Source, plan *dataio.Plan, dryRun bool) 
 		fmt.Fprintf(w, " (%d of them calls and notes of numbers without a contact, kept against their number)", plan.NumberHistory)
 	}
 	fmt.Fprintln(w)
+}
+
+// printSheets lists a workbook's sheets, so a sheet not imported is said,
+// with how to import it.
+func printSheets(w io.Writer, sheets []dataio.SheetInfo) {
+	if len(sheets) < 2 {
+		return
+	}
+	fmt.Fprintln(w, "sheets:")
+	for _, s := range sheets {
+		switch {
+		case s.History:
+			fmt.Fprintf(w, "  %-20q history: %d lines, imported with the contacts\n", s.Name, s.Rows)
+		case s.Read:
+			fmt.Fprintf(w, "  %-20q %d rows, %d contacts: imported\n", s.Name, s.Rows, s.Contacts)
+		case s.Problem != "":
+			fmt.Fprintf(w, "  %-20q %d rows: NOT imported (%s)\n", s.Name, s.Rows, s.Problem)
+		default:
+			fmt.Fprintf(w, "  %-20q %d rows, %d contacts: NOT imported (add --sheet %q, or --sheet all)\n", s.Name, s.Rows, s.Contacts, s.Name)
+		}
+	}
 }
 
 func exportCmd(g *globals) *cobra.Command {
