@@ -106,8 +106,9 @@ func (b webBackend) Revoke(ctx context.Context, id string) (*contacts.Device, er
 	return d, nil
 }
 
-func (b webBackend) PlanImport(ctx context.Context, name string, data []byte, format string, mapping map[string]string) (*dataio.Source, *dataio.Plan, error) {
-	src, err := dataio.Read(name, data, dataio.ReadOptions{Format: format, Map: mapping, Region: b.s.cfg.DefaultRegion})
+func (b webBackend) PlanImport(ctx context.Context, name string, data []byte, opt dataio.ReadOptions) (*dataio.Source, *dataio.Plan, error) {
+	opt.Region = b.s.cfg.DefaultRegion
+	src, err := dataio.Read(name, data, opt)
 	if err != nil {
 		return nil, nil, err
 	}

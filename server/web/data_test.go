@@ -230,3 +230,63 @@ func TestImportTooLarge(t *testing.T) {
 		t.Errorf("a 200 MB upload: status %d, want 413 with the reason on the import page", resp.StatusCode)
 	}
 }
+
+// A workbook with two sheets, as an office suite saves it: the check page
+// lists both with their rows and says the second is not imported; the
+// office ticks it and the sheet-name groups, checks again (each sheet's
+// columns shown, its rows named Sheet!row) and imports both.
+func TestImportEverySheetFromTheWebView(t *testing.T) {
+	e := newEnv(t)
+	c := httpClient(t)
+	_, csrf := signIn(t, c, e.URL, testLogin, testPassword)
+	ctx := context.Background()
+	data, err := os.ReadFile("../../testdata/import/office-suite.xlsx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, page := postFile(t, c, e.URL, csrf, "office-suite.xlsx", data)
+	if st != http.StatusOK {
+		t.Fatalf("check: status %d\n%s", st, page)
+	}
+	sheetRow := regexp.MustCompile(`(?s)<tr class="sheet-(read|not)"><td>([^<]+)</td><td>(\d+)</td><td>(\d+)</td>`)
+	got := map[string]string{}
+	for _, m := range sheetRow.FindAllStringSubmatch(page, -1) {
+		got[m[2]] = m[1] + " " + m[3] + " " + m[4]
+	}
+	if got["Clienti"] != "read 3 3" || got["Fornitori"] != "not 2 2" {
+		t.Fatalf("the check page lists the sheets as %v, want Clienti read 3 3 and Fornitori not 2 2", got)
+	}
+	if !strings.Contains(page, "Checked office-suite.xlsx: 3 would be created") {
+		t.Errorf("the first check does not plan the first sheet's 3 contacts")
+	}
+	m := uploadRE.FindStringSubmatch(page)
+	if m == nil {
+		t.Fatal("the check page offers no Import now")
+	}
+	st, page = postForm(t, c, e.URL+"/data/import", url.Values{"csrf": {csrf}, "upload": {m[1]}, "sheets_shown": {"1"},
+		"sheet": {"Clienti", "Fornitori"}, "sheet_group": {"1"}, "map_Fornitori!B": {"name"}})
+	if st != http.StatusOK {
+		t.Fatalf("check again with both sheets: status %d\n%s", st, page)
+	}
+	for _, want := range []string{"Checked office-suite.xlsx: 5 would be created", "Fornitori!2", `name="map_Fornitori!D"`, `name="map_Clienti!E"`, `id="sheet-group" checked`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the check with both sheets lacks %q", want)
+		}
+	}
+	st, page = postForm(t, c, e.URL+"/data/import/apply", url.Values{"csrf": {csrf}, "upload": {m[1]}})
+	if st != http.StatusOK || !strings.Contains(page, "Imported office-suite.xlsx: 5 created") {
+		t.Fatalf("import: status %d\n%s", st, page)
+	}
+	for name, group := range map[string]string{"Paolo Conti": "Fornitori", "Giulia Bianchi": "Clienti"} {
+		hits, err := e.DB.Search(ctx, sqlite.SearchQuery{Text: name})
+		if err != nil || len(hits) != 1 {
+			t.Fatalf("%s after the import: %d found, %v", name, len(hits), err)
+		}
+		if g := hits[0].Contact.Groups; len(g) != 1 || g[0] != group {
+			t.Errorf("%s is in groups %v, want [%s]", name, g, group)
+		}
+		if n := len(hits[0].Contact.Numbers); n != 2 {
+			t.Errorf("%s has %d numbers, want 2 (both phone columns)", name, n)
+		}
+	}
+}

@@ -39,7 +39,9 @@ type upload struct {
 	login   string
 	name    string
 	format  string
-	mapping map[string]string // column letter -> field, over the detected mapping
+	mapping map[string]string // column letter (Sheet!letter) -> field, over the detected mapping
+	sheets  []string          // the workbook sheets chosen (none: the first)
+	group   bool              // each contact in a group named after its sheet
 	data    []byte
 	at      time.Time
 }
@@ -123,7 +125,47 @@ type dataPage struct {
 	Upload     string             // the checked file's id, for "Import now" and "Check again"
 	Importable bool               // the plan writes something
 	Imported   bool
+	SheetGroup bool // the sheet-name groups box is ticked
 }
+
+// readOptions are how an upload is read, as its check page last said.
+func (up *upload) readOptions() dataio.ReadOptions {
+	return dataio.ReadOptions{Format: up.format, Map: up.mapping, Sheets: up.sheets, SheetGroup: up.group}
+}
+
+// columnSet is the columns of one table read (a sheet of a workbook, or the
+// whole CSV), with the prefix their mapping fields are named with.
+type columnSet struct {
+	Sheet     string
+	Prefix    string // "" or "Sheet!"
+	HeaderRow int
+	Columns   []dataio.Column
+}
+
+// ColumnSets are the tables whose columns the check page shows: each sheet
+// read of a workbook read several at once, else the one table.
+func (d dataPage) ColumnSets() []columnSet {
+	if d.Source == nil {
+		return nil
+	}
+	var sets []columnSet
+	for _, s := range d.Source.Sheets {
+		if s.Read && !s.History && len(s.Columns) > 0 {
+			sets = append(sets, columnSet{Sheet: s.Name, Prefix: s.Name + "!", HeaderRow: s.HeaderRow, Columns: s.Columns})
+		}
+	}
+	if len(sets) < 2 {
+		if len(d.Source.Columns) == 0 {
+			return nil
+		}
+		return []columnSet{{HeaderRow: d.Source.HeaderRow, Columns: d.Source.Columns}}
+	}
+	return sets
+}
+
+// ManySheets tells a workbook with more than one sheet: the check page
+// lists them all, with a choice for each.
+func (d dataPage) ManySheets() bool { return d.Source != nil && len(d.Source.Sheets) > 1 }
 
 // FieldChoices are what a column can be read as on the check page.
 func (dataPage) FieldChoices() []string { return dataio.Fields }
@@ -159,6 +201,13 @@ func (h *Handler) checkImport(c *gin.Context) error {
 				up.mapping[letter] = v[0]
 			}
 		}
+		if c.PostForm("sheets_shown") != "" {
+			up.sheets, up.group = c.PostFormArray("sheet"), c.PostForm("sheet_group") != ""
+			if len(up.sheets) == 0 {
+				d.Error = T(h.lang(c), "data.nosheet")
+				up.sheets = nil
+			}
+		}
 		d.Format, d.Upload = up.format, id
 	} else {
 		fh, err := c.FormFile("file")
@@ -180,11 +229,11 @@ func (h *Handler) checkImport(c *gin.Context) error {
 		}
 		up = &upload{login: login, name: filepath.Base(fh.Filename), format: d.Format, data: data, at: time.Now()}
 	}
-	src, plan, err := h.b.PlanImport(c.Request.Context(), up.name, up.data, up.format, up.mapping)
+	src, plan, err := h.b.PlanImport(c.Request.Context(), up.name, up.data, up.readOptions())
 	if err != nil {
 		return h.importFailed(c, d, err)
 	}
-	d.Source, d.Plan = src, plan
+	d.Source, d.Plan, d.SheetGroup = src, plan, up.group
 	d.Rows, d.More = shownRows(plan.Rows, func(dataio.RowResult) bool { return true })
 	if d.Upload == "" {
 		if d.Upload, err = h.uploads.put(up); err != nil {
@@ -204,8 +253,8 @@ func (h *Handler) applyImport(c *gin.Context) error {
 		return h.render(c, http.StatusUnprocessableEntity, "data", d)
 	}
 	ctx := c.Request.Context()
-	d := dataPage{Format: up.format}
-	src, plan, err := h.b.PlanImport(ctx, up.name, up.data, up.format, up.mapping)
+	d := dataPage{Format: up.format, SheetGroup: up.group}
+	src, plan, err := h.b.PlanImport(ctx, up.name, up.data, up.readOptions())
 	if err != nil {
 		return h.importFailed(c, d, err)
 	}

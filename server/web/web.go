@@ -92,10 +92,11 @@ type Backend interface {
 	DeviceHealth(ctx context.Context) ([]DeviceHealth, error)
 	Revoke(ctx context.Context, id string) (*contacts.Device, error)
 
-	// PlanImport reads a file (format "" = told by the content) and works
-	// out what importing it would do, writing nothing;
-	// mapping is column -> field over the detected mapping (as --map).
-	PlanImport(ctx context.Context, name string, data []byte, format string, mapping map[string]string) (*dataio.Source, *dataio.Plan, error)
+	// PlanImport reads a file (opt.Format "" = told by the content; opt.Map
+	// column -> field over the detected mapping, as --map; opt.Sheets the
+	// workbook sheets to import) and works out what importing it would do,
+	// writing nothing. The backend sets the region.
+	PlanImport(ctx context.Context, name string, data []byte, opt dataio.ReadOptions) (*dataio.Source, *dataio.Plan, error)
 	// ApplyImport writes a plan (through the store: the audit log, the
 	// phones and the Google sync all see it).
 	ApplyImport(ctx context.Context, plan *dataio.Plan) error
