@@ -71,3 +71,36 @@ func TestServeLockGuardsRestore(t *testing.T) {
 		t.Errorf("contacts after restore = %d, want 11", n)
 	}
 }
+
+// TestImportEverySheet: the dry run of a two-sheet workbook lists both
+// sheets and says how to import the one it leaves; --sheet all with
+// --sheet-group imports both, each contact in its sheet's group; a sheet
+// that is not there is refused with the sheets there are.
+func TestImportEverySheet(t *testing.T) {
+	dbPath := filepath.Join(t.TempDir(), "ringcard.db")
+	const file = "../../testdata/import/office-suite.xlsx"
+	out := run(t, "import", "--db", dbPath, "--default-region", "IT", "--dry-run", file)
+	for _, want := range []string{`"Clienti"            3 rows, 3 contacts: imported`,
+		`"Fornitori"          2 rows, 2 contacts: NOT imported (add --sheet "Fornitori", or --sheet all)`, "would import office-suite.xlsx: 3 created"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("dry run lacks %q:\n%s", want, out)
+		}
+	}
+	out = run(t, "import", "--db", dbPath, "--default-region", "IT", "--sheet", "all", "--sheet-group", file)
+	if !strings.Contains(out, "imported office-suite.xlsx: 5 created") {
+		t.Fatalf("import --sheet all: %s", out)
+	}
+	db, err := sqlite.Open(context.Background(), dbPath, contacts.Normalizer{DefaultRegion: "IT"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	hits, err := db.Search(context.Background(), sqlite.SearchQuery{Text: "Sara De Luca"})
+	if err != nil || len(hits) != 1 || strings.Join(hits[0].Contact.Groups, ",") != "Fornitori" {
+		t.Errorf("Sara De Luca after the import: %d found (%v), want one in group Fornitori", len(hits), err)
+	}
+	b, err := exec.Command(binary(t), "import", "--db", dbPath, "--sheet", "Fatture", file).CombinedOutput()
+	if err == nil || !strings.Contains(string(b), `the workbook has no sheet "Fatture" (sheets: Clienti, Fornitori; or all)`) {
+		t.Errorf("--sheet Fatture: err %v, output %s", err, b)
+	}
+}

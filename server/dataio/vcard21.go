@@ -35,7 +35,7 @@ func normalizeVCards(data []byte) (string, error) {
 		data = []byte(text)
 	}
 	data = bytes.TrimPrefix(data, []byte("\xEF\xBB\xBF"))
-	lines := bytes.Split(data, []byte("\n"))
+	lines := bytes.Split(bytes.TrimSuffix(data, []byte("\n")), []byte("\n"))
 	for i, l := range lines {
 		lines[i] = bytes.TrimSuffix(l, []byte("\r"))
 	}

@@ -126,9 +126,9 @@ func androidVCF() string {
 			org:    "ООО «Север»", title: "Менеджер по закупкам",
 			note: "Поставщик труб и фитингов. Звонить до 17:00 по Москве.\nЗаказ на 2025 год согласован."},
 		{family: "Кузнец", given: "Мария", display: "Мария Кузнец", // FN is 23 bytes: Android ends it with a soft break
-			tels: []string{";CELL:8 (812) 333-22-11", ";HOME:+7 812 555-66-77"}},
+			tels: []string{";CELL:+7 921 333-22-11", ";HOME:+7 812 555-66-77"}},
 		{family: "சுப்பிரமணியம்", given: "முருகன்", display: "முருகன் சுப்பிரமணியம்",
-			tels:   []string{";CELL:+91 98400 12345", ";X-Negozio:044 2434 5678"},
+			tels:   []string{";CELL:+91 98400 12345", ";X-Negozio:+91 44 2434 5678"},
 			emails: []string{";WORK:murugan@example.in"},
 			org:    "முருகன் ஜவுளி கடை",
 			note:   "சென்னை கடை. காலை 10 மணிக்கு பிறகு அழைக்கவும்."},
