@@ -142,6 +142,25 @@ func TestBrowser(t *testing.T) {
 		waitText(t, ctx, "#results", "Ciro Esposito", 5*time.Second)
 	})
 
+	t.Run("import every sheet of a workbook", func(t *testing.T) {
+		file, err := filepath.Abs("../../testdata/import/office-suite.xlsx")
+		if err != nil {
+			t.Fatal(err)
+		}
+		do(t, "check the workbook", chromedp.Navigate(e.URL+"/data"), chromedp.WaitVisible(chromedp.CSS("#import-form")),
+			chromedp.SetUploadFiles(chromedp.CSS("#import-file"), []string{file}),
+			chromedp.Click(chromedp.CSS("#import-check")), chromedp.WaitVisible(chromedp.CSS("#plan-sheets")))
+		waitText(t, ctx, "#plan-sheets", "Fornitori", 5*time.Second)
+		waitText(t, ctx, "#plan-sheets", "not imported", 5*time.Second)
+		do(t, "tick Fornitori and the groups", chromedp.Click(chromedp.CSS(`input[name="sheet"][value="Fornitori"]`)),
+			chromedp.Click(chromedp.CSS("#sheet-group")), chromedp.Click(chromedp.CSS("#check-again")),
+			chromedp.WaitVisible(chromedp.CSS("#plan")))
+		waitText(t, ctx, "#plan-rows", "Fornitori!2", 5*time.Second)
+		screenshot(t, ctx, "import-sheets")
+		do(t, "import both sheets", chromedp.Click(chromedp.CSS("#import-now")), chromedp.WaitVisible(chromedp.CSS("#plan")))
+		waitText(t, ctx, "#plan-summary", "Imported office-suite.xlsx", 5*time.Second)
+	})
+
 	t.Run("the other pages render", func(t *testing.T) {
 		for _, p := range []struct{ path, sel, want string }{
 			{"/devices", "#devices", "Marco"},

@@ -259,12 +259,17 @@ func TestImportEverySheetFromTheWebView(t *testing.T) {
 	if !strings.Contains(page, "Checked office-suite.xlsx: 3 would be created") {
 		t.Errorf("the first check does not plan the first sheet's 3 contacts")
 	}
+	if !strings.Contains(page, `name="map_Clienti!A"`) {
+		t.Errorf("the first check of a two-sheet workbook does not name its column choices by sheet")
+	}
 	m := uploadRE.FindStringSubmatch(page)
 	if m == nil {
 		t.Fatal("the check page offers no Import now")
 	}
+	// As the browser sends the form: the first sheet's choices as shown,
+	// Fornitori ticked.
 	st, page = postForm(t, c, e.URL+"/data/import", url.Values{"csrf": {csrf}, "upload": {m[1]}, "sheets_shown": {"1"},
-		"sheet": {"Clienti", "Fornitori"}, "sheet_group": {"1"}, "map_Fornitori!B": {"name"}})
+		"sheet": {"Clienti", "Fornitori"}, "sheet_group": {"1"}, "map_Clienti!A": {"given"}, "map_Clienti!B": {"family"}, "map_Clienti!C": {"company"}})
 	if st != http.StatusOK {
 		t.Fatalf("check again with both sheets: status %d\n%s", st, page)
 	}
@@ -272,6 +277,9 @@ func TestImportEverySheetFromTheWebView(t *testing.T) {
 		if !strings.Contains(page, want) {
 			t.Errorf("the check with both sheets lacks %q", want)
 		}
+	}
+	if strings.Contains(page, "dropped number") {
+		t.Errorf("a choice made for the first sheet's columns was applied to the second's:\n%s", page)
 	}
 	st, page = postForm(t, c, e.URL+"/data/import/apply", url.Values{"csrf": {csrf}, "upload": {m[1]}})
 	if st != http.StatusOK || !strings.Contains(page, "Imported office-suite.xlsx: 5 created") {
@@ -287,6 +295,9 @@ func TestImportEverySheetFromTheWebView(t *testing.T) {
 		}
 		if n := len(hits[0].Contact.Numbers); n != 2 {
 			t.Errorf("%s has %d numbers, want 2 (both phone columns)", name, n)
+		}
+		if len(hits[0].Contact.Emails) != 1 {
+			t.Errorf("%s has e-mails %v, want 1", name, hits[0].Contact.Emails)
 		}
 	}
 }

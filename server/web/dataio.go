@@ -143,22 +143,30 @@ type columnSet struct {
 }
 
 // ColumnSets are the tables whose columns the check page shows: each sheet
-// read of a workbook read several at once, else the one table.
+// read of a workbook with several sheets, its choices named Sheet!letter so
+// that a choice made for one sheet never lands on another's column; else
+// the one table, its choices named by letter.
 func (d dataPage) ColumnSets() []columnSet {
 	if d.Source == nil {
 		return nil
+	}
+	contactSheets := 0
+	for _, s := range d.Source.Sheets {
+		if !s.History {
+			contactSheets++
+		}
+	}
+	if contactSheets < 2 {
+		if len(d.Source.Columns) == 0 {
+			return nil
+		}
+		return []columnSet{{HeaderRow: d.Source.HeaderRow, Columns: d.Source.Columns}}
 	}
 	var sets []columnSet
 	for _, s := range d.Source.Sheets {
 		if s.Read && !s.History && len(s.Columns) > 0 {
 			sets = append(sets, columnSet{Sheet: s.Name, Prefix: s.Name + "!", HeaderRow: s.HeaderRow, Columns: s.Columns})
 		}
-	}
-	if len(sets) < 2 {
-		if len(d.Source.Columns) == 0 {
-			return nil
-		}
-		return []columnSet{{HeaderRow: d.Source.HeaderRow, Columns: d.Source.Columns}}
 	}
 	return sets
 }

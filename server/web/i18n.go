@@ -207,6 +207,7 @@ var catalogue = map[string][3]string{
 	"data.sheet":        {"Sheet", "Лист", "Foglio"},
 	"data.rows":         {"Rows", "Строк", "Righe"},
 	"data.contacts":     {"Contacts", "Контактов", "Contatti"},
+	"data.sheetchoice":  {"Import", "Импорт", "Importa"},
 	"data.sheetimport":  {"import", "импортировать", "importa"},
 	"data.sheetnot":     {"not imported", "не импортируется", "non importato"},
 	"data.sheetread":    {"imported", "импортируется", "importato"},
