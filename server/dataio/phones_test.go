@@ -2,9 +2,11 @@ package dataio
 
 import (
 	"context"
+	"os"
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/ringcard/ringcard/contacts"
 )
@@ -165,4 +167,28 @@ func TestVCard21LabelThatNamesAType(t *testing.T) {
 	if n := src.Records[0].Contact.Numbers; len(n) != 1 || n[0].Type != "work" || !strings.HasPrefix(n[0].Raw, "06") {
 		t.Errorf("numbers %+v, want one work number", n)
 	}
+}
+
+// FuzzVCard21Normalize: whatever a file holds, the 2.1 rewrite neither
+// panics nor produces text that is not UTF-8, and reading it stays an
+// answer (contacts or a clear error).
+func FuzzVCard21Normalize(f *testing.F) {
+	for _, name := range []string{"android-contacts.vcf", "iphone-contacts.vcf", "outlook-contact.vcf", "outlook-contact-ru.vcf"} {
+		b, err := os.ReadFile(samples + name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	f.Add([]byte("BEGIN:VCARD\r\nN;QUOTED-PRINTABLE:=\r\n=\r\n=E\r\nEND:VCARD"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		out, err := normalizeVCards(data)
+		if err != nil {
+			return
+		}
+		if !utf8.ValidString(out) {
+			t.Fatalf("not UTF-8: %q", out)
+		}
+		_, _ = Read("f.vcf", data, ReadOptions{Region: "IT", Format: FormatVCF})
+	})
 }

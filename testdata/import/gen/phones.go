@@ -200,7 +200,7 @@ func iphoneVCF() string {
 			"TEL;type=WORK;type=VOICE:02 8765 1234",
 			"item2.TEL:349 111 0000", "item2.X-ABLabel:Cantiere",
 			"item3.ADR;type=WORK;type=pref:;;Corso Buenos Aires 8;Milano;MI;20124;Italia", "item3.X-ABADR:it",
-			`NOTE:Preferisce essere chiamata dopo le 15.\nUfficio chiuso il venerdì pomeriggio\, meglio il cellulare; mai la domenica.`,
+			`NOTE:Preferisce essere chiamata dopo le 15.\nUfficio chiuso il venerdì pomeriggio\, meglio il cellulare\; mai la domenica.`,
 			"BDAY:1985-11-02",
 			"PHOTO;ENCODING=b;TYPE=JPEG:" + photo},
 		{"VERSION:3.0", "PRODID:-//Apple Inc.//iPhone OS 17.5.1//EN", "N:Лебедева;Ольга;;;", "FN:Ольга Лебедева",
