@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/url"
@@ -19,6 +20,8 @@ import (
 	"sync"
 
 	"golang.org/x/oauth2"
+
+	"github.com/ringcard/ringcard/internal/fsperm"
 )
 
 // Scope is the one OAuth scope the sync needs: read and write contacts.
@@ -57,6 +60,9 @@ type TokenFile struct {
 
 // Load reads the token; a missing file is an error wrapping fs.ErrNotExist.
 func (f TokenFile) Load() (*oauth2.Token, error) {
+	if err := fsperm.Tighten(slog.Default(), f.Path); err != nil {
+		return nil, fmt.Errorf("read google token: %w", err)
+	}
 	b, err := os.ReadFile(f.Path)
 	if err != nil {
 		return nil, fmt.Errorf("read google token: %w", err)

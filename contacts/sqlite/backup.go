@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/ringcard/ringcard/contacts"
+	"github.com/ringcard/ringcard/internal/fsperm"
 )
 
 // BackupInfo describes a backup file that passed verification.
@@ -34,8 +35,8 @@ func (db *DB) Backup(ctx context.Context, dest string) (BackupInfo, error) {
 	if _, err := os.Stat(dest); err == nil {
 		return BackupInfo{}, contacts.Errorf(contacts.EConflict, "backup %s already exists", dest)
 	}
-	if err := os.MkdirAll(filepath.Dir(dest), 0o750); err != nil {
-		return BackupInfo{}, fmt.Errorf("backup: make directory: %w", err)
+	if err := fsperm.MkdirAll(db.Log, filepath.Dir(dest)); err != nil {
+		return BackupInfo{}, fmt.Errorf("backup: %w", err)
 	}
 	tmp := dest + ".partial"
 	_ = os.Remove(tmp)

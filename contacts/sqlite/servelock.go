@@ -6,9 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"log/slog"
 	"syscall"
 
 	"github.com/ringcard/ringcard/contacts"
+	"github.com/ringcard/ringcard/internal/fsperm"
 )
 
 // LockPath is the file a running server holds locked: "<db>.lock".
@@ -24,6 +26,10 @@ func LockServe(dbPath string) (unlock func(), err error) {
 	p := LockPath(dbPath)
 	f, err := os.OpenFile(p, os.O_CREATE|os.O_RDWR, 0o600)
 	if err != nil {
+		return nil, fmt.Errorf("lock %s: %w", p, err)
+	}
+	if err := fsperm.Tighten(slog.Default(), p); err != nil { // made looser by an older ringcard
+		f.Close()
 		return nil, fmt.Errorf("lock %s: %w", p, err)
 	}
 	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {

@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/ringcard/ringcard/contacts"
+	"github.com/ringcard/ringcard/internal/fsperm"
 	_ "modernc.org/sqlite" // the database/sql driver "sqlite"
 )
 
@@ -60,6 +61,9 @@ func Open(ctx context.Context, path string, norm contacts.Normalizer) (*DB, erro
 	if path == "" {
 		return nil, errors.New("open database: no path")
 	}
+	if err := privateFiles(path); err != nil {
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
 	// mmap: pages are read without a syscall each, which matters because
 	// every commit makes the readers' page caches stale.
 	pragmas := "_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=mmap_size(268435456)"
@@ -96,6 +100,21 @@ func Open(ctx context.Context, path string, norm contacts.Normalizer) (*DB, erro
 	db.ckptDone = make(chan struct{})
 	go db.checkpointLoop()
 	return db, nil
+}
+
+// privateFiles creates the database file 0600 when it is new (SQLite gives
+// the WAL and SHM it makes the database file's mode) and tightens a file,
+// WAL or SHM left readable by others, logging each it changes.
+func privateFiles(path string) error {
+	if err := fsperm.Create(slog.Default(), path); err != nil {
+		return err
+	}
+	for _, suffix := range []string{"-wal", "-shm"} {
+		if err := fsperm.Tighten(slog.Default(), path+suffix); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // checkpointLoop merges the full-text indexes and copies the WAL into the
