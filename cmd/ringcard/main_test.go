@@ -75,16 +75,22 @@ func serve(t testing.TB, db, addr string, args ...string) *proc {
 	}
 	p := &proc{cmd: cmd, url: "http://" + addr}
 	t.Cleanup(func() { _ = cmd.Process.Kill(); _, _ = cmd.Process.Wait() })
+	waitListening(t, addr)
+	return p
+}
+
+// waitListening waits until a server accepts connections on addr.
+func waitListening(t testing.TB, addr string) {
+	t.Helper()
 	deadline := time.Now().Add(20 * time.Second)
 	for time.Now().Before(deadline) {
 		if c, err := net.Dial("tcp", addr); err == nil {
 			c.Close()
-			return p
+			return
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
 	t.Fatalf("server did not start on %s", addr)
-	return nil
 }
 
 func run(t *testing.T, args ...string) string {

@@ -5,8 +5,8 @@ package sqlite
 import (
 	"errors"
 	"fmt"
-	"os"
 	"log/slog"
+	"os"
 	"syscall"
 
 	"github.com/ringcard/ringcard/contacts"
