@@ -39,6 +39,8 @@ type Rule struct {
 // left signed in on a shared PC) cannot walk away with every client.
 var accessRules = []Rule{
 	{"GET", "/healthz", Public},
+	{"GET", "/static/app.css", Public}, // the pages' stylesheet and script: the sign-in page needs them
+	{"GET", "/static/app.js", Public},
 	{"GET", "/signin", Public},
 	{"POST", "/signin", Public},
 	{"POST", "/api/v1/pair", Public}, // a one-time code; 5 wrong codes per address in 10 minutes

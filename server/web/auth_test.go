@@ -57,11 +57,12 @@ func TestCSRF(t *testing.T) {
 
 // TestEveryRouteNeedsSession walks every route of the real server without a
 // session: each must redirect to sign-in or answer 401, except sign-in,
-// pairing and health.
+// pairing, health and the pages' script and stylesheet.
 func TestEveryRouteNeedsSession(t *testing.T) {
 	e := newEnv(t)
 	engine := e.Srv.Handler().(*gin.Engine)
-	open := map[string]bool{"GET /signin": true, "POST /signin": true, "POST /api/v1/pair": true, "GET /healthz": true}
+	open := map[string]bool{"GET /signin": true, "POST /signin": true, "POST /api/v1/pair": true, "GET /healthz": true,
+		"GET /static/app.css": true, "GET /static/app.js": true}
 	n := 0
 	for _, r := range engine.Routes() {
 		key := r.Method + " " + r.Path

@@ -176,6 +176,26 @@ func TestBrowser(t *testing.T) {
 		screenshot(t, ctx, "pair")
 	})
 
+	t.Run("the card's colours and sizes apply under the CSP", func(t *testing.T) {
+		// The card template's colours and sizes come as data-* attributes
+		// that app.js applies (the CSP forbids style attributes): the
+		// stylesheet loaded, the script ran and the styles took.
+		do(t, "open contact", chromedp.Navigate(e.URL+"/contacts/demo-0001"), chromedp.WaitVisible(chromedp.CSS(".pc-bar")))
+		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(function () {
+			var bar = document.querySelector(".pc-bar"), name = document.querySelector(".pc-name"), probe = document.createElement("div");
+			probe.style.background = bar.dataset.bg;
+			document.body.appendChild(probe);
+			var want = getComputedStyle(probe).backgroundColor;
+			probe.remove();
+			return want !== "rgba(0, 0, 0, 0)" && getComputedStyle(bar).backgroundColor === want &&
+				getComputedStyle(name).fontSize === name.dataset.fs + "px" &&
+				getComputedStyle(document.querySelector("header.top")).display === "flex";
+		})()`))
+		if err != nil || !ok {
+			t.Errorf("the card's data-* styles or the stylesheet did not apply (%v)", err)
+		}
+	})
+
 	t.Run("phone-width viewport", func(t *testing.T) {
 		do(t, "resize", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile))
 		for _, p := range []string{"/contacts/demo-0016", "/calls", "/settings"} {

@@ -23,10 +23,10 @@ import (
 var templateFS embed.FS
 
 //go:embed static/app.css
-var appCSS string
+var appCSS []byte
 
 //go:embed static/app.js
-var appJS string
+var appJS []byte
 
 // Langs are the languages the catalogue has, the first the fallback.
 var Langs = []string{"en", "ru", "it"}
@@ -73,8 +73,7 @@ type page struct {
 	CSRF      string
 	Lang      string
 	Data      any
-	CSS       template.CSS
-	JS        template.JS
+	Assets    string // the static files' version, in their URLs so a new build is never served from a stale cache
 	BoardPoll int64
 }
 
@@ -107,8 +106,7 @@ func (h *Handler) renderAs(c *gin.Context, status int, name, lang, csrf string, 
 	if !ok {
 		return fmt.Errorf("render: no page %q", name)
 	}
-	p := page{Name: name, CSRF: csrf, Lang: lang, Data: data, CSS: template.CSS(appCSS), JS: template.JS(appJS),
-		BoardPoll: h.cfg.BoardPoll.Milliseconds()}
+	p := page{Name: name, CSRF: csrf, Lang: lang, Data: data, Assets: assetsVersion, BoardPoll: h.cfg.BoardPoll.Milliseconds()}
 	if s := currentSession(c); s != nil {
 		p.User = s.User
 	}
@@ -117,9 +115,6 @@ func (h *Handler) renderAs(c *gin.Context, status int, name, lang, csrf string, 
 		return fmt.Errorf("render %s: %w", name, err)
 	}
 	c.Header("Cache-Control", "no-store")
-	c.Header("X-Frame-Options", "DENY")
-	c.Header("X-Content-Type-Options", "nosniff")
-	c.Header("Referrer-Policy", "same-origin")
 	c.Data(status, "text/html; charset=utf-8", buf.Bytes())
 	return nil
 }

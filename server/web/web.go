@@ -206,11 +206,14 @@ func (h *Handler) syncStatus(ctx context.Context) SyncStatus {
 	return SyncStatus{}
 }
 
-// Mount adds the sign-in routes and every page to r, and the office API
-// routes to api (/api/v1/office). Who may use each is decided elsewhere
-// (the server's access table), which calls Authenticate.
+// Mount adds the sign-in routes, the pages' script and stylesheet and every
+// page to r, and the office API routes to api (/api/v1/office). Who may use
+// each is decided elsewhere (the server's access table), which calls
+// Authenticate.
 func (h *Handler) Mount(r gin.IRouter, api gin.IRouter) {
 	pages := r
+	r.GET("/static/app.css", serveStatic("text/css; charset=utf-8", appCSS))
+	r.GET("/static/app.js", serveStatic("text/javascript; charset=utf-8", appJS))
 	r.GET("/signin", h.handle(h.signinPage))
 	r.POST("/signin", h.handle(h.signin))
 

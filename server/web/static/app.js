@@ -9,6 +9,33 @@
     return e;
   }
 
+  // Styles that come from data (card template colours and sizes, bar
+  // widths) are data-* attributes set here: the Content-Security-Policy
+  // forbids style attributes in the page, not styles set by this script.
+  function applyStyles(root) {
+    root.querySelectorAll("[data-bg],[data-fg],[data-fs],[data-pct]").forEach(function (e) {
+      var d = e.dataset;
+      if (d.bg) e.style.background = d.bg;
+      if (d.fg) e.style.color = d.fg;
+      if (d.fs) e.style.fontSize = (parseInt(d.fs, 10) || 0) + "px";
+      if (d.pct) e.style.width = (parseFloat(d.pct) || 0) + "%";
+    });
+  }
+  applyStyles(document);
+
+  // A form with data-confirm asks before it is sent (revoking a phone).
+  document.addEventListener("submit", function (e) {
+    var form = e.target;
+    if (form.dataset && form.dataset.confirm && !confirm(form.dataset.confirm)) e.preventDefault();
+  });
+
+  // "Back" links go back in the history; without script they go home.
+  document.querySelectorAll("a[data-back]").forEach(function (a) {
+    a.addEventListener("click", function (e) {
+      if (history.length > 1) { e.preventDefault(); history.back(); }
+    });
+  });
+
   // Search as you type: the server answers in a few milliseconds, so every
   // keystroke (debounced a little) asks it; stale answers are dropped.
   var q = document.getElementById("q");
@@ -192,7 +219,7 @@
       var body = new URLSearchParams(new FormData(form));
       fetch("/api/v1/office/preview", { method: "POST", credentials: "same-origin", body: body, headers: { "X-CSRF-Token": csrf } })
         .then(function (r) { return r.ok ? r.text() : null; })
-        .then(function (html) { if (html != null) target.innerHTML = html; })
+        .then(function (html) { if (html != null) { target.innerHTML = html; applyStyles(target); } })
         .catch(function () {});
     };
     form.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(update, 150); });
