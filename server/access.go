@@ -18,6 +18,9 @@ const (
 	Device Access = "device" // a paired phone's bearer token
 	Staff  Access = "staff"  // a signed-in office account, staff or admin
 	Admin  Access = "admin"  // a signed-in admin
+	// Monitor is an admin, a request with the metrics token, or a scraper
+	// on this machine (observe.go).
+	Monitor Access = "monitor"
 )
 
 // Rule is one line of the access table.
@@ -38,7 +41,8 @@ type Rule struct {
 // client base in one file: admin only, so that one staff account (or one
 // left signed in on a shared PC) cannot walk away with every client.
 var accessRules = []Rule{
-	{"GET", "/healthz", Public},
+	{"GET", "/healthz", Public}, // only "ok"; the details for an admin or the metrics token (observe.go)
+	{"GET", "/metrics", Monitor},
 	{"GET", "/static/app.css", Public}, // the pages' stylesheet and script: the sign-in page needs them
 	{"GET", "/static/app.js", Public},
 	{"GET", "/signin", Public},
@@ -162,6 +166,8 @@ func (s *Server) access(c *gin.Context) {
 		s.web.Authenticate(c, false)
 	case Admin:
 		s.web.Authenticate(c, true)
+	case Monitor:
+		s.monitorAccess(c)
 	default:
 		s.log.Error("route without an access rule: refused", "method", c.Request.Method, "route", route)
 		s.fail(c, contacts.Errorf(contacts.EForbidden, "%s %s has no access rule", c.Request.Method, route))
@@ -203,7 +209,7 @@ func AccessMarkdown() string {
 		}
 		r.verbs[path] = append(r.verbs[path], rule.Method)
 	}
-	order := map[Access]int{Public: 0, Device: 1, Staff: 2, Admin: 3}
+	order := map[Access]int{Public: 0, Device: 1, Staff: 2, Admin: 3, Monitor: 4}
 	sort.SliceStable(rows, func(i, j int) bool { return order[rows[i].access] < order[rows[j].access] })
 	var b strings.Builder
 	b.WriteString("| who | under | routes |\n| --- | --- | --- |\n")

@@ -2,7 +2,9 @@ package server
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"net"
 	"os"
 	"path/filepath"
@@ -36,28 +38,10 @@ func RunBackup(ctx context.Context, db *sqlite.DB, cfg Config, now time.Time) (s
 // and of each of the last `weekly` ISO weeks that have backups, and deletes
 // the other ringcard-*.db files in dir. It returns what it deleted.
 func PruneBackups(dir string, daily, weekly int) ([]string, error) {
-	entries, err := os.ReadDir(dir)
+	all, err := listBackups(dir)
 	if err != nil {
 		return nil, fmt.Errorf("prune backups: %w", err)
 	}
-	type backup struct {
-		name string
-		at   time.Time
-	}
-	var all []backup
-	for _, e := range entries {
-		stamp, ok := strings.CutPrefix(e.Name(), "ringcard-")
-		stamp, ok2 := strings.CutSuffix(stamp, ".db")
-		if !ok || !ok2 || e.IsDir() {
-			continue
-		}
-		t, err := time.ParseInLocation(backupLayout, stamp, time.Local)
-		if err != nil {
-			continue
-		}
-		all = append(all, backup{e.Name(), t})
-	}
-	sort.Slice(all, func(i, j int) bool { return all[i].at.After(all[j].at) })
 	keep := map[string]bool{}
 	days, weeks := map[string]bool{}, map[string]bool{}
 	for _, b := range all {
@@ -84,6 +68,52 @@ func PruneBackups(dir string, daily, weekly int) ([]string, error) {
 		removed = append(removed, p)
 	}
 	return removed, nil
+}
+
+// backupFile is a backup in the backup directory and when it was taken
+// (from its name).
+type backupFile struct {
+	name string
+	at   time.Time
+}
+
+// listBackups lists the ringcard-<time>.db files in dir, newest first.
+func listBackups(dir string) ([]backupFile, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	var all []backupFile
+	for _, e := range entries {
+		stamp, ok := strings.CutPrefix(e.Name(), "ringcard-")
+		stamp, ok2 := strings.CutSuffix(stamp, ".db")
+		if !ok || !ok2 || e.IsDir() {
+			continue
+		}
+		t, err := time.ParseInLocation(backupLayout, stamp, time.Local)
+		if err != nil {
+			continue
+		}
+		all = append(all, backupFile{e.Name(), t})
+	}
+	sort.Slice(all, func(i, j int) bool { return all[i].at.After(all[j].at) })
+	return all, nil
+}
+
+// backupStats counts the backups in the configured directory and says when
+// the newest was taken (zero when there is none, or no directory yet).
+func (s *Server) backupStats() (n int, newest time.Time, err error) {
+	all, err := listBackups(s.cfg.Backup.DirFor(s.db.Path()))
+	if errors.Is(err, fs.ErrNotExist) {
+		return 0, time.Time{}, nil
+	}
+	if err != nil {
+		return 0, time.Time{}, fmt.Errorf("list backups: %w", err)
+	}
+	if len(all) > 0 {
+		newest = all[0].at
+	}
+	return len(all), newest, nil
 }
 
 // NextBackup is the first hour:minute (local time) after now.
@@ -118,9 +148,11 @@ func (s *Server) StartBackups(ctx context.Context) {
 			start := time.Now()
 			info, removed, err := RunBackup(ctx, s.db, s.cfg, s.now())
 			if err != nil {
+				s.metrics.BackupRun("error")
 				s.log.Error("daily backup failed", "err", err)
 				continue
 			}
+			s.metrics.BackupRun("ok")
 			s.log.Info("backup written and verified", "path", info.Path, "bytes", info.Size, "contacts", info.Contacts,
 				"took", time.Since(start).Round(time.Millisecond), "pruned", len(removed))
 		}

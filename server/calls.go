@@ -10,6 +10,7 @@ import (
 
 	"github.com/ringcard/ringcard/contacts"
 	protocol "github.com/ringcard/ringcard/mobile-protocol"
+	"github.com/ringcard/ringcard/server/metrics"
 )
 
 // startCall records a call a phone reports and answers with the card. It is
@@ -89,10 +90,12 @@ func (s *Server) postCall(c *gin.Context) error {
 	}
 	s.answering.Add(1)
 	defer s.answering.Add(-1) // after the card is written below
+	start := time.Now()
 	card, err := s.startCall(c.Request.Context(), device(c), req)
 	if err != nil {
 		return err
 	}
+	s.metrics.CardAnswered(metrics.ViaHTTP, time.Since(start))
 	c.JSON(http.StatusOK, protocol.CardResponse{Card: card})
 	return nil
 }

@@ -5,11 +5,13 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/ringcard/ringcard/contacts"
 	protocol "github.com/ringcard/ringcard/mobile-protocol"
+	"github.com/ringcard/ringcard/server/metrics"
 )
 
 func (s *Server) lookupCard(c *gin.Context) error {
@@ -24,6 +26,7 @@ func (s *Server) lookupCard(c *gin.Context) error {
 	} else {
 		raw = trimmed
 	}
+	start := time.Now()
 	p, err := s.norm.Parse(raw, "")
 	if err != nil {
 		return err
@@ -32,6 +35,7 @@ func (s *Server) lookupCard(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
+	s.metrics.CardAnswered(metrics.ViaLookup, time.Since(start))
 	c.JSON(http.StatusOK, protocol.CardResponse{Card: wireCard(card)})
 	return nil
 }

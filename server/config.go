@@ -37,10 +37,11 @@ type Config struct {
 	SilentAfter    Duration      `json:"silent_after"`    // how long a phone may be unseen during working hours
 	Shutdown       time.Duration `json:"-"`
 
-	Google GoogleConfig `json:"google"` // two-way sync with Google Contacts (off unless connected)
-	FCM    FCMConfig    `json:"fcm"`    // push through Firebase Cloud Messaging (off unless configured)
-	Web    WebConfig    `json:"web"`    // the office web view
-	Backup BackupConfig `json:"backup"` // daily backups
+	Google  GoogleConfig  `json:"google"`  // two-way sync with Google Contacts (off unless connected)
+	FCM     FCMConfig     `json:"fcm"`     // push through Firebase Cloud Messaging (off unless configured)
+	Web     WebConfig     `json:"web"`     // the office web view
+	Backup  BackupConfig  `json:"backup"`  // daily backups
+	Metrics MetricsConfig `json:"metrics"` // who may read /metrics besides admins and this machine
 }
 
 // DefaultConfig is the embedded default: a local SQLite file, no Google, no
@@ -102,7 +103,7 @@ func (c *Config) Validate() error {
 	default:
 		return fmt.Errorf("log_format %q: text or json", c.LogFormat)
 	}
-	return errors.Join(c.Google.validate(), c.FCM.validate(), c.Web.validate(), c.Backup.validate())
+	return errors.Join(c.Google.validate(), c.FCM.validate(), c.Web.validate(), c.Backup.validate(), c.Metrics.validate())
 }
 
 // BaseURL is the URL phones are told to reach the server at: public_url,
@@ -319,6 +320,9 @@ func (c Config) Effective() Config {
 	}
 	if out.Google.ClientSecret != "" {
 		out.Google.ClientSecret = "(set, not shown)"
+	}
+	if out.Metrics.Token != "" {
+		out.Metrics.Token = "(set, not shown)"
 	}
 	return out
 }

@@ -18,6 +18,7 @@ import (
 
 	"github.com/ringcard/ringcard/contacts"
 	protocol "github.com/ringcard/ringcard/mobile-protocol"
+	"github.com/ringcard/ringcard/server/metrics"
 )
 
 const writeTimeout = 10 * time.Second
@@ -202,11 +203,13 @@ func (c *conn) handlePayload(ctx context.Context, env protocol.Envelope) ([]byte
 			return nil, err
 		}
 		c.srv.answering.Add(1) // the hub's fan-out waits while the card is built
+		start := time.Now()
 		card, err := c.srv.startCall(ctx, d, p)
 		c.srv.answering.Add(-1)
 		if err != nil {
 			return nil, err
 		}
+		c.srv.metrics.CardAnswered(metrics.ViaWebsocket, time.Since(start))
 		return frame(protocol.TypeCard, env.ID, card), nil
 	case protocol.TypeCallEnded:
 		var p protocol.CallEnd

@@ -37,6 +37,11 @@ var ErrGoogleNotConnected = contacts.Errorf(contacts.EConflict, "Google Contacts
 // NewGoogleEngine builds the sync engine for the configured account. It
 // fails with ErrGoogleNotConnected when there is none.
 func NewGoogleEngine(ctx context.Context, cfg Config, db *sqlite.DB, log *slog.Logger) (*contactsync.Engine, error) {
+	return newGoogleEngine(ctx, cfg, db, log, nil)
+}
+
+// newGoogleEngine is NewGoogleEngine telling onRun each run's outcome.
+func newGoogleEngine(ctx context.Context, cfg Config, db *sqlite.DB, log *slog.Logger, onRun func(error)) (*contactsync.Engine, error) {
 	gc := cfg.Google
 	if !gc.Connected() {
 		return nil, ErrGoogleNotConnected
@@ -55,7 +60,7 @@ func NewGoogleEngine(ctx context.Context, cfg Config, db *sqlite.DB, log *slog.L
 	}
 	return contactsync.New(db, p, contactsync.Options{
 		Log: log.With("component", "google"), Interval: gc.Interval.D(),
-		NoteLogLimit: gc.NoteLogLimit, NotesInLog: gc.NotesInLog,
+		NoteLogLimit: gc.NoteLogLimit, NotesInLog: gc.NotesInLog, OnRun: onRun,
 	}), nil
 }
 
@@ -73,7 +78,7 @@ func (s *Server) StartGoogle(ctx context.Context) {
 		s.log.Info("google sync is off (not connected)")
 		return
 	}
-	e, err := NewGoogleEngine(ctx, s.cfg, s.db, s.log)
+	e, err := newGoogleEngine(ctx, s.cfg, s.db, s.log, func(err error) { s.metrics.SyncRun(syncResult(err)) })
 	if err != nil {
 		s.log.Error("google sync not started", "err", err)
 		return

@@ -29,6 +29,7 @@ func (s *Server) routes() *gin.Engine {
 	})
 
 	r.GET("/healthz", s.handle(s.health))
+	r.GET("/metrics", s.serveMetrics())
 	api := r.Group("/api/v1")
 	api.POST("/pair", s.handle(s.pair))
 
@@ -50,15 +51,6 @@ func (s *Server) routes() *gin.Engine {
 	s.mountPush(office)
 	s.mountData(office)
 	return r
-}
-
-func (s *Server) health(c *gin.Context) error {
-	n, err := s.db.ContactCount(c.Request.Context())
-	if err != nil {
-		return err
-	}
-	c.JSON(http.StatusOK, gin.H{"status": "ok", "contacts": n, "phones_connected": s.hub.Connected()})
-	return nil
 }
 
 func (s *Server) logRequests(c *gin.Context) {

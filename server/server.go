@@ -18,6 +18,7 @@ import (
 
 	"github.com/ringcard/ringcard/contacts"
 	"github.com/ringcard/ringcard/contacts/sqlite"
+	"github.com/ringcard/ringcard/server/metrics"
 	"github.com/ringcard/ringcard/server/web"
 )
 
@@ -42,12 +43,16 @@ type Server struct {
 	engine    *gin.Engine
 	web       *web.Handler // the office web view (webview.go)
 	http      *http.Server
+	metrics   *metrics.Metrics // /metrics (observe.go)
+	// metricsToken is the SHA-256 of metrics.token (nil: none accepted).
+	metricsToken *[32]byte
 }
 
 // New wires a server around an open database.
 func New(ctx context.Context, cfg Config, db *sqlite.DB, log *slog.Logger) (*Server, error) {
 	s := &Server{cfg: cfg, db: db, log: log, now: db.Now, norm: db.Normalizer(), // one clock: the store's
-		pairRL: newLimiter(5, 10*time.Minute)}
+		pairRL: newLimiter(5, 10*time.Minute), metricsToken: metricsTokenHash(cfg.Metrics.Token)}
+	s.metrics = s.newMetrics() // its gauges read the hub only when scraped
 	if err := s.loadTemplates(ctx); err != nil {
 		return nil, err
 	}

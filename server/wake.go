@@ -12,6 +12,7 @@ import (
 
 	"github.com/ringcard/ringcard/contacts/sqlite"
 	protocol "github.com/ringcard/ringcard/mobile-protocol"
+	"github.com/ringcard/ringcard/server/metrics"
 	"github.com/ringcard/ringcard/server/push"
 )
 
@@ -24,7 +25,8 @@ type fcmWaker struct {
 	log  *slog.Logger
 	disp *push.Dispatcher
 	// tokens maps FCM tokens back to devices for the dispatcher's callbacks.
-	tokens *tokenIndex
+	tokens  *tokenIndex
+	metrics *metrics.Metrics // FCM sends by result
 
 	mu       sync.Mutex
 	recorded map[string]string    // device -> last delivery state written, so unchanged states are not written again
@@ -158,6 +160,7 @@ func (w *fcmWaker) enqueue(deviceID string, m push.Message) {
 
 // onResult records each message's outcome on its device's health.
 func (w *fcmWaker) onResult(token string, err error) {
+	w.metrics.FCMSent(fcmResult(err))
 	id, ok := w.tokens.get(token)
 	if !ok {
 		return
@@ -200,7 +203,7 @@ func (s *Server) startFCM(ctx context.Context) (*fcmWaker, error) {
 	if err != nil {
 		return nil, fmt.Errorf("start fcm: %w", err)
 	}
-	w := &fcmWaker{db: s.db, log: s.log, tokens: &tokenIndex{}}
+	w := &fcmWaker{db: s.db, log: s.log, tokens: &tokenIndex{}, metrics: s.metrics}
 	disp, err := push.NewDispatcher(push.Config{Sender: sender, TTLs: ttls, Logger: s.log, OnUnregistered: w.onUnregistered, OnResult: w.onResult})
 	if err != nil {
 		return nil, fmt.Errorf("start fcm: %w", err)

@@ -47,6 +47,15 @@ type webBackend struct {
 	s *Server
 }
 
+// RecordLoginAttempt stores a sign-in attempt and counts a refused one for
+// /metrics.
+func (b webBackend) RecordLoginAttempt(ctx context.Context, a sqlite.LoginAttempt) error {
+	if a.Outcome != sqlite.LoginOK {
+		b.s.metrics.SigninFailed(a.Outcome)
+	}
+	return b.DB.RecordLoginAttempt(ctx, a)
+}
+
 func (b webBackend) ContactCard(ctx context.Context, c *contacts.Contact) (protocol.Card, error) {
 	card, err := b.s.contactCard(ctx, c, false)
 	if err != nil {

@@ -37,8 +37,9 @@ type Options struct {
 	MaxAttempts  int                                              // tries per request on 429/5xx/network errors
 	BackoffBase  time.Duration
 	BackoffMax   time.Duration
-	Location     *time.Location // time zone of the dates in the call-note log
-	MaxTxTime    time.Duration  // how long one sync transaction may hold the store's write connection
+	Location     *time.Location  // time zone of the dates in the call-note log
+	MaxTxTime    time.Duration   // how long one sync transaction may hold the store's write connection
+	OnRun        func(err error) // told every run's outcome (the server's metrics); nil: nobody
 }
 
 func (o *Options) defaults() {
@@ -141,6 +142,14 @@ var ErrBusy = errors.New("another ringcard process is syncing with Google")
 // Pulling first lets a contact created just before a crash be recognised
 // (by the ringcard ID in its clientData) instead of created twice.
 func (e *Engine) RunOnce(ctx context.Context) (Report, error) {
+	rep, err := e.runOnce(ctx)
+	if e.o.OnRun != nil {
+		e.o.OnRun(err)
+	}
+	return rep, err
+}
+
+func (e *Engine) runOnce(ctx context.Context) (Report, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	rep := Report{Started: e.o.Now()}

@@ -57,12 +57,13 @@ func TestCSRF(t *testing.T) {
 
 // TestEveryRouteNeedsSession walks every route of the real server without a
 // session: each must redirect to sign-in or answer 401, except sign-in,
-// pairing, health and the pages' script and stylesheet.
+// pairing, health, the pages' script and stylesheet, and /metrics (which a
+// scraper on this machine may read: its own test checks it refuses others).
 func TestEveryRouteNeedsSession(t *testing.T) {
 	e := newEnv(t)
 	engine := e.Srv.Handler().(*gin.Engine)
 	open := map[string]bool{"GET /signin": true, "POST /signin": true, "POST /api/v1/pair": true, "GET /healthz": true,
-		"GET /static/app.css": true, "GET /static/app.js": true}
+		"GET /static/app.css": true, "GET /static/app.js": true, "GET /metrics": true}
 	n := 0
 	for _, r := range engine.Routes() {
 		key := r.Method + " " + r.Path
