@@ -49,7 +49,7 @@ func Install(u Unit, unitPath string, out io.Writer) error {
 	}
 	name := filepath.Base(unitPath)
 	fmt.Fprintf(out, "\nNext:\n  systemctl daemon-reload\n  systemctl enable --now %s\n  journalctl -u %s -f\n", name, name)
-	fmt.Fprintf(out, "  sudo -u %s %s users add admin --db %s/ringcard.db   # the first account\n", u.User, u.Binary, filepath.Clean(u.DataDir))
+	fmt.Fprintf(out, "  cd %s && sudo -u %s %s users add admin   # the first account, as the service's user\n", filepath.Clean(u.DataDir), u.User, u.Binary)
 	return nil
 }
 
