@@ -184,19 +184,19 @@ func browserClient(t *testing.T, base string) (*http.Client, string) {
 	return c, string(m[1])
 }
 
-// signedIn is the session cookie of a staff account signed in through the
-// sign-in form.
-func signedIn(t *testing.T, e *testEnv) *http.Cookie {
+// signedIn is the session cookie of an account with role signed in through
+// the sign-in form.
+func signedIn(t *testing.T, e *testEnv, login, role string) *http.Cookie {
 	t.Helper()
 	hash, err := web.HashPassword("correct horse 42", 8)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := e.DB.AddUser(context.Background(), &sqlite.User{Login: "admin", Name: "Admin", PasswordHash: hash}); err != nil {
+	if err := e.DB.AddUser(context.Background(), &sqlite.User{Login: login, PasswordHash: hash, Role: role}); err != nil {
 		t.Fatal(err)
 	}
 	c, csrf := browserClient(t, e.URL)
-	resp, err := c.PostForm(e.URL+"/signin", url.Values{"login": {"admin"}, "password": {"correct horse 42"}, "csrf": {csrf}})
+	resp, err := c.PostForm(e.URL+"/signin", url.Values{"login": {login}, "password": {"correct horse 42"}, "csrf": {csrf}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -212,12 +212,13 @@ func signedIn(t *testing.T, e *testEnv) *http.Cookie {
 }
 
 // TestMetricsAccess: /metrics answers a scraper on this machine, the
-// configured bearer token and a signed-in session; another machine with
-// no credentials, a wrong token or a forged X-Forwarded-For gets 401 in
-// the protocol's error shape.
+// configured bearer token and an admin's session; another machine with no
+// credentials, a wrong token or a forged X-Forwarded-For gets 401 in the
+// protocol's error shape, and a staff member's browser 403.
 func TestMetricsAccess(t *testing.T) {
 	e := newEnv(t, false, withMetricsToken, func(c *server.Config) { c.TrustedProxies = []string{"127.0.0.2"} })
-	session := signedIn(t, e)
+	session := signedIn(t, e, "boss", sqlite.RoleAdmin)
+	staff := signedIn(t, e, "sam", sqlite.RoleStaff)
 	// Another machine: the real handler with a non-loopback peer address.
 	peer := "192.0.2.10:40000"
 	remote := func(hdr map[string]string, cookie *http.Cookie) (int, string) {
@@ -252,7 +253,8 @@ func TestMetricsAccess(t *testing.T) {
 		{"remote, token", 200, func() (int, string) {
 			return remote(map[string]string{"Authorization": "Bearer " + metricsToken}, nil)
 		}},
-		{"remote, signed-in session", 200, func() (int, string) { return remote(nil, session) }},
+		{"remote, an admin's session", 200, func() (int, string) { return remote(nil, session) }},
+		{"remote, a staff member's session", 403, func() (int, string) { return remote(nil, staff) }},
 		{"a remote client through a trusted proxy on this machine", 401, func() (int, string) {
 			peer = "127.0.0.2:40000"
 			return remote(map[string]string{"X-Forwarded-For": "203.0.113.7"}, nil)
@@ -270,6 +272,10 @@ func TestMetricsAccess(t *testing.T) {
 			if st == 200 && !strings.Contains(body, "ringcard_cards_answered_total") {
 				t.Errorf("no ringcard metrics in %.200s", body)
 			}
+			if st == 403 && (strings.Contains(body, "ringcard_") || !strings.Contains(body, web.T("en", "error.adminonly"))) {
+				// A staff member's browser: the page that says an admin must do it.
+				t.Errorf("refusal = %.300s, want the admin-only page and no metrics", body)
+			}
 			if st == 401 {
 				var er protocol.ErrorResponse
 				if err := json.Unmarshal([]byte(body), &er); err != nil || er.Error.Code != "unauthorized" || strings.Contains(body, "ringcard_") {
@@ -280,8 +286,8 @@ func TestMetricsAccess(t *testing.T) {
 	}
 }
 
-// TestHealthzDetails: /healthz tells anyone only that the process is up;
-// the details go to the metrics token and a signed-in session.
+// TestHealthzDetails: /healthz tells anyone (staff included) only that the
+// process is up; the details go to the metrics token and an admin.
 func TestHealthzDetails(t *testing.T) {
 	e := newEnv(t, true, withMetricsToken)
 	get := func(hdr map[string]string, cookie *http.Cookie) map[string]any {
@@ -309,9 +315,13 @@ func TestHealthzDetails(t *testing.T) {
 	if got := get(map[string]string{"Authorization": "Bearer wrong-" + metricsToken}, nil); len(got) != 1 {
 		t.Errorf("healthz with a wrong token = %v, want only status ok", got)
 	}
+	admin := signedIn(t, e, "boss", sqlite.RoleAdmin)
+	if got := get(nil, signedIn(t, e, "sam", sqlite.RoleStaff)); len(got) != 1 {
+		t.Errorf("healthz for staff = %v, want only status ok", got)
+	}
 	for name, d := range map[string]map[string]any{
-		"token":   get(map[string]string{"Authorization": "Bearer " + metricsToken}, nil),
-		"session": get(nil, signedIn(t, e)),
+		"token": get(map[string]string{"Authorization": "Bearer " + metricsToken}, nil),
+		"admin": get(nil, admin),
 	} {
 		if d["status"] != "ok" || d["contacts"] != float64(343) || d["db"] == nil || d["sync"] == nil || d["backups"] == nil {
 			t.Errorf("healthz details for %s = %v", name, d)
