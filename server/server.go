@@ -52,6 +52,7 @@ type Server struct {
 func New(ctx context.Context, cfg Config, db *sqlite.DB, log *slog.Logger) (*Server, error) {
 	s := &Server{cfg: cfg, db: db, log: log, now: db.Now, norm: db.Normalizer(), // one clock: the store's
 		pairRL: newLimiter(5, 10*time.Minute), metricsToken: metricsTokenHash(cfg.Metrics.Token)}
+	s.cfg.Metrics.Token = ""   // only its hash is kept
 	s.metrics = s.newMetrics() // its gauges read the hub only when scraped
 	if err := s.loadTemplates(ctx); err != nil {
 		return nil, err
