@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/url"
 	"time"
+
+	contactsync "github.com/ringcard/ringcard/sync"
 )
 
 // GoogleConfig configures the two-way sync with the office's Google
@@ -20,6 +22,12 @@ type GoogleConfig struct {
 	Interval     Duration `json:"interval"`       // between incremental syncs (local changes go out within seconds anyway)
 	NoteLogLimit int      `json:"note_log_limit"` // characters of the Google note: staff's text plus ringcard's call-note log
 	NotesInLog   int      `json:"notes_in_log"`   // at most this many latest call notes in that log
+	// RequestsPerMinute is the sync's budget of requests to Google a
+	// minute. Google allows each user 90 a minute by default (the
+	// "Critical read requests" quota, which writes spend too); the default
+	// 60 leaves room for the account's other clients. Raise it only with a
+	// higher quota granted in the Google Cloud console.
+	RequestsPerMinute int `json:"requests_per_minute"`
 }
 
 // defaultGoogleConfig is filled in for every field left at zero.
@@ -28,6 +36,8 @@ var defaultGoogleConfig = GoogleConfig{
 	Interval:     Duration(5 * time.Minute),
 	NoteLogLimit: 1024,
 	NotesInLog:   20,
+
+	RequestsPerMinute: contactsync.DefaultRequestsPerMinute,
 }
 
 // validate fills defaults and rejects bad google settings.
@@ -45,6 +55,9 @@ func (c *GoogleConfig) validate() error {
 	if c.NotesInLog == 0 {
 		c.NotesInLog = d.NotesInLog
 	}
+	if c.RequestsPerMinute == 0 {
+		c.RequestsPerMinute = d.RequestsPerMinute
+	}
 	for key, v := range map[string]string{"endpoint": c.Endpoint, "auth_url": c.AuthURL, "token_url": c.TokenURL} {
 		if v == "" {
 			continue
@@ -61,6 +74,9 @@ func (c *GoogleConfig) validate() error {
 	}
 	if c.NotesInLog < 1 {
 		return fmt.Errorf("google.notes_in_log %d: at least 1", c.NotesInLog)
+	}
+	if c.RequestsPerMinute < 1 || c.RequestsPerMinute > 100000 {
+		return fmt.Errorf("google.requests_per_minute %d: between 1 and 100000", c.RequestsPerMinute)
 	}
 	if c.NoAuth && c.Endpoint == "" {
 		return fmt.Errorf("google.no_auth is only for a stand-in: set google.endpoint too")

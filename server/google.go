@@ -61,6 +61,7 @@ func newGoogleEngine(ctx context.Context, cfg Config, db *sqlite.DB, log *slog.L
 	return contactsync.New(db, p, contactsync.Options{
 		Log: log.With("component", "google"), Interval: gc.Interval.D(),
 		NoteLogLimit: gc.NoteLogLimit, NotesInLog: gc.NotesInLog, OnRun: onRun,
+		RequestsPerMinute: gc.RequestsPerMinute,
 	}), nil
 }
 
@@ -207,6 +208,10 @@ func (v syncStatusView) SyncStatus(ctx context.Context) web.SyncStatus {
 			out.Account = "Google Contacts"
 		}
 		out.Detail = fmt.Sprintf("%d contacts linked, %d changes waiting to go to Google", st.Linked, st.OutboxLength)
+		out.Staff, out.Bulk, out.DoneAbout = st.Waiting.Staff, st.Waiting.Bulk, st.DoneAbout
+		if st.Drain != nil {
+			out.PerMinute = int(st.Drain.PerMinute + 0.5)
+		}
 	}
 	return out
 }

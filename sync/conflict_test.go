@@ -112,8 +112,8 @@ func TestStaleEtagOnPush(t *testing.T) {
 	if got := e.contact(id); got.Nickname != "Sarina" || got.JobTitle != "Buyer" {
 		t.Errorf("ringcard = nickname %q title %q", got.Nickname, got.JobTitle)
 	}
-	if n := e.Stub.RequestCount("people.get"); n != 1 {
-		t.Errorf("people.get calls = %d, want 1 (fetch after the stale etag)", n)
+	if n := e.Stub.RequestCount("people.getBatchGet"); n != 1 {
+		t.Errorf("people.getBatchGet calls = %d, want 1 (fetch after the stale etag)", n)
 	}
 }
 

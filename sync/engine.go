@@ -40,6 +40,10 @@ type Options struct {
 	Location     *time.Location  // time zone of the dates in the call-note log
 	MaxTxTime    time.Duration   // how long one sync transaction may hold the store's write connection
 	OnRun        func(err error) // told every run's outcome (the server's metrics); nil: nobody
+	// RequestsPerMinute is the budget of requests to Google a minute
+	// (the server's google.requests_per_minute, DefaultRequestsPerMinute
+	// unless set). Zero paces nothing: only 429s slow the sync down.
+	RequestsPerMinute int
 }
 
 func (o *Options) defaults() {
@@ -93,12 +97,15 @@ type Engine struct {
 	o       Options
 	mu      sync.Mutex // one cycle at a time in this process
 	trigger chan struct{}
+	pace    *pacer
+	prog    *progress
 }
 
 // New returns an engine; Run or RunOnce start syncing.
 func New(db *sqlite.DB, p People, o Options) *Engine {
 	o.defaults()
-	return &Engine{db: db, p: p, o: o, trigger: make(chan struct{}, 1)}
+	return &Engine{db: db, p: p, o: o, trigger: make(chan struct{}, 1),
+		pace: newPacer(o.RequestsPerMinute, o.Now), prog: newProgress(o.Now)}
 }
 
 // Counts is what one cycle changed.
@@ -244,11 +251,23 @@ func (e *Engine) Run(ctx context.Context) {
 	}
 }
 
-// call sends one request, again on 429, 5xx and network errors, with
-// exponential backoff and jitter, honouring Retry-After.
+// firstFullPage names the first page of a full listing: Google gives it an
+// extra quota of its own, so its 429s do not slow the rest down.
+const firstFullPage = "list contacts (first page of a full sync)"
+
+// call sends one request when the pace allows, again on 429, 5xx and
+// network errors, with exponential backoff and jitter, honouring
+// Retry-After; a 429 also slows the pace of every later request.
 func (e *Engine) call(ctx context.Context, rep *Report, what string, fn func() error) error {
 	for attempt := 1; ; attempt++ {
+		if err := e.pace.wait(ctx); err != nil {
+			return fmt.Errorf("%s: %w", what, err)
+		}
 		err := fn()
+		e.prog.request()
+		if isQuota(err) && what != firstFullPage {
+			e.pace.throttled(retryAfter(err, e.o.Now()))
+		}
 		if err == nil || !retryable(err) || isUnclear(err) || attempt >= e.o.MaxAttempts || ctx.Err() != nil {
 			if err != nil {
 				return fmt.Errorf("%s: %w", what, err)

@@ -115,3 +115,60 @@ func sleep(ctx context.Context, d time.Duration) error {
 		return ctx.Err()
 	}
 }
+
+// contactError is Google's status for one contact of a refused batch.
+type contactError struct {
+	Code    int    `json:"code"` // google.rpc.Code: 3 invalid, 5 not found, 9 failed precondition
+	Message string `json:"message"`
+}
+
+// gRPC codes Google uses in a batch's per-contact statuses.
+const (
+	rpcNotFound           = 5
+	rpcFailedPrecondition = 9
+)
+
+// stale reports a per-contact stale etag.
+func (c contactError) stale() bool {
+	return c.Code == rpcFailedPrecondition && strings.Contains(strings.ToLower(c.Message), "etag")
+}
+
+// batchErrors reads the contacts Google names when it refuses a whole
+// batch: google.people.v1.BatchCreateContactsErrorDetails (keyed by the
+// contact's index in the request) or BatchUpdateContactsErrorDetails
+// (keyed by resource name). A contact not named would have succeeded.
+func batchErrors(err error) map[string]contactError {
+	g := apiError(err)
+	if g == nil {
+		return nil
+	}
+	out := map[string]contactError{}
+	for _, d := range g.Details {
+		m, ok := d.(map[string]any)
+		if !ok {
+			continue
+		}
+		t, _ := m["@type"].(string)
+		if !strings.HasSuffix(t, "BatchCreateContactsErrorDetails") && !strings.HasSuffix(t, "BatchUpdateContactsErrorDetails") {
+			continue
+		}
+		errs, _ := m["contactErrors"].(map[string]any)
+		for k, v := range errs {
+			st, _ := v.(map[string]any)
+			code, _ := st["code"].(float64)
+			msg, _ := st["message"].(string)
+			out[k] = contactError{Code: int(code), Message: msg}
+		}
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}
+
+// isQuota reports a 429: Google's per-minute quota (or its extra quota
+// for a full sync's first page) is spent.
+func isQuota(err error) bool {
+	g := apiError(err)
+	return g != nil && g.Code == http.StatusTooManyRequests
+}

@@ -2,6 +2,7 @@ package contactsync_test
 
 import (
 	"context"
+	"encoding/json"
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
@@ -58,6 +59,16 @@ type hooked struct {
 }
 
 func (h hooked) UpdateContact(ctx context.Context, p *people.Person, fields []string) (*people.Person, error) {
+	h.runHook()
+	return h.Google.UpdateContact(ctx, p, fields)
+}
+
+func (h hooked) BatchUpdate(ctx context.Context, ps map[string]people.Person, fields []string) (map[string]people.PersonResponse, error) {
+	h.runHook()
+	return h.Google.BatchUpdate(ctx, ps, fields)
+}
+
+func (h hooked) runHook() {
 	h.e.hookMu.Lock()
 	f := h.e.beforeUpdate
 	h.e.beforeUpdate = nil
@@ -65,7 +76,6 @@ func (h hooked) UpdateContact(ctx context.Context, p *people.Person, fields []st
 	if f != nil {
 		f()
 	}
-	return h.Google.UpdateContact(ctx, p, fields)
 }
 
 // editGoogleOnFirstUpdate edits a contact in Google just before the
@@ -237,6 +247,16 @@ func (e *env) googleNames() []string {
 		}
 		page = resp.NextPageToken
 	}
+}
+
+// batchUpdateBody decodes a logged people:batchUpdateContacts request.
+func batchUpdateBody(t testing.TB, r peoplestub.Request) people.BatchUpdateContactsRequest {
+	t.Helper()
+	var b people.BatchUpdateContactsRequest
+	if err := json.Unmarshal(r.Body, &b); err != nil {
+		t.Fatalf("batchUpdateContacts body: %v", err)
+	}
+	return b
 }
 
 func org(p *people.Person) string {

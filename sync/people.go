@@ -20,6 +20,14 @@ const groupFields = "groupType,metadata,name"
 // PageSize is the connections.list page size (Google's maximum).
 const PageSize = 1000
 
+// Google's limits on the batch methods, from the People API reference.
+const (
+	BatchCreateMax = 200 // people:batchCreateContacts
+	BatchUpdateMax = 200 // people:batchUpdateContacts
+	BatchDeleteMax = 500 // people:batchDeleteContacts
+	BatchGetMax    = 200 // people:getBatchGet
+)
+
 // People is the part of the People API the engine uses. Google implements
 // it over the official client; tests reach the stand-in through the same
 // client.
@@ -29,6 +37,12 @@ type People interface {
 	CreateContact(ctx context.Context, p *people.Person) (*people.Person, error)
 	UpdateContact(ctx context.Context, p *people.Person, fields []string) (*people.Person, error)
 	DeleteContact(ctx context.Context, resourceName string) error
+	// The batch forms: Google's limits are BatchCreateMax, BatchUpdateMax,
+	// BatchDeleteMax and BatchGetMax resources a request.
+	BatchGet(ctx context.Context, resourceNames []string) ([]*people.PersonResponse, error)
+	BatchCreate(ctx context.Context, ps []*people.Person) ([]*people.PersonResponse, error)
+	BatchUpdate(ctx context.Context, ps map[string]people.Person, fields []string) (map[string]people.PersonResponse, error)
+	BatchDelete(ctx context.Context, resourceNames []string) error
 	ListGroups(ctx context.Context, pageToken, syncToken string) (*people.ListContactGroupsResponse, error)
 	CreateGroup(ctx context.Context, name string) (*people.ContactGroup, error)
 	RenameGroup(ctx context.Context, g *people.ContactGroup, name string) (*people.ContactGroup, error)
@@ -94,6 +108,51 @@ func (g *Google) UpdateContact(ctx context.Context, p *people.Person, fields []s
 // DeleteContact deletes a contact.
 func (g *Google) DeleteContact(ctx context.Context, resourceName string) error {
 	_, err := g.svc.People.DeleteContact(resourceName).Context(ctx).Do()
+	return err
+}
+
+// BatchGet reads up to BatchGetMax contacts; each answer carries its own
+// status (a contact deleted meanwhile answers 404 alone).
+func (g *Google) BatchGet(ctx context.Context, resourceNames []string) ([]*people.PersonResponse, error) {
+	resp, err := g.svc.People.GetBatchGet().ResourceNames(resourceNames...).PersonFields(PersonFields).Context(ctx).Do()
+	if err != nil {
+		return nil, err
+	}
+	return resp.Responses, nil
+}
+
+// BatchCreate creates up to BatchCreateMax contacts in one request and
+// returns them as stored, in the order sent. Google fails the whole batch
+// when one contact is bad, naming it (batchErrors).
+func (g *Google) BatchCreate(ctx context.Context, ps []*people.Person) ([]*people.PersonResponse, error) {
+	req := &people.BatchCreateContactsRequest{ReadMask: PersonFields}
+	for _, p := range ps {
+		req.Contacts = append(req.Contacts, &people.ContactToCreate{ContactPerson: p})
+	}
+	resp, err := g.svc.People.BatchCreateContacts(req).Context(ctx).Do()
+	if err != nil {
+		return nil, err
+	}
+	return resp.CreatedPeople, nil
+}
+
+// BatchUpdate updates the same fields of up to BatchUpdateMax contacts,
+// keyed by resource name, each carrying the etag it was based on. Google
+// fails the whole batch when one contact is bad (a stale etag, gone),
+// naming it (batchErrors).
+func (g *Google) BatchUpdate(ctx context.Context, ps map[string]people.Person, fields []string) (map[string]people.PersonResponse, error) {
+	resp, err := g.svc.People.BatchUpdateContacts(&people.BatchUpdateContactsRequest{
+		Contacts: ps, UpdateMask: strings.Join(fields, ","), ReadMask: PersonFields,
+	}).Context(ctx).Do()
+	if err != nil {
+		return nil, err
+	}
+	return resp.UpdateResult, nil
+}
+
+// BatchDelete deletes up to BatchDeleteMax contacts.
+func (g *Google) BatchDelete(ctx context.Context, resourceNames []string) error {
+	_, err := g.svc.People.BatchDeleteContacts(&people.BatchDeleteContactsRequest{ResourceNames: resourceNames}).Context(ctx).Do()
 	return err
 }
 

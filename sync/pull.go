@@ -65,7 +65,11 @@ func (e *Engine) pullPeople(ctx context.Context, rep *Report, syncTok string) er
 	page := ""
 	for {
 		var resp *people.ListConnectionsResponse
-		err := e.call(ctx, rep, "list contacts", func() (err error) {
+		what := "list contacts"
+		if page == "" && syncTok == "" {
+			what = firstFullPage
+		}
+		err := e.call(ctx, rep, what, func() (err error) {
 			resp, err = e.p.ListConnections(ctx, page, syncTok)
 			return err
 		})

@@ -119,13 +119,19 @@ func TestGoogleDownThenBack(t *testing.T) {
 	if rep.PushedUpdated != 500 {
 		t.Errorf("pushed %d, want 500", rep.PushedUpdated)
 	}
-	reqs := e.Stub.Requests("people.updateContact")
-	if len(reqs) != 500 {
-		t.Fatalf("updateContact requests = %d, want 500 (once each)", len(reqs))
+	reqs := e.Stub.Requests("people.batchUpdateContacts")
+	if len(reqs) != 3 {
+		t.Fatalf("batchUpdateContacts requests = %d, want 3 (200 contacts a request)", len(reqs))
 	}
-	for i, r := range reqs {
-		if want := e.resourceOf(ids[i]); r.Path != "/v1/"+want+":updateContact" {
-			t.Fatalf("update %d went to %s, want %s (in order)", i, r.Path, want)
+	sent := map[string]int{}
+	for _, r := range reqs {
+		for rn := range batchUpdateBody(t, r).Contacts {
+			sent[rn]++
+		}
+	}
+	for i, id := range ids {
+		if rn := e.resourceOf(id); sent[rn] != 1 {
+			t.Fatalf("edit %d (%s) sent %d times, want once", i, rn, sent[rn])
 		}
 	}
 	for i, id := range ids {

@@ -2,6 +2,7 @@ package contactsync
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"github.com/ringcard/ringcard/contacts"
@@ -104,7 +105,7 @@ func resolveMatch(ctx context.Context, db *sqlite.DB, k *sqlite.SyncConflict, ch
 		}
 		decision = cands[0]
 	case KeepValue:
-		if !contains(cands, value) {
+		if !slices.Contains(cands, value) {
 			return nil, contacts.Errorf(contacts.EInvalid, "value: %q is not one of the Google candidates %s", value, strings.Join(cands, ", "))
 		}
 		decision = value

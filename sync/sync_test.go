@@ -106,9 +106,9 @@ func TestIncrementalBothWays(t *testing.T) {
 		if ud["ringcard stage"] != "quote sent" || ud["VAT"] != "IT0123" {
 			t.Errorf("userDefined = %v", ud)
 		}
-		req, _ := e.Stub.LastRequest("people.updateContact")
-		if f := req.Query.Get("updatePersonFields"); f != "organizations,userDefined" {
-			t.Errorf("updatePersonFields = %q, want organizations,userDefined", f)
+		req, _ := e.Stub.LastRequest("people.batchUpdateContacts")
+		if f := batchUpdateBody(t, req).UpdateMask; f != "organizations,userDefined" {
+			t.Errorf("updateMask = %q, want organizations,userDefined", f)
 		}
 		if p.Etag == before {
 			t.Errorf("etag did not change")

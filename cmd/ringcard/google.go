@@ -167,7 +167,17 @@ func printStatus(w io.Writer, st contactsync.Status) {
 	}
 	fmt.Fprintf(w, "last success:    %s\n", last)
 	fmt.Fprintf(w, "linked contacts: %d\n", st.Linked)
-	fmt.Fprintf(w, "queued changes:  %d\n", st.OutboxLength)
+	fmt.Fprintf(w, "queued changes:  %d (%d contacts changed by staff, %d from imports)\n", st.OutboxLength, st.Waiting.Staff, st.Waiting.Bulk)
+	if d := st.Drain; d != nil && !d.At.IsZero() {
+		fmt.Fprintf(w, "going out:       %.0f contacts/min, %d requests in the minute before %s (pace %d requests/min)\n",
+			d.PerMinute, d.RequestsLastMinute, d.At.Local().Format("15:04:05"), d.PacePerMinute)
+		if !d.PausedUntil.IsZero() {
+			fmt.Fprintf(w, "paused:          Google said slow down (429); nothing is sent before %s\n", d.PausedUntil.Local().Format("15:04:05"))
+		}
+	}
+	if !st.DoneAbout.IsZero() {
+		fmt.Fprintf(w, "done about:      %s\n", st.DoneAbout.Local().Format("2006-01-02 15:04"))
+	}
 	fmt.Fprintf(w, "open conflicts:  %d\n", st.OpenConflicts)
 	if st.HeldLocal+st.HeldGoogle > 0 {
 		fmt.Fprintf(w, "held:            %d in ringcard, %d in Google (possible duplicates: answer their match conflicts)\n", st.HeldLocal, st.HeldGoogle)

@@ -38,9 +38,11 @@ type ImportResult struct {
 // contacts like any other. An import is a background job: it lets waiting
 // foreground writes go first and ends its transaction early (after at
 // least one op) when one waits, so a phone's call is never held back by a
-// batch. It returns the results of the ops it wrote, in order; the caller
+// batch. Its changes reach Google in the outbox's bulk lane, behind
+// staff's single changes. It returns the results of the ops it wrote, in order; the caller
 // goes on with the rest. Callers batch a large import (~500 ops a call).
 func (db *DB) ApplyImport(ctx context.Context, ops []ImportOp) ([]ImportResult, error) {
+	ctx = withBulkLane(ctx) // Google gets staff's single changes first
 	out := make([]ImportResult, 0, len(ops))
 	now := db.Now()
 	_, err := db.backgroundBatch(ctx, len(ops), 0, func(tx *sql.Tx, i int) error {

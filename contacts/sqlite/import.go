@@ -16,6 +16,7 @@ const EventResync = "resync"
 // one resync event for phones instead of an event per contact. Contacts are
 // stored with the IDs the seed gives.
 func (db *DB) ImportSeed(ctx context.Context, seed []contacts.SeedContact) error {
+	ctx = withBulkLane(ctx)
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		now := db.Now()
 		rev, err := nextRev(ctx, tx)

@@ -36,6 +36,7 @@ type OutboxEntry struct {
 	CreatedAt time.Time
 	Attempts  int
 	LastError string
+	Bulk      bool // in the bulk lane (an import), behind staff's single changes
 }
 
 // enqueueOutbox records, in the caller's transaction, that a contact
@@ -49,11 +50,26 @@ func enqueueOutbox(ctx context.Context, tx *sql.Tx, contactID string) error {
 	return addOutbox(ctx, tx, OutboxContact, contactID, "")
 }
 
-// addOutbox queues an operation if sync is enabled.
+// bulkKey marks a context whose changes go to the outbox's bulk lane.
+type bulkKey struct{}
+
+// withBulkLane marks the changes made with ctx as part of a bulk job (an
+// import): Google gets them after staff's single changes.
+func withBulkLane(ctx context.Context) context.Context {
+	return context.WithValue(ctx, bulkKey{}, true)
+}
+
+func isBulk(ctx context.Context) bool {
+	b, _ := ctx.Value(bulkKey{}).(bool)
+	return b
+}
+
+// addOutbox queues an operation if sync is enabled, in the bulk lane when
+// ctx is a bulk job's.
 func addOutbox(ctx context.Context, tx *sql.Tx, op, contactID, arg string) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO sync_outbox (op, contact_id, arg, created_ms)
-		SELECT ?, ?, ?, CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)
-		WHERE EXISTS (SELECT 1 FROM sync_state WHERE key = ?)`, op, contactID, arg, stateEnabled)
+	_, err := tx.ExecContext(ctx, `INSERT INTO sync_outbox (op, contact_id, arg, created_ms, bulk)
+		SELECT ?, ?, ?, CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER), ?
+		WHERE EXISTS (SELECT 1 FROM sync_state WHERE key = ?)`, op, contactID, arg, isBulk(ctx), stateEnabled)
 	if err != nil {
 		return fmt.Errorf("queue change for google: %w", err)
 	}
@@ -87,9 +103,19 @@ func (db *DB) SyncEnabled(ctx context.Context) (bool, error) {
 }
 
 // NextOutbox returns up to limit queued entries after id afterID, oldest
-// first.
+// first, both lanes together.
 func (db *DB) NextOutbox(ctx context.Context, afterID int64, limit int) ([]OutboxEntry, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT id, op, contact_id, arg, created_ms, attempts, last_error FROM sync_outbox WHERE id > ? ORDER BY id LIMIT ?`, afterID, limit)
+	return db.nextOutbox(ctx, `SELECT id, op, contact_id, arg, created_ms, attempts, last_error, bulk FROM sync_outbox WHERE id > ? ORDER BY id LIMIT ?`, afterID, limit)
+}
+
+// NextOutboxLane returns up to limit queued entries of one lane (bulk or
+// staff's) after id afterID, oldest first.
+func (db *DB) NextOutboxLane(ctx context.Context, bulk bool, afterID int64, limit int) ([]OutboxEntry, error) {
+	return db.nextOutbox(ctx, `SELECT id, op, contact_id, arg, created_ms, attempts, last_error, bulk FROM sync_outbox WHERE bulk = ? AND id > ? ORDER BY id LIMIT ?`, bulk, afterID, limit)
+}
+
+func (db *DB) nextOutbox(ctx context.Context, query string, args ...any) ([]OutboxEntry, error) {
+	rows, err := db.read.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("read outbox: %w", err)
 	}
@@ -98,7 +124,7 @@ func (db *DB) NextOutbox(ctx context.Context, afterID int64, limit int) ([]Outbo
 	for rows.Next() {
 		var e OutboxEntry
 		var at int64
-		if err := rows.Scan(&e.ID, &e.Op, &e.ContactID, &e.Arg, &at, &e.Attempts, &e.LastError); err != nil {
+		if err := rows.Scan(&e.ID, &e.Op, &e.ContactID, &e.Arg, &at, &e.Attempts, &e.LastError, &e.Bulk); err != nil {
 			return nil, fmt.Errorf("read outbox: %w", err)
 		}
 		e.CreatedAt = fromMS(at)
@@ -114,6 +140,33 @@ func (db *DB) OutboxLen(ctx context.Context) (int, error) {
 		return 0, fmt.Errorf("count outbox: %w", err)
 	}
 	return n, nil
+}
+
+// OutboxLanes is what waits for Google, lane by lane.
+type OutboxLanes struct {
+	Staff         int       // staff's single changes (entries)
+	Bulk          int       // bulk jobs' changes (entries)
+	StaffContacts int       // distinct contacts behind Staff
+	BulkContacts  int       // distinct contacts behind Bulk
+	Oldest        time.Time // when the oldest waiting change was made (zero: none)
+}
+
+// OutboxByLane counts what waits for Google in each lane.
+func (db *DB) OutboxByLane(ctx context.Context) (OutboxLanes, error) {
+	var l OutboxLanes
+	var oldest int64
+	err := db.read.QueryRowContext(ctx, `SELECT
+		COALESCE(SUM(bulk = 0), 0), COALESCE(SUM(bulk = 1), 0),
+		COUNT(DISTINCT CASE WHEN bulk = 0 THEN op || contact_id || arg END),
+		COUNT(DISTINCT CASE WHEN bulk = 1 THEN op || contact_id || arg END),
+		COALESCE(MIN(created_ms), 0) FROM sync_outbox`).Scan(&l.Staff, &l.Bulk, &l.StaffContacts, &l.BulkContacts, &oldest)
+	if err != nil {
+		return l, fmt.Errorf("count outbox: %w", err)
+	}
+	if oldest > 0 {
+		l.Oldest = fromMS(oldest)
+	}
+	return l, nil
 }
 
 // OutboxFailed records a failed attempt at an entry; it stays queued.

@@ -232,10 +232,10 @@ func (t *SyncTx) Normalizer() contacts.Normalizer { return t.db.norm }
 
 // EnqueueUnlinked queues a push of every live contact not yet in Google,
 // not held by the matching and not queued already (after a full sync:
-// what Google lacks).
+// what Google lacks), in the bulk lane.
 func (t *SyncTx) EnqueueUnlinked() (int, error) {
-	res, err := t.tx.ExecContext(t.ctx, `INSERT INTO sync_outbox (op, contact_id, arg, created_ms)
-		SELECT ?, c.id, '', ? FROM contacts c
+	res, err := t.tx.ExecContext(t.ctx, `INSERT INTO sync_outbox (op, contact_id, arg, created_ms, bulk)
+		SELECT ?, c.id, '', ?, 1 FROM contacts c
 		WHERE c.deleted = 0 AND c.id NOT IN (SELECT contact_id FROM sync_base)
 		  AND c.id NOT IN (SELECT contact_id FROM sync_hold_local)
 		  AND c.id NOT IN (SELECT contact_id FROM sync_outbox WHERE op = ?)

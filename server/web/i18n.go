@@ -371,7 +371,11 @@ var catalogue = map[string][3]string{
 	"policy.private": {"private: cards, nothing logged", "личная: карточки без записи", "privata: schede, nessuna registrazione"},
 	"policy.ignore":  {"ignore: no card, nothing logged", "не трогать: без карточек и записи", "ignora: nessuna scheda né registrazione"},
 
-	"sync.now":       {"Sync now", "Синхронизировать", "Sincronizza ora"},
+	"sync.now": {"Sync now", "Синхронизировать", "Sincronizza ora"},
+	"sync.waiting": {"Waiting for Google: %d changed by staff, %d from imports", "Ждут отправки в Google: %d изменены сотрудниками, %d из импорта",
+		"In attesa per Google: %d modificati dallo staff, %d da importazioni"},
+	"sync.rate":      {"%d contacts a minute", "%d контактов в минуту", "%d contatti al minuto"},
+	"sync.doneabout": {"done about", "готово примерно к", "finito verso le"},
 	"sync.started":   {"Sync started; reload the page in a moment to see the result.", "Синхронизация запущена; обновите страницу через минуту.", "Sincronizzazione avviata; ricarica la pagina tra poco per vedere il risultato."},
 	"sync.runfailed": {"Not started:", "Не запущена:", "Non avviata:"},
 	"sync.conflictshelp": {"Both ringcard and Google changed these fields. Keep one side, or type the value that should stay; the result goes to Google.",

@@ -137,6 +137,10 @@ type SyncStatus struct {
 	LastError string
 	Conflicts int // changes waiting for someone to choose a side
 	Detail    string
+	Staff     int       // contacts changed by staff, waiting for Google
+	Bulk      int       // contacts from imports, waiting behind them
+	PerMinute int       // contacts reaching Google a minute, lately
+	DoneAbout time.Time // about when all that waits will be in Google
 }
 
 // SyncStatusProvider reports the Google sync's state; the sync engine

@@ -3,6 +3,7 @@ package peoplestub
 import (
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 
 	people "google.golang.org/api/people/v1"
@@ -24,6 +25,9 @@ func readMaskOrSkip(raw string) (fieldMask, bool, *apiError) {
 	return m, false, err
 }
 
+// batchCreate creates contacts all or none: when some are invalid Google
+// refuses the whole batch and names them by index in a
+// BatchCreateContactsErrorDetails.
 func (s *Server) batchCreate(r *http.Request, _ string) (int, any, *apiError) {
 	var req people.BatchCreateContactsRequest
 	if err := decodeBody(r, &req); err != nil {
@@ -41,20 +45,26 @@ func (s *Server) batchCreate(r *http.Request, _ string) (int, any, *apiError) {
 	if err := s.checkLimit(len(req.Contacts)); err != nil {
 		return 0, nil, err
 	}
-	for _, ct := range req.Contacts {
-		if ct != nil && ct.ContactPerson != nil {
-			if _, err := s.groupsFromMemberships(ct.ContactPerson.Memberships); err != nil {
-				return 0, nil, err
-			}
+	bad := map[string]rpcStatus{}
+	for i, ct := range req.Contacts {
+		if ct == nil || ct.ContactPerson == nil {
+			bad[strconv.Itoa(i)] = rpcStatus{Code: rpcInvalidArgument, Message: "contactPerson is required."}
+			continue
 		}
+		if _, err := s.groupsFromMemberships(ct.ContactPerson.Memberships); err != nil {
+			bad[strconv.Itoa(i)] = rpcStatus{Code: rpcInvalidArgument, Message: err.Message}
+			continue
+		}
+		if msg := s.faults.rejects(ct.ContactPerson); msg != "" {
+			bad[strconv.Itoa(i)] = rpcStatus{Code: rpcInvalidArgument, Message: msg}
+		}
+	}
+	if len(bad) > 0 {
+		return 0, nil, errBatch("type.googleapis.com/google.people.v1.BatchCreateContactsErrorDetails", bad)
 	}
 	resp := &people.BatchCreateContactsResponse{}
 	for _, ct := range req.Contacts {
-		var in *people.Person
-		if ct != nil {
-			in = ct.ContactPerson
-		}
-		c, err := s.newPerson(in)
+		c, err := s.newPerson(ct.ContactPerson)
 		if err != nil {
 			return 0, nil, err
 		}
@@ -67,8 +77,9 @@ func (s *Server) batchCreate(r *http.Request, _ string) (int, any, *apiError) {
 	return http.StatusOK, resp, nil
 }
 
-// batchUpdate is all-or-nothing: any invalid entry (unknown contact or
-// stale etag) fails the whole call before anything is written.
+// batchUpdate is all-or-nothing: when a contact is gone, stale (etag) or
+// invalid, Google refuses the whole batch before writing anything and
+// names each culprit by resource name in a BatchUpdateContactsErrorDetails.
 func (s *Server) batchUpdate(r *http.Request, _ string) (int, any, *apiError) {
 	var req people.BatchUpdateContactsRequest
 	if err := decodeBody(r, &req); err != nil {
@@ -87,14 +98,22 @@ func (s *Server) batchUpdate(r *http.Request, _ string) (int, any, *apiError) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	bad := map[string]rpcStatus{}
 	for name, p := range req.Contacts {
 		c, err := s.lookup(name)
-		if err != nil {
-			return 0, nil, err
+		switch {
+		case err != nil:
+			bad[name] = rpcStatus{Code: rpcNotFound, Message: MsgNotFound}
+		case p.Etag != c.etag():
+			bad[name] = rpcStatus{Code: rpcFailedPrecondition, Message: MsgEtagMismatch}
+		default:
+			if msg := s.faults.rejects(&p); msg != "" {
+				bad[name] = rpcStatus{Code: rpcInvalidArgument, Message: msg}
+			}
 		}
-		if p.Etag != c.etag() {
-			return 0, nil, errPrecondition(MsgEtagMismatch)
-		}
+	}
+	if len(bad) > 0 {
+		return 0, nil, errBatch("type.googleapis.com/google.people.v1.BatchUpdateContactsErrorDetails", bad)
 	}
 	resp := &people.BatchUpdateContactsResponse{UpdateResult: map[string]people.PersonResponse{}}
 	for name, p := range req.Contacts {
@@ -109,6 +128,36 @@ func (s *Server) batchUpdate(r *http.Request, _ string) (int, any, *apiError) {
 		resp.UpdateResult[name] = pr
 	}
 	return http.StatusOK, resp, nil
+}
+
+// google.rpc.Code values of per-contact statuses.
+const (
+	rpcInvalidArgument    = 3
+	rpcNotFound           = 5
+	rpcFailedPrecondition = 9
+)
+
+// errBatch is the error of a refused batch: 400, with the status of the
+// most telling contact error (a stale etag first), and every culprit in
+// the details. (Google documents the details; the top-level code and
+// message are the stub's reading.)
+func errBatch(detailType string, bad map[string]rpcStatus) *apiError {
+	var e *apiError
+	for _, want := range []int{rpcFailedPrecondition, rpcInvalidArgument, rpcNotFound} {
+		for _, st := range bad {
+			if st.Code != want || e != nil {
+				continue
+			}
+			switch want {
+			case rpcFailedPrecondition:
+				e = errPrecondition(st.Message)
+			default:
+				e = errInvalid(st.Message)
+			}
+		}
+	}
+	e.Details = []any{batchErrorDetails{Type: detailType, ContactErrors: bad}}
+	return e
 }
 
 func (s *Server) batchDelete(r *http.Request, _ string) (int, any, *apiError) {

@@ -22,8 +22,14 @@ const (
 	// is reached. The real wording could not be confirmed from public
 	// sources; the status (400 FAILED_PRECONDITION) is the stub's choice.
 	MsgContactLimit = "Contact limit exceeded: an account may hold at most 25000 contacts."
-	// MsgRateLimit is the message of the injected 429 RESOURCE_EXHAUSTED body.
+	// MsgRateLimit is the message of the 429 RESOURCE_EXHAUSTED body when
+	// the per-minute quota is spent, as Google words it.
 	MsgRateLimit = "Quota exceeded for quota metric 'Critical read requests (Contact and Profile Reads)' and limit 'Critical read requests (Contact and Profile Reads) per minute per user' of service 'people.googleapis.com' for consumer 'project_number:0'."
+	// MsgFullSyncQuota is the message of the 429 for the extra quota of a
+	// full sync's first page. Google documents that quota (fixed, cannot
+	// be increased) but not its wording: this is the stub's, in Google's
+	// usual form.
+	MsgFullSyncQuota = "Quota exceeded for quota metric 'Full sync requests' and limit 'Full sync requests per minute per user' of service 'people.googleapis.com' for consumer 'project_number:0'."
 	// ReasonExpiredSyncToken is the google.rpc.ErrorInfo reason of an
 	// expired sync token.
 	ReasonExpiredSyncToken = "EXPIRED_SYNC_TOKEN"
@@ -31,17 +37,45 @@ const (
 
 // errorInfo is a google.rpc.ErrorInfo detail entry.
 type errorInfo struct {
-	Type   string `json:"@type"`
-	Reason string `json:"reason"`
-	Domain string `json:"domain"`
+	Type     string            `json:"@type"`
+	Reason   string            `json:"reason"`
+	Domain   string            `json:"domain"`
+	Metadata map[string]string `json:"metadata,omitempty"`
+}
+
+// helpLinks is a google.rpc.Help detail entry.
+type helpLinks struct {
+	Type  string `json:"@type"`
+	Links []link `json:"links"`
+}
+
+type link struct {
+	Description string `json:"description"`
+	URL         string `json:"url"`
+}
+
+// rpcStatus is a google.rpc.Status: one contact's error in a refused batch.
+type rpcStatus struct {
+	Code    int    `json:"code"`
+	Message string `json:"message"`
+}
+
+// batchErrorDetails is google.people.v1.BatchCreateContactsErrorDetails
+// (keys: the contact's index in the request) or
+// BatchUpdateContactsErrorDetails (keys: resource names): the contacts
+// that made Google refuse a whole batch. A contact not named would have
+// succeeded.
+type batchErrorDetails struct {
+	Type          string               `json:"@type"`
+	ContactErrors map[string]rpcStatus `json:"contactErrors"`
 }
 
 // apiError is a Google JSON error, written as {"error":{...}}.
 type apiError struct {
-	Code       int         `json:"code"`
-	Message    string      `json:"message"`
-	Status     string      `json:"status"`
-	Details    []errorInfo `json:"details,omitempty"`
+	Code       int    `json:"code"`
+	Message    string `json:"message"`
+	Status     string `json:"status"`
+	Details    []any  `json:"details,omitempty"`
 	retryAfter time.Duration
 }
 
@@ -68,7 +102,7 @@ func errPrecondition(msg string) *apiError {
 
 func errExpiredSyncToken() *apiError {
 	e := errPrecondition(MsgExpiredSyncToken)
-	e.Details = []errorInfo{{
+	e.Details = []any{errorInfo{
 		Type:   "type.googleapis.com/google.rpc.ErrorInfo",
 		Reason: ReasonExpiredSyncToken,
 		Domain: "people.googleapis.com",
@@ -81,12 +115,7 @@ func statusError(code int, retryAfter time.Duration) *apiError {
 	var e *apiError
 	switch code {
 	case http.StatusTooManyRequests:
-		e = newErr(code, "RESOURCE_EXHAUSTED", MsgRateLimit)
-		e.Details = []errorInfo{{
-			Type:   "type.googleapis.com/google.rpc.ErrorInfo",
-			Reason: "RATE_LIMIT_EXCEEDED",
-			Domain: "googleapis.com",
-		}}
+		e = errQuota(quotaCritical, 90)
 	case http.StatusInternalServerError:
 		e = newErr(code, "INTERNAL", "Internal error encountered.")
 	case http.StatusServiceUnavailable:
@@ -103,6 +132,42 @@ func statusError(code int, retryAfter time.Duration) *apiError {
 		e = newErr(code, "UNKNOWN", http.StatusText(code))
 	}
 	e.retryAfter = retryAfter
+	return e
+}
+
+// quota names one of the per-minute quotas the stub enforces.
+type quota struct {
+	msg    string // Google's message
+	metric string // ErrorInfo metadata quota_metric
+	limit  string // ErrorInfo metadata quota_limit
+}
+
+var (
+	// quotaCritical is the per-user quota people meet in practice; writes
+	// (which read the contact back) spend it too.
+	quotaCritical = quota{MsgRateLimit, "people.googleapis.com/critical_read_requests", "CriticalReadRequestsPerMinutePerUser"}
+	quotaFullSync = quota{MsgFullSyncQuota, "people.googleapis.com/full_sync_requests", "FullSyncRequestsPerMinutePerUser"}
+)
+
+// errQuota is Google's 429 RESOURCE_EXHAUSTED for a spent quota: an
+// ErrorInfo with reason RATE_LIMIT_EXCEEDED and the quota's metadata, and
+// a Help link (the shape every Google API answers quota errors with; the
+// metric and limit ids are the stub's best reading of the console names).
+func errQuota(q quota, perMinute int) *apiError {
+	e := newErr(http.StatusTooManyRequests, "RESOURCE_EXHAUSTED", q.msg)
+	e.Details = []any{
+		errorInfo{
+			Type: "type.googleapis.com/google.rpc.ErrorInfo", Reason: "RATE_LIMIT_EXCEEDED", Domain: "googleapis.com",
+			Metadata: map[string]string{
+				"quota_location": "global", "quota_metric": q.metric, "quota_limit": q.limit,
+				"quota_limit_value": strconv.Itoa(perMinute), "consumer": "projects/0", "service": "people.googleapis.com",
+			},
+		},
+		helpLinks{Type: "type.googleapis.com/google.rpc.Help", Links: []link{{
+			Description: "Request a higher quota limit.",
+			URL:         "https://cloud.google.com/docs/quotas/help/request_increase",
+		}}},
+	}
 	return e
 }
 

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	people "google.golang.org/api/people/v1"
 )
 
 // DownMode selects how a Server behaves while "down".
@@ -38,10 +40,32 @@ type Fault struct {
 }
 
 type faultState struct {
-	mu    sync.Mutex
-	queue []Fault
-	delay time.Duration
-	down  DownMode
+	mu     sync.Mutex
+	queue  []Fault
+	delay  time.Duration
+	down   DownMode
+	reject func(*people.Person) string
+}
+
+// RejectContacts makes the batch create and update methods find the
+// contacts for which reject returns a message invalid (INVALID_ARGUMENT,
+// that message), as Google does for a contact it will not store: the
+// whole batch is refused and the contact named. nil stops it.
+func (s *Server) RejectContacts(reject func(*people.Person) string) {
+	s.faults.mu.Lock()
+	defer s.faults.mu.Unlock()
+	s.faults.reject = reject
+}
+
+// rejects is the injected rejection of p, if any.
+func (f *faultState) rejects(p *people.Person) string {
+	f.mu.Lock()
+	r := f.reject
+	f.mu.Unlock()
+	if r == nil || p == nil {
+		return ""
+	}
+	return r(p)
 }
 
 // InjectFault queues a failure. Queued faults are consumed in order by

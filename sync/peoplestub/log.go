@@ -1,6 +1,8 @@
 package peoplestub
 
 import (
+	"bytes"
+	"io"
 	"net/http"
 	"net/url"
 	"sync"
@@ -18,6 +20,9 @@ type Request struct {
 	Path string
 	// Query is a copy of the query parameters.
 	Query url.Values
+	// Body is the request body (the batch methods carry their masks and
+	// contacts there).
+	Body []byte
 	// Status is the HTTP status answered (0 if the connection was closed).
 	Status int
 	// Time is when the request arrived, by the server's clock.
@@ -34,9 +39,14 @@ func (l *requestLog) begin(op string, r *http.Request, now time.Time) int {
 	for k, v := range r.URL.Query() {
 		q[k] = append([]string(nil), v...)
 	}
+	var body []byte
+	if r.Body != nil {
+		body, _ = io.ReadAll(r.Body)
+		r.Body = io.NopCloser(bytes.NewReader(body))
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.reqs = append(l.reqs, Request{Op: op, Method: r.Method, Path: r.URL.Path, Query: q, Time: now})
+	l.reqs = append(l.reqs, Request{Op: op, Method: r.Method, Path: r.URL.Path, Query: q, Body: body, Time: now})
 	return len(l.reqs) - 1
 }
 

@@ -38,6 +38,14 @@ type Options struct {
 	SyncTokenTTL time.Duration
 	// MaxContacts is the contact limit; zero means DefaultMaxContacts.
 	MaxContacts int
+	// QuotaPerMinute, when positive, is the account's requests a minute
+	// (Google's default per-user limit is 90): one more in any 60 seconds
+	// is answered 429 RESOURCE_EXHAUSTED as Google does. Zero: no quota.
+	QuotaPerMinute int
+	// FullSyncQuotaPerMinute, when positive, is the extra quota Google
+	// puts on the first page of a full contacts listing (fixed at Google,
+	// its value undocumented). Zero: none.
+	FullSyncQuotaPerMinute int
 }
 
 // Server is the fake People API. It is safe for concurrent use.
@@ -63,6 +71,7 @@ type Server struct {
 	cursorFIFO []string
 
 	faults faultState
+	quota  quotaState
 	log    requestLog
 }
 
@@ -148,6 +157,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if h == nil || !strings.HasPrefix(r.URL.Path, "/v1/") {
 		writeError(rec, errNotFound())
+		return
+	}
+	if err := s.takeQuota(r, op); err != nil {
+		writeError(rec, err)
 		return
 	}
 	code, body, apiErr := h(s, r, p)
