@@ -3,6 +3,7 @@ package contactsync
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"net/http"
 	"strconv"
@@ -63,6 +64,10 @@ func isAlreadyExists(err error) bool {
 // Google's 5xx, and a network that did not answer.
 func retryable(err error) bool {
 	if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return false
+	}
+	var r rejectedContact
+	if errors.As(err, &r) {
 		return false
 	}
 	if g := apiError(err); g != nil {
@@ -127,6 +132,18 @@ const (
 	rpcNotFound           = 5
 	rpcFailedPrecondition = 9
 )
+
+// rejectedContact is the error of one contact Google named in a refused
+// batch, or refused in its answer: that contact stays queued, the others
+// go on.
+type rejectedContact struct {
+	what string // "create contact", "update contact"
+	contactError
+}
+
+func (r rejectedContact) Error() string {
+	return fmt.Sprintf("%s: Google refused it (%d): %s", r.what, r.Code, r.Message)
+}
 
 // stale reports a per-contact stale etag.
 func (c contactError) stale() bool {

@@ -88,13 +88,19 @@ func (e *env) editGoogleOnFirstUpdate(rn string, edit func(p *people.Person)) {
 
 func newEnv(t testing.TB, opts ...func(*contactsync.Options)) *env {
 	t.Helper()
+	return newEnvStub(t, peoplestub.Options{}, opts...)
+}
+
+// newEnvStub is newEnv with a stand-in configured by so (a quota, say).
+func newEnvStub(t testing.TB, so peoplestub.Options, opts ...func(*contactsync.Options)) *env {
+	t.Helper()
 	ctx := context.Background()
 	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "ringcard.db"), contacts.Normalizer{DefaultRegion: "IT"})
 	if err != nil {
 		t.Fatalf("open store: %v", err)
 	}
 	t.Cleanup(func() { db.Close() })
-	stub := peoplestub.New(peoplestub.Options{})
+	stub := peoplestub.New(so)
 	hs := httptest.NewServer(stub)
 	t.Cleanup(hs.Close)
 	e := &env{t: t, ctx: ctx, DB: db, Stub: stub, URL: hs.URL, Sleep: &sleeper{}}

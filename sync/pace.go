@@ -61,11 +61,11 @@ func (p *pacer) reserve() time.Duration {
 		p.rate = min(p.limit, p.rate+max(1, p.limit/10))
 		p.cut = now
 	}
-	if p.tokens >= 1 {
-		p.tokens--
+	if p.tokens >= 1-1e-6 { // (float rounding must not leave a request waiting 0s forever)
+		p.tokens = max(0, p.tokens-1)
 		return 0
 	}
-	return time.Duration((1 - p.tokens) / p.refillPerSecond() * float64(time.Second))
+	return max(time.Millisecond, time.Duration((1-p.tokens)/p.refillPerSecond()*float64(time.Second)))
 }
 
 // wait blocks until a request may be sent.

@@ -3,7 +3,6 @@ package contactsync
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
 	"slices"
 	"sort"
@@ -419,7 +418,7 @@ func (e *Engine) sendCreates(ctx context.Context, rep *Report, items []*pushItem
 			var rest []*pushItem
 			for i, it := range items {
 				if ce, ok := bad[strconv.Itoa(i)]; ok {
-					if err := e.entryFailed(ctx, it.snap.MaxOutboxID, it.snap.Contact.ID, fmt.Errorf("create contact: %d %s", ce.Code, ce.Message)); err != nil {
+					if err := e.entryFailed(ctx, it.snap.MaxOutboxID, it.snap.Contact.ID, rejectedContact{"create contact", ce}); err != nil {
 						return err
 					}
 					continue
@@ -433,11 +432,11 @@ func (e *Engine) sendCreates(ctx context.Context, rep *Report, items []*pushItem
 		var stored []*people.Person
 		for i, it := range items {
 			if i >= len(got) || got[i] == nil || got[i].Person == nil || got[i].HttpStatusCode/100 != 2 {
-				msg := "no contact in Google's answer"
+				ce := contactError{Message: "no contact in Google's answer"}
 				if i < len(got) && got[i] != nil && got[i].Status != nil {
-					msg = got[i].Status.Message
+					ce = contactError{Code: int(got[i].Status.Code), Message: got[i].Status.Message}
 				}
-				if err := e.entryFailed(ctx, it.snap.MaxOutboxID, it.snap.Contact.ID, fmt.Errorf("create contact: %s", msg)); err != nil {
+				if err := e.entryFailed(ctx, it.snap.MaxOutboxID, it.snap.Contact.ID, rejectedContact{"create contact", ce}); err != nil {
 					return err
 				}
 				continue
@@ -507,7 +506,7 @@ func (e *Engine) sendUpdates(ctx context.Context, rep *Report, items []*pushItem
 					}
 					again = append(again, it.snap.Contact.ID)
 				default:
-					if err := e.entryFailed(ctx, it.snap.MaxOutboxID, it.snap.Contact.ID, fmt.Errorf("update contact: %d %s", ce.Code, ce.Message)); err != nil {
+					if err := e.entryFailed(ctx, it.snap.MaxOutboxID, it.snap.Contact.ID, rejectedContact{"update contact", ce}); err != nil {
 						return nil, err
 					}
 				}

@@ -308,6 +308,19 @@ func (s *Server) Person(resourceName string) (*people.Person, bool) {
 	return cp, err == nil
 }
 
+// ResourceNames lists the live contacts, oldest first.
+func (s *Server) ResourceNames() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]string, 0, len(s.contacts))
+	for _, c := range s.all {
+		if !c.deleted {
+			out = append(out, c.name)
+		}
+	}
+	return out
+}
+
 // Len returns the number of live contacts.
 func (s *Server) Len() int {
 	s.mu.Lock()

@@ -1,0 +1,164 @@
+package contactsync_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	people "google.golang.org/api/people/v1"
+
+	contactsync "github.com/ringcard/ringcard/sync"
+	"github.com/ringcard/ringcard/sync/peoplestub"
+)
+
+// TestBatchCreateOneBadContact: Google refuses a batch of 250 because one
+// contact is invalid, naming it; the 249 others are in Google at once and
+// the bad one stays queued with Google's reason.
+func TestBatchCreateOneBadContact(t *testing.T) {
+	e := newEnv(t)
+	e.sync()
+	e.Stub.RejectContacts(func(p *people.Person) string {
+		if len(p.Names) > 0 && p.Names[0].GivenName == "Cliente 00117" {
+			return "Invalid phone number."
+		}
+		return ""
+	})
+	e.importRows(0, 250)
+	rep := e.sync()
+	if rep.PushedCreated != 249 {
+		t.Errorf("pushed %d, want 249", rep.PushedCreated)
+	}
+	if n := e.Stub.Len(); n != 249 {
+		t.Errorf("google has %d contacts, want 249", n)
+	}
+	entries, err := e.DB.NextOutbox(e.ctx, 0, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) != 1 || !strings.Contains(entries[0].LastError, "Invalid phone number") || entries[0].Attempts != 1 {
+		t.Fatalf("outbox = %+v, want the bad contact with Google's reason", entries)
+	}
+	if c := e.contact(entries[0].ContactID); c.GivenName != "Cliente 00117" {
+		t.Errorf("queued contact = %q, want Cliente 00117", c.GivenName)
+	}
+	// 250 creates: the refused batch of 200, the same without the bad one,
+	// and the last 50.
+	if n := e.Stub.RequestCount("people.batchCreateContacts"); n != 3 {
+		t.Errorf("batchCreateContacts requests = %d, want 3", n)
+	}
+	e.Stub.RejectContacts(nil)
+	e.sync()
+	if n := e.Stub.Len(); n != 250 {
+		t.Errorf("after the fix google has %d contacts, want 250", n)
+	}
+	e.checkImported(0, 250, e.groupRN("Clienti"))
+}
+
+// TestBatchUpdateStaleEtag: three contacts change in ringcard; one of them
+// changes in Google too before the batch reaches it. Google refuses the
+// batch naming that one; the two others go again at once, the stale one is
+// fetched (batchGet), merged three-way and sent again: every change of both
+// sides survives.
+func TestBatchUpdateStaleEtag(t *testing.T) {
+	e := newEnv(t)
+	rns := []string{
+		e.addGoogle("Anna", "Blu", "+39 06 1111 0001", "Blu Srl"),
+		e.addGoogle("Bruno", "Verdi", "+39 06 1111 0002", "Verdi Srl"),
+		e.addGoogle("Carla", "Gialli", "+39 06 1111 0003", "Gialli Srl"),
+	}
+	e.sync()
+	for i, rn := range rns {
+		c := e.byResource(rn)
+		c.JobTitle = fmt.Sprint("title ", i)
+		if err := e.DB.UpdateContact(userCtx(e.ctx), c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e.Stub.ResetLog()
+	e.editGoogleOnFirstUpdate(rns[1], func(p *people.Person) { p.Nicknames = []*people.Nickname{{Value: "Bru"}} })
+	rep := e.sync()
+	if rep.PushedUpdated != 3 || rep.EtagRetries != 1 {
+		t.Errorf("report = %+v, want 3 updates and 1 etag retry", rep)
+	}
+	for i, rn := range rns {
+		p := e.person(rn)
+		if got := p.Organizations[0].Title; got != fmt.Sprint("title ", i) {
+			t.Errorf("%s title = %q", rn, got)
+		}
+	}
+	if p := e.person(rns[1]); len(p.Nicknames) == 0 || p.Nicknames[0].Value != "Bru" {
+		t.Errorf("google's nickname was lost: %+v", p.Nicknames)
+	}
+	if c := e.byResource(rns[1]); c.Nickname != "Bru" || c.JobTitle != "title 1" {
+		t.Errorf("ringcard = nickname %q title %q, want both changes", c.Nickname, c.JobTitle)
+	}
+	reqs := e.Stub.Requests("people.batchUpdateContacts")
+	if len(reqs) != 3 || reqs[0].Status != 400 || reqs[1].Status != 200 || reqs[2].Status != 200 {
+		t.Fatalf("batchUpdateContacts = %d requests, want refused (400), the two good ones, the merged one", len(reqs))
+	}
+	if n := len(batchUpdateBody(t, reqs[1]).Contacts); n != 2 {
+		t.Errorf("second batch holds %d contacts, want the 2 Google did not name", n)
+	}
+	if n := e.Stub.RequestCount("people.getBatchGet"); n != 1 {
+		t.Errorf("getBatchGet requests = %d, want 1", n)
+	}
+}
+
+// TestBatchDeleteOneGone: ringcard deletes 300 contacts, one of which
+// someone deleted in Google already; Google refuses the batch, the sync
+// finds the 299 still there and deletes them.
+func TestBatchDeleteOneGone(t *testing.T) {
+	e := newEnv(t)
+	rns, err := e.Stub.Seed(300)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.sync()
+	for _, rn := range rns {
+		if err := e.DB.DeleteContact(userCtx(e.ctx), e.byResource(rn).ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := e.Stub.DeleteAsOtherClient(rns[42]); err != nil {
+		t.Fatal(err)
+	}
+	e.Stub.ResetLog()
+	rep := e.sync()
+	if n := e.Stub.Len(); n != 0 {
+		t.Errorf("google has %d contacts, want 0", n)
+	}
+	if n, _ := e.DB.OutboxLen(e.ctx); n != 0 {
+		t.Errorf("outbox = %d, want 0", n)
+	}
+	if rep.PushedDeleted+rep.PulledDeleted != 300 {
+		t.Errorf("report = %+v, want 300 deletions in all", rep)
+	}
+	if n := e.Stub.RequestCount("people.deleteContact"); n != 0 {
+		t.Errorf("deleteContact requests = %d, want 0 (batches only)", n)
+	}
+}
+
+// TestQuota429SlowsThePace: Google answers 429 with Retry-After; the next
+// request waits for it (the pace stops), and the sync still completes.
+func TestQuota429SlowsThePace(t *testing.T) {
+	e := newEnvStub(t, peoplestub.Options{})
+	e.sync()
+	e.importRows(0, 10)
+	e.Stub.InjectFault(peoplestub.Fault{Status: 429, RetryAfter: time.Second, Op: "people.batchCreateContacts"})
+	e.Stub.ResetLog()
+	eng := e.engine(func(o *contactsync.Options) { o.RequestsPerMinute = 600 })
+	if _, err := eng.RunOnce(e.ctx); err != nil {
+		t.Fatal(err)
+	}
+	reqs := e.Stub.Requests("people.batchCreateContacts")
+	if len(reqs) != 2 || reqs[0].Status != 429 || reqs[1].Status != 200 {
+		t.Fatalf("batchCreateContacts = %+v, want a 429 then a success", reqs)
+	}
+	if gap := reqs[1].Time.Sub(reqs[0].Time); gap < time.Second {
+		t.Errorf("retried %s after the 429, want at least Retry-After (1s)", gap)
+	}
+	if n := e.Stub.Len(); n != 10 {
+		t.Errorf("google has %d contacts, want 10", n)
+	}
+}

@@ -1,0 +1,215 @@
+package contactsync_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	people "google.golang.org/api/people/v1"
+
+	"github.com/ringcard/ringcard/contacts"
+	"github.com/ringcard/ringcard/contacts/sqlite"
+	contactsync "github.com/ringcard/ringcard/sync"
+	"github.com/ringcard/ringcard/sync/peoplestub"
+)
+
+// googleQuota is the stand-in's quota in these tests: Google's default
+// per-user limit.
+const googleQuota = 90
+
+// imported is row i of an office's workbook, every field ringcard sends
+// to Google filled in.
+func imported(i int) *contacts.Contact {
+	return &contacts.Contact{
+		DisplayName: fmt.Sprintf("Cliente %05d Rossi", i), GivenName: fmt.Sprintf("Cliente %05d", i), FamilyName: "Rossi",
+		Nickname: fmt.Sprintf("c%d", i), Company: fmt.Sprintf("Ditta %d Srl", i), JobTitle: "Titolare", Department: "Acquisti",
+		Numbers:   []contacts.Number{{Raw: fmt.Sprintf("+39 347 %07d", i), Type: "mobile"}},
+		Emails:    []contacts.Email{{Address: fmt.Sprintf("cliente%d@example.it", i), Type: "work"}},
+		Addresses: []contacts.Address{{Formatted: fmt.Sprintf("Via Roma %d, 00100 Roma", i), Type: "work"}},
+		Websites:  []string{fmt.Sprintf("https://ditta%d.example.it", i)},
+		Birthday:  fmt.Sprintf("1970-%02d-%02d", i%12+1, i%28+1),
+		Groups:    []string{"Clienti"},
+		Note:      fmt.Sprintf("imported row %d", i),
+		Custom:    []contacts.CustomField{{Key: "P.IVA", Value: fmt.Sprintf("IT%011d", i)}},
+		Stage:     "lead",
+	}
+}
+
+// importRows writes rows [from, to) as the import page does: in the bulk
+// lane, about 500 a call.
+func (e *env) importRows(from, to int) {
+	e.t.Helper()
+	var ops []sqlite.ImportOp
+	for i := from; i < to; i++ {
+		ops = append(ops, sqlite.ImportOp{Contact: imported(i), Source: fmt.Sprintf("clienti.xlsx row %d", i+2)})
+	}
+	for len(ops) > 0 {
+		res, err := e.DB.ApplyImport(userCtx(e.ctx), ops[:min(500, len(ops))])
+		if err != nil {
+			e.t.Fatalf("import: %v", err)
+		}
+		ops = ops[len(res):]
+	}
+}
+
+// checkImported checks, field by field, that Google holds rows [from, to)
+// exactly once and as imported.
+func (e *env) checkImported(from, to int, clienti string) {
+	e.t.Helper()
+	byName := map[string][]*people.Person{}
+	for _, rn := range e.Stub.ResourceNames() {
+		p := e.person(rn)
+		if len(p.Names) > 0 {
+			byName[p.Names[0].GivenName] = append(byName[p.Names[0].GivenName], p)
+		}
+	}
+	lost := 0
+	for i := from; i < to; i++ {
+		want := imported(i)
+		ps := byName[want.GivenName]
+		if len(ps) != 1 {
+			e.t.Errorf("row %d is %d times in Google, want once", i, len(ps))
+			continue
+		}
+		p := ps[0]
+		ud := map[string]string{}
+		for _, u := range p.UserDefined {
+			ud[u.Key] = u.Value
+		}
+		groups := map[string]bool{}
+		for _, m := range p.Memberships {
+			groups[m.ContactGroupMembership.ContactGroupResourceName] = true
+		}
+		got := []string{p.Names[0].FamilyName, p.Nicknames[0].Value, org(p), p.Organizations[0].Title, p.Organizations[0].Department,
+			p.PhoneNumbers[0].Value, p.PhoneNumbers[0].Type, p.EmailAddresses[0].Value, p.EmailAddresses[0].Type,
+			p.Addresses[0].FormattedValue, p.Addresses[0].Type, p.Urls[0].Value,
+			fmt.Sprintf("%04d-%02d-%02d", p.Birthdays[0].Date.Year, p.Birthdays[0].Date.Month, p.Birthdays[0].Date.Day),
+			fmt.Sprint(groups[clienti]), strings.SplitN(bio(p), "\n", 2)[0], ud["P.IVA"], ud[contactsync.StageKey]}
+		exp := []string{want.FamilyName, want.Nickname, want.Company, want.JobTitle, want.Department,
+			want.Numbers[0].Raw, want.Numbers[0].Type, want.Emails[0].Address, want.Emails[0].Type,
+			want.Addresses[0].Formatted, want.Addresses[0].Type, want.Websites[0], want.Birthday,
+			"true", want.Note, want.Custom[0].Value, want.Stage}
+		for k := range exp {
+			if got[k] != exp[k] {
+				lost++
+				if lost < 10 {
+					e.t.Errorf("row %d field %d in Google = %q, want %q", i, k, got[k], exp[k])
+				}
+			}
+		}
+	}
+	if lost > 0 {
+		e.t.Errorf("%d fields lost or changed", lost)
+	}
+}
+
+// groupRN is the resource name of a user group in Google.
+func (e *env) groupRN(name string) string {
+	e.t.Helper()
+	g, err := contactsync.NewGoogle(e.ctx, e.URL, nil, true)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	resp, err := g.ListGroups(e.ctx, "", "")
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	for _, cg := range resp.ContactGroups {
+		if cg.Name == name {
+			return cg.ResourceName
+		}
+	}
+	e.t.Fatalf("no group %q in Google", name)
+	return ""
+}
+
+// waitFor polls cond until it holds or the deadline passes.
+func waitFor(t testing.TB, within time.Duration, what string, cond func() bool) time.Duration {
+	t.Helper()
+	start := time.Now()
+	for !cond() {
+		if time.Since(start) > within {
+			t.Fatalf("%s: not within %s", what, within)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return time.Since(start)
+}
+
+// running starts the engine's background loop as the server does, at the
+// default pace, and waits for its first sync.
+func (e *env) running(opts ...func(*contactsync.Options)) *contactsync.Engine {
+	e.t.Helper()
+	o := append([]func(*contactsync.Options){func(o *contactsync.Options) {
+		o.RequestsPerMinute = contactsync.DefaultRequestsPerMinute
+		o.FlushEvery = 100 * time.Millisecond
+	}}, opts...)
+	eng := e.engine(o...)
+	ctx, cancel := context.WithCancel(e.ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		eng.Run(ctx)
+	}()
+	e.t.Cleanup(func() {
+		cancel()
+		<-done
+	})
+	waitFor(e.t, 30*time.Second, "first sync", func() bool {
+		st, err := contactsync.ReadStatus(e.ctx, e.DB)
+		return err == nil && !st.LastSuccess.IsZero()
+	})
+	return eng
+}
+
+// TestImportWhileSyncingUnderQuota: Google enforces 90 requests a minute;
+// 400 contacts imported while the sync runs are all in Google within 60 s,
+// once each with every field, a note taken meanwhile gets there within a
+// minute, and Google never has to refuse a request.
+func TestImportWhileSyncingUnderQuota(t *testing.T) {
+	e := newEnvStub(t, peoplestub.Options{QuotaPerMinute: googleQuota})
+	known := e.addGoogle("Marta", "Neri", "+39 06 5555 0001", "Neri Spa")
+	e.running()
+	markLocal := e.byResource(known)
+
+	start := time.Now()
+	e.importRows(0, 400)
+	note := &contacts.Note{ContactID: markLocal.ID, Text: "call back about the order", Author: "Luca", At: time.Now()}
+	if _, err := e.DB.AddNote(userCtx(e.ctx), note); err != nil {
+		t.Fatal(err)
+	}
+	noteTook := waitFor(t, time.Minute, "the note in Google", func() bool {
+		p, _ := e.Stub.Person(known)
+		return p != nil && strings.Contains(bio(p), "call back about the order")
+	})
+	waitFor(t, 60*time.Second-time.Since(start), "400 imported contacts in Google", func() bool {
+		n, _ := e.DB.OutboxLen(e.ctx)
+		return n == 0 && e.Stub.Len() == 401
+	})
+	t.Logf("400 contacts in Google %s after the import began (the note %s after it was taken); %d requests",
+		time.Since(start).Round(time.Millisecond), noteTook.Round(time.Millisecond), e.Stub.RequestCount(""))
+	if n := refused(e.Stub); n > 0 {
+		t.Errorf("%d requests refused with 429: the pace should stay under the quota", n)
+	}
+	if n := e.Stub.RequestCount("people.batchCreateContacts"); n != 2 {
+		t.Errorf("batchCreateContacts requests = %d, want 2 (200 contacts each)", n)
+	}
+	if n := e.Stub.RequestCount("people.createContact"); n != 0 {
+		t.Errorf("createContact requests = %d, want 0", n)
+	}
+	e.checkImported(0, 400, e.groupRN("Clienti"))
+}
+
+// refused counts the requests the stand-in answered 429.
+func refused(s *peoplestub.Server) int {
+	n := 0
+	for _, r := range s.Requests("") {
+		if r.Status == http.StatusTooManyRequests {
+			n++
+		}
+	}
+	return n
+}
