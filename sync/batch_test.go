@@ -3,6 +3,7 @@ package contactsync_test
 import (
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -160,5 +161,68 @@ func TestQuota429SlowsThePace(t *testing.T) {
 	}
 	if n := e.Stub.Len(); n != 10 {
 		t.Errorf("google has %d contacts, want 10", n)
+	}
+}
+
+// stubClock is a settable clock for the stand-in's quota window.
+type stubClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *stubClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *stubClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+// TestFullSyncQuotaDoesNotStarveWrites: the first page of a full listing
+// has its own small quota at Google. When a full resync meets it, staff's
+// change to a linked contact still reaches Google in that cycle, the pace
+// of other requests is not cut, and the listing runs once the quota
+// allows.
+func TestFullSyncQuotaDoesNotStarveWrites(t *testing.T) {
+	clock := &stubClock{t: time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC)}
+	e := newEnvStub(t, peoplestub.Options{Now: clock.Now, FullSyncQuotaPerMinute: 1},
+		func(o *contactsync.Options) { o.RequestsPerMinute = 600 })
+	rn := e.addGoogle("Dario", "Rosa", "+39 06 2222 0001", "Rosa Srl")
+	e.sync() // the full sync: the quota's one request this minute
+	e.Stub.ExpireSyncTokens()
+	c := e.byResource(rn)
+	c.JobTitle = "Direttore"
+	if err := e.DB.UpdateContact(userCtx(e.ctx), c); err != nil {
+		t.Fatal(err)
+	}
+	fresh := e.local("Nuovo Cliente", "+39 333 999 0001")
+	rep, err := e.Engine.RunOnce(e.ctx)
+	if err == nil || !strings.Contains(err.Error(), "Full sync requests") {
+		t.Fatalf("sync: %v, want the full-sync quota error", err)
+	}
+	if got := e.person(rn).Organizations[0].Title; got != "Direttore" || rep.PushedUpdated != 1 {
+		t.Errorf("google title = %q (report %+v): staff's change should not wait for the listing", got, rep)
+	}
+	if n := e.Stub.Len(); n != 1 {
+		t.Errorf("google has %d contacts: a new one must wait for the listing (matching)", n)
+	}
+	st, err := contactsync.ReadStatus(e.ctx, e.DB)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Drain == nil || st.Drain.PacePerMinute != 600 || !st.Drain.PausedUntil.IsZero() {
+		t.Errorf("drain = %+v: the full-sync quota must not slow the other requests", st.Drain)
+	}
+	clock.Advance(time.Minute)
+	rep = e.sync()
+	if !rep.Full || rep.PushedCreated != 1 {
+		t.Errorf("report = %+v, want the full listing, then the new contact created", rep)
+	}
+	if e.resourceOf(fresh.ID) == "" {
+		t.Errorf("new contact not linked")
 	}
 }

@@ -169,8 +169,17 @@ func (e *Engine) runOnce(ctx context.Context) (Report, error) {
 	}
 	defer release()
 	err = e.pull(ctx, &rep)
-	if err == nil {
-		err = e.flush(ctx, &rep)
+	switch {
+	case err == nil:
+		err = e.flush(ctx, &rep, false)
+	case isFullSyncQuota(err):
+		// The full listing waits for its own quota (the next cycle tries
+		// again); changes to contacts Google has do not wait for it. New
+		// contacts do: they must be matched against the listing first.
+		e.o.Log.Info("google's full-sync quota is spent: sending changes to linked contacts, the listing waits")
+		if ferr := e.flush(ctx, &rep, true); ferr != nil {
+			err = ferr
+		}
 	}
 	rep.Finished = e.o.Now()
 	if err != nil {
@@ -252,8 +261,21 @@ func (e *Engine) Run(ctx context.Context) {
 }
 
 // firstFullPage names the first page of a full listing: Google gives it an
-// extra quota of its own, so its 429s do not slow the rest down.
+// extra quota of its own (fixed, it cannot be raised), so its 429s do not
+// slow the rest down, and are not retried within the cycle: the writes go
+// first (fullSyncQuota).
 const firstFullPage = "list contacts (first page of a full sync)"
+
+// fullSyncQuota is a 429 on the first page of a full listing.
+type fullSyncQuota struct{ err error }
+
+func (f fullSyncQuota) Error() string { return f.err.Error() }
+func (f fullSyncQuota) Unwrap() error { return f.err }
+
+func isFullSyncQuota(err error) bool {
+	var f fullSyncQuota
+	return errors.As(err, &f)
+}
 
 // call sends one request when the pace allows, again on 429, 5xx and
 // network errors, with exponential backoff and jitter, honouring
@@ -265,7 +287,10 @@ func (e *Engine) call(ctx context.Context, rep *Report, what string, fn func() e
 		}
 		err := fn()
 		e.prog.request()
-		if isQuota(err) && what != firstFullPage {
+		if isQuota(err) && what == firstFullPage {
+			return fullSyncQuota{fmt.Errorf("%s: %w", what, err)}
+		}
+		if isQuota(err) {
 			e.pace.throttled(retryAfter(err, e.o.Now()))
 		}
 		if err == nil || !retryable(err) || isUnclear(err) || attempt >= e.o.MaxAttempts || ctx.Err() != nil {

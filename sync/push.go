@@ -29,20 +29,21 @@ const outboxChunk = BatchCreateMax
 // its requests, so a note taken during a long import waits for one
 // request, not for the import.
 type flushRun struct {
-	e         *Engine
-	rep       *Report
-	afterBulk int64 // outbox ids up to these were seen this cycle
-	afterMain int64
-	inFlight  map[string]bool // contacts of the bulk chunk being sent
-	deferred  []string        // staff changes to contacts in flight: sent after them
+	e          *Engine
+	rep        *Report
+	linkedOnly bool  // only contacts Google has (the listing did not run): no creates
+	afterBulk  int64 // outbox ids up to these were seen this cycle
+	afterMain  int64
+	inFlight   map[string]bool // contacts of the bulk chunk being sent
+	deferred   []string        // staff changes to contacts in flight: sent after them
 }
 
 // flush replays the outbox in chunks sent with the batch methods. It
 // stops at the first failure that may pass (Google down, quota): the
 // entries stay first in line. An entry Google rejects outright is
 // recorded and left for the next cycle, so it cannot block the rest.
-func (e *Engine) flush(ctx context.Context, rep *Report) error {
-	f := &flushRun{e: e, rep: rep}
+func (e *Engine) flush(ctx context.Context, rep *Report, linkedOnly bool) error {
+	f := &flushRun{e: e, rep: rep, linkedOnly: linkedOnly}
 	defer e.saveDrain(ctx)
 	for {
 		if err := f.drainStaff(ctx); err != nil {
@@ -172,6 +173,9 @@ func (f *flushRun) pushContacts(ctx context.Context, ids []string, bulk bool) er
 			break
 		}
 		pl, err := f.e.plan(ctx, f.rep, ids)
+		if f.linkedOnly {
+			pl.creates = nil // they stay queued for a cycle whose pull ran
+		}
 		if err != nil {
 			return err
 		}
