@@ -224,7 +224,9 @@ func (e *Engine) Trigger() {
 }
 
 // Run syncs until ctx is done: at once, then every Interval, whenever the
-// outbox has changes (checked every FlushEvery) and on Trigger. After a
+// outbox has changes not tried yet (checked every FlushEvery: one Google
+// refused waits for the next regular sync, so it does not spend the
+// quota every few seconds) and on Trigger. After a
 // failure it waits longer each time (up to Interval) before trying again;
 // nothing local waits for it.
 func (e *Engine) Run(ctx context.Context) {
@@ -252,7 +254,7 @@ func (e *Engine) Run(ctx context.Context) {
 			next = time.Time{}
 		case <-tick.C:
 			if failures == 0 {
-				if n, err := e.db.OutboxLen(ctx); err == nil && n > 0 {
+				if n, err := e.db.OutboxUntried(ctx); err == nil && n > 0 {
 					next = time.Time{}
 				}
 			}
@@ -287,7 +289,7 @@ func (e *Engine) call(ctx context.Context, rep *Report, what string, fn func() e
 		}
 		err := fn()
 		e.prog.request()
-		if isQuota(err) && what == firstFullPage {
+		if isQuota(err) && what == firstFullPage && !isUserQuota(err) {
 			return fullSyncQuota{fmt.Errorf("%s: %w", what, err)}
 		}
 		if isQuota(err) {

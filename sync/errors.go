@@ -189,3 +189,12 @@ func isQuota(err error) bool {
 	g := apiError(err)
 	return g != nil && g.Code == http.StatusTooManyRequests
 }
+
+// isUserQuota reports a 429 for the account's per-minute request quota
+// (Google names it "Critical read requests ... per minute per user", or a
+// critical write quota), as opposed to the extra quota of a full sync's
+// first page.
+func isUserQuota(err error) bool {
+	g := apiError(err)
+	return g != nil && g.Code == http.StatusTooManyRequests && strings.Contains(g.Message, "Critical ")
+}

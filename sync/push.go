@@ -429,6 +429,9 @@ func (e *Engine) sendCreates(ctx context.Context, rep *Report, items []*pushItem
 				}
 				rest = append(rest, it)
 			}
+			if len(rest) == len(items) {
+				return err // Google named none of them
+			}
 			items = rest
 			continue
 		}
@@ -520,6 +523,9 @@ func (e *Engine) sendUpdates(ctx context.Context, rep *Report, items []*pushItem
 				return nil, err
 			}
 			again = append(again, a...)
+			if len(rest) == len(items) {
+				return nil, err // Google named none of them
+			}
 			items = rest
 			continue
 		}

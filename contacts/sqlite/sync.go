@@ -169,6 +169,17 @@ func (db *DB) OutboxByLane(ctx context.Context) (OutboxLanes, error) {
 	return l, nil
 }
 
+// OutboxUntried is how many queued changes were never tried: what makes
+// a sync worth running now (a change Google refused waits for the next
+// regular sync).
+func (db *DB) OutboxUntried(ctx context.Context) (int, error) {
+	var n int
+	if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM sync_outbox WHERE attempts = 0`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count outbox: %w", err)
+	}
+	return n, nil
+}
+
 // OutboxFailed records a failed attempt at an entry; it stays queued.
 func (db *DB) OutboxFailed(ctx context.Context, id int64, msg string) error {
 	return db.inTx(ctx, func(tx *sql.Tx) error {
