@@ -167,7 +167,7 @@ func printStatus(w io.Writer, st contactsync.Status) {
 	}
 	fmt.Fprintf(w, "last success:    %s\n", last)
 	fmt.Fprintf(w, "linked contacts: %d\n", st.Linked)
-	fmt.Fprintf(w, "queued changes:  %d (%d contacts changed by staff, %d from imports)\n", st.OutboxLength, st.Waiting.Staff, st.Waiting.Bulk)
+	fmt.Fprintf(w, "queued changes:  %d (contacts: %d changed by staff, %d from imports)\n", st.OutboxLength, st.Waiting.Staff, st.Waiting.Bulk)
 	if d := st.Drain; d != nil && !d.At.IsZero() {
 		fmt.Fprintf(w, "going out:       %.0f contacts/min, %d requests in the minute before %s (pace %d requests/min)\n",
 			d.PerMinute, d.RequestsLastMinute, d.At.Local().Format("15:04:05"), d.PacePerMinute)
