@@ -173,11 +173,11 @@ func (f *flushRun) pushContacts(ctx context.Context, ids []string, bulk bool) er
 			break
 		}
 		pl, err := f.e.plan(ctx, f.rep, ids)
-		if f.linkedOnly {
-			pl.creates = nil // they stay queued for a cycle whose pull ran
-		}
 		if err != nil {
 			return err
+		}
+		if f.linkedOnly {
+			pl.creates = nil // they stay queued for a cycle whose pull ran
 		}
 		if ids, err = f.send(ctx, pl, bulk); err != nil {
 			return err
@@ -197,7 +197,6 @@ type pushItem struct {
 	snap   *sqlite.PushSnapshot
 	person *people.Person // what is sent (creates, updates)
 	rn     string         // its resource name (updates, deletes)
-	base   *people.Person // Google's version the update is based on
 }
 
 // pushPlan is what a round sends, by kind; updates are grouped by the
@@ -275,7 +274,7 @@ func (e *Engine) plan(ctx context.Context, rep *Report, ids []string) (*pushPlan
 		p := toPerson(c, bp, gn, bio, e.db.Normalizer())
 		p.ResourceName, p.Etag = bp.ResourceName, bp.Etag
 		key := strings.Join(fields, ",")
-		pl.updates[key] = append(pl.updates[key], &pushItem{snap: snap, person: p, rn: bp.ResourceName, base: bp})
+		pl.updates[key] = append(pl.updates[key], &pushItem{snap: snap, person: p, rn: bp.ResourceName})
 	}
 	return pl, e.settle(ctx, done)
 }
