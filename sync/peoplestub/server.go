@@ -9,7 +9,9 @@
 // It implements contacts (connections.list with paging and sync tokens,
 // get, getBatchGet, create/update/delete and their batch forms) and
 // contact groups (list/get/batchGet/create/update/delete/members.modify)
-// with Google's JSON shapes and error bodies, plus fault injection and a
+// with Google's JSON shapes and error bodies (a refused batch names its bad
+// contacts), plus Google's per-minute quota (Options.QuotaPerMinute, and
+// the extra quota of a full listing's first page), fault injection and a
 // request log for tests.
 package peoplestub
 
