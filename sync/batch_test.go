@@ -1,12 +1,15 @@
 package contactsync_test
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"google.golang.org/api/googleapi"
 	people "google.golang.org/api/people/v1"
 
 	contactsync "github.com/ringcard/ringcard/sync"
@@ -225,4 +228,64 @@ func TestFullSyncQuotaDoesNotStarveWrites(t *testing.T) {
 	if e.resourceOf(fresh.ID) == "" {
 		t.Errorf("new contact not linked")
 	}
+}
+
+// TestQuotaExceededAdaptsDown: another client spent the account's quota,
+// so Google refuses ringcard's requests (429, no Retry-After): each
+// refusal halves the pace and the next try waits at least one request's
+// share of the new pace; the cycle gives up after MaxAttempts, and the
+// next one, once the minute has passed, sends the rest.
+func TestQuotaExceededAdaptsDown(t *testing.T) {
+	clock := &stubClock{t: time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC)}
+	e := newEnvStub(t, peoplestub.Options{Now: clock.Now, QuotaPerMinute: 10})
+	tc := &timedCreates{hooked: e.hooked()}
+	e.Engine = e.engineWith(tc, func(o *contactsync.Options) { o.RequestsPerMinute, o.MaxAttempts = 600, 3 })
+	e.sync() // 2 requests
+	e.importRows(0, 1200)
+	if _, err := e.Engine.RunOnce(e.ctx); err == nil || !strings.Contains(err.Error(), "Quota exceeded") {
+		t.Fatalf("sync: %v, want the quota error", err)
+	}
+	refusedAt := tc.refused
+	if len(refusedAt) != 3 {
+		t.Fatalf("%d creates refused, want 3 (MaxAttempts)", len(refusedAt))
+	}
+	for i, least := range []time.Duration{200 * time.Millisecond, 400 * time.Millisecond} { // 60s/300, 60s/150
+		if gap := refusedAt[i+1].Sub(refusedAt[i]); gap < least {
+			t.Errorf("try %d came %s after a 429, want at least %s", i+2, gap, least)
+		}
+	}
+	st, err := contactsync.ReadStatus(e.ctx, e.DB)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Drain == nil || st.Drain.PacePerMinute != 75 || st.Drain.PausedUntil.IsZero() {
+		t.Errorf("drain = %+v, want the pace halved three times (75/min) and paused", st.Drain)
+	}
+	// 10 requests: the first sync's 2, this cycle's pull (2), the group
+	// "Clienti" and 5 batches of 200
+	if st.Waiting.Bulk != 200 {
+		t.Errorf("waiting = %+v, want 200 imported contacts left", st.Waiting)
+	}
+	clock.Advance(time.Minute)
+	e.sync()
+	if n := e.Stub.Len(); n != 1200 {
+		t.Errorf("google has %d contacts, want 1200", n)
+	}
+}
+
+// timedCreates records when Google refused a batch create, by the real
+// clock (the stand-in's is frozen in these tests).
+type timedCreates struct {
+	hooked
+	refused []time.Time
+}
+
+func (c *timedCreates) BatchCreate(ctx context.Context, ps []*people.Person) ([]*people.PersonResponse, error) {
+	at := time.Now()
+	got, err := c.hooked.BatchCreate(ctx, ps)
+	var g *googleapi.Error
+	if errors.As(err, &g) && g.Code == 429 {
+		c.refused = append(c.refused, at)
+	}
+	return got, err
 }
