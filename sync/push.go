@@ -334,14 +334,15 @@ func (f *flushRun) send(ctx context.Context, pl *pushPlan, bulk bool) (again []s
 }
 
 // sendDeletes deletes contacts in Google. When Google refuses the batch
-// because one is gone already, the ones still there are deleted again.
+// (one is gone already), the ones still there are deleted again; refused
+// again, they stay queued with Google's reason.
 func (e *Engine) sendDeletes(ctx context.Context, rep *Report, items []*pushItem) error {
 	rns := make([]string, len(items))
 	for i, it := range items {
 		rns[i] = it.rn
 	}
 	err := e.call(ctx, rep, "delete contacts", func() error { return e.p.BatchDelete(ctx, rns) })
-	if isNotFound(err) {
+	if rejected(err) { // one is gone already (404), or Google names none
 		live, gerr := e.live(ctx, rep, rns)
 		if gerr != nil {
 			return gerr
@@ -349,6 +350,14 @@ func (e *Engine) sendDeletes(ctx context.Context, rep *Report, items []*pushItem
 		err = nil
 		if len(live) > 0 {
 			err = e.call(ctx, rep, "delete contacts", func() error { return e.p.BatchDelete(ctx, live) })
+		}
+		if rejected(err) { // refused again: these wait, the rest goes on
+			for _, it := range items {
+				if ferr := e.entryFailed(ctx, it.snap.MaxOutboxID, it.snap.Contact.ID, err); ferr != nil {
+					return ferr
+				}
+			}
+			return nil
 		}
 	}
 	if err != nil {
@@ -377,7 +386,7 @@ func (e *Engine) live(ctx context.Context, rep *Report, rns []string) ([]string,
 			return nil, err
 		}
 		for _, r := range rs {
-			if r != nil && r.Person != nil && r.HttpStatusCode/100 == 2 {
+			if personOK(r) {
 				out = append(out, r.RequestedResourceName)
 			}
 		}
@@ -437,7 +446,7 @@ func (e *Engine) sendCreates(ctx context.Context, rep *Report, items []*pushItem
 		var ok []*pushItem
 		var stored []*people.Person
 		for i, it := range items {
-			if i >= len(got) || got[i] == nil || got[i].Person == nil || got[i].HttpStatusCode/100 != 2 {
+			if i >= len(got) || !personOK(got[i]) {
 				ce := contactError{Message: "no contact in Google's answer"}
 				if i < len(got) && got[i] != nil && got[i].Status != nil {
 					ce = contactError{Code: int(got[i].Status.Code), Message: got[i].Status.Message}
@@ -455,6 +464,19 @@ func (e *Engine) sendCreates(ctx context.Context, rep *Report, items []*pushItem
 		return e.adoptAll(ctx, ok, stored)
 	}
 	return nil
+}
+
+// personOK reports a batch answer that carries its contact. Google's
+// per-person status is status (a google.rpc.Status, code 0 or absent
+// when fine); httpStatusCode is deprecated and may be absent.
+func personOK(r *people.PersonResponse) bool {
+	return r != nil && r.Person != nil && (r.Status == nil || r.Status.Code == 0) &&
+		(r.HttpStatusCode == 0 || r.HttpStatusCode/100 == 2)
+}
+
+// personGone reports a batch answer saying the contact is not there.
+func personGone(r *people.PersonResponse) bool {
+	return r != nil && (r.HttpStatusCode == http.StatusNotFound || (r.Status != nil && r.Status.Code == rpcNotFound))
 }
 
 // rejected reports an error Google answers for the request itself (4xx
@@ -532,7 +554,7 @@ func (e *Engine) sendUpdates(ctx context.Context, rep *Report, items []*pushItem
 		var ps2 []*people.Person
 		for _, it := range items {
 			r, found := got[it.rn]
-			if !found || r.Person == nil || r.HttpStatusCode/100 != 2 {
+			if !found || !personOK(&r) {
 				// applied (the batch succeeded) but not read back: the
 				// next pull brings Google's version
 				again = append(again, it.snap.Contact.ID)
@@ -588,11 +610,14 @@ func (e *Engine) refetchAll(ctx context.Context, rep *Report, items []*pushItem)
 			}
 			delete(byRN, r.RequestedResourceName)
 			again = append(again, it.snap.Contact.ID)
-			if r.Person == nil || r.HttpStatusCode == http.StatusNotFound {
+			if personGone(r) {
 				if err := e.goneInGoogle(ctx, rep, it.snap.Contact.ID, it.rn); err != nil {
 					return nil, err
 				}
 				continue
+			}
+			if !personOK(r) {
+				continue // not read this time: the next round tries again
 			}
 			if err := e.mergeFetched(ctx, rep, it.snap.Contact.ID, r.Person); err != nil {
 				return nil, err
