@@ -13,8 +13,14 @@
 //     survive and a field both sides changed is kept twice and recorded as
 //     a conflict;
 //   - push: the outbox, written by the store in the same transaction as
-//     every local change, is replayed in order; each update carries the
-//     etag it was based on, and a stale etag means fetch, merge, retry.
+//     every local change, is replayed with the batch methods (200
+//     contacts a request), staff's changes before bulk jobs' (imports);
+//     each update carries the etag it was based on, and a stale etag
+//     means fetch, merge, retry.
+//
+// Every request waits for the pace (a per-minute budget under Google's
+// per-user quota, halved on a 429), so a bulk job never runs into the
+// quota and never holds a staff member's note back for long.
 //
 // Pulling before pushing is what makes a crash harmless: a contact created
 // in Google just before a crash carries ringcard's ID in its clientData,
