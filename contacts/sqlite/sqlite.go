@@ -292,8 +292,15 @@ func (db *DB) migrate(ctx context.Context) error {
 	if newest := ms[len(ms)-1].version; current > newest {
 		return contacts.Errorf(contacts.EConflict, "the database has schema version %d but this ringcard knows only up to %d: use a newer ringcard", current, newest)
 	}
+	applied, err := appliedVersions(ctx, db.write)
+	if err != nil {
+		return err
+	}
+	// Every migration not applied yet, in order, even one numbered below
+	// the newest applied: migration numbers are reserved per change, and a
+	// database may have met a later one first.
 	for _, m := range ms {
-		if m.version <= current {
+		if applied[m.version] {
 			continue
 		}
 		err := db.inTx(ctx, func(tx *sql.Tx) error {
@@ -317,6 +324,24 @@ func (db *DB) migrate(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// appliedVersions lists the migrations recorded in schema_migrations.
+func appliedVersions(ctx context.Context, q queryer) (map[int]bool, error) {
+	rows, err := q.QueryContext(ctx, `SELECT version FROM schema_migrations`)
+	if err != nil {
+		return nil, fmt.Errorf("read schema versions: %w", err)
+	}
+	defer rows.Close()
+	out := map[int]bool{}
+	for rows.Next() {
+		var v int
+		if err := rows.Scan(&v); err != nil {
+			return nil, fmt.Errorf("read schema versions: %w", err)
+		}
+		out[v] = true
+	}
+	return out, rows.Err()
 }
 
 // inTx runs fn in a write transaction (BEGIN IMMEDIATE) and commits it.
