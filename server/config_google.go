@@ -84,6 +84,15 @@ func (c *GoogleConfig) validate() error {
 	return nil
 }
 
+// pace is the sync's request budget a minute, the default when the config
+// was not validated (tests).
+func (c *GoogleConfig) pace() int {
+	if c.RequestsPerMinute > 0 {
+		return c.RequestsPerMinute
+	}
+	return contactsync.DefaultRequestsPerMinute
+}
+
 // Connected reports whether the sync can reach an account: a stand-in
 // that wants no credentials, or a stored OAuth token.
 func (c *GoogleConfig) Connected() bool {

@@ -61,7 +61,7 @@ func newGoogleEngine(ctx context.Context, cfg Config, db *sqlite.DB, log *slog.L
 	return contactsync.New(db, p, contactsync.Options{
 		Log: log.With("component", "google"), Interval: gc.Interval.D(),
 		NoteLogLimit: gc.NoteLogLimit, NotesInLog: gc.NotesInLog, OnRun: onRun,
-		RequestsPerMinute: gc.RequestsPerMinute,
+		RequestsPerMinute: gc.pace(),
 	}), nil
 }
 

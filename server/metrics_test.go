@@ -368,3 +368,51 @@ func TestMetricsTokenConfig(t *testing.T) {
 		t.Error("a 5-character metrics token was accepted")
 	}
 }
+
+// TestMetricsSyncQueue: /metrics shows what waits for Google in each lane
+// and about when it will be done, then how fast it drained.
+func TestMetricsSyncQueue(t *testing.T) {
+	stub := peoplestub.New(peoplestub.Options{QuotaPerMinute: 90})
+	stub.SetDown(peoplestub.Down503)
+	gs := httptest.NewServer(stub)
+	defer gs.Close()
+	e := newEnv(t, false, func(c *server.Config) { c.Google.Endpoint, c.Google.NoAuth = gs.URL, true })
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	if err := e.DB.SetSyncEnabled(ctx, true); err != nil {
+		t.Fatal(err)
+	}
+	var ops []sqlite.ImportOp
+	for i := range 300 {
+		ops = append(ops, sqlite.ImportOp{Contact: &contacts.Contact{DisplayName: "Imported " + strconv.Itoa(i)}, Source: "row " + strconv.Itoa(i)})
+	}
+	if _, err := e.DB.ApplyImport(ctx, ops); err != nil {
+		t.Fatal(err)
+	}
+	staff := contacts.WithActor(ctx, contacts.Actor{Kind: contacts.ActorUser, Name: "Anna"})
+	if _, err := e.DB.CreateContact(staff, &contacts.Contact{DisplayName: "By hand"}, ""); err != nil {
+		t.Fatal(err)
+	}
+	_, body := scrape(t, e.URL, nil)
+	if b, s := mustMetric(t, body, `ringcard_sync_waiting_contacts{lane="bulk"}`), mustMetric(t, body, `ringcard_sync_waiting_contacts{lane="staff"}`); b != 300 || s != 1 {
+		t.Errorf("waiting: bulk %v, staff %v; want 300 and 1", b, s)
+	}
+	if d := mustMetric(t, body, "ringcard_sync_done_in_seconds"); d <= 0 {
+		t.Errorf("done in %v s, want an estimate", d)
+	}
+	if p := mustMetric(t, body, "ringcard_sync_pace_requests_per_minute"); p != 60 {
+		t.Errorf("pace %v, want the default 60", p)
+	}
+	stub.SetDown(peoplestub.Up)
+	e.Srv.StartGoogle(ctx)
+	waitFor(t, "the queue drained", 30*time.Second, func() bool {
+		_, body := scrape(t, e.URL, nil)
+		b, _ := metric(body, `ringcard_sync_waiting_contacts{lane="bulk"}`)
+		r, _ := metric(body, "ringcard_sync_requests_last_minute")
+		d, _ := metric(body, "ringcard_sync_drain_contacts_per_minute")
+		return b == 0 && r > 0 && d > 0
+	})
+	if n := stub.Len(); n != 301 {
+		t.Errorf("google has %d contacts, want 301", n)
+	}
+}

@@ -26,9 +26,26 @@ func (s *Server) newMetrics() *metrics.Metrics {
 		EventsWaiting: func() map[string]int64 { return s.hub.WaitingAll() },
 		OutboxDepth:   s.db.OutboxLen,
 		OpenConflicts: s.db.OpenConflictCount,
+		SyncQueue:     s.syncQueue,
 		Backups:       s.backupStats,
 		Now:           s.now,
 	})
+}
+
+// syncQueue reads what waits for Google and how fast it drains.
+func (s *Server) syncQueue(ctx context.Context) (metrics.SyncQueue, error) {
+	st, err := contactsync.ReadStatus(ctx, s.db)
+	if err != nil {
+		return metrics.SyncQueue{}, err
+	}
+	q := metrics.SyncQueue{Staff: st.Waiting.Staff, Bulk: st.Waiting.Bulk, Pace: s.cfg.Google.pace()}
+	if d := st.Drain; d != nil && s.now().Sub(d.At) < 2*time.Minute {
+		q.PerMinute, q.RequestsPerMinute, q.Pace = d.PerMinute, d.RequestsLastMinute, d.PacePerMinute
+	}
+	if !st.DoneAbout.IsZero() {
+		q.DoneIn = max(0, st.DoneAbout.Sub(s.now()))
+	}
+	return q, nil
 }
 
 // metricsTokenHash is the SHA-256 of the configured metrics token; only the

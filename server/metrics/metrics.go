@@ -35,8 +35,18 @@ type Source struct {
 	EventsWaiting func() map[string]int64 // device ID -> events numbered and not acknowledged
 	OutboxDepth   func(ctx context.Context) (int, error)
 	OpenConflicts func(ctx context.Context) (int, error)
+	SyncQueue     func(ctx context.Context) (SyncQueue, error)
 	Backups       func() (count int, newest time.Time, err error)
 	Now           func() time.Time
+}
+
+// SyncQueue is what waits for Google Contacts and how fast it goes out.
+type SyncQueue struct {
+	Staff, Bulk       int           // contacts waiting in each lane: staff's changes, imports
+	PerMinute         float64       // contacts reaching Google a minute, lately
+	RequestsPerMinute int           // requests sent to Google in the last minute
+	Pace              int           // the pace: requests a minute allowed now (lowered after a 429)
+	DoneIn            time.Duration // about how long until all that waits is in Google (0: nothing waits)
 }
 
 // Metrics holds ringcard's instruments.
@@ -105,6 +115,11 @@ var (
 	descWaiting   = prometheus.NewDesc("ringcard_events_waiting", "Events numbered for a phone and not yet acknowledged by it.", []string{"device"}, nil)
 	descOutbox    = prometheus.NewDesc("ringcard_sync_outbox_depth", "Local changes waiting to be sent to Google Contacts.", nil, nil)
 	descConflicts = prometheus.NewDesc("ringcard_sync_conflicts_open", "Google sync conflicts waiting for someone to choose a side.", nil, nil)
+	descLane      = prometheus.NewDesc("ringcard_sync_waiting_contacts", "Contacts waiting to be sent to Google, by lane (staff: changes staff made; bulk: imports).", []string{"lane"}, nil)
+	descDrain     = prometheus.NewDesc("ringcard_sync_drain_contacts_per_minute", "Contacts that reached Google a minute, lately.", nil, nil)
+	descRequests  = prometheus.NewDesc("ringcard_sync_requests_last_minute", "Requests sent to Google in the last minute (Google allows each user 90 by default).", nil, nil)
+	descPace      = prometheus.NewDesc("ringcard_sync_pace_requests_per_minute", "Requests a minute the sync allows itself now (google.requests_per_minute, halved after a 429).", nil, nil)
+	descDoneIn    = prometheus.NewDesc("ringcard_sync_done_in_seconds", "About how long until everything waiting is in Google (0: nothing waits).", nil, nil)
 	descBackups   = prometheus.NewDesc("ringcard_backups", "Backup files in the backup directory.", nil, nil)
 	descBackupAge = prometheus.NewDesc("ringcard_backup_age_seconds", "Age of the newest backup file (absent when there is none).", nil, nil)
 	descErrors    = prometheus.NewDesc("ringcard_scrape_errors", "Gauges that could not be read in this scrape.", nil, nil)
@@ -115,7 +130,8 @@ var (
 type scrape struct{ src Source }
 
 func (s *scrape) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{descSockets, descWaiting, descOutbox, descConflicts, descBackups, descBackupAge, descErrors} {
+	for _, d := range []*prometheus.Desc{descSockets, descWaiting, descOutbox, descConflicts, descLane, descDrain, descRequests, descPace, descDoneIn,
+		descBackups, descBackupAge, descErrors} {
 		ch <- d
 	}
 }
@@ -144,6 +160,18 @@ func (s *scrape) Collect(ch chan<- prometheus.Metric) {
 		}
 		if n, err := q.f(ctx); err == nil {
 			gauge(q.d, float64(n))
+		} else {
+			errs++
+		}
+	}
+	if f := s.src.SyncQueue; f != nil {
+		if q, err := f(ctx); err == nil {
+			gauge(descLane, float64(q.Staff), "staff")
+			gauge(descLane, float64(q.Bulk), "bulk")
+			gauge(descDrain, q.PerMinute)
+			gauge(descRequests, float64(q.RequestsPerMinute))
+			gauge(descPace, float64(q.Pace))
+			gauge(descDoneIn, q.DoneIn.Seconds())
 		} else {
 			errs++
 		}
