@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/ringcard/ringcard/server/push"
+	"github.com/ringcard/ringcard/server/tlsconf"
 )
 
 // Config is everything ringcard can be told. Defaults work with nothing
@@ -37,11 +38,12 @@ type Config struct {
 	SilentAfter    Duration      `json:"silent_after"`    // how long a phone may be unseen during working hours
 	Shutdown       time.Duration `json:"-"`
 
-	Google  GoogleConfig  `json:"google"`  // two-way sync with Google Contacts (off unless connected)
-	FCM     FCMConfig     `json:"fcm"`     // push through Firebase Cloud Messaging (off unless configured)
-	Web     WebConfig     `json:"web"`     // the office web view
-	Backup  BackupConfig  `json:"backup"`  // daily backups
-	Metrics MetricsConfig `json:"metrics"` // who may read /metrics besides admins and this machine
+	Google  GoogleConfig   `json:"google"`  // two-way sync with Google Contacts (off unless connected)
+	FCM     FCMConfig      `json:"fcm"`     // push through Firebase Cloud Messaging (off unless configured)
+	Web     WebConfig      `json:"web"`     // the office web view
+	Backup  BackupConfig   `json:"backup"`  // daily backups
+	Metrics MetricsConfig  `json:"metrics"` // who may read /metrics besides admins and this machine
+	TLS     tlsconf.Config `json:"tls"`     // how the listener is secured (config_tls.go)
 }
 
 // DefaultConfig is the embedded default: a local SQLite file, no Google, no
@@ -103,24 +105,31 @@ func (c *Config) Validate() error {
 	default:
 		return fmt.Errorf("log_format %q: text or json", c.LogFormat)
 	}
-	return errors.Join(c.Google.validate(), c.FCM.validate(), c.Web.validate(), c.Backup.validate(), c.Metrics.validate())
+	return errors.Join(c.Google.validate(), c.FCM.validate(), c.Web.validate(), c.Backup.validate(), c.Metrics.validate(), c.validateTLS())
 }
 
 // BaseURL is the URL phones are told to reach the server at: public_url,
-// or http://<addr>, with a wildcard host (0.0.0.0, ::) replaced by this
-// machine's LAN address, which phones on the office network can open.
+// or http(s)://<addr> (https whenever the listener is not plain loopback),
+// with a wildcard host (0.0.0.0, ::) replaced by this machine's LAN
+// address, which phones on the office network can open.
 func (c *Config) BaseURL() string {
 	if c.PublicURL != "" {
 		return strings.TrimRight(c.PublicURL, "/")
 	}
+	scheme := c.TLS.Resolve(c.Addr)
+	if scheme != tlsconf.ModePlain {
+		scheme = "https"
+	} else {
+		scheme = "http"
+	}
 	host, port, err := net.SplitHostPort(c.Addr)
 	if err != nil {
-		return "http://" + c.Addr
+		return scheme + "://" + c.Addr
 	}
 	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
 		host = lanAddress()
 	}
-	return "http://" + net.JoinHostPort(host, port)
+	return scheme + "://" + net.JoinHostPort(host, port)
 }
 
 // lanAddress is the first non-loopback IPv4 address of this machine, or

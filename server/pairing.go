@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 
@@ -13,6 +12,7 @@ import (
 	"github.com/ringcard/ringcard/contacts"
 	"github.com/ringcard/ringcard/contacts/sqlite"
 	protocol "github.com/ringcard/ringcard/mobile-protocol"
+	"github.com/ringcard/ringcard/server/tlsconf"
 )
 
 // PairCode is a one-time code a phone pairs with.
@@ -21,15 +21,30 @@ type PairCode struct {
 	URL       string    `json:"url"` // what the QR code holds
 	ExpiresAt time.Time `json:"expires_at"`
 	Name      string    `json:"name"`
+	Pin       string    `json:"pin,omitempty"` // the server key's pin, also in URL
 }
 
 // codeAlphabet has no 0/O, 1/I/L: codes are read off a screen and typed.
 const codeAlphabet = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 
 // CreatePairCode makes and stores a pairing code for the phone `name` will
-// carry. It works on the database directly, so the CLI can use it whether
-// or not the server runs.
+// carry, for a server at baseURL whose certificate a CA signed (or plain
+// HTTP on loopback): its QR code carries no pin. See CreatePairCodeFor.
 func CreatePairCode(ctx context.Context, db *sqlite.DB, name, baseURL string, ttl time.Duration) (PairCode, error) {
+	return CreatePairCodeFor(ctx, db, name, PairTarget{URL: baseURL}, ttl)
+}
+
+// PairTarget is where a pairing code sends the phone: the server's base
+// URL and, for ringcard's own certificate, the pin of its key.
+type PairTarget struct {
+	URL string `json:"url"`
+	Pin string `json:"pin,omitempty"`
+}
+
+// CreatePairCodeFor makes and stores a pairing code for the phone `name`
+// will carry. It works on the database directly, so the CLI can use it
+// whether or not the server runs.
+func CreatePairCodeFor(ctx context.Context, db *sqlite.DB, name string, to PairTarget, ttl time.Duration) (PairCode, error) {
 	name = strings.TrimSpace(name)
 	if name == "" || len(name) > 100 {
 		return PairCode{}, contacts.Errorf(contacts.EInvalid, "name: the name of who carries the phone is required (at most 100 bytes)")
@@ -40,15 +55,18 @@ func CreatePairCode(ctx context.Context, db *sqlite.DB, name, baseURL string, tt
 		b[i] = codeAlphabet[int(b[i])%len(codeAlphabet)]
 	}
 	code := string(b[:4]) + "-" + string(b[4:])
-	pc := PairCode{Code: code, ExpiresAt: db.Now().Add(ttl).UTC().Truncate(time.Second), Name: name}
-	pc.URL = "ringcard://pair?server=" + url.QueryEscape(baseURL) + "&code=" + url.QueryEscape(code)
+	pc := PairCode{Code: code, ExpiresAt: db.Now().Add(ttl).UTC().Truncate(time.Second), Name: name, Pin: to.Pin}
+	pc.URL = protocol.PairLink{Server: to.URL, Code: code, Pin: to.Pin}.String()
 	if err := db.AddPairCode(ctx, normalizeCode(code), name, pc.ExpiresAt); err != nil {
 		return PairCode{}, err
 	}
 	return pc, nil
 }
 
-const serverURLKey = "server_base_url"
+const (
+	serverURLKey = "server_base_url"
+	serverPinKey = "server_tls_pin"
+)
 
 // RecordBaseURL remembers the URL the running server gives phones, so that
 // `ringcard devices pair` in another process puts the same one in its QR
@@ -57,8 +75,17 @@ func RecordBaseURL(ctx context.Context, db *sqlite.DB, url string) error {
 	return db.SetSetting(ctx, serverURLKey, url)
 }
 
+// RecordPairTarget remembers the URL and the pin the running server gives
+// phones (see RecordBaseURL).
+func RecordPairTarget(ctx context.Context, db *sqlite.DB, to PairTarget) error {
+	if err := RecordBaseURL(ctx, db, to.URL); err != nil {
+		return err
+	}
+	return db.SetSetting(ctx, serverPinKey, to.Pin)
+}
+
 // PairBaseURL is the server URL a pairing code should carry: the configured
-// public_url, else the one the server last recorded, else http://<addr>.
+// public_url, else the one the server last recorded, else http(s)://<addr>.
 func PairBaseURL(ctx context.Context, db *sqlite.DB, cfg Config) string {
 	if cfg.PublicURL != "" {
 		return cfg.BaseURL()
@@ -68,6 +95,23 @@ func PairBaseURL(ctx context.Context, db *sqlite.DB, cfg Config) string {
 		return stored
 	}
 	return cfg.BaseURL()
+}
+
+// PairTargetFor is what a pairing code made now should carry: PairBaseURL,
+// and the pin of ringcard's own key when the configuration uses it (the
+// key is read, or made when no server has made it yet: the server then
+// uses the same one).
+func PairTargetFor(ctx context.Context, db *sqlite.DB, cfg Config) (PairTarget, error) {
+	to := PairTarget{URL: PairBaseURL(ctx, db, cfg)}
+	if cfg.TLS.Resolve(cfg.Addr) != tlsconf.ModeSelfSigned {
+		return to, nil
+	}
+	pin, err := tlsconf.KeyPin(tlsconf.PathsFor(cfg.DB).Key)
+	if err != nil {
+		return to, err
+	}
+	to.Pin = pin
+	return to, nil
 }
 
 // normalizeCode accepts a code as typed: any case, with or without the dash.

@@ -20,7 +20,7 @@ func (s *Server) routes() *gin.Engine {
 	_ = r.SetTrustedProxies(s.cfg.TrustedProxies) // validated in Config.Validate
 	r.HandleMethodNotAllowed = true
 	r.RedirectTrailingSlash = false
-	r.Use(s.logRequests, s.recoverPanics, web.SecurityHeaders, s.access) // access: who may use each route (access.go)
+	r.Use(s.transportHeaders, s.logRequests, s.recoverPanics, web.SecurityHeaders, s.access) // access: who may use each route (access.go)
 	r.NoRoute(func(c *gin.Context) {
 		s.fail(c, contacts.Errorf(contacts.ENotFound, "no such route: %s %s", c.Request.Method, c.Request.URL.Path))
 	})

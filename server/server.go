@@ -19,6 +19,7 @@ import (
 	"github.com/ringcard/ringcard/contacts"
 	"github.com/ringcard/ringcard/contacts/sqlite"
 	"github.com/ringcard/ringcard/server/metrics"
+	"github.com/ringcard/ringcard/server/tlsconf"
 	"github.com/ringcard/ringcard/server/web"
 )
 
@@ -46,6 +47,8 @@ type Server struct {
 	metrics   *metrics.Metrics // /metrics (observe.go)
 	// metricsToken is the SHA-256 of metrics.token (nil: none accepted).
 	metricsToken *[32]byte
+	tls          *tlsconf.Transport // how the listener is secured (transport.go)
+	proxies      []*net.IPNet       // trusted_proxies, parsed
 }
 
 // New wires a server around an open database.
@@ -55,6 +58,9 @@ func New(ctx context.Context, cfg Config, db *sqlite.DB, log *slog.Logger) (*Ser
 	s.cfg.Metrics.Token = ""   // only its hash is kept
 	s.metrics = s.newMetrics() // its gauges read the hub only when scraped
 	if err := s.loadTemplates(ctx); err != nil {
+		return nil, err
+	}
+	if err := s.setupTransport(); err != nil {
 		return nil, err
 	}
 	opts := HubOptions{PingInterval: cfg.PingInterval.D(), IdleTimeout: cfg.IdleTimeout.D(), Retention: cfg.Retention.D(),
@@ -96,6 +102,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	go func() { defer close(hubDone); s.hub.Run(hubCtx) }()
 	go s.watchSilent(hubCtx, time.Minute)
 	s.http = &http.Server{Handler: s.engine, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelWarn)}
+	ln = s.secureListener(ln)
 	errc := make(chan error, 1)
 	go func() { errc <- s.http.Serve(ln) }()
 	var err error

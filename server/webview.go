@@ -21,7 +21,7 @@ func (s *Server) mountWeb(r *gin.Engine, office gin.IRouter) {
 	h, err := web.New(webBackend{DB: s.db, s: s}, web.Options{
 		Config: web.Config{SecureCookies: cfg.SecureCookies, SessionLifetime: cfg.SessionLifetime.D(), LockoutAttempts: cfg.LockoutAttempts,
 			LockoutDelay: cfg.LockoutDelay.D(), LockoutMaxDelay: cfg.LockoutWindow.D(), BoardPoll: cfg.BoardPoll.D(), MinPassword: cfg.MinPassword, ActiveCallAge: cfg.ActiveCallAge.D()},
-		Log: s.log.With("part", "web"), Now: s.now, Fail: s.fail,
+		Log: s.log.With("part", "web"), Now: s.now, Fail: s.fail, Transport: s.transportInfo,
 		Status: func(err error) int {
 			if st := statusOf[errorCode(err)]; st != 0 {
 				return st
@@ -83,11 +83,12 @@ func (b webBackend) SetTemplates(ctx context.Context, t contacts.Templates) erro
 }
 
 func (b webBackend) NewPairCode(ctx context.Context, name string) (web.PairCode, error) {
-	pc, err := CreatePairCode(ctx, b.DB, name, PairBaseURL(ctx, b.DB, b.s.cfg), b.s.cfg.PairCodeTTL.D())
+	to := PairTarget{URL: PairBaseURL(ctx, b.DB, b.s.cfg), Pin: b.s.tls.Pin}
+	pc, err := CreatePairCodeFor(ctx, b.DB, name, to, b.s.cfg.PairCodeTTL.D())
 	if err != nil {
 		return web.PairCode{}, err
 	}
-	return web.PairCode{Code: pc.Code, URL: pc.URL, Name: pc.Name, ExpiresAt: pc.ExpiresAt}, nil
+	return web.PairCode{Code: pc.Code, URL: pc.URL, Name: pc.Name, ExpiresAt: pc.ExpiresAt, Pin: pc.Pin}, nil
 }
 
 func (b webBackend) DeviceHealth(ctx context.Context) ([]web.DeviceHealth, error) {

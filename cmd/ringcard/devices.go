@@ -43,17 +43,20 @@ func devicesCmd(g *globals) *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return withDB(cmd, g, func(ctx context.Context, cfg server.Config, db *sqlite.DB) error {
-				base := server.PairBaseURL(ctx, db, cfg)
-				pc, err := server.CreatePairCode(ctx, db, name, base, cfg.PairCodeTTL.D())
+				to, err := server.PairTargetFor(ctx, db, cfg)
 				if err != nil {
 					return err
 				}
-				return printPairCode(cmd.OutOrStdout(), cfg, base, pc, asJSON)
+				pc, err := server.CreatePairCodeFor(ctx, db, name, to, cfg.PairCodeTTL.D())
+				if err != nil {
+					return err
+				}
+				return printPairCode(cmd.OutOrStdout(), cfg, to.URL, pc, asJSON)
 			})
 		},
 	}
 	pair.Flags().StringVar(&name, "name", "", "who carries the phone (notes and calls are attributed to this name)")
-	pair.Flags().BoolVar(&asJSON, "json", false, `print {"code","url","expires_at"} as JSON`)
+	pair.Flags().BoolVar(&asJSON, "json", false, `print {"code","url","expires_at","pin"} as JSON (pin only with ringcard's own certificate)`)
 	_ = pair.MarkFlagRequired("name")
 
 	var listJSON bool
@@ -142,7 +145,11 @@ func devicesCmd(g *globals) *cobra.Command {
 
 func printPairCode(out io.Writer, cfg server.Config, base string, pc server.PairCode, asJSON bool) error {
 	if asJSON {
-		return printJSON(out, map[string]any{"code": pc.Code, "url": pc.URL, "expires_at": pc.ExpiresAt.Format(time.RFC3339)})
+		m := map[string]any{"code": pc.Code, "url": pc.URL, "expires_at": pc.ExpiresAt.Format(time.RFC3339)}
+		if pc.Pin != "" {
+			m["pin"] = pc.Pin
+		}
+		return printJSON(out, m)
 	}
 	qr, err := qrcode.New(pc.URL, qrcode.Medium)
 	if err != nil {
@@ -150,7 +157,11 @@ func printPairCode(out io.Writer, cfg server.Config, base string, pc server.Pair
 	}
 	fmt.Fprintf(out, "Pairing code for %s: %s\n", pc.Name, pc.Code)
 	fmt.Fprintf(out, "Expires at %s (in %s). It works once.\n", pc.ExpiresAt.Local().Format("15:04:05 2006-01-02"), cfg.PairCodeTTL)
-	fmt.Fprintf(out, "Server: %s\n\nScan with the ringcard app:\n%s\n%s\n", base, qr.ToSmallString(false), pc.URL)
+	fmt.Fprintf(out, "Server: %s\n", base)
+	if pc.Pin != "" {
+		fmt.Fprintf(out, "Key pin: %s\n(the app trusts only this key; when typing the code by hand, check the pin the app shows is this one)\n", pc.Pin)
+	}
+	fmt.Fprintf(out, "\nScan with the ringcard app:\n%s\n%s\n", qr.ToSmallString(false), pc.URL)
 	return nil
 }
 

@@ -39,13 +39,17 @@ func loadCmd(g *globals, f *simFlags) *cobra.Command {
 			if len(numbers) == 0 {
 				return fmt.Errorf("the database has no contacts to call: start the server with --demo first")
 			}
-			base := f.server
-			if base == "" {
-				base = cfg.BaseURL()
+			to, err := server.PairTargetFor(ctx, db, cfg)
+			if err != nil {
+				return err
 			}
+			if f.server != "" {
+				to.URL = f.server
+			}
+			base := to.URL
 			codes := make([]string, phones)
 			for i := range codes {
-				pc, err := server.CreatePairCode(ctx, db, fmt.Sprintf("Load %d", i), base, cfg.PairCodeTTL.D())
+				pc, err := server.CreatePairCodeFor(ctx, db, fmt.Sprintf("Load %d", i), to, cfg.PairCodeTTL.D())
 				if err != nil {
 					return err
 				}
@@ -53,7 +57,11 @@ func loadCmd(g *globals, f *simFlags) *cobra.Command {
 			}
 			out := cmd.OutOrStdout()
 			fmt.Fprintf(out, "pairing %d phones with %s...\n", phones, base)
-			fleet, err := client.PairFleet(ctx, base, codes)
+			var opts []client.Option
+			if to.Pin != "" {
+				opts = append(opts, client.WithPin(to.Pin))
+			}
+			fleet, err := client.PairFleet(ctx, base, codes, opts...)
 			if err != nil {
 				return err
 			}

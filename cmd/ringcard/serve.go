@@ -10,6 +10,7 @@ import (
 
 	"github.com/ringcard/ringcard"
 	"github.com/ringcard/ringcard/server"
+	"github.com/ringcard/ringcard/server/tlsconf"
 )
 
 func serveCmd(g *globals) *cobra.Command {
@@ -57,9 +58,11 @@ func serveCmd(g *globals) *cobra.Command {
 				return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 			}
 			cfg.Addr = ln.Addr().String() // the real port, when :0 was asked
-			if err := server.RecordBaseURL(ctx, db, cfg.BaseURL()); err != nil {
+			tr := srv.Transport()
+			if err := server.RecordPairTarget(ctx, db, server.PairTarget{URL: cfg.BaseURL(), Pin: tr.Pin}); err != nil {
 				return err
 			}
+			logTransport(log, tr)
 			count, _ := db.ContactCount(ctx)
 			google, fcm := "off (not connected: see `ringcard google connect`)", "off: phones are reached over websocket only (no fcm.project_id)"
 			if cfg.Google.Connected() {
@@ -68,7 +71,7 @@ func serveCmd(g *globals) *cobra.Command {
 			if cfg.FCM.Enabled() {
 				fcm = "on, project " + cfg.FCM.ProjectID
 			}
-			log.Info("ringcard is running", "url", "http://"+ln.Addr().String(), "db", cfg.DB, "contacts", count, "google_sync", google, "fcm", fcm)
+			log.Info("ringcard is running", "url", tr.Scheme()+"://"+ln.Addr().String(), "db", cfg.DB, "contacts", count, "google_sync", google, "fcm", fcm)
 			srv.StartBackups(ctx)
 			srv.StartFollowups(ctx)
 			srv.StartGoogle(ctx)
@@ -79,4 +82,17 @@ func serveCmd(g *globals) *cobra.Command {
 	}
 	cmd.Flags().BoolVar(&demo, "demo", false, "load the demo data set into an empty database (env RINGCARD_DEMO=true)")
 	return cmd
+}
+
+// logTransport says at start how the listener is secured, and warns when
+// it is plain because a proxy is said to be in front.
+func logTransport(log *slog.Logger, tr *tlsconf.Transport) {
+	switch tr.Mode {
+	case tlsconf.ModePlain:
+		return
+	case tlsconf.ModeProxy:
+		log.Warn("tls: serving plain HTTP because tls.mode is \"proxy\": only a TLS-terminating proxy in front may reach this port; X-Forwarded-Proto is believed from trusted_proxies only")
+	default:
+		log.Info("tls: serving HTTPS", "mode", tr.Mode, "pin", tr.Pin, "certificate_sha256", tr.Fingerprint())
+	}
 }

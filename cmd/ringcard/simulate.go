@@ -25,6 +25,7 @@ type simState struct {
 	Token    string `json:"token"`
 	DeviceID string `json:"device_id"`
 	LastSeq  int64  `json:"last_seq"`
+	Pin      string `json:"pin,omitempty"` // the server key's pin from pairing: every connection checks it
 }
 
 type simFlags struct {
@@ -47,7 +48,17 @@ func (f *simFlags) load() (*simState, *client.Client, error) {
 	if f.server != "" {
 		st.Server = f.server
 	}
-	return &st, client.New(st.Server, st.Token), nil
+	return &st, st.client(), nil
+}
+
+// client connects as the paired phone: pinned to the server's key when
+// pairing gave a pin.
+func (st *simState) client() *client.Client {
+	var opts []client.Option
+	if st.Pin != "" {
+		opts = append(opts, client.WithPin(st.Pin))
+	}
+	return client.New(st.Server, st.Token, opts...)
 }
 
 func (f *simFlags) save(st *simState) error {
@@ -67,37 +78,60 @@ func simulateCmd(g *globals) *cobra.Command {
 	cmd.PersistentFlags().StringVar(&f.state, "state", "ringcard-sim.json", "file where the simulated phone keeps its token and last seq")
 	cmd.PersistentFlags().StringVar(&f.server, "server", "", "server URL (default: the one paired with, or http://127.0.0.1:8080)")
 
-	var code, name, fcmToken string
+	var code, name, fcmToken, pin string
 	pair := &cobra.Command{
-		Use:   "pair --code CODE",
-		Short: "Pair the simulated phone with a code from `ringcard devices pair`",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
+		Use:   "pair [ringcard://pair?... | --code CODE [--pin sha256/...]]",
+		Short: "Pair the simulated phone with a code from `ringcard devices pair`: the QR code's link, or the code typed",
+		Long: "Pair the simulated phone as the app does. Give the QR code's link (ringcard://pair?server=...&code=...&pin=...), " +
+			"or --code (and --server, --pin) as a person types them. With a pin, every connection of this phone trusts that server key only.",
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
 			server := f.server
+			if len(args) == 1 {
+				link, err := protocol.ParsePairLink(args[0])
+				if err != nil {
+					return err
+				}
+				if code != "" || pin != "" {
+					return fmt.Errorf("give the pairing link or --code/--pin, not both")
+				}
+				code, pin = link.Code, link.Pin
+				if server == "" {
+					server = link.Server
+				}
+			}
+			if code == "" {
+				return fmt.Errorf("a pairing code is needed: the QR code's link, or --code CODE")
+			}
 			if server == "" {
 				server = "http://127.0.0.1:8080"
 			}
-			c := client.New(server, "")
+			st := &simState{Server: server, Pin: pin}
+			c := st.client()
 			req := protocol.PairRequest{Code: code, DeviceName: name, Platform: "simulator", AppVersion: "sim-1",
 				SIMs: []protocol.SIM{{Slot: 1, Label: "Work"}, {Slot: 2, Label: "Personal"}}, FCMToken: fcmToken}
 			resp, err := c.Pair(cmd.Context(), req)
 			if err != nil {
 				return err
 			}
-			if err := f.save(&simState{Server: server, Token: resp.Token, DeviceID: resp.DeviceID}); err != nil {
+			st.Token, st.DeviceID = resp.Token, resp.DeviceID
+			if err := f.save(st); err != nil {
 				return err
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "Paired as device %s; token kept in %s\n", resp.DeviceID, f.state)
+			if pin != "" {
+				fmt.Fprintf(cmd.OutOrStdout(), "Server key pinned: %s\n", pin)
+			}
 			if fcmToken != "" {
 				fmt.Fprintf(cmd.OutOrStdout(), "FCM token %s registered: while this phone is not listening, the server wakes it by FCM\n", fcmToken)
 			}
 			return nil
 		},
 	}
-	pair.Flags().StringVar(&code, "code", "", "the pairing code")
+	pair.Flags().StringVar(&code, "code", "", "the pairing code, as typed")
+	pair.Flags().StringVar(&pin, "pin", "", "the server key's pin shown with the code (sha256/...); every connection then checks it")
 	pair.Flags().StringVar(&name, "device-name", "Simulated phone", "what the phone calls itself")
 	pair.Flags().StringVar(&fcmToken, "fcm-token", "", "an FCM registration token to pair with, as the app does (any text when ringcard points at the FCM stand-in)")
-	_ = pair.MarkFlagRequired("code")
 
 	var direction string
 	var slot int

@@ -6,27 +6,41 @@ package client
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
 	"strings"
-	"time"
 
 	protocol "github.com/ringcard/ringcard/mobile-protocol"
 )
 
 // Client is one phone's connection to a ringcard server.
 type Client struct {
-	BaseURL string // e.g. http://127.0.0.1:8080
+	BaseURL string // e.g. https://192.168.1.10:8443, or http://127.0.0.1:8080 on loopback
 	Token   string // bearer token from pairing
+	Pin     string // the server key's pin from the pairing QR code (WithPin); empty: validate the chain
 	HTTP    *http.Client
+
+	tls *tls.Config // shared by REST and the websocket: one pin check, one session cache
+	err error       // a bad option (an unreadable pin): every call fails with it
 }
 
-// New returns a client for the server at baseURL.
-func New(baseURL, token string) *Client {
-	return &Client{BaseURL: strings.TrimRight(baseURL, "/"), Token: token, HTTP: &http.Client{Timeout: 30 * time.Second}}
+// New returns a client for the server at baseURL. With WithPin it trusts
+// that key only.
+func New(baseURL, token string, opts ...Option) *Client {
+	c := &Client{BaseURL: strings.TrimRight(baseURL, "/"), Token: token}
+	for _, o := range opts {
+		o(c)
+	}
+	c.tls, c.err = c.tlsConfig()
+	if c.err == nil && c.Pin != "" && !strings.HasPrefix(c.BaseURL, "https://") {
+		c.err = fmt.Errorf("a pin needs an https server URL, not %q", c.BaseURL)
+	}
+	c.HTTP = newHTTP(c.BaseURL, c.tls)
+	return c
 }
 
 // APIError is a non-2xx reply in the protocol's error shape.
@@ -55,6 +69,9 @@ func (c *Client) Do(ctx context.Context, method, path string, body, out any) err
 			return fmt.Errorf("encode request: %w", err)
 		}
 		rd = bytes.NewReader(enc)
+	}
+	if c.err != nil {
+		return c.err
 	}
 	req, err := http.NewRequestWithContext(ctx, method, c.BaseURL+path, rd)
 	if err != nil {

@@ -48,7 +48,7 @@ type Fleet struct {
 }
 
 // PairFleet pairs one phone per code (concurrently, a few at a time).
-func PairFleet(ctx context.Context, baseURL string, codes []string) (*Fleet, error) {
+func PairFleet(ctx context.Context, baseURL string, codes []string, opts ...Option) (*Fleet, error) {
 	f := &Fleet{Clients: make([]*Client, len(codes)), waiting: map[*Socket]map[string]chan protocol.Envelope{}}
 	sem := make(chan struct{}, 16)
 	errs := make(chan error, len(codes))
@@ -59,7 +59,8 @@ func PairFleet(ctx context.Context, baseURL string, codes []string) (*Fleet, err
 			defer wg.Done()
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			c := New(baseURL, "")
+			c := New(baseURL, "", opts...)
+			defer c.HTTP.CloseIdleConnections() // idle phones keep their socket only
 			if _, err := c.Pair(ctx, protocol.PairRequest{Code: code, DeviceName: fmt.Sprintf("load phone %d", i), Platform: "simulator",
 				SIMs: []protocol.SIM{{Slot: 1, Label: "Work"}}}); err != nil {
 				errs <- fmt.Errorf("pair phone %d: %w", i, err)

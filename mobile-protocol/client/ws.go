@@ -27,9 +27,14 @@ type Socket struct {
 // as the protocol asks of the first frame.
 func (c *Client) Connect(ctx context.Context) (*Socket, error) {
 	u := "ws" + strings.TrimPrefix(c.BaseURL, "http") + "/api/v1/ws"
+	if c.err != nil {
+		return nil, c.err
+	}
 	h := http.Header{}
 	h.Set("Authorization", "Bearer "+c.Token)
-	ws, resp, err := websocket.DefaultDialer.DialContext(ctx, u, h)
+	d := *websocket.DefaultDialer
+	d.TLSClientConfig = c.tls
+	ws, resp, err := d.DialContext(ctx, u, h)
 	if err != nil {
 		if resp != nil {
 			// The handshake's refusal (401 for a revoked phone) as an APIError.

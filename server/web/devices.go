@@ -11,6 +11,7 @@ import (
 	"github.com/skip2/go-qrcode"
 
 	"github.com/ringcard/ringcard/contacts"
+	protocol "github.com/ringcard/ringcard/mobile-protocol"
 )
 
 // deviceRow is a phone as the devices page shows it.
@@ -43,9 +44,10 @@ func (h *Handler) devicesPage(c *gin.Context) error {
 		rows = append(rows, newDeviceRow(d))
 	}
 	return h.render(c, http.StatusOK, "devices", struct {
-		Devices  []deviceRow
-		Policies []string
-	}{rows, simPolicies})
+		Devices   []deviceRow
+		Policies  []string
+		Transport TransportInfo
+	}{rows, simPolicies, h.transport()})
 }
 
 func newDeviceRow(d DeviceHealth) deviceRow {
@@ -85,6 +87,7 @@ func newDeviceRow(d DeviceHealth) deviceRow {
 type pairData struct {
 	Name, Code, Expires, Server string
 	QR                          template.URL
+	Transport                   TransportInfo
 }
 
 // pairDevice makes a one-time pairing code and shows it with its QR code.
@@ -97,15 +100,11 @@ func (h *Handler) pairDevice(c *gin.Context) error {
 	if err != nil {
 		return fmt.Errorf("make QR code: %w", err)
 	}
-	server := pc.URL
-	if i := strings.Index(server, "server="); i >= 0 {
-		server = server[i+len("server="):]
-		if j := strings.IndexByte(server, '&'); j >= 0 {
-			server = server[:j]
-		}
-		server = unescape(server)
+	link, err := protocol.ParsePairLink(pc.URL)
+	if err != nil {
+		return fmt.Errorf("read pairing link: %w", err)
 	}
-	d := pairData{Name: pc.Name, Code: pc.Code, Expires: localTime(pc.ExpiresAt), Server: server,
+	d := pairData{Name: pc.Name, Code: pc.Code, Expires: localTime(pc.ExpiresAt), Server: link.Server, Transport: h.transport(),
 		QR: template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(png))}
 	return h.render(c, http.StatusOK, "pair", d)
 }

@@ -276,6 +276,13 @@ var catalogue = map[string][3]string{
 	"pair.for":         {"Pairing code for %s", "Код подключения для %s", "Codice di associazione per %s"},
 	"pair.expires":     {"Scan it with the ringcard app or type the code. Expires at %s.", "Отсканируйте в приложении ringcard или введите код. Истекает в %s.", "Scansionalo con l'app ringcard o digita il codice. Scade alle %s."},
 	"pair.server":      {"Server", "Сервер", "Server"},
+	"tls.pin":          {"Key pin (the phone checks it)", "Отпечаток ключа (его проверяет телефон)", "Pin della chiave (il telefono lo verifica)"},
+	"tls.fingerprint":  {"Certificate fingerprint (SHA-256)", "Отпечаток сертификата (SHA-256)", "Impronta del certificato (SHA-256)"},
+	"tls.title":        {"Encryption", "Шифрование", "Cifratura"},
+	"tls.selfsigned":   {"Phones and browsers reach this server over HTTPS with its own certificate. A browser warns about it once: compare the fingerprint it shows with this one before you accept it.", "Телефоны и браузеры подключаются к серверу по HTTPS с его собственным сертификатом. Браузер один раз предупредит о нём: сравните показанный отпечаток с этим, прежде чем принять.", "Telefoni e browser raggiungono questo server in HTTPS con il suo certificato. Il browser lo segnala una volta: confronta l'impronta mostrata con questa prima di accettarlo."},
+	"tls.plain":        {"This server listens on this computer only, over plain HTTP. To reach it from phones, run it on the office network (see the README): it then uses HTTPS.", "Сервер слушает только этот компьютер, по HTTP без шифрования. Чтобы телефоны его видели, запустите его в офисной сети (см. README): тогда он работает по HTTPS.", "Questo server ascolta solo su questo computer, in HTTP semplice. Per raggiungerlo dai telefoni, avvialo sulla rete dell'ufficio (vedi il README): userà HTTPS."},
+	"tls.proxy":        {"HTTPS is provided by the proxy in front of this server.", "HTTPS обеспечивает прокси перед сервером.", "L'HTTPS è fornito dal proxy davanti a questo server."},
+	"tls.ca":           {"This server has a certificate for its public name: phones and browsers check it as usual.", "У сервера сертификат для его публичного имени: телефоны и браузеры проверяют его как обычно.", "Il server ha un certificato per il suo nome pubblico: telefoni e browser lo verificano come di consueto."},
 	"pair.done":        {"Done: back to phones", "Готово: к телефонам", "Fatto: torna ai telefoni"},
 
 	"settings.templates": {"Card templates", "Шаблоны карточек", "Modelli di scheda"},

@@ -257,10 +257,3 @@ func redirect(c *gin.Context, to string) error {
 	c.Redirect(http.StatusSeeOther, to)
 	return nil
 }
-
-func unescape(s string) string {
-	if u, err := url.QueryUnescape(s); err == nil {
-		return u
-	}
-	return s
-}

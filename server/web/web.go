@@ -127,6 +127,7 @@ type PairCode struct {
 	URL       string
 	Name      string
 	ExpiresAt time.Time
+	Pin       string // the server key's pin, also in URL
 }
 
 // SyncStatus is what the settings page shows about the Google sync.
@@ -159,6 +160,8 @@ type Handler struct {
 	status func(err error) int             // the HTTP status of an error
 	pages  map[string]map[string]*pageTemplate
 	sync   atomic.Pointer[syncHolder]
+	// transport is how the server is reached (its certificate's pin and fingerprint).
+	transport func() TransportInfo
 
 	uploads uploads // files checked on the import page, waiting for "Import now"
 
@@ -181,11 +184,25 @@ type Options struct {
 	Now    func() time.Time
 	Fail   func(c *gin.Context, err error)
 	Status func(err error) int
+	// Transport tells the phones page how the server is reached (nil: plain).
+	Transport func() TransportInfo
+}
+
+// TransportInfo is what the phones page shows about the server's
+// certificate, so a person can compare it with what a browser or a phone
+// shows.
+type TransportInfo struct {
+	Mode        string // plain, proxy, self-signed, files or acme
+	Pin         string // the key's pin (self-signed only)
+	Fingerprint string // SHA-256 of the certificate, as browsers show it
 }
 
 // New parses the templates (once, per language) and returns the handler.
 func New(b Backend, o Options) (*Handler, error) {
-	h := &Handler{b: b, cfg: o.Config, log: o.Log, now: o.Now, fail: o.Fail, status: o.Status}
+	h := &Handler{b: b, cfg: o.Config, log: o.Log, now: o.Now, fail: o.Fail, status: o.Status, transport: o.Transport}
+	if h.transport == nil {
+		h.transport = func() TransportInfo { return TransportInfo{Mode: "plain"} }
+	}
 	if h.now == nil {
 		h.now = time.Now
 	}
