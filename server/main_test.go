@@ -67,7 +67,11 @@ func newEnv(t testing.TB, demo bool, opts ...envOpt) *testEnv {
 	}
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ctx, ln) }()
-	e := &testEnv{t: t, URL: "http://" + ln.Addr().String(), DB: db, Srv: srv, Cfg: cfg}
+	scheme := "http://"
+	if srv.Transport().Encrypted() {
+		scheme = "https://"
+	}
+	e := &testEnv{t: t, URL: scheme + ln.Addr().String(), DB: db, Srv: srv, Cfg: cfg}
 	var once sync.Once
 	stop := func() {
 		cancel()

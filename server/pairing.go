@@ -3,6 +3,8 @@ package server
 import (
 	"context"
 	"crypto/rand"
+	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"time"
@@ -98,19 +100,29 @@ func PairBaseURL(ctx context.Context, db *sqlite.DB, cfg Config) string {
 }
 
 // PairTargetFor is what a pairing code made now should carry: PairBaseURL,
-// and the pin of ringcard's own key when the configuration uses it (the
-// key is read, or made when no server has made it yet: the server then
-// uses the same one).
+// with the pin the running server recorded for that URL; or, when this
+// configuration itself uses ringcard's own certificate, that key's pin
+// (the key is read, or made when no server has made it yet: the server
+// then uses the same one).
 func PairTargetFor(ctx context.Context, db *sqlite.DB, cfg Config) (PairTarget, error) {
 	to := PairTarget{URL: PairBaseURL(ctx, db, cfg)}
-	if cfg.TLS.Resolve(cfg.Addr) != tlsconf.ModeSelfSigned {
+	if cfg.TLS.Resolve(cfg.Addr) == tlsconf.ModeSelfSigned {
+		pin, err := tlsconf.KeyPin(tlsconf.PathsFor(cfg.DB).Key)
+		if err != nil {
+			return to, err
+		}
+		to.Pin = pin
 		return to, nil
 	}
-	pin, err := tlsconf.KeyPin(tlsconf.PathsFor(cfg.DB).Key)
-	if err != nil {
-		return to, err
+	var storedURL, storedPin string
+	okURL, err1 := db.Setting(ctx, serverURLKey, &storedURL)
+	okPin, err2 := db.Setting(ctx, serverPinKey, &storedPin)
+	if err := errors.Join(err1, err2); err != nil {
+		return to, fmt.Errorf("read the server's pairing target: %w", err)
 	}
-	to.Pin = pin
+	if okURL && okPin && storedURL == to.URL {
+		to.Pin = storedPin
+	}
 	return to, nil
 }
 

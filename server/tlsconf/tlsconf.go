@@ -4,6 +4,7 @@ import (
 	"crypto/tls"
 	"fmt"
 	"log/slog"
+	"slices"
 	"time"
 
 	"golang.org/x/crypto/acme/autocert"
@@ -68,6 +69,9 @@ func Setup(c Config, o Options) (*Transport, error) {
 		t.acme = m
 		base = m.TLSConfig()
 		base.MinVersion = tls.VersionTLS12
+		// HTTP/1.1 as in the other modes (the websocket needs it); keep the
+		// acme-tls/1 challenge protocol.
+		base.NextProtos = slices.DeleteFunc(base.NextProtos, func(p string) bool { return p == "h2" })
 	default:
 		return nil, fmt.Errorf("tls.mode %q: unknown", t.Mode)
 	}
