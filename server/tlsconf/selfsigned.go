@@ -81,7 +81,9 @@ func (s *SelfSigned) Pin() string { return s.pin }
 func (s *SelfSigned) Certificate() (*tls.Certificate, error) { return s.current() }
 
 // GetCertificate is tls.Config's callback.
-func (s *SelfSigned) GetCertificate(*tls.ClientHelloInfo) (*tls.Certificate, error) { return s.current() }
+func (s *SelfSigned) GetCertificate(*tls.ClientHelloInfo) (*tls.Certificate, error) {
+	return s.current()
+}
 
 // current is the certificate to present; at most once per recheckEvery it
 // looks at the expiry and the names and re-issues when needed. A failure to
