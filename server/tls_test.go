@@ -294,3 +294,34 @@ func TestTLSConfigValidate(t *testing.T) {
 		t.Errorf("BaseURL on 0.0.0.0 = %s, want https://<lan address>:8443", got)
 	}
 }
+
+// A reconnecting phone resumes its TLS session (the client keeps a session
+// cache; the server issues tickets), and the pin is still checked on the
+// resumed connection.
+func TestTLSReconnectResumesSession(t *testing.T) {
+	e := newEnv(t, false, selfSigned)
+	c := pinnedPhone(t, e, "Dario") // the pairing request leaves a ticket in the cache
+	ctx := context.Background()
+	var resumed bool
+	for i := 0; i < 3 && !resumed; i++ {
+		s, err := c.Connect(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		id, _ := s.Resume(0)
+		if _, err := s.Await(id, 5*time.Second, nil); err != nil { // reading also takes in the server's tickets
+			t.Fatal(err)
+		}
+		resumed = s.Conn().UnderlyingConn().(*tls.Conn).ConnectionState().DidResume
+		s.Close()
+	}
+	if !resumed {
+		t.Fatal("three reconnects, none resumed the TLS session")
+	}
+	// Another pin is refused (the check is in VerifyConnection, which
+	// crypto/tls also runs on resumed sessions).
+	other := client.New(e.URL, c.Token, client.WithPin("sha256/"+strings.Repeat("B", 43)+"="))
+	if _, err := other.Connect(ctx); !errors.Is(err, client.ErrPinMismatch) {
+		t.Fatalf("wrong pin: %v", err)
+	}
+}

@@ -102,7 +102,11 @@ func newEnvAt(t testing.TB, clk *clock, opts ...func(*server.Config)) *env {
 		}
 		db.Close()
 	})
-	e := &env{URL: "http://" + ln.Addr().String(), DB: db, Srv: srv}
+	scheme := "http://"
+	if srv.Transport().Encrypted() {
+		scheme = "https://"
+	}
+	e := &env{URL: scheme + ln.Addr().String(), DB: db, Srv: srv}
 	if tt, ok := t.(*testing.T); ok {
 		e.t = tt
 	}
