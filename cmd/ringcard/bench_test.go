@@ -15,11 +15,14 @@ import (
 	"github.com/ringcard/ringcard/contacts/sqlite"
 	"github.com/ringcard/ringcard/mobile-protocol/client"
 	"github.com/ringcard/ringcard/server"
+	"github.com/ringcard/ringcard/server/tlsconf"
 )
 
 // benchServer starts `ringcard serve` (a separate process) on a copy of a
-// database of `contactsN` synthetic contacts and makes `phones` pairing codes.
-func benchServer(b *testing.B, contactsN, phones int) (*proc, []string) {
+// database of `contactsN` synthetic contacts and makes `phones` pairing
+// codes. With tlsOn the server serves HTTPS with its own key (as beyond
+// loopback) and the returned options pin it, as the app does.
+func benchServer(b *testing.B, contactsN, phones int, tlsOn bool) (*proc, []string, []client.Option) {
 	b.Helper()
 	src, err := contactstest.CachedDB(contactsN)
 	if err != nil {
@@ -29,7 +32,19 @@ func benchServer(b *testing.B, contactsN, phones int) (*proc, []string) {
 	if err := contactstest.CopyDB(src, db); err != nil {
 		b.Fatal(err)
 	}
-	p := serve(b, db, freeAddr(b))
+	var p *proc
+	var opts []client.Option
+	if tlsOn {
+		p = serveEnv(b, db, freeAddr(b), []string{"RINGCARD_TLS_MODE=self-signed"})
+		p.url = "https://" + strings.TrimPrefix(p.url, "http://")
+		pin, err := tlsconf.KeyPin(tlsconf.PathsFor(db).Key)
+		if err != nil {
+			b.Fatal(err)
+		}
+		opts = append(opts, client.WithPin(pin))
+	} else {
+		p = serve(b, db, freeAddr(b))
+	}
 	store, err := sqlite.Open(context.Background(), db, contacts.Normalizer{DefaultRegion: "IT"})
 	if err != nil {
 		b.Fatal(err)
@@ -43,15 +58,15 @@ func benchServer(b *testing.B, contactsN, phones int) (*proc, []string) {
 		}
 		codes[i] = pc.Code
 	}
-	return p, codes
+	return p, codes, opts
 }
 
 // benchFleet starts a server on the 25,000-contact database and pairs and
 // connects `phones` phones.
-func benchFleet(b *testing.B, phones int) (*proc, *client.Fleet) {
+func benchFleet(b *testing.B, phones int, tlsOn bool) (*proc, *client.Fleet) {
 	b.Helper()
-	p, codes := benchServer(b, 25_000, phones)
-	fleet, err := client.PairFleet(context.Background(), p.url, codes)
+	p, codes, opts := benchServer(b, 25_000, phones, tlsOn)
+	fleet, err := client.PairFleet(context.Background(), p.url, codes, opts...)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -62,58 +77,74 @@ func benchFleet(b *testing.B, phones int) (*proc, *client.Fleet) {
 	return p, fleet
 }
 
+// transports are the sub-benchmarks of the end-to-end and memory
+// benchmarks: plain HTTP (loopback, as today) and HTTPS with ringcard's
+// own pinned key (as on an office LAN).
+var transports = []struct {
+	name string
+	tls  bool
+}{{"plain", false}, {"tls", true}}
+
 // BenchmarkEndToEnd: 1,000 phones connected to a real server process over
 // loopback, 100 calls per second for 10 s; the latency of call.started ->
 // card (websocket) and POST /calls -> card (REST). Every call also fans a
-// card.updated out to all 1,000 phones.
+// card.updated out to all 1,000 phones. Run over plain HTTP and over TLS.
 func BenchmarkEndToEnd(b *testing.B) {
 	phones, rate, dur := envInt("RINGCARD_BENCH_PHONES", 1000), envInt("RINGCARD_BENCH_RATE", 100), time.Duration(envInt("RINGCARD_BENCH_SECONDS", 10))*time.Second
-	_, fleet := benchFleet(b, phones)
-	for _, rest := range []bool{false, true} {
-		name := "websocket"
-		if rest {
-			name = "REST"
-		}
-		b.Run(name, func(b *testing.B) {
-			var res client.LoadResult
-			for i := 0; i < b.N; i++ {
-				res = fleet.Run(context.Background(), client.LoadConfig{Rate: float64(rate), Duration: dur, OverREST: rest,
-					Number: func(i int) string { return "3" + contactstest.Number(i * 7919 % 25_000)[4:] }})
+	for _, tr := range transports {
+		b.Run(tr.name, func(b *testing.B) {
+			_, fleet := benchFleet(b, phones, tr.tls)
+			for _, rest := range []bool{false, true} {
+				name := "websocket"
+				if rest {
+					name = "REST"
+				}
+				b.Run(name, func(b *testing.B) {
+					var res client.LoadResult
+					for i := 0; i < b.N; i++ {
+						res = fleet.Run(context.Background(), client.LoadConfig{Rate: float64(rate), Duration: dur, OverREST: rest,
+							Number: func(i int) string { return "3" + contactstest.Number(i * 7919 % 25_000)[4:] }})
+					}
+					if res.Errors > 0 {
+						b.Errorf("%d of %d calls failed", res.Errors, res.Calls)
+					}
+					b.ReportMetric(float64(res.P50.Microseconds()), "p50-µs")
+					b.ReportMetric(float64(res.P99.Microseconds()), "p99-µs")
+					b.ReportMetric(float64(res.Max.Microseconds()), "max-µs")
+					b.ReportMetric(float64(res.Events)/dur.Seconds(), "events/s")
+					b.ReportMetric(0, "ns/op")
+					b.Logf("%d phones, %d calls/s over %s (%s): %s", phones, rate, name, tr.name, res)
+				})
 			}
-			if res.Errors > 0 {
-				b.Errorf("%d of %d calls failed", res.Errors, res.Calls)
-			}
-			b.ReportMetric(float64(res.P50.Microseconds()), "p50-µs")
-			b.ReportMetric(float64(res.P99.Microseconds()), "p99-µs")
-			b.ReportMetric(float64(res.Max.Microseconds()), "max-µs")
-			b.ReportMetric(float64(res.Events)/dur.Seconds(), "events/s")
-			b.ReportMetric(0, "ns/op")
-			b.Logf("%d phones, %d calls/s over %s: %s", phones, rate, name, res)
 		})
 	}
 }
 
 // BenchmarkIdlePhoneMemory: the server's resident memory per idle connected
-// phone, with 10,000 sockets open.
+// phone, with 10,000 sockets open, over plain HTTP and over TLS.
 func BenchmarkIdlePhoneMemory(b *testing.B) {
 	n := envInt("RINGCARD_BENCH_IDLE_PHONES", 10_000)
-	for i := 0; i < b.N; i++ {
-		p, codes := benchServer(b, 300, n)
-		fleet, err := client.PairFleet(context.Background(), p.url, codes)
-		if err != nil {
-			b.Fatal(err)
-		}
-		before := rssKB(b, p.cmd.Process.Pid)
-		if err := fleet.Connect(context.Background()); err != nil {
-			b.Fatal(err)
-		}
-		time.Sleep(2 * time.Second) // let the sockets settle before reading RSS (a measurement pause, not a wait for a condition)
-		after := rssKB(b, p.cmd.Process.Pid)
-		b.ReportMetric(float64(after-before)*1024/float64(n), "bytes/phone")
-		b.ReportMetric(float64(after)/1024, "rss-MiB")
-		b.ReportMetric(0, "ns/op")
-		b.Logf("server RSS %d KiB with %d idle phones (%d KiB before connecting)", after, n, before)
-		fleet.Close()
+	for _, tr := range transports {
+		b.Run(tr.name, func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				p, codes, opts := benchServer(b, 300, n, tr.tls)
+				fleet, err := client.PairFleet(context.Background(), p.url, codes, opts...)
+				if err != nil {
+					b.Fatal(err)
+				}
+				before := rssKB(b, p.cmd.Process.Pid)
+				if err := fleet.Connect(context.Background()); err != nil {
+					b.Fatal(err)
+				}
+				time.Sleep(2 * time.Second) // let the sockets settle before reading RSS (a measurement pause, not a wait for a condition)
+				after := rssKB(b, p.cmd.Process.Pid)
+				b.ReportMetric(float64(after-before)*1024/float64(n), "bytes/phone")
+				b.ReportMetric(float64(after)/1024, "rss-MiB")
+				b.ReportMetric(0, "ns/op")
+				b.Logf("%s: server RSS %d KiB with %d idle phones (%d KiB before connecting)", tr.name, after, n, before)
+				fleet.Close()
+			}
+		})
 	}
 }
 

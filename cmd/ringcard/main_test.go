@@ -67,8 +67,14 @@ type proc struct {
 
 func serve(t testing.TB, db, addr string, args ...string) *proc {
 	t.Helper()
+	return serveEnv(t, db, addr, nil, args...)
+}
+
+// serveEnv is serve with extra environment variables (RINGCARD_TLS_MODE=...).
+func serveEnv(t testing.TB, db, addr string, env []string, args ...string) *proc {
+	t.Helper()
 	cmd := exec.Command(binary(t), append([]string{"serve", "--db", db, "--addr", addr}, args...)...)
-	cmd.Env = append(os.Environ(), "RINGCARD_LOG_LEVEL=warn")
+	cmd.Env = append(append(os.Environ(), "RINGCARD_LOG_LEVEL=warn"), env...)
 	cmd.Stderr = os.Stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
