@@ -71,7 +71,7 @@ func serveCmd(g *globals) *cobra.Command {
 			if cfg.FCM.Enabled() {
 				fcm = "on, project " + cfg.FCM.ProjectID
 			}
-			log.Info("ringcard is running", "url", tr.Scheme()+"://"+ln.Addr().String(), "db", cfg.DB, "contacts", count, "google_sync", google, "fcm", fcm)
+			log.Info("ringcard is running", "url", cfg.BaseURL(), "db", cfg.DB, "contacts", count, "google_sync", google, "fcm", fcm)
 			srv.StartBackups(ctx)
 			srv.StartFollowups(ctx)
 			srv.StartGoogle(ctx)
