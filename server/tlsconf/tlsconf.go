@@ -82,15 +82,6 @@ func Setup(c Config, o Options) (*Transport, error) {
 // Encrypted reports whether this listener serves HTTPS itself.
 func (t *Transport) Encrypted() bool { return t.TLS != nil }
 
-// Scheme is the scheme of URLs that reach this listener (or the proxy in
-// front of it): https unless plain on loopback.
-func (t *Transport) Scheme() string {
-	if t.Mode == ModePlain {
-		return "http"
-	}
-	return "https"
-}
-
 // Fingerprint is the SHA-256 fingerprint of the certificate in use, as a
 // browser shows it, or "" when it is not known here (plain, proxy, acme
 // before its first certificate).
