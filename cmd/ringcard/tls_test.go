@@ -134,3 +134,43 @@ func TestLoopbackServeStaysPlain(t *testing.T) {
 		t.Errorf("a key was made for a loopback server")
 	}
 }
+
+// TestProxyModeWarnsAtStart: plain HTTP behind a proxy only when said
+// explicitly, with what the proxy needs, and a warning at start.
+func TestProxyModeWarnsAtStart(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "ringcard.db")
+	bad := exec.Command(binary(t), "config", "--db", db)
+	bad.Env = append(os.Environ(), "RINGCARD_TLS_MODE=proxy")
+	if out, err := bad.CombinedOutput(); err == nil || !strings.Contains(string(out), "public_url") {
+		t.Fatalf("proxy mode without public_url accepted: %s", out)
+	}
+	cmd := exec.Command(binary(t), "serve", "--db", db, "--addr", freeAddr(t))
+	cmd.Env = append(os.Environ(), "RINGCARD_TLS_MODE=proxy", "RINGCARD_PUBLIC_URL=https://crm.example.com", "RINGCARD_TRUSTED_PROXIES=127.0.0.1")
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _, _ = cmd.Process.Wait() })
+	warned := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			if strings.Contains(sc.Text(), "serving plain HTTP because tls.mode is") {
+				warned <- sc.Text()
+				return
+			}
+		}
+		close(warned)
+	}()
+	select {
+	case line, ok := <-warned:
+		if !ok || !strings.Contains(line, "level=WARN") {
+			t.Fatalf("no start warning in proxy mode (got %q)", line)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("no start warning in proxy mode within 20 s")
+	}
+}
