@@ -62,7 +62,7 @@ func serveCmd(g *globals) *cobra.Command {
 			if err := server.RecordPairTarget(ctx, db, server.PairTarget{URL: cfg.BaseURL(), Pin: tr.Pin}); err != nil {
 				return err
 			}
-			logTransport(log, tr)
+			logTransport(log, tr, cfg.PublicURL)
 			count, _ := db.ContactCount(ctx)
 			google, fcm := "off (not connected: see `ringcard google connect`)", "off: phones are reached over websocket only (no fcm.project_id)"
 			if cfg.Google.Connected() {
@@ -85,14 +85,22 @@ func serveCmd(g *globals) *cobra.Command {
 }
 
 // logTransport says at start how the listener is secured, and warns when
-// it is plain because a proxy is said to be in front.
-func logTransport(log *slog.Logger, tr *tlsconf.Transport) {
+// it is plain because a proxy is said to be in front, or when phones would
+// be sent to an address a CA-signed certificate does not name.
+func logTransport(log *slog.Logger, tr *tlsconf.Transport, publicURL string) {
 	switch tr.Mode {
 	case tlsconf.ModePlain:
 		return
 	case tlsconf.ModeProxy:
 		log.Warn("tls: serving plain HTTP because tls.mode is \"proxy\": only a TLS-terminating proxy in front may reach this port; X-Forwarded-Proto is believed from trusted_proxies only")
-	default:
-		log.Info("tls: serving HTTPS", "mode", tr.Mode, "pin", tr.Pin, "certificate_sha256", tr.Fingerprint())
+		return
+	}
+	attrs := []any{"mode", tr.Mode, "certificate_sha256", tr.Fingerprint()}
+	if tr.Pin != "" {
+		attrs = append(attrs, "pin", tr.Pin)
+	}
+	log.Info("tls: serving HTTPS", attrs...)
+	if tr.Pin == "" && publicURL == "" {
+		log.Warn("tls: phones check this certificate's name, but pairing codes carry this machine's address: set public_url to https://<the certificate's name>")
 	}
 }
