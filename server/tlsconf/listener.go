@@ -50,19 +50,23 @@ func NewListener(ln net.Listener, cfg *tls.Config, log *slog.Logger) *Listener {
 	return l
 }
 
+// acceptLoop accepts until the listener is closed. Other errors (too many
+// open files) are waited out with a growing pause, as net/http does.
 func (l *Listener) acceptLoop() {
+	var pause time.Duration
 	for {
 		c, err := l.Listener.Accept()
 		if err != nil {
-			var ne net.Error
-			if errors.As(err, &ne) && ne.Timeout() {
-				time.Sleep(5 * time.Millisecond)
-				continue
+			if errors.Is(err, net.ErrClosed) {
+				l.once.Do(func() { l.err = err; close(l.done) })
+				return
 			}
-			l.err = err
-			l.once.Do(func() { close(l.done) })
-			return
+			pause = min(max(2*pause, 5*time.Millisecond), time.Second)
+			l.log.Warn("tls: accept failed; retrying", "err", err, "in", pause)
+			time.Sleep(pause)
+			continue
 		}
+		pause = 0
 		go l.sniff(c)
 	}
 }
