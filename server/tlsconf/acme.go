@@ -2,10 +2,10 @@ package tlsconf
 
 import (
 	"fmt"
-	"os"
-
 	"golang.org/x/crypto/acme"
 	"golang.org/x/crypto/acme/autocert"
+
+	"github.com/ringcard/ringcard/internal/fsperm"
 )
 
 // newACME wires autocert for the configured public names: certificates are
@@ -14,10 +14,7 @@ import (
 // cacheDir (0700) and renewed by autocert before they expire. Any other
 // name is refused by the host policy before the CA is asked.
 func newACME(c Config, cacheDir string) (*autocert.Manager, error) {
-	if err := os.MkdirAll(cacheDir, 0o700); err != nil {
-		return nil, fmt.Errorf("acme cache: %w", err)
-	}
-	if err := os.Chmod(cacheDir, 0o700); err != nil {
+	if err := fsperm.MkdirAll(nil, cacheDir); err != nil {
 		return nil, fmt.Errorf("acme cache: %w", err)
 	}
 	m := &autocert.Manager{

@@ -20,6 +20,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/ringcard/ringcard/internal/fsperm"
 	protocol "github.com/ringcard/ringcard/mobile-protocol"
 )
 
@@ -218,7 +219,7 @@ func LoadOrCreateKey(path string) (*ecdsa.PrivateKey, error) {
 	if err != nil {
 		return nil, fmt.Errorf("make tls key: %w", err)
 	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, fsperm.File)
 	if errors.Is(err, fs.ErrExist) {
 		return readKey(path) // made by another process meanwhile
 	}
@@ -262,12 +263,11 @@ func readKey(path string) (*ecdsa.PrivateKey, error) {
 }
 
 // tightenMode makes a key file readable by its owner only, as ringcard
-// writes it; an installer's copy made with a looser mode is fixed.
+// writes it; an installer's copy made with a looser mode is fixed (and
+// logged). A failure is logged: the key is still usable.
 func tightenMode(path string) {
-	if fi, err := os.Stat(path); err == nil && fi.Mode().Perm()&0o077 != 0 {
-		if err := os.Chmod(path, 0o600); err == nil {
-			slog.Warn("tls: key file was readable by others; now 0600", "file", path)
-		}
+	if err := fsperm.Tighten(slog.Default(), path); err != nil {
+		slog.Warn("tls: key file", "err", err)
 	}
 }
 
@@ -279,7 +279,7 @@ func writeFileAtomic(path string, data []byte) error {
 		return fmt.Errorf("save %s: %w", path, err)
 	}
 	defer os.Remove(tmp.Name())
-	if err := tmp.Chmod(0o600); err != nil {
+	if err := tmp.Chmod(fsperm.File); err != nil {
 		tmp.Close()
 		return fmt.Errorf("save %s: %w", path, err)
 	}
