@@ -77,7 +77,17 @@ func possibleNumber(s, region string) (string, bool) {
 	if err != nil || !phonenumbers.IsPossibleNumber(num) {
 		return "", false
 	}
-	return phonenumbers.Format(num, phonenumbers.E164), true
+	e164 := phonenumbers.Format(num, phonenumbers.E164)
+	if num.GetItalianLeadingZero() && phonenumbers.GetNddPrefixForRegion(phonenumbers.GetRegionCodeForCountryCode(int(num.GetCountryCode())), true) != "" {
+		// A zero kept after a trunk prefix ("0 0…" in India): read back,
+		// the E.164 form loses it to the trunk prefix, so it would not be
+		// its own key. No real number is written so; match it by digits.
+		again, err := phonenumbers.Parse(e164, "")
+		if err != nil || phonenumbers.Format(again, phonenumbers.E164) != e164 {
+			return "", false
+		}
+	}
+	return e164, true
 }
 
 // Number normalizes raw into a contact Number of the given type and label.
