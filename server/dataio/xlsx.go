@@ -205,19 +205,27 @@ func nonEmptyRows(rows [][]string) int {
 // each merged range with its top-left value, and computes formulas that
 // were saved without their result.
 func sheetRows(f *excelize.File, sheet string) ([][]string, error) {
-	rows, err := f.GetRows(sheet, excelize.Options{RawCellValue: true})
+	rows, err := sheetCells(f, sheet)
 	if err != nil {
-		return nil, contacts.Errorf(contacts.EInvalid, "sheet %q: %v", sheet, err)
+		return nil, err
 	}
 	merged, err := f.GetMergeCells(sheet)
 	if err != nil {
 		return nil, contacts.Errorf(contacts.EInvalid, "sheet %q: merged cells: %v", sheet, err)
+	}
+	width := 0
+	for _, r := range rows {
+		width = max(width, len(r))
 	}
 	for _, m := range merged {
 		c1, r1, err1 := excelize.CellNameToCoordinates(m.GetStartAxis())
 		c2, r2, err2 := excelize.CellNameToCoordinates(m.GetEndAxis())
 		if err1 != nil || err2 != nil || (r2-r1+1)*(c2-c1+1) > 1_000_000 {
 			continue
+		}
+		width = max(width, c2) // excelize joined overlapping ranges: together they fit the sheet's rectangle
+		if err := checkSheetSize(sheet, max(len(rows), r2), width); err != nil {
+			return nil, err
 		}
 		v := m.GetCellValue()
 		for r := r1; r <= r2; r++ {
