@@ -139,7 +139,7 @@ func checkRead(t *testing.T, dir, name, format string, data []byte) {
 	if src.Format != format {
 		t.Fatalf("read as %s, want %s", src.Format, format)
 	}
-	limit := maxSheetCells
+	limit := maxWorkbookCells
 	if format != FormatXLSX {
 		limit = bytes.Count(data, []byte("\n")) + bytes.Count(data, []byte("\r")) + 1
 	}

@@ -46,6 +46,36 @@ func TestReadXLSXRefusesSheetsBeyondTheCellLimit(t *testing.T) {
 	}
 }
 
+// Every sheet of a workbook is read, so the limit is the workbook's: three
+// sheets of 800,000 cells are refused as one of 2,400,000 would be.
+func TestReadXLSXRefusesManySheetsBeyondTheCellLimit(t *testing.T) {
+	f := excelize.NewFile()
+	for i, sheet := range []string{"Sheet1", "Clienti", "Fornitori"} {
+		if i > 0 {
+			if _, err := f.NewSheet(sheet); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for cell, v := range map[string]string{"A1": "Name", "B1": "Phone", "A2": "Rossi", "B2": "06 1234 5678", "T40000": "x"} {
+			if err := f.SetCellValue(sheet, cell, v); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	buf, err := f.WriteToBuffer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	_, err = Read("sheets.xlsx", buf.Bytes(), ReadOptions{Sheet: SheetAll})
+	if took := time.Since(start); took > 30*time.Second { // a guard against never ending; it takes a few seconds
+		t.Errorf("Read took %v", took)
+	}
+	if contacts.ErrorCode(err) != contacts.ETooLarge {
+		t.Errorf("Read = %v, want %s", err, contacts.ETooLarge)
+	}
+}
+
 // A sheet with a stray cell well past its contacts is still an address
 // book: it reads.
 func TestReadXLSXReadsSparseSheets(t *testing.T) {
