@@ -50,18 +50,44 @@ func (n Normalizer) Parse(raw, region string) (Parsed, error) {
 	if region == "" {
 		region = n.DefaultRegion
 	}
-	num, err := phonenumbers.Parse(main, strings.ToUpper(region))
-	if err == nil && phonenumbers.IsPossibleNumber(num) {
-		p.E164 = phonenumbers.Format(num, phonenumbers.E164)
-		p.Key = p.E164
+	region = strings.ToUpper(region)
+	if e164, ok := possibleNumber(main, region); ok {
+		p.E164, p.Key = e164, e164
 		return p, nil
 	}
 	// A short code or a number too odd to place: match it by its digits.
 	if strings.HasPrefix(strings.TrimSpace(main), "+") {
 		digits = "+" + digits
 	}
+	// The digits alone may be a number the odd writing hid ("0+10000"):
+	// read them as a phone sending just those digits would be, so both
+	// meet on one key (a key always normalizes to itself).
+	if e164, ok := possibleNumber(digits, region); ok {
+		p.E164, p.Key = e164, e164
+		return p, nil
+	}
 	p.Key = digits
 	return p, nil
+}
+
+// possibleNumber is s in E.164 when the phone-number library reads it, in
+// region, as a number that can be placed.
+func possibleNumber(s, region string) (string, bool) {
+	num, err := phonenumbers.Parse(s, region)
+	if err != nil || !phonenumbers.IsPossibleNumber(num) {
+		return "", false
+	}
+	e164 := phonenumbers.Format(num, phonenumbers.E164)
+	if num.GetItalianLeadingZero() && phonenumbers.GetNddPrefixForRegion(phonenumbers.GetRegionCodeForCountryCode(int(num.GetCountryCode())), true) != "" {
+		// A zero kept after a trunk prefix ("0 0…" in India): read back,
+		// the E.164 form loses it to the trunk prefix, so it would not be
+		// its own key. No real number is written so; match it by digits.
+		again, err := phonenumbers.Parse(e164, "")
+		if err != nil || phonenumbers.Format(again, phonenumbers.E164) != e164 {
+			return "", false
+		}
+	}
+	return e164, true
 }
 
 // Number normalizes raw into a contact Number of the given type and label.

@@ -23,7 +23,9 @@ func TestNormalizerParse(t *testing.T) {
 		{"+62 812-3456-7890", "", "+6281234567890", "+6281234567890"},
 		{"0812-3456-7890", "ID", "+6281234567890", "+6281234567890"},
 		{"  +39 06 1234 5678  ", "", "+390612345678", "+390612345678"},
-		{"112", "", "112", ""}, // a short code matches by its digits
+		{"112", "", "112", ""},                               // a short code matches by its digits
+		{"0+10000", "", "+39010000", "+39010000"},            // a stray + hides a number its digits make (found by FuzzNormalize)
+		{"000000000000", "IN", "000000000000", ""},           // its E.164 form would read back as another number (found by FuzzNormalize)
 		{"٠٦١٢٣٤٥٦٧٨", "", "+390612345678", "+390612345678"}, // Arabic-Indic digits
 		// Android wraps numbers in bidi marks and isolates under right-to-left locales.
 		{"\u200e+39 06 4281 1822\u200e", "", "+390642811822", "+390642811822"},

@@ -106,16 +106,7 @@ func (c *conn) readLoop(ctx context.Context) {
 		}
 		_ = c.ws.SetReadDeadline(time.Now().Add(idle))
 		c.hub.Seen(c.device)
-		var env protocol.Envelope
-		if err := protocol.Decode(data, &env); err != nil {
-			var probe struct { // answer with re when at least the id can be read
-				ID string `json:"id"`
-			}
-			_ = json.Unmarshal(data, &probe)
-			c.answer(errorFrame(probe.ID, err))
-			continue
-		}
-		if out := c.handle(ctx, env); out != nil && env.ID != "" {
+		if out := c.dispatch(ctx, data); out != nil {
 			c.answer(out)
 		}
 		select {
@@ -124,6 +115,25 @@ func (c *conn) readLoop(ctx context.Context) {
 		default:
 		}
 	}
+}
+
+// dispatch decodes one frame the phone sent and handles it, returning the
+// answer to send (nil when there is none: no id, or the writer answers).
+// A frame that is not a valid envelope gets an error frame, with re when
+// at least its id can be read.
+func (c *conn) dispatch(ctx context.Context, data []byte) []byte {
+	var env protocol.Envelope
+	if err := protocol.Decode(data, &env); err != nil {
+		var probe struct {
+			ID string `json:"id"`
+		}
+		_ = json.Unmarshal(data, &probe)
+		return errorFrame(probe.ID, err)
+	}
+	if out := c.handle(ctx, env); out != nil && env.ID != "" {
+		return out
+	}
+	return nil
 }
 
 var errFrameTooLarge = errors.New("frame too large")

@@ -141,7 +141,7 @@ func Read(name string, data []byte, opt ReadOptions) (*Source, error) {
 		}
 	}
 	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", name, err)
+		return nil, fmt.Errorf("read %s: %w", name, validMessage(err))
 	}
 	src.Name, src.Format = name, format
 	src.Warnings = append(warnings, src.Warnings...)

@@ -64,10 +64,11 @@ func readXLSX(data []byte, opt ReadOptions) (*Source, error) {
 		return nil, err
 	}
 	src := &Source{}
+	budget := cellBudget(maxWorkbookCells)
 	mapFound := map[string]bool{} // --map keys some sheet read has a column for
 	for _, name := range names {
 		info := SheetInfo{Name: name, Read: chosen[name]}
-		rows, err := sheetRows(f, name)
+		rows, err := sheetRows(f, name, &budget)
 		if err != nil {
 			return nil, err
 		}
@@ -123,7 +124,7 @@ func readXLSX(data []byte, opt ReadOptions) (*Source, error) {
 		}
 	}
 	if history != "" {
-		hrows, err := sheetRows(f, history)
+		hrows, err := sheetRows(f, history, &budget)
 		if err != nil {
 			return nil, err
 		}
@@ -204,20 +205,28 @@ func nonEmptyRows(rows [][]string) int {
 // phone number is not shown as 6.12E+08 and a date is its serial), fills
 // each merged range with its top-left value, and computes formulas that
 // were saved without their result.
-func sheetRows(f *excelize.File, sheet string) ([][]string, error) {
-	rows, err := f.GetRows(sheet, excelize.Options{RawCellValue: true})
+func sheetRows(f *excelize.File, sheet string, budget *cellBudget) ([][]string, error) {
+	rows, height, err := sheetCells(f, sheet, budget)
 	if err != nil {
-		return nil, contacts.Errorf(contacts.EInvalid, "sheet %q: %v", sheet, err)
+		return nil, err
 	}
 	merged, err := f.GetMergeCells(sheet)
 	if err != nil {
 		return nil, contacts.Errorf(contacts.EInvalid, "sheet %q: merged cells: %v", sheet, err)
+	}
+	width := 0
+	for _, r := range rows {
+		width = max(width, len(r))
 	}
 	for _, m := range merged {
 		c1, r1, err1 := excelize.CellNameToCoordinates(m.GetStartAxis())
 		c2, r2, err2 := excelize.CellNameToCoordinates(m.GetEndAxis())
 		if err1 != nil || err2 != nil || (r2-r1+1)*(c2-c1+1) > 1_000_000 {
 			continue
+		}
+		width, height = max(width, c2), max(height, r2) // excelize joined overlapping ranges: together they fit this rectangle
+		if err := budget.check(sheet, height, width); err != nil {
+			return nil, err
 		}
 		v := m.GetCellValue()
 		for r := r1; r <= r2; r++ {
@@ -226,6 +235,7 @@ func sheetRows(f *excelize.File, sheet string) ([][]string, error) {
 			}
 		}
 	}
+	budget.spend(height, width)
 	if err := fillFormulas(f, sheet, rows); err != nil {
 		return nil, err
 	}
