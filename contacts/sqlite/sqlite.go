@@ -296,6 +296,15 @@ func (db *DB) migrate(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	knows := make(map[int]bool, len(ms))
+	for _, m := range ms {
+		knows[m.version] = true
+	}
+	for v := range applied {
+		if !knows[v] { // numbers are reserved per change: a newer build may have filled a gap
+			return contacts.Errorf(contacts.EConflict, "the database has migration %d, which this ringcard does not know: use a newer ringcard", v)
+		}
+	}
 	// Every migration not applied yet, in order, even one numbered below
 	// the newest applied: migration numbers are reserved per change, and a
 	// database may have met a later one first.
