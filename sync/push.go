@@ -539,9 +539,9 @@ func (e *Engine) sendUpdates(ctx context.Context, rep *Report, items []*pushItem
 					}
 				}
 			}
-			a, err := e.refetchAll(ctx, rep, stale)
-			if err != nil {
-				return nil, err
+			a, ferr := e.refetchAll(ctx, rep, stale)
+			if ferr != nil {
+				return nil, ferr
 			}
 			again = append(again, a...)
 			if len(rest) == len(items) {
