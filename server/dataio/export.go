@@ -186,12 +186,15 @@ func writeCSVFile(path string, rows [][]string) error {
 	})
 }
 
+// writeAtomically writes path through a new 0600 file beside it (never
+// one found there: it could be another user's, or readable), renamed over
+// path once complete.
 func writeAtomically(path string, write func(*os.File) error) error {
-	tmp := path + ".partial"
-	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
+	f, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".*.partial")
 	if err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
+	tmp := f.Name()
 	if err := write(f); err != nil {
 		f.Close()
 		os.Remove(tmp)
@@ -202,6 +205,7 @@ func writeAtomically(path string, write func(*os.File) error) error {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	if err := os.Rename(tmp, path); err != nil {
+		os.Remove(tmp)
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return nil
