@@ -189,13 +189,28 @@ func importUnderQuota(t testing.TB, n int, limit time.Duration) drainResult {
 	e.Stub.ResetLog()
 
 	noteTook := make(chan time.Duration, 1)
+	noteErr := make(chan error, 1)
+	stop := make(chan struct{}) // the test ended (failed early): the watcher goes too
+	watcher := make(chan struct{})
+	t.Cleanup(func() {
+		close(stop)
+		<-watcher
+	})
 	go func() {
+		defer close(watcher)
+		tick := time.NewTicker(5 * time.Millisecond)
+		defer tick.Stop()
 		for e.Stub.Len() < 1+n/2 {
-			time.Sleep(5 * time.Millisecond)
+			select {
+			case <-stop:
+				return
+			case <-tick.C:
+			}
 		}
 		note := &contacts.Note{ContactID: markLocal.ID, Text: "call back about the order", Author: "Luca", At: time.Now()}
 		if _, err := e.DB.AddNote(userCtx(e.ctx), note); err != nil {
-			t.Error(err)
+			noteErr <- err
+			return
 		}
 		at := time.Now()
 		for {
@@ -203,7 +218,11 @@ func importUnderQuota(t testing.TB, n int, limit time.Duration) drainResult {
 				noteTook <- time.Since(at)
 				return
 			}
-			time.Sleep(5 * time.Millisecond)
+			select {
+			case <-stop:
+				return
+			case <-tick.C:
+			}
 		}
 	}()
 	start := time.Now()
@@ -215,6 +234,8 @@ func importUnderQuota(t testing.TB, n int, limit time.Duration) drainResult {
 	res := drainResult{drain: time.Since(start), requests: e.Stub.RequestCount(""), refused: refused(e.Stub)}
 	select {
 	case res.note = <-noteTook:
+	case err := <-noteErr:
+		t.Fatalf("take a note mid-drain: %v", err)
 	case <-time.After(time.Minute):
 		t.Fatalf("the note taken mid-drain is not in Google after a minute")
 	}
