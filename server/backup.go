@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/ringcard/ringcard/contacts/sqlite"
+	"github.com/ringcard/ringcard/internal/fsperm"
 )
 
 const backupLayout = "20060102-150405"
@@ -116,6 +117,30 @@ func (s *Server) backupStats() (n int, newest time.Time, err error) {
 	return len(all), newest, nil
 }
 
+// tightenBackups makes the backups directory and the backups in it private
+// at start (fsperm.Tighten): an older version or a copy by hand may have
+// left them readable by every local user, and the next backup may be hours
+// away. Errors are logged; serving goes on.
+func (s *Server) tightenBackups(dir string) {
+	all, err := listBackups(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return
+	}
+	if err != nil {
+		s.log.Error("check the backups' file modes", "dir", dir, "err", err)
+		return
+	}
+	paths := []string{dir}
+	for _, b := range all {
+		paths = append(paths, filepath.Join(dir, b.name))
+	}
+	for _, p := range paths {
+		if err := fsperm.Tighten(s.log, p); err != nil {
+			s.log.Error("make a backup private", "err", err)
+		}
+	}
+}
+
 // NextBackup is the first hour:minute (local time) after now.
 func NextBackup(now time.Time, hour, minute int) time.Time {
 	next := time.Date(now.Year(), now.Month(), now.Day(), hour, minute, 0, 0, now.Location())
@@ -129,6 +154,7 @@ func NextBackup(now time.Time, hour, minute int) time.Time {
 // (unless backups are disabled). A failed backup is logged as an error and
 // tried again the next day.
 func (s *Server) StartBackups(ctx context.Context) {
+	s.tightenBackups(s.cfg.Backup.DirFor(s.db.Path()))
 	if s.cfg.Backup.Disabled {
 		s.log.Info("daily backups are off (backup.disabled)")
 		return

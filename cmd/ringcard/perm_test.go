@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestServeFilesArePrivate: started from a shell whose umask lets everyone
@@ -54,5 +55,39 @@ func assertMode(t *testing.T, path string, want os.FileMode) {
 	}
 	if got := st.Mode().Perm(); got != want {
 		t.Errorf("%s: mode %04o, want %04o", path, got, want)
+	}
+}
+
+// TestServeTightensOldBackups: a backups directory and backups left
+// readable by every local user (an older version, a copy by hand) are made
+// private when the server starts, not only at the next daily backup.
+func TestServeTightensOldBackups(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "ringcard.db")
+	backups := filepath.Join(dir, "backups")
+	old := filepath.Join(backups, "ringcard-20250101-030000.db")
+	if err := os.Mkdir(backups, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(old, []byte("an old backup"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for p, m := range map[string]os.FileMode{backups: 0o755, old: 0o644} {
+		if err := os.Chmod(p, m); err != nil { // whatever the test's umask
+			t.Fatal(err)
+		}
+	}
+	serve(t, db, freeAddr(t))
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		d, errD := os.Stat(backups)
+		f, errF := os.Stat(old)
+		if errD == nil && errF == nil && d.Mode().Perm() == 0o700 && f.Mode().Perm() == 0o600 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("backups not made private at start: dir %v (%v), %s %v (%v)", d.Mode(), errD, old, f.Mode(), errF)
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }

@@ -15,8 +15,10 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ringcard/ringcard/contacts"
+	"github.com/ringcard/ringcard/contacts/sqlite"
 	protocol "github.com/ringcard/ringcard/mobile-protocol"
 	"github.com/ringcard/ringcard/mobile-protocol/client"
+	"github.com/ringcard/ringcard/server"
 )
 
 // simState is what the simulated phone remembers between commands.
@@ -76,14 +78,15 @@ func simulateCmd(g *globals) *cobra.Command {
 		Short: "A phone simulator that speaks protocol v1 (pair, call, note, listen)",
 	}
 	cmd.PersistentFlags().StringVar(&f.state, "state", "ringcard-sim.json", "file where the simulated phone keeps its token and last seq")
-	cmd.PersistentFlags().StringVar(&f.server, "server", "", "server URL (default: the one paired with, or http://127.0.0.1:8080)")
+	cmd.PersistentFlags().StringVar(&f.server, "server", "", "server URL (default: the one paired with; for pair, the one `ringcard devices pair` prints for --db)")
 
 	var code, name, fcmToken, pin string
 	pair := &cobra.Command{
 		Use:   "pair [ringcard://pair?... | --code CODE [--pin sha256/...]]",
 		Short: "Pair the simulated phone with a code from `ringcard devices pair`: the QR code's link, or the code typed",
 		Long: "Pair the simulated phone as the app does. Give the QR code's link (ringcard://pair?server=...&code=...&pin=...), " +
-			"or --code (and --server, --pin) as a person types them. With a pin, every connection of this phone trusts that server key only.",
+			"or --code (and --server, --pin) as a person types them. With --code alone it pairs with the server and pin `ringcard devices pair` prints for the same --db. " +
+			"With a pin, every connection of this phone trusts that server key only.",
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			server := f.server
@@ -104,7 +107,14 @@ func simulateCmd(g *globals) *cobra.Command {
 				return fmt.Errorf("a pairing code is needed: the QR code's link, or --code CODE")
 			}
 			if server == "" {
-				server = "http://127.0.0.1:8080"
+				to, err := recordedPairTarget(cmd, g)
+				if err != nil {
+					return err
+				}
+				server = to.URL
+				if pin == "" {
+					pin = to.Pin
+				}
 			}
 			st := &simState{Server: server, Pin: pin}
 			c := st.client()
@@ -334,4 +344,25 @@ func listenOnce(cmd *cobra.Command, f *simFlags, st *simState, c *client.Client,
 			}
 		}
 	}
+}
+
+// recordedPairTarget is the server URL and pin `ringcard devices pair`
+// prints for the configured database, as a person reads them off next to
+// the code: so that `simulate pair --code` finds a server started with
+// another --addr. With no database there (no server ever ran here), the
+// quick start's http://127.0.0.1:8080, and nothing is created.
+func recordedPairTarget(cmd *cobra.Command, g *globals) (server.PairTarget, error) {
+	cfg, err := g.config()
+	if err != nil {
+		return server.PairTarget{}, err
+	}
+	if _, err := os.Stat(cfg.DB); errors.Is(err, fs.ErrNotExist) {
+		return server.PairTarget{URL: cfg.BaseURL()}, nil
+	}
+	var to server.PairTarget
+	err = withDB(cmd, g, func(ctx context.Context, cfg server.Config, db *sqlite.DB) error {
+		to, err = server.PairTargetFor(ctx, db, cfg)
+		return err
+	})
+	return to, err
 }

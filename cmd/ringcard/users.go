@@ -36,7 +36,7 @@ func usersCmd(g *globals) *cobra.Command {
 				if err := db.AddUser(ctx, u); err != nil {
 					return err
 				}
-				fmt.Fprintf(cmd.OutOrStdout(), "Added %s (%s), %s. Sign in at %s/\n", u.Login, u.Name, u.Role, cfg.BaseURL())
+				fmt.Fprintf(cmd.OutOrStdout(), "Added %s (%s), %s. Sign in at %s/\n", u.Login, u.Name, u.Role, server.PairBaseURL(ctx, db, cfg))
 				return nil
 			})
 		},
