@@ -32,11 +32,37 @@ const (
 	TypeOK             = "ok"
 	TypeResync         = "resync"
 	TypePong           = "pong"
+
+	// Server to phone, only to phones that asked in their resume.
+	TypeBatch       = "batch"        // several numbered events in one frame
+	TypeCardChanged = "card.changed" // a compact card.updated
 )
 
 // Resume is the first frame a phone sends on a new socket.
 type Resume struct {
 	AfterSeq int64 `json:"after_seq"`
+	// Batch asks for numbered events in batch frames: events that are
+	// waiting together come in one frame, each keeping its seq.
+	Batch bool `json:"batch,omitempty"`
+	// Compact asks for card.changed (contact id, rev, changed keys) in
+	// place of card.updated; the phone fetches the card when it needs it.
+	Compact bool `json:"compact,omitempty"`
+}
+
+// Batch is the payload of a batch frame: numbered events in seq order,
+// each as it would be sent alone.
+type Batch struct {
+	Events []Envelope `json:"events"`
+}
+
+// CardChanged is the compact form of card.updated: which contact changed,
+// its rev now and, when the server knows it, which CARD keys differ from
+// the card at BaseRev.
+type CardChanged struct {
+	ContactID string   `json:"contact_id"`
+	Rev       int64    `json:"rev"`
+	BaseRev   int64    `json:"base_rev,omitempty"`
+	Changed   []string `json:"changed,omitempty"`
 }
 
 // Ack says the phone handled every event up to Seq.

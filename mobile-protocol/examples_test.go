@@ -55,6 +55,39 @@ var payloadTypes = map[string]func() any{
 	protocol.TypeError:          func() any { return new(protocol.ErrorResponse) },
 	protocol.TypeOK:             func() any { return new(protocol.CallResponse) },
 	protocol.TypeResync:         func() any { return new(protocol.ResyncPayload) },
+	protocol.TypeBatch:          func() any { return new(protocol.Batch) },
+	protocol.TypeCardChanged:    func() any { return new(protocol.CardChanged) },
+}
+
+// TestBatchExampleEvents: every event in a batch example is a frame its
+// own schema accepts, numbered in order with no gap.
+func TestBatchExampleEvents(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("examples", "ws.batch.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var env protocol.Envelope
+	if err := protocol.Decode(data, &env); err != nil {
+		t.Fatal(err)
+	}
+	var b protocol.Batch
+	if err := protocol.Decode(env.Payload, &b); err != nil {
+		t.Fatal(err)
+	}
+	if len(b.Events) < 2 {
+		t.Fatalf("the batch example has %d events, want several", len(b.Events))
+	}
+	for i, e := range b.Events {
+		if i > 0 && e.Seq != b.Events[i-1].Seq+1 {
+			t.Errorf("event %d has seq %d after %d", i, e.Seq, b.Events[i-1].Seq)
+		}
+		if e.Type == protocol.TypeBatch {
+			t.Errorf("event %d: a batch inside a batch", i)
+		}
+		if err := protocol.ValidateJSON("ws."+e.Type, mustMarshal(t, e)); err != nil {
+			t.Errorf("event %d (%s): %v", i, e.Type, err)
+		}
+	}
 }
 
 type file struct{ name, path string }

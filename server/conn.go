@@ -45,7 +45,23 @@ type conn struct {
 	// Owned by the writer.
 	seq, gid int64
 	live     bool
+	batch    bool        // the phone asked for batch frames
+	compact  bool        // the phone asked for card.changed
+	evs      []ringEvent // reused between deliveries
+	head     [96]byte    // an event's envelope up to its payload
+	// A batch phone gets at most one batch per batchWindow: events that
+	// come faster wait (at most that long) and go out together.
+	lastBatch time.Time
+	heldUntil time.Time // when the current hold's window ended
+	held      *time.Timer
+	heldC     <-chan time.Time // nil unless events are held
 }
+
+// batchWindow is the shortest time between two batches to one phone. The
+// first change after a quiet moment goes out at once; under a stream of
+// changes a batch phone gets one frame per window instead of one per event,
+// which is what makes fan-out to many phones cheap.
+const batchWindow = 50 * time.Millisecond
 
 // upgrader's write buffers come from a pool and go back after each
 // message, so an idle phone holds none; 8 KiB fits a card in one frame.
@@ -79,14 +95,26 @@ func (s *Server) websocket(c *gin.Context) error {
 	if s.fcm != nil {
 		s.fcm.connected(d.ID)
 	}
+	ctx := contacts.WithActor(context.WithoutCancel(c.Request.Context()), contacts.Actor{Kind: contacts.ActorDevice, ID: d.ID, Name: d.Name})
 	go cn.writeLoop()
-	cn.readLoop(contacts.WithActor(context.WithoutCancel(c.Request.Context()), contacts.Actor{Kind: contacts.ActorDevice, ID: d.ID, Name: d.Name}))
-	if s.hub.detach(cn) {
-		if err := s.db.SetConnected(context.Background(), d.ID, false); err != nil {
-			s.log.Error("record disconnection", "err", err)
-		}
-	}
-	s.log.Debug("phone disconnected", "device", d.ID)
+	// The reader gets a goroutine of its own and this handler returns: the
+	// HTTP server's goroutine, its buffers and the handler chain's stack are
+	// not kept for as long as the phone stays connected.
+	go func() {
+		defer func() {
+			if v := recover(); v != nil {
+				s.log.Error("panic in websocket reader", "device", d.ID, "panic", v)
+				cn.stop(websocket.CloseInternalServerErr, "internal error", nil)
+			}
+			if s.hub.detach(cn) {
+				if err := s.db.SetConnected(context.Background(), d.ID, false); err != nil {
+					s.log.Error("record disconnection", "err", err)
+				}
+			}
+			s.log.Debug("phone disconnected", "device", d.ID)
+		}()
+		cn.readLoop(ctx)
+	}()
 	return nil
 }
 
@@ -194,7 +222,7 @@ func (c *conn) handlePayload(ctx context.Context, env protocol.Envelope) ([]byte
 		if !c.resumed.CompareAndSwap(false, true) {
 			return nil, contacts.Errorf(contacts.EConflict, "resume: already sent on this socket")
 		}
-		c.resume <- resumeReq{after: p.AfterSeq, id: env.ID}
+		c.resume <- resumeReq{after: p.AfterSeq, id: env.ID, batch: p.Batch, compact: p.Compact}
 		return nil, nil // the writer answers after it has positioned the stream
 	case protocol.TypeAck:
 		var p protocol.Ack
@@ -340,6 +368,11 @@ func (c *conn) revoke() {
 func (c *conn) writeLoop() {
 	ping := time.NewTicker(c.hub.opts.PingInterval)
 	defer ping.Stop()
+	defer func() {
+		if c.held != nil {
+			c.held.Stop()
+		}
+	}()
 	defer c.ws.Close()
 	for {
 		var err error
@@ -353,8 +386,17 @@ func (c *conn) writeLoop() {
 			err = c.startStream(r)
 		case <-c.wake:
 			if c.live {
-				err = c.deliver()
+				err = c.deliverSoon()
 			}
+		case <-c.heldC:
+			c.heldC = nil
+			if c.hub.busy() && time.Since(c.heldUntil) < c.hub.opts.MaxHold {
+				// A card is being built: held batches wait like the hub's
+				// own fan-out, so the ringing phone's answer goes first.
+				c.hold(time.Millisecond)
+				break
+			}
+			err = c.deliver()
 		case <-ping.C:
 			err = c.ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(writeTimeout))
 		}
@@ -376,39 +418,91 @@ func (c *conn) write(b []byte) error {
 	return c.ws.WriteMessage(websocket.TextMessage, b)
 }
 
-// writeEvent writes a numbered event straight into the socket's buffer: the
-// payload is shared by every phone, only the seq differs, so nothing is
-// copied per phone.
-func (c *conn) writeEvent(typ string, seq int64, payload []byte) error {
+var (
+	closeBrace = []byte{'}'}
+	comma      = []byte{','}
+	batchHead  = []byte(`{"type":"batch","payload":{"events":[`)
+	batchTail  = []byte(`]}}`)
+)
+
+// maxBatchBytes bounds a batch frame (the protocol's limit is 1 MB).
+const maxBatchBytes = 256 << 10
+
+// writeEvents writes numbered events, the first numbered c.seq+1, straight
+// into the socket's buffer: each payload is encoded once and shared by
+// every phone, only the seq differs, so nothing is copied or allocated per
+// phone. A phone that asked for batches gets them in as few frames as the
+// size bound allows. c.seq and c.gid advance with every frame written.
+func (c *conn) writeEvents(evs []ringEvent) error {
 	_ = c.ws.SetWriteDeadline(time.Now().Add(writeTimeout))
-	w, err := c.ws.NextWriter(websocket.TextMessage)
-	if err != nil {
-		return err
+	for len(evs) > 0 {
+		n := 1
+		if c.batch {
+			size := len(evs[0].payload)
+			for n < len(evs) && size+len(evs[n].payload) <= maxBatchBytes {
+				size += len(evs[n].payload)
+				n++
+			}
+		}
+		w, err := c.ws.NextWriter(websocket.TextMessage)
+		if err != nil {
+			return err
+		}
+		if c.batch {
+			if _, err := w.Write(batchHead); err != nil {
+				return err
+			}
+		}
+		for i, e := range evs[:n] {
+			if i > 0 {
+				if _, err := w.Write(comma); err != nil {
+					return err
+				}
+			}
+			typ, payload := e.typ, e.payload
+			if c.compact && e.compact != nil {
+				typ, payload = protocol.TypeCardChanged, e.compact
+			}
+			if _, err := w.Write(appendEventHead(c.head[:0], typ, c.seq+int64(i)+1)); err != nil {
+				return err
+			}
+			if _, err := w.Write(payload); err != nil {
+				return err
+			}
+			if _, err := w.Write(closeBrace); err != nil {
+				return err
+			}
+		}
+		if c.batch {
+			if _, err := w.Write(batchTail); err != nil {
+				return err
+			}
+		}
+		if err := w.Close(); err != nil {
+			return err
+		}
+		c.seq, c.gid = c.seq+int64(n), evs[n-1].gid
+		evs = evs[n:]
+		if c.batch {
+			c.lastBatch = time.Now()
+		}
 	}
-	var head [96]byte
-	b := appendEventHead(head[:0], typ, seq)
-	if _, err := w.Write(b); err != nil {
-		return err
-	}
-	if _, err := w.Write(payload); err != nil {
-		return err
-	}
-	if _, err := w.Write([]byte{'}'}); err != nil {
-		return err
-	}
-	return w.Close()
+	return nil
 }
 
-// resumeReq is a phone's resume: the seq it has and the frame's id.
+// resumeReq is a phone's resume: the seq it has, the frame's id and the
+// framing it asked for.
 type resumeReq struct {
-	after int64
-	id    string
+	after          int64
+	id             string
+	batch, compact bool
 }
 
 // startStream positions the device's stream after the seq the phone has,
 // answers the resume, then replays what it missed.
 func (c *conn) startStream(r resumeReq) error {
 	after := r.after
+	c.batch, c.compact = r.batch, r.compact
 	ctx := context.Background()
 	seq, gid, ok := c.hub.position(c.device)
 	if !ok {
@@ -446,31 +540,64 @@ func (c *conn) startStream(r resumeReq) error {
 	return c.deliver()
 }
 
+// deliverSoon delivers now, or for a batch phone that had a batch less
+// than batchWindow ago, when the window ends.
+func (c *conn) deliverSoon() error {
+	if !c.batch {
+		return c.deliver()
+	}
+	if c.heldC != nil {
+		return nil // already waiting: these events go with the held ones
+	}
+	wait := batchWindow - time.Since(c.lastBatch)
+	if wait <= 0 {
+		return c.deliver()
+	}
+	c.heldUntil = time.Now().Add(wait)
+	c.hold(wait)
+	return nil
+}
+
+// hold arms the connection's timer: held events go out when it fires.
+func (c *conn) hold(d time.Duration) {
+	if c.held == nil {
+		c.held = time.NewTimer(d)
+	} else {
+		c.held.Reset(d)
+	}
+	c.heldC = c.held.C
+}
+
 // deliver sends every event numbered for the device after c.gid.
 func (c *conn) deliver() error {
+	defer func() {
+		if cap(c.evs) > 4 { // an idle phone holds at most a few slots, and no payload
+			c.evs = nil
+		}
+		clear(c.evs[:cap(c.evs)])
+		c.evs = c.evs[:0]
+	}()
 	for {
-		evs, upto, covered := c.hub.pending(c.device, c.gid)
+		evs, upto, covered := c.hub.pending(c.device, c.gid, c.evs[:0])
 		if !covered {
 			stored, err := c.srv.db.DeviceEvents(context.Background(), c.device, c.gid, upto, 256)
 			if err != nil {
 				return err
 			}
 			for _, e := range stored {
-				typ, payload, err := c.hub.render(context.Background(), e)
+				r, err := c.hub.render(context.Background(), e)
 				if err != nil {
 					return fmt.Errorf("render event %d: %w", e.GID, err) // the phone reconnects and resumes
 				}
-				evs = append(evs, ringEvent{gid: e.GID, device: e.DeviceID, typ: typ, payload: payload})
+				evs = append(evs, ringEvent{gid: e.GID, device: e.DeviceID, typ: r.Type, payload: r.Payload, compact: r.Compact})
 			}
 		}
+		c.evs = evs
 		if len(evs) == 0 {
 			return nil
 		}
-		for _, e := range evs {
-			if err := c.writeEvent(e.typ, c.seq+1, e.payload); err != nil {
-				return err
-			}
-			c.seq, c.gid = c.seq+1, e.gid
+		if err := c.writeEvents(evs); err != nil {
+			return err
 		}
 	}
 }

@@ -1,9 +1,11 @@
 package server
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sync"
 	"time"
 
@@ -61,10 +63,19 @@ type WakeEvent struct {
 	Payload []byte
 }
 
-// RenderFunc renders an event as it is sent: its type and payload (a card
-// event carries the contact's card as it is now). Every event is numbered,
-// so seq stays contiguous: render returns a payload in every case.
-type RenderFunc func(ctx context.Context, e sqlite.Event) (typ string, payload []byte, err error)
+// RenderFunc renders an event as it is sent (a card event carries the
+// contact's card as it is now). Every event is numbered, so seq stays
+// contiguous: render returns a payload in every case.
+type RenderFunc func(ctx context.Context, e sqlite.Event) (Rendered, error)
+
+// Rendered is an event as phones receive it, encoded once for all of them.
+type Rendered struct {
+	Type    string
+	Payload []byte
+	// Compact is the card.changed payload sent instead of a card.updated to
+	// phones that asked for compact events; nil for other types.
+	Compact []byte
+}
 
 type devState struct {
 	from      int64 // events up to this gid predate the device
@@ -81,6 +92,7 @@ type ringEvent struct {
 	device  string
 	typ     string
 	payload []byte
+	compact []byte // see Rendered.Compact
 }
 
 // NewHub loads every active device's position from the store.
@@ -182,14 +194,14 @@ func (h *Hub) deliverNew(ctx context.Context) bool {
 	}
 	rendered := make([]ringEvent, 0, len(evs))
 	for _, e := range evs {
-		typ, payload, err := h.render(ctx, e)
+		r, err := h.render(ctx, e)
 		if err != nil {
 			// Not numbered: the next poll tries again from this event, so a
 			// passing store error never sends a phone an empty card.
 			h.log.Error("render event", "gid", e.GID, "err", err)
 			break
 		}
-		rendered = append(rendered, ringEvent{gid: e.GID, device: e.DeviceID, typ: typ, payload: payload})
+		rendered = append(rendered, ringEvent{gid: e.GID, device: e.DeviceID, typ: r.Type, payload: r.Payload, compact: r.Compact})
 	}
 	if len(rendered) == 0 {
 		return false
@@ -246,6 +258,9 @@ func (h *Hub) yieldToCalls() {
 	}
 }
 
+// busy reports that a phone is waiting for a card right now.
+func (h *Hub) busy() bool { return h.opts.Busy != nil && h.opts.Busy() }
+
 func (h *Hub) lastGIDLocked() int64 {
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -263,29 +278,32 @@ func (h *Hub) position(id string) (seq, gid int64, ok bool) {
 	return d.seq, d.gid, true
 }
 
-// pending returns the events a device sees after gid, up to what the hub
-// has numbered, from the ring when it covers them; covered false means the
-// caller must read the store.
-func (h *Hub) pending(id string, after int64) (evs []ringEvent, upto int64, covered bool) {
+// pending appends to dst the events a device sees after gid, up to what
+// the hub has numbered, from the ring when it covers them; covered false
+// means the caller must read the store.
+func (h *Hub) pending(id string, after int64, dst []ringEvent) (evs []ringEvent, upto int64, covered bool) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	d, ok := h.devs[id]
 	if !ok {
-		return nil, after, true
+		return dst, after, true
 	}
 	upto = d.gid
 	if after < h.floor {
-		return nil, upto, false
+		return dst, upto, false
 	}
-	for i := len(h.ring) - 1; i >= 0 && h.ring[i].gid > after; i-- {
-		if e := h.ring[i]; e.device == "" || e.device == id {
-			evs = append(evs, e)
+	// The ring is in gid order: find the first event after `after`, then
+	// copy forward (no per-phone scan of what the phone already has).
+	i, _ := slices.BinarySearchFunc(h.ring, after+1, func(e ringEvent, gid int64) int { return cmp.Compare(e.gid, gid) })
+	for _, e := range h.ring[i:] {
+		if e.gid > upto {
+			break
+		}
+		if e.device == "" || e.device == id {
+			dst = append(dst, e)
 		}
 	}
-	for i, j := 0, len(evs)-1; i < j; i, j = i+1, j-1 {
-		evs[i], evs[j] = evs[j], evs[i]
-	}
-	return evs, upto, true
+	return dst, upto, true
 }
 
 // attach makes c the device's socket, closing any older one.

@@ -1,7 +1,10 @@
 package server
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"slices"
 	"sync"
 
 	"github.com/ringcard/ringcard/contacts"
@@ -13,34 +16,35 @@ import (
 // carries the contact's card as it is now, so a phone that replays old
 // events still ends on the current card; a contact deleted since is sent as
 // contact.removed.
-func (s *Server) renderEvent(ctx context.Context, e sqlite.Event) (string, []byte, error) {
+// Phones that asked for compact events get the compact form instead; both
+// are rendered once per change and shared by every phone.
+func (s *Server) renderEvent(ctx context.Context, e sqlite.Event) (Rendered, error) {
 	switch e.Type {
 	case sqlite.EventCardUpdated:
 		c, err := s.db.Contact(ctx, e.ContactID)
 		if contacts.ErrorCode(err) == contacts.ENotFound {
-			return protocol.TypeContactRemoved, mustJSON(protocol.ContactRemoved{ContactID: e.ContactID}), nil
+			return Rendered{Type: protocol.TypeContactRemoved, Payload: mustJSON(protocol.ContactRemoved{ContactID: e.ContactID})}, nil
 		}
 		if err != nil {
-			return "", nil, err
+			return Rendered{}, err
 		}
-		if b, ok := s.hub.cache.get(c.ID, c.Rev); ok {
-			return protocol.TypeCardUpdated, b, nil
+		if rc, ok := s.hub.cache.get(c.ID, c.Rev); ok {
+			return Rendered{Type: protocol.TypeCardUpdated, Payload: rc.json, Compact: rc.compact}, nil
 		}
 		card, err := s.contactCard(ctx, c, false)
 		if err != nil {
-			return "", nil, err
+			return Rendered{}, err
 		}
-		b := mustJSON(wireCard(card))
-		s.hub.cache.put(c.ID, c.Rev, b)
-		return protocol.TypeCardUpdated, b, nil
+		rc := s.hub.cache.put(c.ID, c.Rev, mustJSON(wireCard(card)))
+		return Rendered{Type: protocol.TypeCardUpdated, Payload: rc.json, Compact: rc.compact}, nil
 	case sqlite.EventContactRemoved:
-		return protocol.TypeContactRemoved, mustJSON(protocol.ContactRemoved{ContactID: e.ContactID}), nil
+		return Rendered{Type: protocol.TypeContactRemoved, Payload: mustJSON(protocol.ContactRemoved{ContactID: e.ContactID})}, nil
 	}
 	payload := e.Payload
 	if payload == "" {
 		payload = "{}"
 	}
-	return e.Type, []byte(payload), nil
+	return Rendered{Type: e.Type, Payload: []byte(payload)}, nil
 }
 
 // ForgetRendered drops rendered cards (after a template change).
@@ -54,29 +58,74 @@ type renderCache struct {
 }
 
 type renderedCard struct {
-	rev  int64
-	json []byte
+	rev     int64
+	json    []byte
+	compact []byte // the card.changed payload
 }
 
 const renderCacheMax = 10_000
 
-func (r *renderCache) get(id string, rev int64) ([]byte, bool) {
+func (r *renderCache) get(id string, rev int64) (renderedCard, bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	c, ok := r.m[id]
 	if !ok || c.rev != rev {
-		return nil, false
+		return renderedCard{}, false
 	}
-	return c.json, true
+	return c, true
 }
 
-func (r *renderCache) put(id string, rev int64, b []byte) {
+// put keeps a contact's card at rev with its compact form: when the card
+// of an earlier rev is still kept, the compact form names the keys that
+// changed since it.
+func (r *renderCache) put(id string, rev int64, b []byte) renderedCard {
+	r.mu.Lock()
+	prev, hadPrev := r.m[id]
+	r.mu.Unlock()
+	cc := protocol.CardChanged{ContactID: id, Rev: rev}
+	if hadPrev && prev.rev < rev {
+		if changed, err := changedKeys(prev.json, b); err == nil {
+			cc.BaseRev, cc.Changed = prev.rev, changed
+		}
+	}
+	rc := renderedCard{rev: rev, json: b, compact: mustJSON(cc)}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.m == nil || len(r.m) >= renderCacheMax {
 		r.m = map[string]renderedCard{}
 	}
-	r.m[id] = renderedCard{rev: rev, json: b}
+	if cur, ok := r.m[id]; !ok || cur.rev <= rev {
+		r.m[id] = rc
+	}
+	return rc
+}
+
+// changedKeys lists the top-level keys whose values differ between two
+// encoded cards (present in one only counts as different), sorted.
+func changedKeys(old, cur []byte) ([]string, error) {
+	var a, b map[string]json.RawMessage
+	if err := json.Unmarshal(old, &a); err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal(cur, &b); err != nil {
+		return nil, err
+	}
+	changed := []string{}
+	for k, v := range b {
+		if k == "rev" { // always differs; it is the event's own field
+			continue
+		}
+		if w, ok := a[k]; !ok || !bytes.Equal(v, w) {
+			changed = append(changed, k)
+		}
+	}
+	for k := range a {
+		if _, ok := b[k]; !ok {
+			changed = append(changed, k)
+		}
+	}
+	slices.Sort(changed)
+	return changed, nil
 }
 
 func (r *renderCache) reset() {

@@ -37,11 +37,13 @@ func (r LoadResult) String() string {
 	return fmt.Sprintf("%d calls, %d errors, p50 %s, p99 %s, max %s, %d events pushed", r.Calls, r.Errors, r.P50, r.P99, r.Max, r.Events)
 }
 
-// Fleet is many paired phones with open sockets.
+// Fleet is many paired phones with open sockets: PairFleet pairs them, or
+// a Fleet literal takes Clients already paired.
 type Fleet struct {
 	Clients []*Client
 	sockets []*Socket
 	events  atomic.Int64
+	lastAt  atomic.Int64 // when the latest event arrived (UnixNano)
 	mu      sync.Mutex
 	waiting map[*Socket]map[string]chan protocol.Envelope
 	wg      sync.WaitGroup
@@ -79,16 +81,33 @@ func PairFleet(ctx context.Context, baseURL string, codes []string, opts ...Opti
 
 // Connect opens and resumes every phone's socket and starts reading.
 func (f *Fleet) Connect(ctx context.Context) error {
+	return f.ConnectWith(ctx, FleetOptions{Resume: true})
+}
+
+// FleetOptions say how a fleet's phones open their sockets.
+type FleetOptions struct {
+	// Resume sends resume (with Batch and Compact) first, so the phone gets
+	// every change; without it the phone gets answers only (no fan-out).
+	Resume, Batch, Compact bool
+}
+
+// ConnectWith opens every phone's socket as opts say and starts reading.
+func (f *Fleet) ConnectWith(ctx context.Context, opts FleetOptions) error {
 	for _, c := range f.Clients {
 		s, err := c.Connect(ctx)
 		if err != nil {
 			return err
 		}
-		if _, err := s.Resume(0); err != nil {
-			return err
+		if opts.Resume {
+			if _, err := s.ResumeWith(protocol.Resume{Batch: opts.Batch, Compact: opts.Compact}); err != nil {
+				return err
+			}
 		}
 		f.mu.Lock()
 		f.sockets = append(f.sockets, s)
+		if f.waiting == nil { // a Fleet made of already paired Clients
+			f.waiting = map[*Socket]map[string]chan protocol.Envelope{}
+		}
 		f.waiting[s] = map[string]chan protocol.Envelope{}
 		f.mu.Unlock()
 		f.wg.Add(1)
@@ -100,15 +119,29 @@ func (f *Fleet) Connect(ctx context.Context) error {
 func (f *Fleet) read(s *Socket) {
 	defer f.wg.Done()
 	head := make([]byte, 64)
+	buf := make([]byte, 4096)
 	for {
 		_, r, err := s.ws.NextReader()
 		if err != nil {
 			return
 		}
 		n, _ := io.ReadFull(r, head)
+		if bytes.HasPrefix(head[:n], []byte(`{"type":"batch","payload":`)) {
+			// Every frame is read whole, as a phone does; events are
+			// counted, not decoded, and nothing is allocated per frame:
+			// the load must not starve the server (or itself).
+			k, err := countSeqs(r, head[:n], buf)
+			if err != nil {
+				return
+			}
+			f.events.Add(int64(k))
+			f.arrived()
+			continue
+		}
 		if bytes.Contains(head[:n], []byte(`"seq":`)) {
-			f.events.Add(1) // events are counted, not decoded: the load must not starve the server
 			_, _ = io.Copy(io.Discard, r)
+			f.events.Add(1)
+			f.arrived()
 			continue
 		}
 		rest, err := io.ReadAll(r)
@@ -130,6 +163,31 @@ func (f *Fleet) read(s *Socket) {
 	}
 }
 
+var seqKey = []byte(`,"seq":`)
+
+// countSeqs reads the rest of a batch frame (its first bytes are in head)
+// through buf and counts its events.
+func countSeqs(r io.Reader, head, buf []byte) (int, error) {
+	carry := copy(buf, head)
+	count := 0
+	for {
+		n, err := r.Read(buf[carry:])
+		total := carry + n
+		count += bytes.Count(buf[:total], seqKey)
+		// Keep a tail shorter than the key: a key split between reads is
+		// counted once, when its end arrives.
+		keep := min(total, len(seqKey)-1)
+		copy(buf, buf[total-keep:total])
+		carry = keep
+		if err == io.EOF {
+			return count, nil
+		}
+		if err != nil {
+			return count, err
+		}
+	}
+}
+
 // Close closes every socket.
 func (f *Fleet) Close() {
 	for _, s := range f.sockets {
@@ -140,6 +198,28 @@ func (f *Fleet) Close() {
 
 // Events is how many numbered events the fleet has received.
 func (f *Fleet) Events() int64 { return f.events.Load() }
+
+func (f *Fleet) arrived() {
+	now := time.Now().UnixNano()
+	for {
+		old := f.lastAt.Load()
+		if now <= old || f.lastAt.CompareAndSwap(old, now) {
+			return
+		}
+	}
+}
+
+// WaitEvents waits until the fleet has received n numbered events in all
+// and returns when the last of them arrived (read whole by its phone).
+func (f *Fleet) WaitEvents(ctx context.Context, n int64) (time.Time, error) {
+	for f.events.Load() < n {
+		if err := ctx.Err(); err != nil {
+			return time.Time{}, fmt.Errorf("%d of %d events arrived: %w", f.events.Load(), n, err)
+		}
+		time.Sleep(50 * time.Microsecond)
+	}
+	return time.Unix(0, f.lastAt.Load()), nil
+}
 
 // Run places calls at cfg.Rate for cfg.Duration from the fleet's phones in
 // turn and measures call -> card latency.

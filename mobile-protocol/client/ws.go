@@ -80,6 +80,34 @@ func (s *Socket) Resume(afterSeq int64) (string, error) {
 	return s.Send(protocol.TypeResume, protocol.Resume{AfterSeq: afterSeq})
 }
 
+// ResumeWith sends a resume frame with options (batch frames, compact
+// card events).
+func (s *Socket) ResumeWith(r protocol.Resume) (string, error) {
+	return s.Send(protocol.TypeResume, r)
+}
+
+// Events returns the numbered events a frame carries, in order: a batch's
+// events, the frame itself when it is a numbered event, or none (answers,
+// pongs). A phone handles them one by one exactly as lone frames.
+func Events(env protocol.Envelope) ([]protocol.Envelope, error) {
+	if env.Type == protocol.TypeBatch && env.Re == "" {
+		var b protocol.Batch
+		if err := json.Unmarshal(env.Payload, &b); err != nil {
+			return nil, fmt.Errorf("decode batch: %w", err)
+		}
+		for i, e := range b.Events {
+			if e.Seq <= 0 {
+				return nil, fmt.Errorf("batch event %d (%s) has no seq", i, e.Type)
+			}
+		}
+		return b.Events, nil
+	}
+	if env.Seq > 0 {
+		return []protocol.Envelope{env}, nil
+	}
+	return nil, nil
+}
+
 // Ack acknowledges every event up to seq.
 func (s *Socket) Ack(seq int64) (string, error) {
 	return s.Send(protocol.TypeAck, protocol.Ack{Seq: seq})
