@@ -37,7 +37,14 @@ const (
 // Resume is the first frame a phone sends on a new socket.
 type Resume struct {
 	AfterSeq int64 `json:"after_seq"`
+	// OpenCalls (optional, added 2026-12) lists the call_ids of the
+	// phone's calls still in progress; a pointer to an empty list says
+	// "none". nil (absent) leaves the server's view as it is.
+	OpenCalls *[]string `json:"open_calls,omitempty"`
 }
+
+// MaxOpenCalls is the most call_ids a resume's open_calls may list.
+const MaxOpenCalls = 16
 
 // Ack says the phone handled every event up to Seq.
 type Ack struct {

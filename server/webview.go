@@ -18,9 +18,13 @@ import (
 func (s *Server) mountWeb(r *gin.Engine, office gin.IRouter) {
 	cfg := s.cfg.Web
 	_ = cfg.validate() // fills defaults when the config was not validated (tests)
+	boardAge := s.cfg.Calls.openLimit()
+	if a := cfg.ActiveCallAge.D(); a > 0 && a < boardAge {
+		boardAge = a
+	}
 	h, err := web.New(webBackend{DB: s.db, s: s}, web.Options{
 		Config: web.Config{SecureCookies: cfg.SecureCookies, SessionLifetime: cfg.SessionLifetime.D(), LockoutAttempts: cfg.LockoutAttempts,
-			LockoutDelay: cfg.LockoutDelay.D(), LockoutMaxDelay: cfg.LockoutWindow.D(), BoardPoll: cfg.BoardPoll.D(), MinPassword: cfg.MinPassword, ActiveCallAge: cfg.ActiveCallAge.D()},
+			LockoutDelay: cfg.LockoutDelay.D(), LockoutMaxDelay: cfg.LockoutWindow.D(), BoardPoll: cfg.BoardPoll.D(), MinPassword: cfg.MinPassword, ActiveCallAge: boardAge},
 		Log: s.log.With("part", "web"), Now: s.now, Fail: s.fail, Transport: s.transportInfo,
 		Status: func(err error) int {
 			if st := statusOf[errorCode(err)]; st != 0 {

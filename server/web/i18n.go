@@ -97,7 +97,9 @@ var catalogue = map[string][3]string{
 	"outcome.missed":   {"missed", "пропущен", "persa"},
 	"outcome.rejected": {"rejected", "отклонён", "rifiutata"},
 	"outcome.busy":     {"busy", "занято", "occupato"},
-	"hist.stage":       {"Stage", "Этап", "Fase"},
+	// A call the server closed because its phone never reported the end.
+	"outcome.end_not_reported": {"end not reported", "конец не сообщён", "fine non segnalata"},
+	"hist.stage":               {"Stage", "Этап", "Fase"},
 
 	"contact.phoneview":     {"As the phone shows it", "Как на телефоне", "Come sul telefono"},
 	"contact.edit":          {"Edit", "Изменить", "Modifica"},
