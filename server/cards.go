@@ -103,7 +103,7 @@ func wireCard(c contacts.Card) protocol.Card {
 			EndNotReported: lc.EndNotReported != ""}
 	}
 	if c.SIM != nil {
-		w.SIM = &protocol.SIM{Slot: c.SIM.Slot, Label: c.SIM.Label, Policy: c.SIM.Policy}
+		w.SIM = &protocol.SIM{Slot: c.SIM.Slot, Label: c.SIM.Label, Policy: c.SIM.StatedPolicy()}
 	}
 	if c.OnCall != nil {
 		w.OnCall = &protocol.OnCall{By: c.OnCall.By, DeviceID: c.OnCall.DeviceID, Since: timeText(c.OnCall.Since)}

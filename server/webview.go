@@ -86,10 +86,13 @@ func (b webBackend) SetTemplates(ctx context.Context, t contacts.Templates) erro
 	return b.s.SetTemplates(ctx, t)
 }
 
-func (b webBackend) NewPairCode(ctx context.Context, name string) (web.PairCode, error) {
+func (b webBackend) NewPairCode(ctx context.Context, name string, sims map[int]string) (web.PairCode, error) {
 	to := PairTarget{URL: PairBaseURL(ctx, b.DB, b.s.cfg), Pin: b.s.tls.Pin}
 	pc, err := CreatePairCodeFor(ctx, b.DB, name, to, b.s.cfg.PairCodeTTL.D())
 	if err != nil {
+		return web.PairCode{}, err
+	}
+	if err := SetPairCodeSIMs(ctx, b.DB, pc.Code, sims); err != nil {
 		return web.PairCode{}, err
 	}
 	return web.PairCode{Code: pc.Code, URL: pc.URL, Name: pc.Name, ExpiresAt: pc.ExpiresAt, Pin: pc.Pin}, nil
