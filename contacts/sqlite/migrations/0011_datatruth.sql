@@ -7,6 +7,12 @@
 -- what the phone saw) and ended_ms is when the server closed it.
 ALTER TABLE calls ADD COLUMN end_unreported TEXT NOT NULL DEFAULT '';
 
+-- Calls left open before this version and older than its 4-hour window
+-- were already shown as over; close them here, quietly (no event per
+-- contact), rather than in the first sweep.
+UPDATE calls SET ended_ms = CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER), end_unreported = 'open_limit'
+WHERE outcome = '' AND ended_ms = 0 AND started_ms < CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER) - 4 * 3600 * 1000;
+
 -- Calls still open: few rows, read on every call (same phone and SIM) and
 -- by the sweep of calls past the bound.
 CREATE INDEX calls_unended_sim ON calls(device_id, sim_slot) WHERE outcome = '' AND ended_ms = 0;
