@@ -1,6 +1,13 @@
 package contacts
 
-import "time"
+import (
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+)
 
 // Device is a paired phone. Its token is never stored, only its hash.
 type Device struct {
@@ -38,12 +45,96 @@ func ValidSIMPolicy(p string) bool {
 	return p == "" || p == SIMWork || p == SIMPrivate || p == SIMIgnore
 }
 
-// EffectivePolicy is the SIM's policy, work when unset.
+// EffectivePolicy is the SIM's policy. Until someone chooses one, a SIM
+// whose name says personal in any of the office's languages ("Personal",
+// "Личная", "Casa"...) is private, any other work: a staff member's
+// personal calls are not logged by default.
 func (s SIM) EffectivePolicy() string {
-	if s.Policy == "" {
-		return SIMWork
+	if s.Policy != "" {
+		return s.Policy
+	}
+	if SaysPersonal(s.Label) {
+		return SIMPrivate
+	}
+	return SIMWork
+}
+
+// StatedPolicy is the policy as phones are told it: the one chosen, or
+// private for an unchosen SIM whose name says personal; "" (work) for any
+// other unchosen SIM, as before names counted.
+func (s SIM) StatedPolicy() string {
+	if s.Policy == "" && s.EffectivePolicy() == SIMPrivate {
+		return SIMPrivate
 	}
 	return s.Policy
+}
+
+// personalWords are the words that make a SIM's name say personal, folded
+// (lower case, no accents): English, Italian, then Russian stems, which
+// take every ending (личная, личный, личн., домашняя, домашний...).
+var (
+	personalWords = []string{"personal", "private", "home", "personale", "personali", "privata", "privato", "casa"}
+	personalStems = []string{"личн", "персональн", "домашн"}
+)
+
+// SaysPersonal reports whether a SIM's name says it is the carrier's
+// own line, in English, Russian or Italian, whatever the case or accents:
+// a word of it is one of personalWords or starts with one of
+// personalStems ("Personal", "SIM 2 (privata)", "Личный номер").
+func SaysPersonal(label string) bool {
+	words := strings.FieldsFunc(Fold(label), func(r rune) bool { return !unicode.IsLetter(r) })
+	for _, w := range words {
+		if slices.Contains(personalWords, w) {
+			return true
+		}
+		for _, st := range personalStems {
+			if strings.HasPrefix(w, st) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// ParseSIMPolicies reads SIM policies as given on the command line or a
+// form: "1=work", "2=private" (slot 1 to 8, policy work, private or
+// ignore). A slot given twice is an error.
+func ParseSIMPolicies(specs []string) (map[int]string, error) {
+	out := map[int]string{}
+	for _, spec := range specs {
+		slot, policy, ok := strings.Cut(strings.TrimSpace(spec), "=")
+		n, err := strconv.Atoi(strings.TrimSpace(slot))
+		policy = strings.ToLower(strings.TrimSpace(policy))
+		switch {
+		case !ok || err != nil || n < 1 || n > 8:
+			return nil, Errorf(EInvalid, "sim %q: want SLOT=POLICY with a slot from 1 to 8, e.g. 1=work", spec)
+		case policy == "" || !ValidSIMPolicy(policy):
+			return nil, Errorf(EInvalid, "sim %q: the policy is work, private or ignore", spec)
+		}
+		if _, dup := out[n]; dup {
+			return nil, Errorf(EInvalid, "sim %d: given twice", n)
+		}
+		out[n] = policy
+	}
+	return out, nil
+}
+
+// ApplySIMPolicies gives each SIM in sims with no policy yet the one
+// chosen for its slot in pending, and returns what is left pending (slots
+// the phone has not reported).
+func ApplySIMPolicies(sims []SIM, pending map[int]string) map[int]string {
+	left := maps.Clone(pending)
+	for i := range sims {
+		p, ok := left[sims[i].Slot]
+		if !ok {
+			continue
+		}
+		if sims[i].Policy == "" {
+			sims[i].Policy = p
+		}
+		delete(left, sims[i].Slot)
+	}
+	return left
 }
 
 // MergeSIMs takes what a phone reports about its SIMs (slots, labels,

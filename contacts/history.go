@@ -37,7 +37,24 @@ type Call struct {
 	StartedAt time.Time
 	EndedAt   time.Time // zero while in progress
 	DurationS int
+	// EndNotReported says why the server closed a call whose end the
+	// phone never reported (EndNextCall, EndOpenLimit, EndPhoneGone,
+	// EndPhoneResume); "" when the phone reported it or it is open.
+	// Outcome stays "" and DurationS 0: nobody knows them.
+	EndNotReported string
 }
+
+// Why the server closed a call whose end the phone never reported.
+const (
+	EndNextCall    = "next_call"    // a newer call started on the same phone and SIM
+	EndOpenLimit   = "open_limit"   // open longer than the office's bound (calls.open_limit)
+	EndPhoneGone   = "phone_gone"   // the phone's socket went away mid-call and it was not heard from again
+	EndPhoneResume = "phone_resume" // the phone came back and did not list it among its open calls
+)
+
+// Open reports whether the call is still in progress as far as anyone
+// knows: no outcome from the phone and not closed by the server.
+func (c *Call) Open() bool { return c.Outcome == "" && c.EndedAt.IsZero() }
 
 // Validate checks the fields the protocol requires of a new call.
 func (c *Call) Validate() error {
@@ -121,6 +138,9 @@ type HistoryEntry struct {
 	SIMSlot   int    // calls
 	CallID    string // calls and notes tied to a call
 	Stage     string // stage changes: the new stage
+	// EndNotReported marks a call the server closed because its phone
+	// never reported the end (Call.EndNotReported).
+	EndNotReported bool
 }
 
 // CallEntry turns a call into a history entry with a readable summary.
@@ -128,7 +148,7 @@ func CallEntry(c Call) HistoryEntry {
 	return HistoryEntry{
 		At: c.StartedAt, Kind: KindCall, By: c.By, Text: CallSummary(c),
 		Direction: c.Direction, Outcome: c.Outcome, DurationS: c.DurationS,
-		SIMSlot: c.SIMSlot, CallID: c.ID,
+		SIMSlot: c.SIMSlot, CallID: c.ID, EndNotReported: c.EndNotReported != "",
 	}
 }
 
@@ -139,6 +159,8 @@ func CallSummary(c Call) string {
 		dir = "Outgoing"
 	}
 	switch {
+	case c.Outcome == "" && c.EndNotReported != "":
+		return dir + ", end not reported"
 	case c.Outcome == "":
 		return dir + ", in progress"
 	case c.DurationS > 0:

@@ -66,6 +66,9 @@ type HistoryEntry struct {
 	SIMSlot   int    `json:"sim_slot,omitempty"`
 	CallID    string `json:"call_id,omitempty"`
 	Stage     string `json:"stage,omitempty"`
+	// EndNotReported (calls, added 2026-12): the server closed the call
+	// because its phone never reported the end.
+	EndNotReported bool `json:"end_not_reported,omitempty"`
 }
 
 // LastCall is the call before the current one.
@@ -76,6 +79,9 @@ type LastCall struct {
 	SIMSlot   int    `json:"sim_slot,omitempty"`
 	Outcome   string `json:"outcome"`
 	DurationS int    `json:"duration_s,omitempty"`
+	// EndNotReported (added 2026-12): the server closed that call because
+	// its phone never reported the end; Outcome is then "".
+	EndNotReported bool `json:"end_not_reported,omitempty"`
 }
 
 // Style is the template's look.

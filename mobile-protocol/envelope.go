@@ -47,6 +47,10 @@ type Resume struct {
 	// Compact asks for card.changed (contact id, rev, changed keys) in
 	// place of card.updated; the phone fetches the card when it needs it.
 	Compact bool `json:"compact,omitempty"`
+	// OpenCalls (optional, added 2026-12) lists the call_ids of the
+	// phone's calls still in progress; a pointer to an empty list says
+	// "none". nil (absent) leaves the server's view as it is.
+	OpenCalls *[]string `json:"open_calls,omitempty"`
 }
 
 // Batch is the payload of a batch frame: numbered events in seq order,
@@ -64,6 +68,9 @@ type CardChanged struct {
 	BaseRev   int64    `json:"base_rev,omitempty"`
 	Changed   []string `json:"changed,omitempty"`
 }
+
+// MaxOpenCalls is the most call_ids a resume's open_calls may list.
+const MaxOpenCalls = 16
 
 // Ack says the phone handled every event up to Seq.
 type Ack struct {

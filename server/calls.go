@@ -69,9 +69,12 @@ func (s *Server) startCall(ctx context.Context, d *contacts.Device, in protocol.
 		}
 		return wireCard(card), nil
 	}
-	created, err := s.db.StartCall(ctx, &call)
+	created, ended, err := s.db.StartCallEnding(ctx, &call)
 	if err != nil {
 		return protocol.Card{}, err
+	}
+	if len(ended) > 0 {
+		go s.publishAllEnded(ended) // the board drops them; not the phone's wait
 	}
 	card, err := s.cardFor(ctx, p, &call, sim)
 	if err != nil {
@@ -158,13 +161,7 @@ func (s *Server) endCall(c *gin.Context) error {
 
 // publishEnded tells the office's live feed a call ended.
 func (s *Server) publishEnded(call *contacts.Call) {
-	name := ""
-	if call.ContactID != "" {
-		if c, err := s.db.Contact(context.Background(), call.ContactID); err == nil {
-			name = c.Name()
-		}
-	}
-	s.live.callEnded(call, name)
+	s.live.callEnded(call, s.contactName(call.ContactID))
 }
 
 // addNote stores a note from a phone (or the office), attributed to who

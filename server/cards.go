@@ -28,10 +28,6 @@ func (s *Server) cardFor(ctx context.Context, p *contacts.Parsed, call *contacts
 	return s.fillHistory(ctx, in, p.Key, call)
 }
 
-// openCallWindow bounds how old a call with no outcome may be and still
-// count as in progress (a phone that died mid-call never ends it).
-const openCallWindow = 4 * time.Hour
-
 // contactCard builds the card of a contact when no number is in question:
 // for card.updated events and the offline directory. The card shows the
 // contact's first number, so other_matches lists the others sharing it.
@@ -68,7 +64,7 @@ func (s *Server) fillHistory(ctx context.Context, in contacts.CardInput, key str
 		return contacts.Card{}, err
 	}
 	if contactID != "" {
-		open, err := s.db.OpenCall(ctx, contactID, skip, s.now().Add(-openCallWindow))
+		open, err := s.db.OpenCall(ctx, contactID, skip, s.now().Add(-s.cfg.Calls.openLimit()))
 		if err != nil {
 			return contacts.Card{}, err
 		}
@@ -99,13 +95,15 @@ func wireCard(c contacts.Card) protocol.Card {
 	}
 	for _, h := range c.History {
 		w.History = append(w.History, protocol.HistoryEntry{At: timeText(h.At), Kind: h.Kind, By: h.By, Text: h.Text,
-			Direction: h.Direction, Outcome: h.Outcome, DurationS: h.DurationS, SIMSlot: h.SIMSlot, CallID: h.CallID, Stage: h.Stage})
+			Direction: h.Direction, Outcome: h.Outcome, DurationS: h.DurationS, SIMSlot: h.SIMSlot, CallID: h.CallID, Stage: h.Stage,
+			EndNotReported: h.EndNotReported})
 	}
 	if lc := c.LastCall; lc != nil {
-		w.LastCall = &protocol.LastCall{At: timeText(lc.StartedAt), Direction: lc.Direction, By: lc.By, SIMSlot: lc.SIMSlot, Outcome: lc.Outcome, DurationS: lc.DurationS}
+		w.LastCall = &protocol.LastCall{At: timeText(lc.StartedAt), Direction: lc.Direction, By: lc.By, SIMSlot: lc.SIMSlot, Outcome: lc.Outcome, DurationS: lc.DurationS,
+			EndNotReported: lc.EndNotReported != ""}
 	}
 	if c.SIM != nil {
-		w.SIM = &protocol.SIM{Slot: c.SIM.Slot, Label: c.SIM.Label, Policy: c.SIM.Policy}
+		w.SIM = &protocol.SIM{Slot: c.SIM.Slot, Label: c.SIM.Label, Policy: c.SIM.StatedPolicy()}
 	}
 	if c.OnCall != nil {
 		w.OnCall = &protocol.OnCall{By: c.OnCall.By, DeviceID: c.OnCall.DeviceID, Since: timeText(c.OnCall.Since)}

@@ -44,6 +44,7 @@ type Config struct {
 	Backup  BackupConfig   `json:"backup"`  // daily backups
 	Metrics MetricsConfig  `json:"metrics"` // who may read /metrics besides admins and this machine
 	TLS     tlsconf.Config `json:"tls"`     // how the listener is secured (config_tls.go)
+	Calls   CallsConfig    `json:"calls"`   // when a call whose end was never reported stops being in progress
 }
 
 // DefaultConfig is the embedded default: a local SQLite file, no Google, no
@@ -105,7 +106,7 @@ func (c *Config) Validate() error {
 	default:
 		return fmt.Errorf("log_format %q: text or json", c.LogFormat)
 	}
-	return errors.Join(c.Google.validate(), c.FCM.validate(), c.Web.validate(), c.Backup.validate(), c.Metrics.validate(), c.validateTLS())
+	return errors.Join(c.Google.validate(), c.FCM.validate(), c.Web.validate(), c.Backup.validate(), c.Metrics.validate(), c.validateTLS(), c.Calls.validate())
 }
 
 // BaseURL is the URL phones are told to reach the server at: public_url,

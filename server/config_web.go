@@ -14,7 +14,7 @@ type WebConfig struct {
 	LockoutWindow   Duration `json:"lockout_window"`   // ...up to this long (the longest wait; the name is kept from the old hard lock)
 	BoardPoll       Duration `json:"board_poll"`       // how often the live board refreshes
 	MinPassword     int      `json:"min_password"`     // shortest staff password accepted
-	ActiveCallAge   Duration `json:"active_call_age"`  // an unfinished call older than this leaves the live board
+	ActiveCallAge   Duration `json:"active_call_age"`  // optional: an unfinished call older than this leaves the live board sooner than calls.open_limit
 }
 
 // defaultWebConfig is filled in for every field left at zero.
@@ -26,7 +26,6 @@ var defaultWebConfig = WebConfig{
 	LockoutWindow:   Duration(30 * time.Minute),
 	BoardPoll:       Duration(500 * time.Millisecond),
 	MinPassword:     8,
-	ActiveCallAge:   Duration(time.Hour),
 }
 
 // validate fills defaults and rejects bad web settings.
@@ -52,9 +51,6 @@ func (c *WebConfig) validate() error {
 	}
 	if c.MinPassword == 0 {
 		c.MinPassword = d.MinPassword
-	}
-	if c.ActiveCallAge == 0 {
-		c.ActiveCallAge = d.ActiveCallAge
 	}
 	switch {
 	case c.SecureCookies != "auto" && c.SecureCookies != "always" && c.SecureCookies != "never":

@@ -110,6 +110,7 @@ func (s *Server) websocket(c *gin.Context) error {
 				if err := s.db.SetConnected(context.Background(), d.ID, false); err != nil {
 					s.log.Error("record disconnection", "err", err)
 				}
+				s.phoneGone(d.ID)
 			}
 			s.log.Debug("phone disconnected", "device", d.ID)
 		}()
@@ -219,8 +220,15 @@ func (c *conn) handlePayload(ctx context.Context, env protocol.Envelope) ([]byte
 		if p.AfterSeq < 0 {
 			return nil, contacts.Errorf(contacts.EInvalid, "after_seq: must be 0 or more")
 		}
+		open, err := openCallIDs(p.OpenCalls)
+		if err != nil {
+			return nil, err
+		}
 		if !c.resumed.CompareAndSwap(false, true) {
 			return nil, contacts.Errorf(contacts.EConflict, "resume: already sent on this socket")
+		}
+		if err := c.srv.phoneSaysOpen(ctx, c.device, open); err != nil {
+			return nil, err
 		}
 		c.resume <- resumeReq{after: p.AfterSeq, id: env.ID, batch: p.Batch, compact: p.Compact}
 		return nil, nil // the writer answers after it has positioned the stream

@@ -19,6 +19,7 @@ import (
 	"github.com/ringcard/ringcard/contacts"
 	protocol "github.com/ringcard/ringcard/mobile-protocol"
 	"github.com/ringcard/ringcard/mobile-protocol/client"
+	"github.com/ringcard/ringcard/server"
 )
 
 // The golden tests send the protocol's request examples
@@ -141,6 +142,11 @@ func TestGoldenREST(t *testing.T) {
 	// Pairing: the code as typed, lower case and without its dash.
 	code, err := serverCreatePairCode(e, "Giulia")
 	if err != nil {
+		t.Fatal(err)
+	}
+	// The example phone's SIM 2 is named "Personale", private until
+	// someone chooses: the office chose work for it when pairing.
+	if err := server.SetPairCodeSIMs(ctx, e.DB, code, map[int]string{2: "work"}); err != nil {
 		t.Fatal(err)
 	}
 	typed := strings.ToLower(strings.ReplaceAll(code, "-", ""))

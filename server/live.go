@@ -32,6 +32,10 @@ type LiveCall struct {
 	StartedAt   string `json:"started_at"`
 	Outcome     string `json:"outcome,omitempty"`
 	DurationS   int    `json:"duration_s,omitempty"`
+	// EndNotReported is set when the server closed the call because its
+	// phone never reported the end (why: next_call, open_limit,
+	// phone_gone, phone_resume).
+	EndNotReported string `json:"end_not_reported,omitempty"`
 }
 
 // LiveDev names a phone in a device event.
@@ -94,7 +98,7 @@ func (f *liveFeed) publish(e LiveEvent) {
 func liveCall(c *contacts.Call, name string) *LiveCall {
 	return &LiveCall{CallID: c.ID, Direction: c.Direction, Number: c.Number.Raw, E164: c.Number.E164, ContactID: c.ContactID,
 		DisplayName: name, By: c.By, DeviceID: c.DeviceID, SIMSlot: c.SIMSlot, SIMLabel: c.SIMLabel,
-		StartedAt: timeText(c.StartedAt), Outcome: c.Outcome, DurationS: c.DurationS}
+		StartedAt: timeText(c.StartedAt), Outcome: c.Outcome, DurationS: c.DurationS, EndNotReported: c.EndNotReported}
 }
 
 func (f *liveFeed) callStarted(c *contacts.Call, card contacts.Card) {
@@ -103,7 +107,9 @@ func (f *liveFeed) callStarted(c *contacts.Call, card contacts.Card) {
 
 func (f *liveFeed) callEnded(c *contacts.Call, name string) {
 	e := LiveEvent{Type: "call.ended", At: time.Now().UTC(), Call: liveCall(c, name)}
-	if c.Direction == contacts.Incoming && c.Outcome != contacts.OutcomeAnswered {
+	// Missed is what the phone said; a call it never reported the end of
+	// is not known to be missed.
+	if c.Direction == contacts.Incoming && c.Outcome != "" && c.Outcome != contacts.OutcomeAnswered {
 		e.Type = "call.missed"
 		if c.Number.Raw != "" {
 			e.Callback = &Callback{Number: c.Number.Raw, DeviceID: c.DeviceID, SIMSlot: c.SIMSlot}

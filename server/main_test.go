@@ -104,7 +104,7 @@ func (e *testEnv) phone(name string) *client.Client {
 	}
 	c := client.New(e.URL, "")
 	_, err = c.Pair(ctx, protocol.PairRequest{Code: pc.Code, DeviceName: name + "'s phone", Platform: "android", AppVersion: "1.0.0",
-		SIMs: []protocol.SIM{{Slot: 1, Label: "Sales line", Carrier: "TIM"}, {Slot: 2, Label: "Personal"}}})
+		SIMs: []protocol.SIM{{Slot: 1, Label: "Sales line", Carrier: "TIM"}, {Slot: 2, Label: "Second line"}}})
 	if err != nil {
 		e.t.Fatalf("pair: %v", err)
 	}

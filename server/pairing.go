@@ -215,7 +215,7 @@ func simsFromWire(in []protocol.SIM) []contacts.SIM {
 func simsToWire(in []contacts.SIM) []protocol.SIM {
 	out := make([]protocol.SIM, 0, len(in))
 	for _, s := range in {
-		out = append(out, protocol.SIM{Slot: s.Slot, Label: s.Label, Carrier: s.Carrier, Region: s.Region, Policy: s.Policy})
+		out = append(out, protocol.SIM{Slot: s.Slot, Label: s.Label, Carrier: s.Carrier, Region: s.Region, Policy: s.StatedPolicy()})
 	}
 	return out
 }

@@ -32,7 +32,7 @@ func (e *testEnv) pairWithToken(name, token string) (*client.Client, string) {
 	}
 	c := client.New(e.URL, "")
 	resp, err := c.Pair(ctx, protocol.PairRequest{Code: pc.Code, DeviceName: name, Platform: "android", FCMToken: token,
-		SIMs: []protocol.SIM{{Slot: 1, Label: "Sales line"}, {Slot: 2, Label: "Personal"}}})
+		SIMs: []protocol.SIM{{Slot: 1, Label: "Sales line"}, {Slot: 2, Label: "Second line"}}})
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -286,7 +286,7 @@ func TestLiveFeedAndMissedCallback(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := <-feed
-	if got.Type != "call.started" || got.Call.DisplayName != "Silvia Santoro" || got.Call.SIMLabel != "Personal" {
+	if got.Type != "call.started" || got.Call.DisplayName != "Silvia Santoro" || got.Call.SIMLabel != "Second line" {
 		t.Errorf("live event = %+v %+v", got, got.Call)
 	}
 	if _, err := ph.EndCall(ctx, req.CallID, protocol.CallEnd{EndedAt: time.Now().Format(time.RFC3339), Outcome: "missed"}); err != nil {

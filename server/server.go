@@ -39,6 +39,7 @@ type Server struct {
 	answering atomic.Int32
 	live      liveFeed     // the office's feed of calls and phone health
 	private   privateCalls // calls on private SIMs, never stored
+	calls     callWatch    // closes calls of phones that went away (opencalls.go)
 	fcm       *fcmWaker    // nil when FCM is off
 	google    googleRunner // the Google Contacts sync (google.go)
 	engine    *gin.Engine
@@ -101,6 +102,8 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	hubDone := make(chan struct{})
 	go func() { defer close(hubDone); s.hub.Run(hubCtx) }()
 	go s.watchSilent(hubCtx, time.Minute)
+	s.calls.start(hubCtx)
+	go s.sweepOpenCalls(hubCtx)
 	s.http = &http.Server{Handler: s.engine, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelWarn)}
 	ln = s.secureListener(ln)
 	errc := make(chan error, 1)
@@ -116,6 +119,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	stopHub()
 	<-hubDone
+	s.calls.stop()
 	if s.fcm != nil {
 		dctx, cancel := context.WithTimeout(context.Background(), s.cfg.Shutdown)
 		if derr := s.fcm.disp.Close(dctx); derr != nil {

@@ -18,9 +18,13 @@ import (
 func (s *Server) mountWeb(r *gin.Engine, office gin.IRouter) {
 	cfg := s.cfg.Web
 	_ = cfg.validate() // fills defaults when the config was not validated (tests)
+	boardAge := s.cfg.Calls.openLimit()
+	if a := cfg.ActiveCallAge.D(); a > 0 && a < boardAge {
+		boardAge = a
+	}
 	h, err := web.New(webBackend{DB: s.db, s: s}, web.Options{
 		Config: web.Config{SecureCookies: cfg.SecureCookies, SessionLifetime: cfg.SessionLifetime.D(), LockoutAttempts: cfg.LockoutAttempts,
-			LockoutDelay: cfg.LockoutDelay.D(), LockoutMaxDelay: cfg.LockoutWindow.D(), BoardPoll: cfg.BoardPoll.D(), MinPassword: cfg.MinPassword, ActiveCallAge: cfg.ActiveCallAge.D()},
+			LockoutDelay: cfg.LockoutDelay.D(), LockoutMaxDelay: cfg.LockoutWindow.D(), BoardPoll: cfg.BoardPoll.D(), MinPassword: cfg.MinPassword, ActiveCallAge: boardAge},
 		Log: s.log.With("part", "web"), Now: s.now, Fail: s.fail, Transport: s.transportInfo,
 		Status: func(err error) int {
 			if st := statusOf[errorCode(err)]; st != 0 {
@@ -82,10 +86,13 @@ func (b webBackend) SetTemplates(ctx context.Context, t contacts.Templates) erro
 	return b.s.SetTemplates(ctx, t)
 }
 
-func (b webBackend) NewPairCode(ctx context.Context, name string) (web.PairCode, error) {
+func (b webBackend) NewPairCode(ctx context.Context, name string, sims map[int]string) (web.PairCode, error) {
 	to := PairTarget{URL: PairBaseURL(ctx, b.DB, b.s.cfg), Pin: b.s.tls.Pin}
 	pc, err := CreatePairCodeFor(ctx, b.DB, name, to, b.s.cfg.PairCodeTTL.D())
 	if err != nil {
+		return web.PairCode{}, err
+	}
+	if err := SetPairCodeSIMs(ctx, b.DB, pc.Code, sims); err != nil {
 		return web.PairCode{}, err
 	}
 	return web.PairCode{Code: pc.Code, URL: pc.URL, Name: pc.Name, ExpiresAt: pc.ExpiresAt, Pin: pc.Pin}, nil

@@ -328,8 +328,10 @@ func (e *Engine) applyPerson(tx *sqlite.SyncTx, run *pullRun, in *incoming, rep 
 	}
 	local, err := findLocal(tx, p)
 	if contacts.ErrorCode(err) == contacts.ENotFound {
-		if _, err := tx.BaseByResource(p.ResourceName); err == nil {
-			return nil // deleted in ringcard: the outbox deletes it in Google
+		if base, err := tx.BaseByResource(p.ResourceName); err == nil {
+			// Deleted in ringcard: the outbox deletes it in Google. If it
+			// was merged into another contact, Google's edit goes there.
+			return e.pullMergedAway(tx, run.gn, base, in, rep)
 		}
 		if run.locals.has(in.r) {
 			if _, dup := run.deferred[p.ResourceName]; !dup {

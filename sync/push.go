@@ -205,6 +205,10 @@ type pushPlan struct {
 	creates []*pushItem
 	updates map[string][]*pushItem // by comma-joined fields
 	deletes []*pushItem
+	// mergedAway are deletes of contacts merged into another: sent last,
+	// after the kept contact's update, each after a look at Google's copy
+	// (mergegone.go).
+	mergedAway []*pushItem
 }
 
 // plan reads each contact's state and sorts out what to send. What needs
@@ -228,7 +232,16 @@ func (e *Engine) plan(ctx context.Context, rep *Report, ids []string) (*pushPlan
 		case snap.Contact.Deleted && snap.Base == nil:
 			done = append(done, snap)
 		case snap.Contact.Deleted:
-			pl.deletes = append(pl.deletes, &pushItem{snap: snap, rn: snap.Base.ResourceName})
+			_, merged, err := e.db.MergedInto(ctx, snap.Contact.ID)
+			if err != nil {
+				return nil, err
+			}
+			it := &pushItem{snap: snap, rn: snap.Base.ResourceName}
+			if merged {
+				pl.mergedAway = append(pl.mergedAway, it)
+			} else {
+				pl.deletes = append(pl.deletes, it)
+			}
 		case snap.Base == nil && snap.Held:
 			// Held by the matching (it may be one of several Google
 			// contacts): settled at the next pull, queued again then.
@@ -330,7 +343,7 @@ func (f *flushRun) send(ctx context.Context, pl *pushPlan, bulk bool) (again []s
 			again = append(again, a...)
 		}
 	}
-	return again, nil
+	return again, f.sendMergedAway(ctx, pl.mergedAway, bulk)
 }
 
 // sendDeletes deletes contacts in Google. When Google refuses the batch

@@ -37,11 +37,23 @@ func devicesCmd(g *globals) *cobra.Command {
 	cmd := &cobra.Command{Use: "devices", Short: "Pair, list and revoke phones, set SIM policies, ask a phone to dial (works whether or not the server runs)"}
 	var name string
 	var asJSON bool
+	var simFlags []string
 	pair := &cobra.Command{
-		Use:   "pair --name NAME",
+		Use:   "pair --name NAME [--sim 1=work --sim 2=private]",
 		Short: "Make a one-time pairing code for the phone NAME carries",
-		Args:  cobra.NoArgs,
+		Long: `Make a one-time pairing code for the phone NAME carries.
+
+--sim SLOT=POLICY chooses what ringcard does with calls on each SIM of that
+phone: work (cards and call log), private (cards, nothing logged) or ignore
+(no card, nothing logged). A SIM left unchosen is private if its name says
+personal (Personal, Private, Home, Личная, Домашняя, Personale, Casa...),
+work otherwise; change it later with "ringcard devices sim".`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			policies, err := contacts.ParseSIMPolicies(simFlags)
+			if err != nil {
+				return err
+			}
 			return withDB(cmd, g, func(ctx context.Context, cfg server.Config, db *sqlite.DB) error {
 				to, err := server.PairTargetFor(ctx, db, cfg)
 				if err != nil {
@@ -51,12 +63,16 @@ func devicesCmd(g *globals) *cobra.Command {
 				if err != nil {
 					return err
 				}
+				if err := server.SetPairCodeSIMs(ctx, db, pc.Code, policies); err != nil {
+					return err
+				}
 				return printPairCode(cmd.OutOrStdout(), cfg, to.URL, pc, asJSON)
 			})
 		},
 	}
 	pair.Flags().StringVar(&name, "name", "", "who carries the phone (notes and calls are attributed to this name)")
 	pair.Flags().BoolVar(&asJSON, "json", false, `print {"code","url","expires_at","pin"} as JSON (pin only with ringcard's own certificate)`)
+	pair.Flags().StringArrayVar(&simFlags, "sim", nil, "SLOT=POLICY: the policy of a SIM of this phone (work, private or ignore), e.g. --sim 1=work --sim 2=private")
 	_ = pair.MarkFlagRequired("name")
 
 	var listJSON bool

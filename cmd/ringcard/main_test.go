@@ -371,3 +371,29 @@ func TestKill9ThenResume(t *testing.T) {
 	}
 	t.Logf("%d notes acknowledged before SIGKILL; the phone resumed after seq 20 and got events up to seq %d", want, last)
 }
+
+// TestCLIPairAsksSIMPolicies pairs a phone with SIM policies chosen on the
+// command line; a SIM left unchosen follows its name.
+func TestCLIPairAsksSIMPolicies(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "ringcard.db")
+	addr := freeAddr(t)
+	p := serve(t, db, addr, "--demo")
+	if b, err := exec.Command(binary(t), "devices", "pair", "--db", db, "--name", "Luca", "--sim", "1=maybe").CombinedOutput(); err == nil || !strings.Contains(string(b), "work, private or ignore") {
+		t.Errorf("a bad --sim was accepted: %s", b)
+	}
+	var pc struct{ Code string }
+	if err := json.Unmarshal([]byte(run(t, "devices", "pair", "--db", db, "--name", "Luca", "--sim", "1=ignore", "--sim", "3=private", "--json")), &pc); err != nil {
+		t.Fatal(err)
+	}
+	ph := client.New(p.url, "")
+	if _, err := ph.Pair(context.Background(), protocol.PairRequest{Code: pc.Code, DeviceName: "Luca's phone", Platform: "android",
+		SIMs: []protocol.SIM{{Slot: 1, Label: "Sales"}, {Slot: 2, Label: "Личная"}, {Slot: 3, Label: "Office"}}}); err != nil {
+		t.Fatal(err)
+	}
+	out := run(t, "devices", "list", "--db", db)
+	for _, want := range []string{"1:Sales (ignore)", "2:Личная (private)", "3:Office (private)"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("devices list lacks %q:\n%s", want, out)
+		}
+	}
+}

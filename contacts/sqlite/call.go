@@ -15,44 +15,51 @@ import (
 // false; the same call_id with another body is a conflict. The contact with
 // the number (if any) is resolved here and moved after the change cursor.
 func (db *DB) StartCall(ctx context.Context, c *contacts.Call) (created bool, err error) {
-	hash := fingerprint(c.Direction, c.Number.Raw, strconv.Itoa(c.SIMSlot), strconv.FormatInt(ms(c.StartedAt), 10), c.DeviceID)
 	err = db.inTx(ctx, func(tx *sql.Tx) error {
-		stored, storedHash, _, err := callByID(ctx, tx, c.ID)
-		if err == nil {
-			if storedHash != hash {
-				return contacts.Errorf(contacts.EConflict, "call_id: %s was already used for another call", c.ID)
-			}
-			*c = *stored
-			return nil
-		}
-		if contacts.ErrorCode(err) != contacts.ENotFound {
-			return err
-		}
-		if c.Number.Key != "" {
-			if err := tx.QueryRowContext(ctx, `SELECT n.contact_id FROM contact_numbers n JOIN contacts c ON c.id = n.contact_id
-				WHERE n.key = ? AND c.deleted = 0 ORDER BY c.created_ms, c.id LIMIT 1`, c.Number.Key).Scan(&c.ContactID); err != nil && !errors.Is(err, sql.ErrNoRows) {
-				return fmt.Errorf("resolve contact: %w", err)
-			}
-		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO calls (id, contact_id, number_raw, number_key, e164, direction, sim_slot, sim_label, device_id, by_name, started_ms, start_hash)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			c.ID, nullStr(c.ContactID), c.Number.Raw, c.Number.Key, c.Number.E164, c.Direction, c.SIMSlot, c.SIMLabel, c.DeviceID, c.By, ms(c.StartedAt), hash)
-		if err != nil {
-			return fmt.Errorf("insert call: %w", err)
-		}
-		created = true
-		if err := audit(ctx, tx, db.Now(), "call.start", c.ContactID, c.Direction+" "+c.Number.Raw); err != nil {
-			return err
-		}
-		if c.ContactID != "" {
-			return touchContact(ctx, tx, c.ContactID, ms(db.Now()))
-		}
-		return nil
+		created, err = startCall(ctx, tx, db, c)
+		return err
 	})
 	if err != nil {
 		return false, fmt.Errorf("start call %s: %w", c.ID, err)
 	}
 	return created, nil
+}
+
+// startCall is StartCall inside tx.
+func startCall(ctx context.Context, tx *sql.Tx, db *DB, c *contacts.Call) (created bool, err error) {
+	hash := fingerprint(c.Direction, c.Number.Raw, strconv.Itoa(c.SIMSlot), strconv.FormatInt(ms(c.StartedAt), 10), c.DeviceID)
+	stored, storedHash, _, err := callByID(ctx, tx, c.ID)
+	if err == nil {
+		if storedHash != hash {
+			return false, contacts.Errorf(contacts.EConflict, "call_id: %s was already used for another call", c.ID)
+		}
+		*c = *stored
+		return false, nil
+	}
+	if contacts.ErrorCode(err) != contacts.ENotFound {
+		return false, err
+	}
+	if c.Number.Key != "" {
+		if err := tx.QueryRowContext(ctx, `SELECT n.contact_id FROM contact_numbers n JOIN contacts c ON c.id = n.contact_id
+			WHERE n.key = ? AND c.deleted = 0 ORDER BY c.created_ms, c.id LIMIT 1`, c.Number.Key).Scan(&c.ContactID); err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return false, fmt.Errorf("resolve contact: %w", err)
+		}
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO calls (id, contact_id, number_raw, number_key, e164, direction, sim_slot, sim_label, device_id, by_name, started_ms, start_hash)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		c.ID, nullStr(c.ContactID), c.Number.Raw, c.Number.Key, c.Number.E164, c.Direction, c.SIMSlot, c.SIMLabel, c.DeviceID, c.By, ms(c.StartedAt), hash)
+	if err != nil {
+		return false, fmt.Errorf("insert call: %w", err)
+	}
+	if err := audit(ctx, tx, db.Now(), "call.start", c.ContactID, c.Direction+" "+c.Number.Raw); err != nil {
+		return false, err
+	}
+	if c.ContactID != "" {
+		if err := touchContact(ctx, tx, c.ContactID, ms(db.Now())); err != nil {
+			return false, err
+		}
+	}
+	return true, nil
 }
 
 // EndCall records how a call ended. Ending it again the same way returns
@@ -74,11 +81,13 @@ func (db *DB) EndCall(ctx context.Context, id, deviceID string, end contacts.Cal
 		case end.EndedAt.Before(c.StartedAt):
 			return contacts.Errorf(contacts.EInvalid, "ended_at: before the call's started_at")
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE calls SET outcome = ?, ended_ms = ?, duration_s = ?, end_hash = ? WHERE id = ?`,
+		// A call the server closed for want of news (end_unreported) takes
+		// the phone's own report when it comes after all: it is the truth.
+		if _, err := tx.ExecContext(ctx, `UPDATE calls SET outcome = ?, ended_ms = ?, duration_s = ?, end_hash = ?, end_unreported = '' WHERE id = ?`,
 			end.Outcome, ms(end.EndedAt), end.DurationS, hash, id); err != nil {
 			return fmt.Errorf("end call: %w", err)
 		}
-		c.Outcome, c.EndedAt, c.DurationS = end.Outcome, end.EndedAt, end.DurationS
+		c.Outcome, c.EndedAt, c.DurationS, c.EndNotReported = end.Outcome, end.EndedAt, end.DurationS, ""
 		out = c
 		if err := audit(ctx, tx, db.Now(), "call.end", c.ContactID, contacts.CallSummary(*c)); err != nil {
 			return err
@@ -103,7 +112,7 @@ func (db *DB) Call(ctx context.Context, id string) (*contacts.Call, error) {
 	return c, nil
 }
 
-const callColumns = `id, COALESCE(contact_id, ''), number_raw, number_key, e164, direction, outcome, sim_slot, sim_label, device_id, by_name, started_ms, ended_ms, duration_s`
+const callColumns = `id, COALESCE(contact_id, ''), number_raw, number_key, e164, direction, outcome, sim_slot, sim_label, device_id, by_name, started_ms, ended_ms, duration_s, end_unreported`
 
 // callByID reads a call with the fingerprints of its start and end requests.
 func callByID(ctx context.Context, q queryer, id string) (c *contacts.Call, startHash, endHash string, err error) {
@@ -123,7 +132,7 @@ func scanCall(s scanner, extra ...any) (*contacts.Call, error) {
 	var c contacts.Call
 	var started, ended int64
 	dest := append([]any{&c.ID, &c.ContactID, &c.Number.Raw, &c.Number.Key, &c.Number.E164, &c.Direction, &c.Outcome,
-		&c.SIMSlot, &c.SIMLabel, &c.DeviceID, &c.By, &started, &ended, &c.DurationS}, extra...)
+		&c.SIMSlot, &c.SIMLabel, &c.DeviceID, &c.By, &started, &ended, &c.DurationS, &c.EndNotReported}, extra...)
 	if err := s.Scan(dest...); err != nil {
 		return nil, err
 	}

@@ -40,15 +40,15 @@ func (db *DB) AddPairCode(ctx context.Context, code, name string, expires time.T
 // Pair uses a pairing code once and stores the new device with the hash of
 // its token. A wrong, expired or used code is unauthorized. The device is
 // named after the code's name unless the code had none.
+//
+// SIM policies chosen with the code (SetPairCodeSIMs) are applied to the
+// SIMs the phone reports; those for slots it did not report stay pending
+// on the device until it does (UpdateDevice).
 func (db *DB) Pair(ctx context.Context, code, tokenHash string, d *contacts.Device) error {
-	sims, err := json.Marshal(d.SIMs)
-	if err != nil {
-		return fmt.Errorf("encode sims: %w", err)
-	}
-	err = db.inTx(ctx, func(tx *sql.Tx) error {
-		var name string
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		var name, policies string
 		var expires, used int64
-		err := tx.QueryRowContext(ctx, `SELECT name, expires_ms, used_ms FROM pair_codes WHERE code_hash = ?`, HashSecret(code)).Scan(&name, &expires, &used)
+		err := tx.QueryRowContext(ctx, `SELECT name, expires_ms, used_ms, sim_policies FROM pair_codes WHERE code_hash = ?`, HashSecret(code)).Scan(&name, &expires, &used, &policies)
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
 			return contacts.Errorf(contacts.EUnauthorized, "pairing code is wrong")
@@ -62,6 +62,18 @@ func (db *DB) Pair(ctx context.Context, code, tokenHash string, d *contacts.Devi
 		if _, err := tx.ExecContext(ctx, `UPDATE pair_codes SET used_ms = ? WHERE code_hash = ?`, ms(db.Now()), HashSecret(code)); err != nil {
 			return fmt.Errorf("use code: %w", err)
 		}
+		pending, err := decodePolicies(policies)
+		if err != nil {
+			return err
+		}
+		pendingJSON, err := encodePolicies(contacts.ApplySIMPolicies(d.SIMs, pending))
+		if err != nil {
+			return err
+		}
+		sims, err := json.Marshal(d.SIMs)
+		if err != nil {
+			return fmt.Errorf("encode sims: %w", err)
+		}
 		d.Name = name
 		if d.Name == "" {
 			d.Name = d.DeviceName
@@ -72,8 +84,8 @@ func (db *DB) Pair(ctx context.Context, code, tokenHash string, d *contacts.Devi
 		}
 		d.ID = contacts.NewID()
 		d.CreatedAt = db.Now()
-		_, err = tx.ExecContext(ctx, `INSERT INTO devices (id, name, device_name, platform, app_version, sims, fcm_token, token_hash, created_ms, last_seen_ms, base_gid, base_seq)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)`, d.ID, d.Name, d.DeviceName, d.Platform, d.AppVersion, string(sims), d.FCMToken, tokenHash, ms(d.CreatedAt), ms(d.CreatedAt), gid)
+		_, err = tx.ExecContext(ctx, `INSERT INTO devices (id, name, device_name, platform, app_version, sims, fcm_token, token_hash, created_ms, last_seen_ms, base_gid, base_seq, pending_sim_policies)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)`, d.ID, d.Name, d.DeviceName, d.Platform, d.AppVersion, string(sims), d.FCMToken, tokenHash, ms(d.CreatedAt), ms(d.CreatedAt), gid, pendingJSON)
 		if err != nil {
 			return fmt.Errorf("insert device: %w", err)
 		}
@@ -83,6 +95,67 @@ func (db *DB) Pair(ctx context.Context, code, tokenHash string, d *contacts.Devi
 		return fmt.Errorf("pair: %w", err)
 	}
 	return nil
+}
+
+// SetPairCodeSIMs records the SIM policies chosen for the phone that will
+// pair with code (slot -> work, private or ignore): applied at pairing to
+// the SIMs it reports, and later to the slots it reports then.
+func (db *DB) SetPairCodeSIMs(ctx context.Context, code string, policies map[int]string) error {
+	for slot, p := range policies {
+		if slot < 1 || slot > 8 || p == "" || !contacts.ValidSIMPolicy(p) {
+			return contacts.Errorf(contacts.EInvalid, "sim %d=%s: a slot from 1 to 8 and work, private or ignore", slot, p)
+		}
+	}
+	raw, err := encodePolicies(policies)
+	if err != nil {
+		return err
+	}
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE pair_codes SET sim_policies = ? WHERE code_hash = ? AND used_ms = 0`, raw, HashSecret(code))
+		if err != nil {
+			return fmt.Errorf("store SIM policies of a pairing code: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return contacts.Errorf(contacts.ENotFound, "pairing code not found or already used")
+		}
+		return nil
+	})
+}
+
+// PendingSIMPolicies returns the policies chosen at pairing for slots the
+// device has not reported yet.
+func (db *DB) PendingSIMPolicies(ctx context.Context, deviceID string) (map[int]string, error) {
+	var raw string
+	if err := db.read.QueryRowContext(ctx, `SELECT pending_sim_policies FROM devices WHERE id = ?`, deviceID).Scan(&raw); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, contacts.Errorf(contacts.ENotFound, "device %s not found", deviceID)
+		}
+		return nil, fmt.Errorf("read pending SIM policies: %w", err)
+	}
+	return decodePolicies(raw)
+}
+
+// decodePolicies reads {"1":"work",...}; "" is none.
+func decodePolicies(raw string) (map[int]string, error) {
+	out := map[int]string{}
+	if raw == "" {
+		return out, nil
+	}
+	if err := json.Unmarshal([]byte(raw), &out); err != nil {
+		return nil, fmt.Errorf("decode SIM policies: %w", err)
+	}
+	return out, nil
+}
+
+func encodePolicies(p map[int]string) (string, error) {
+	if p == nil {
+		p = map[int]string{}
+	}
+	b, err := json.Marshal(p)
+	if err != nil {
+		return "", fmt.Errorf("encode SIM policies: %w", err)
+	}
+	return string(b), nil
 }
 
 const deviceColumns = `id, name, device_name, platform, app_version, sims, fcm_token, created_ms, last_seen_ms, revoked_ms`
@@ -143,14 +216,27 @@ func (db *DB) Devices(ctx context.Context) ([]*contacts.Device, error) {
 	return out, rows.Err()
 }
 
-// UpdateDevice saves a device's FCM token, SIMs and app version.
+// UpdateDevice saves a device's FCM token, SIMs and app version. SIM
+// policies chosen at pairing for slots the phone reports now are applied.
 func (db *DB) UpdateDevice(ctx context.Context, d *contacts.Device) error {
-	sims, err := json.Marshal(d.SIMs)
-	if err != nil {
-		return fmt.Errorf("encode sims: %w", err)
-	}
 	return db.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE devices SET fcm_token = ?, sims = ?, app_version = ? WHERE id = ? AND revoked_ms = 0`, d.FCMToken, string(sims), d.AppVersion, d.ID)
+		var policies string
+		if err := tx.QueryRowContext(ctx, `SELECT pending_sim_policies FROM devices WHERE id = ?`, d.ID).Scan(&policies); err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("read pending SIM policies: %w", err)
+		}
+		pending, err := decodePolicies(policies)
+		if err != nil {
+			return err
+		}
+		pendingJSON, err := encodePolicies(contacts.ApplySIMPolicies(d.SIMs, pending))
+		if err != nil {
+			return err
+		}
+		sims, err := json.Marshal(d.SIMs)
+		if err != nil {
+			return fmt.Errorf("encode sims: %w", err)
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE devices SET fcm_token = ?, sims = ?, app_version = ?, pending_sim_policies = ? WHERE id = ? AND revoked_ms = 0`, d.FCMToken, string(sims), d.AppVersion, pendingJSON, d.ID)
 		if err != nil {
 			return fmt.Errorf("update device: %w", err)
 		}

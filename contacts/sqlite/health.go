@@ -139,7 +139,7 @@ func (db *DB) SetSIMPolicy(ctx context.Context, id string, slot int, policy, lab
 // OpenCall returns the latest call with the contact still in progress (no
 // outcome yet) that started after since, other than skip; nil when none.
 func (db *DB) OpenCall(ctx context.Context, contactID, skip string, since time.Time) (*contacts.Call, error) {
-	c, err := scanCall(db.read.QueryRowContext(ctx, `SELECT `+callColumns+` FROM calls WHERE contact_id = ? AND outcome = '' AND started_ms > ? AND id != ? ORDER BY started_ms DESC LIMIT 1`, contactID, ms(since), skip))
+	c, err := scanCall(db.read.QueryRowContext(ctx, `SELECT `+callColumns+` FROM calls WHERE contact_id = ? AND outcome = '' AND ended_ms = 0 AND started_ms > ? AND id != ? ORDER BY started_ms DESC LIMIT 1`, contactID, ms(since), skip))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
@@ -152,7 +152,7 @@ func (db *DB) OpenCall(ctx context.Context, contactID, skip string, since time.T
 // OpenCalls returns every call in progress that started after since, newest
 // first: the office's live board.
 func (db *DB) OpenCalls(ctx context.Context, since time.Time) ([]*contacts.Call, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT `+callColumns+` FROM calls WHERE outcome = '' AND started_ms > ? ORDER BY started_ms DESC LIMIT 200`, ms(since))
+	rows, err := db.read.QueryContext(ctx, `SELECT `+callColumns+` FROM calls WHERE outcome = '' AND ended_ms = 0 AND started_ms > ? ORDER BY started_ms DESC LIMIT 200`, ms(since))
 	if err != nil {
 		return nil, fmt.Errorf("open calls: %w", err)
 	}

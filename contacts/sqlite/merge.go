@@ -309,6 +309,11 @@ func (db *DB) MergeContacts(ctx context.Context, keepID, goneID string) (int64, 
 		if err := tombstone(ctx, tx, goneID, now); err != nil {
 			return err
 		}
+		// Queued after keep's update: the sync updates the kept contact in
+		// Google first, then deletes the merged-away one there.
+		if err := enqueueOutbox(ctx, tx, goneID); err != nil {
+			return err
+		}
 		keepJSON, _ := jsonString(keep)
 		goneJSON, _ := jsonString(gone)
 		movedJSON, _ := jsonString(mv)
@@ -372,6 +377,9 @@ func (db *DB) UndoMerge(ctx context.Context, mergeID int64) error {
 		if err := saveContact(ctx, tx, keep); err != nil {
 			return err
 		}
+		if err := unlinkIfGoneFromGoogle(ctx, tx, gone); err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, `UPDATE contacts SET deleted = 0 WHERE id = ?`, goneID); err != nil {
 			return fmt.Errorf("revive contact: %w", err)
 		}
@@ -398,6 +406,24 @@ func (db *DB) UndoMerge(ctx context.Context, mergeID int64) error {
 	})
 	if err != nil {
 		return fmt.Errorf("undo merge %d: %w", mergeID, err)
+	}
+	return nil
+}
+
+// unlinkIfGoneFromGoogle forgets the Google resource name a contact had
+// before its merge when the merge's delete has reached Google (its link is
+// dropped): the sync then creates it again in Google and links the new
+// one, and Google's record of the old one's deletion cannot remove it.
+func unlinkIfGoneFromGoogle(ctx context.Context, tx *sql.Tx, c *contacts.Contact) error {
+	if c.ResourceName == "" {
+		return nil
+	}
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM sync_base WHERE contact_id = ?`, c.ID).Scan(&n); err != nil {
+		return fmt.Errorf("read google link: %w", err)
+	}
+	if n == 0 {
+		c.ResourceName, c.Etag = "", ""
 	}
 	return nil
 }

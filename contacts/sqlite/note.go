@@ -143,14 +143,14 @@ func (db *DB) History(ctx context.Context, contactID, numberKey string, limit in
 	lim := strconv.Itoa(limit)
 	if contactID != "" {
 		parts = []part{
-			{`SELECT 'call', started_ms, by_name, '', direction, outcome, duration_s, sim_slot, id, '' FROM calls WHERE contact_id = ? AND id != ? ORDER BY started_ms DESC LIMIT ` + lim, []any{contactID, skipCall}},
-			{`SELECT 'note', at_ms, author, text, '', '', 0, 0, call_id, '' FROM notes WHERE contact_id = ? ORDER BY at_ms DESC LIMIT ` + lim, []any{contactID}},
-			{`SELECT 'stage', at_ms, by_name, from_stage, '', '', 0, 0, '', to_stage FROM stage_changes WHERE contact_id = ? ORDER BY at_ms DESC LIMIT ` + lim, []any{contactID}},
+			{`SELECT 'call', started_ms, by_name, '', direction, outcome, duration_s, sim_slot, id, '', end_unreported FROM calls WHERE contact_id = ? AND id != ? ORDER BY started_ms DESC LIMIT ` + lim, []any{contactID, skipCall}},
+			{`SELECT 'note', at_ms, author, text, '', '', 0, 0, call_id, '', '' FROM notes WHERE contact_id = ? ORDER BY at_ms DESC LIMIT ` + lim, []any{contactID}},
+			{`SELECT 'stage', at_ms, by_name, from_stage, '', '', 0, 0, '', to_stage, '' FROM stage_changes WHERE contact_id = ? ORDER BY at_ms DESC LIMIT ` + lim, []any{contactID}},
 		}
 	} else {
 		parts = []part{
-			{`SELECT 'call', started_ms, by_name, '', direction, outcome, duration_s, sim_slot, id, '' FROM calls WHERE number_key = ? AND contact_id IS NULL AND id != ? ORDER BY started_ms DESC LIMIT ` + lim, []any{numberKey, skipCall}},
-			{`SELECT 'note', at_ms, author, text, '', '', 0, 0, call_id, '' FROM notes WHERE number_key = ? AND contact_id IS NULL ORDER BY at_ms DESC LIMIT ` + lim, []any{numberKey}},
+			{`SELECT 'call', started_ms, by_name, '', direction, outcome, duration_s, sim_slot, id, '', end_unreported FROM calls WHERE number_key = ? AND contact_id IS NULL AND id != ? ORDER BY started_ms DESC LIMIT ` + lim, []any{numberKey, skipCall}},
+			{`SELECT 'note', at_ms, author, text, '', '', 0, 0, call_id, '', '' FROM notes WHERE number_key = ? AND contact_id IS NULL ORDER BY at_ms DESC LIMIT ` + lim, []any{numberKey}},
 		}
 	}
 	var out []contacts.HistoryEntry
@@ -178,13 +178,15 @@ func (db *DB) historyPart(ctx context.Context, q string, args ...any) ([]contact
 	for rows.Next() {
 		var e contacts.HistoryEntry
 		var at int64
-		if err := rows.Scan(&e.Kind, &at, &e.By, &e.Text, &e.Direction, &e.Outcome, &e.DurationS, &e.SIMSlot, &e.CallID, &e.Stage); err != nil {
+		var unreported string
+		if err := rows.Scan(&e.Kind, &at, &e.By, &e.Text, &e.Direction, &e.Outcome, &e.DurationS, &e.SIMSlot, &e.CallID, &e.Stage, &unreported); err != nil {
 			return nil, fmt.Errorf("read history: %w", err)
 		}
 		e.At = fromMS(at)
 		switch e.Kind {
 		case contacts.KindCall:
-			e.Text = contacts.CallSummary(contacts.Call{Direction: e.Direction, Outcome: e.Outcome, DurationS: e.DurationS})
+			e.EndNotReported = unreported != ""
+			e.Text = contacts.CallSummary(contacts.Call{Direction: e.Direction, Outcome: e.Outcome, DurationS: e.DurationS, EndNotReported: unreported})
 		case contacts.KindStage:
 			e.Text = stageText(e.Text, e.Stage)
 		}

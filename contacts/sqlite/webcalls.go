@@ -15,10 +15,10 @@ func (db *DB) CallsSince(ctx context.Context, since time.Time, limit int) ([]*co
 }
 
 // ActiveCalls returns calls with no outcome yet that started at or after
-// since: ringing or in progress. A call a phone never ended drops out once
-// since passes it.
+// since: ringing or in progress. A call the server closed because its
+// phone never reported the end (EndNotReported) is not active.
 func (db *DB) ActiveCalls(ctx context.Context, since time.Time) ([]*contacts.Call, error) {
-	return db.queryCalls(ctx, `SELECT `+callColumns+` FROM calls WHERE started_ms >= ? AND outcome = '' ORDER BY started_ms DESC LIMIT 200`, ms(since))
+	return db.queryCalls(ctx, `SELECT `+callColumns+` FROM calls WHERE started_ms >= ? AND outcome = '' AND ended_ms = 0 ORDER BY started_ms DESC LIMIT 200`, ms(since))
 }
 
 // MissedNotReturned returns, per number, the latest incoming call since

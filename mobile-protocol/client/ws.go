@@ -108,6 +108,15 @@ func Events(env protocol.Envelope) ([]protocol.Envelope, error) {
 	return nil, nil
 }
 
+// ResumeOpen sends the resume frame with the call_ids of the phone's calls
+// still in progress (open_calls; none is an empty list, not nil): the
+// server closes the phone's other open calls and reopens listed ones it
+// had closed for want of news.
+func (s *Socket) ResumeOpen(afterSeq int64, openCalls []string) (string, error) {
+	open := append([]string{}, openCalls...)
+	return s.Send(protocol.TypeResume, protocol.Resume{AfterSeq: afterSeq, OpenCalls: &open})
+}
+
 // Ack acknowledges every event up to seq.
 func (s *Socket) Ack(seq int64) (string, error) {
 	return s.Send(protocol.TypeAck, protocol.Ack{Seq: seq})

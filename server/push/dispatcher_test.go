@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -113,7 +116,7 @@ func TestDispatcherQuotaPausesEverything(t *testing.T) {
 		if rec.count() == 2 {
 			return true
 		}
-		clock.Advance(5 * time.Second)
+		clock.AdvanceToNext() // the single worker waits out the pause, and nothing else
 		return false
 	})
 	res, _ := rec.snapshot()
@@ -402,5 +405,98 @@ func TestEnqueueRejectsInvalid(t *testing.T) {
 	}
 	if _, err := push.NewDispatcher(push.Config{}); err == nil {
 		t.Error("NewDispatcher without Sender succeeded")
+	}
+}
+
+// syncBuffer is a goroutine-safe log sink.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// A 429 on a dial whose TTL is shorter than the pause: the dial is dropped
+// (and the log says so), but the pause holds for the sends behind it.
+func TestDispatcherQuotaOnExpiringDialStillPauses(t *testing.T) {
+	tests := []struct {
+		name       string
+		retryAfter time.Duration // 0: no header, QuotaPause applies
+		pause      time.Duration
+	}{
+		{"Retry-After longer than the dial's TTL", 90 * time.Second, 90 * time.Second},
+		{"no Retry-After, QuotaPause equal to the TTL", 0, time.Minute},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			stub, sender := newStubSender(t)
+			clock := newFakeClock()
+			t0 := clock.Now()
+			stub.FailNext(1, fcmstub.QuotaExceeded, tc.retryAfter)
+			logs := &syncBuffer{}
+			rec := &recorder{clock: clock}
+			d, err := push.NewDispatcher(push.Config{
+				Sender: sender, Clock: clock, Workers: 2,
+				Logger:   slog.New(slog.NewTextHandler(logs, nil)),
+				OnResult: rec.onResult, OnUnregistered: rec.onUnregistered,
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() {
+				ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+				defer cancel()
+				_ = d.Close(ctx)
+			})
+			if err := d.Enqueue(dial("a")); err != nil {
+				t.Fatal(err)
+			}
+			waitFor(t, "the dial's result", func() bool { return rec.count() == 1 })
+			res, _ := rec.snapshot()
+			if !errors.Is(res[0].err, push.ErrExpired) {
+				t.Fatalf("dial result = %v, want ErrExpired", res[0].err)
+			}
+			if got := d.PausedUntil(); !got.Equal(t0.Add(tc.pause)) {
+				t.Fatalf("paused until t0+%v, want t0+%v", got.Sub(t0), tc.pause)
+			}
+			if l := logs.String(); !strings.Contains(l, "message dropped") || !strings.Contains(l, "kind=dial") || !strings.Contains(l, "pausing") {
+				t.Errorf("log does not say the dial was dropped and sending paused:\n%s", l)
+			}
+			// An event (10 min TTL) and a sync tickle outlive the pause.
+			for _, m := range []push.Message{{Token: "b", Kind: push.KindEvent, Data: map[string]string{"seq": "7"}}, syncMsg("c", "1")} {
+				if err := d.Enqueue(m); err != nil {
+					t.Fatal(err)
+				}
+			}
+			waitFor(t, "b and c delivered", func() bool {
+				if rec.count() == 3 {
+					return true
+				}
+				clock.Advance(5 * time.Second)
+				return false
+			})
+			res, _ = rec.snapshot()
+			for _, r := range res[1:] {
+				if r.err != nil {
+					t.Errorf("%s: %v", r.token, r.err)
+				}
+				if r.at.Before(t0.Add(tc.pause)) {
+					t.Errorf("%s sent %v after the 429, during the %v pause", r.token, r.at.Sub(t0), tc.pause)
+				}
+			}
+			if n := len(stub.Attempts()); n != 3 {
+				t.Errorf("requests = %d, want 3 (a:429, b, c; the expired dial not resent)", n)
+			}
+		})
 	}
 }

@@ -135,6 +135,27 @@ func (c *fakeClock) After(d time.Duration) <-chan time.Time {
 	return ch
 }
 
+// AdvanceToNext moves time to the earliest pending timer and fires it;
+// it reports false when no one waits. With one worker, a waiter means the
+// worker is idle, so time never runs ahead of a send in progress.
+func (c *fakeClock) AdvanceToNext() bool {
+	c.mu.Lock()
+	if len(c.waiters) == 0 {
+		c.mu.Unlock()
+		return false
+	}
+	next := c.waiters[0].at
+	for _, w := range c.waiters[1:] {
+		if w.at.Before(next) {
+			next = w.at
+		}
+	}
+	d := next.Sub(c.now)
+	c.mu.Unlock()
+	c.Advance(d)
+	return true
+}
+
 // Advance moves time forward and fires the timers that came due.
 func (c *fakeClock) Advance(d time.Duration) {
 	c.mu.Lock()

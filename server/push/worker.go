@@ -90,13 +90,11 @@ func (d *Dispatcher) deliver(it *item) {
 	}
 }
 
-// retry schedules another attempt for it, pausing everything on quota
-// errors, or gives up when attempts or TTL run out.
+// retry schedules another attempt for it, or gives up when attempts or
+// TTL run out. A quota error pauses everything first, whatever becomes of
+// the message that hit it: a dial whose 60 s TTL is shorter than the
+// pause is dropped, but the sends behind it still wait out the quota.
 func (d *Dispatcher) retry(it *item, err error) {
-	if it.attempt >= d.cfg.MaxAttempts {
-		d.finish(it, fmt.Errorf("push: giving up after %d attempts: %w", it.attempt, err))
-		return
-	}
 	var re *RetryableError
 	errors.As(err, &re)
 	delay := re.RetryAfter
@@ -108,15 +106,19 @@ func (d *Dispatcher) retry(it *item, err error) {
 	}
 	now := d.cfg.Clock.Now()
 	it.due = now.Add(delay)
+	if re.Quota {
+		d.pause(it.due, delay)
+	}
+	if it.attempt >= d.cfg.MaxAttempts {
+		d.finish(it, fmt.Errorf("push: giving up after %d attempts: %w", it.attempt, err))
+		return
+	}
 	if !it.due.Before(it.expires) {
+		d.cfg.Logger.Warn("push: message dropped, it expires before the retry", "kind", it.msg.Kind, "retry_in", delay, "ttl_left", it.expires.Sub(now))
 		d.finish(it, fmt.Errorf("%w before retry: %w", ErrExpired, err))
 		return
 	}
 	d.mu.Lock()
-	if re.Quota && it.due.After(d.pausedUntil) {
-		d.pausedUntil = it.due
-		d.cfg.Logger.Warn("push: FCM quota exceeded, pausing", "for", delay)
-	}
 	if it.msg.Kind == KindSync && d.q.syncs[it.msg.Token] != nil {
 		// A newer tickle for this token is queued; it supersedes this one.
 		d.stats.Coalesced++
@@ -128,6 +130,20 @@ func (d *Dispatcher) retry(it *item, err error) {
 	d.mu.Unlock()
 	d.signal()
 	d.cfg.Logger.Debug("push: retry scheduled", "kind", it.msg.Kind, "in", delay, "err", err)
+}
+
+// pause stops all sending until until (FCM throttles the whole project on
+// QUOTA_EXCEEDED); an earlier end never shortens a pause already set.
+func (d *Dispatcher) pause(until time.Time, delay time.Duration) {
+	d.mu.Lock()
+	extended := until.After(d.pausedUntil)
+	if extended {
+		d.pausedUntil = until
+	}
+	d.mu.Unlock()
+	if extended {
+		d.cfg.Logger.Warn("push: FCM quota exceeded, pausing", "for", delay)
+	}
 }
 
 // backoff returns the delay before retry number attempt (1-based):

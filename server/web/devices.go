@@ -47,7 +47,23 @@ func (h *Handler) devicesPage(c *gin.Context) error {
 		Devices   []deviceRow
 		Policies  []string
 		Transport TransportInfo
-	}{rows, simPolicies, h.transport()})
+		PairSlots []int
+	}{rows, simPolicies, h.transport(), pairSlots})
+}
+
+// pairSlots are the SIM slots the pairing form asks a policy for: phones
+// have one or two (a third, rarer, follows its name or is set later).
+var pairSlots = []int{1, 2}
+
+// pairPolicies reads the pairing form's SIM policies ("" is unchosen).
+func pairPolicies(c *gin.Context) (map[int]string, error) {
+	var specs []string
+	for _, slot := range pairSlots {
+		if p := c.PostForm(fmt.Sprintf("sim%d", slot)); p != "" {
+			specs = append(specs, fmt.Sprintf("%d=%s", slot, p))
+		}
+	}
+	return contacts.ParseSIMPolicies(specs)
 }
 
 func newDeviceRow(d DeviceHealth) deviceRow {
@@ -92,7 +108,11 @@ type pairData struct {
 
 // pairDevice makes a one-time pairing code and shows it with its QR code.
 func (h *Handler) pairDevice(c *gin.Context) error {
-	pc, err := h.b.NewPairCode(c.Request.Context(), c.PostForm("name"))
+	sims, err := pairPolicies(c)
+	if err != nil {
+		return err
+	}
+	pc, err := h.b.NewPairCode(c.Request.Context(), c.PostForm("name"), sims)
 	if err != nil {
 		return err
 	}

@@ -135,7 +135,7 @@ func (e *env) phone(t *testing.T, name string) *client.Client {
 	}
 	c := client.New(e.URL, "")
 	if _, err := c.Pair(ctx, protocol.PairRequest{Code: pc.Code, DeviceName: name + "'s phone", Platform: "android", AppVersion: "1.0.0",
-		SIMs: []protocol.SIM{{Slot: 1, Label: "Sales line"}, {Slot: 2, Label: "Personal"}}}); err != nil {
+		SIMs: []protocol.SIM{{Slot: 1, Label: "Sales line"}, {Slot: 2, Label: "Second line"}}}); err != nil {
 		t.Fatalf("pair: %v", err)
 	}
 	return c

@@ -97,7 +97,9 @@ var catalogue = map[string][3]string{
 	"outcome.missed":   {"missed", "пропущен", "persa"},
 	"outcome.rejected": {"rejected", "отклонён", "rifiutata"},
 	"outcome.busy":     {"busy", "занято", "occupato"},
-	"hist.stage":       {"Stage", "Этап", "Fase"},
+	// A call the server closed because its phone never reported the end.
+	"outcome.end_not_reported": {"end not reported", "конец не сообщён", "fine non segnalata"},
+	"hist.stage":               {"Stage", "Этап", "Fase"},
 
 	"contact.phoneview":     {"As the phone shows it", "Как на телефоне", "Come sul telefono"},
 	"contact.edit":          {"Edit", "Изменить", "Modifica"},
@@ -377,6 +379,10 @@ var catalogue = map[string][3]string{
 	"policy.work":    {"work: cards and call log", "рабочая: карточки и журнал", "lavoro: schede e registro"},
 	"policy.private": {"private: cards, nothing logged", "личная: карточки без записи", "privata: schede, nessuna registrazione"},
 	"policy.ignore":  {"ignore: no card, nothing logged", "не трогать: без карточек и записи", "ignora: nessuna scheda né registrazione"},
+	"policy.auto":    {"by its name: private if it says personal, else work", "по названию: личная, если так названа, иначе рабочая", "dal nome: privata se si chiama personale, altrimenti lavoro"},
+	"devices.pairsimhelp": {"Choose each SIM's policy now, or leave it to its name: a SIM called Personal, Private, Home (Личная, Домашняя, Personale, Casa...) is private until someone chooses.",
+		"Выберите политику каждой SIM сейчас или оставьте по названию: SIM с названием «Личная», «Домашняя» (Personal, Private, Home, Personale, Casa...) считается личной, пока её не выберут.",
+		"Scegli ora cosa fare con ogni SIM, o lascia decidere al nome: una SIM chiamata Personale, Privata, Casa (Personal, Home, Личная...) è privata finché qualcuno non sceglie."},
 
 	"sync.now": {"Sync now", "Синхронизировать", "Sincronizza ora"},
 	"sync.waiting": {"Waiting for Google: %d changed by staff, %d from imports", "Ждут отправки в Google: %d изменены сотрудниками, %d из импорта",

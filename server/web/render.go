@@ -184,6 +184,7 @@ func funcs(lang string) template.FuncMap {
 			}
 			return v
 		},
+		"outcomeOf": outcomeOf,
 		"histText": func(kind, text, dir, outcome string, secs int, stage string) string {
 			return histText(lang, kind, text, dir, outcome, secs, stage)
 		},
@@ -235,6 +236,19 @@ func duration(secs int) string {
 		return fmt.Sprintf("%dh%02dm", secs/3600, secs%3600/60)
 	}
 	return fmt.Sprintf("%dm%02ds", secs/60, secs%60)
+}
+
+// endNotReported is the pseudo-outcome callText words as "end not
+// reported": a call the server closed because its phone never said.
+const endNotReported = "end_not_reported"
+
+// outcomeOf is the outcome callText is given: the phone's, or
+// endNotReported for a call closed by the server.
+func outcomeOf(outcome string, unreported bool) string {
+	if outcome == "" && unreported {
+		return endNotReported
+	}
+	return outcome
 }
 
 // callText is a call's one-line summary in lang.

@@ -88,7 +88,7 @@ type Backend interface {
 	PreviewCard(ctx context.Context, t contacts.Templates, c *contacts.Contact) (protocol.Card, error)
 	Templates() contacts.Templates
 	SetTemplates(ctx context.Context, t contacts.Templates) error
-	NewPairCode(ctx context.Context, name string) (PairCode, error)
+	NewPairCode(ctx context.Context, name string, sims map[int]string) (PairCode, error) // sims: slot -> policy chosen
 	DeviceHealth(ctx context.Context) ([]DeviceHealth, error)
 	Revoke(ctx context.Context, id string) (*contacts.Device, error)
 
