@@ -172,3 +172,17 @@ func (c *Client) UpdateDevice(ctx context.Context, req protocol.DeviceUpdate) (p
 	err := c.Do(ctx, http.MethodPut, "/api/v1/device", req, &out)
 	return out, err
 }
+
+// ReportMessage reports what became of an sms.send (idempotent).
+func (c *Client) ReportMessage(ctx context.Context, messageID string, req protocol.MessageStatus) (protocol.MessageStatusResponse, error) {
+	var out protocol.MessageStatusResponse
+	err := c.Do(ctx, http.MethodPost, "/api/v1/messages/"+url.PathEscape(messageID)+"/status", req, &out)
+	return out, err
+}
+
+// ReportReceived reports an SMS that arrived on a work SIM.
+func (c *Client) ReportReceived(ctx context.Context, req protocol.SMSReceived) (protocol.SMSReceivedResponse, error) {
+	var out protocol.SMSReceivedResponse
+	err := c.Do(ctx, http.MethodPost, "/api/v1/messages/received", req, &out)
+	return out, err
+}
