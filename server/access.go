@@ -65,6 +65,8 @@ var accessRules = []Rule{
 	{"PATCH", "/api/v1/followups/:followup_id", Device},
 	{"GET", "/api/v1/pipeline", Device},
 	{"POST", "/api/v1/contacts/:contact_id/stage", Device},
+	{"POST", "/api/v1/messages/:message_id/status", Device},
+	{"POST", "/api/v1/messages/received", Device}, // work SIMs only
 
 	// Office pages: the daily work.
 	{"POST", "/signout", Staff},
@@ -123,6 +125,11 @@ var accessRules = []Rule{
 	{"GET", "/api/v1/office/duplicates", Staff},
 	{"POST", "/api/v1/office/duplicates/merge", Staff}, // one pair at a time, and undoable
 	{"POST", "/api/v1/office/merges/:merge_id/undo", Staff},
+	{"POST", "/api/v1/office/messages", Staff}, // one message to one client
+	{"POST", "/api/v1/office/messages/preview", Staff},
+	{"GET", "/api/v1/office/messages/:message_id", Staff},
+	{"GET", "/api/v1/office/contacts/:contact_id/messages", Staff},
+	{"PUT", "/api/v1/office/contacts/:contact_id/optout", Staff},
 
 	// Office JSON: admins only.
 	{"POST", "/api/v1/office/preview", Admin}, // card templates
@@ -131,6 +138,9 @@ var accessRules = []Rule{
 	{"POST", "/api/v1/office/sync/run", Admin},
 	{"GET", "/api/v1/office/sync/conflicts", Admin},
 	{"POST", "/api/v1/office/sync/conflicts/:id/resolve", Admin},
+	{"POST", "/api/v1/office/sends", Admin}, // a group send: many clients, the office's SIMs at risk of a carrier block
+	{"POST", "/api/v1/office/sends/preview", Admin},
+	{"GET", "/api/v1/office/sends/:send_id", Admin},
 }
 
 // AccessRules returns the access table (for documentation and tests).

@@ -45,6 +45,8 @@ type Config struct {
 	Metrics MetricsConfig  `json:"metrics"` // who may read /metrics besides admins and this machine
 	TLS     tlsconf.Config `json:"tls"`     // how the listener is secured (config_tls.go)
 	Calls   CallsConfig    `json:"calls"`   // when a call whose end was never reported stops being in progress
+
+	Messages MessagesConfig `json:"messages"` // SMS through the phones, e-mail through the office's account
 }
 
 // DefaultConfig is the embedded default: a local SQLite file, no Google, no
@@ -106,7 +108,7 @@ func (c *Config) Validate() error {
 	default:
 		return fmt.Errorf("log_format %q: text or json", c.LogFormat)
 	}
-	return errors.Join(c.Google.validate(), c.FCM.validate(), c.Web.validate(), c.Backup.validate(), c.Metrics.validate(), c.validateTLS(), c.Calls.validate())
+	return errors.Join(c.Google.validate(), c.FCM.validate(), c.Web.validate(), c.Backup.validate(), c.Metrics.validate(), c.validateTLS(), c.Calls.validate(), c.Messages.validate())
 }
 
 // BaseURL is the URL phones are told to reach the server at: public_url,
@@ -327,6 +329,9 @@ func (c Config) Effective() Config {
 		if *f.v == 0 {
 			*f.v = Duration(f.def)
 		}
+	}
+	if out.Messages.Mail.Password != "" {
+		out.Messages.Mail.Password = "(set, not shown)"
 	}
 	if out.Google.ClientSecret != "" {
 		out.Google.ClientSecret = "(set, not shown)"

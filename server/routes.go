@@ -50,6 +50,7 @@ func (s *Server) routes() *gin.Engine {
 	s.mountGoogle(office)
 	s.mountPush(office)
 	s.mountData(office)
+	s.mountMessages(dev, office)
 	return r
 }
 

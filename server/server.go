@@ -18,6 +18,7 @@ import (
 
 	"github.com/ringcard/ringcard/contacts"
 	"github.com/ringcard/ringcard/contacts/sqlite"
+	"github.com/ringcard/ringcard/server/messaging"
 	"github.com/ringcard/ringcard/server/metrics"
 	"github.com/ringcard/ringcard/server/tlsconf"
 	"github.com/ringcard/ringcard/server/web"
@@ -50,6 +51,7 @@ type Server struct {
 	metricsToken *[32]byte
 	tls          *tlsconf.Transport // how the listener is secured (transport.go)
 	proxies      []*net.IPNet       // trusted_proxies, parsed
+	msg          *messaging.Service // SMS and e-mail to clients (messages.go)
 }
 
 // New wires a server around an open database.
@@ -81,6 +83,11 @@ func New(ctx context.Context, cfg Config, db *sqlite.DB, log *slog.Logger) (*Ser
 		return nil, fmt.Errorf("start hub: %w", err)
 	}
 	s.hub = hub
+	mcfg, err := MessagingConfig(cfg)
+	if err != nil {
+		return nil, err
+	}
+	s.msg = messaging.New(db, log, mcfg)
 	s.engine = s.routes()
 	return s, nil
 }
@@ -104,6 +111,8 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	go s.watchSilent(hubCtx, time.Minute)
 	s.calls.start(hubCtx)
 	go s.sweepOpenCalls(hubCtx)
+	msgDone := make(chan struct{})
+	go func() { defer close(msgDone); s.msg.Run(hubCtx) }()
 	s.http = &http.Server{Handler: s.engine, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelWarn)}
 	ln = s.secureListener(ln)
 	errc := make(chan error, 1)
@@ -120,6 +129,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	stopHub()
 	<-hubDone
 	s.calls.stop()
+	<-msgDone
 	if s.fcm != nil {
 		dctx, cancel := context.WithTimeout(context.Background(), s.cfg.Shutdown)
 		if derr := s.fcm.disp.Close(dctx); derr != nil {

@@ -72,7 +72,9 @@ func (w *fcmWaker) cursor() string {
 }
 
 // urgentEvents are the event types a person is waiting for.
-var urgentEvents = map[string]bool{"followup.due": true}
+// An sms.send is urgent too: FCM only wakes the phone (the seq, no number,
+// no text); it fetches the message over its socket.
+var urgentEvents = map[string]bool{"followup.due": true, protocol.TypeSMSSend: true}
 
 // Wake queues what the device needs; it never blocks.
 func (w *fcmWaker) Wake(deviceID string, seq int64, events []WakeEvent) {

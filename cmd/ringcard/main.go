@@ -44,7 +44,7 @@ func rootCmd() *cobra.Command {
 	g.stringFlag(root, "log_level", "debug, info, warn or error (env RINGCARD_LOG_LEVEL)")
 	g.stringFlag(root, "addr", "listen address host:port; 0.0.0.0:8443 to reach phones on the LAN, over HTTPS (env RINGCARD_ADDR)")
 	g.stringFlag(root, "public_url", "URL phones reach the server at, put in pairing QR codes (env RINGCARD_PUBLIC_URL)")
-	root.AddCommand(serveCmd(g), devicesCmd(g), simulateCmd(g), configCmd(g), usersCmd(g), googleCmd(g), pipelineCmd(g), serviceCmd(g))
+	root.AddCommand(serveCmd(g), devicesCmd(g), simulateCmd(g), configCmd(g), usersCmd(g), googleCmd(g), pipelineCmd(g), serviceCmd(g), messagesCmd(g))
 	root.AddCommand(dataCmds(g)...)
 	return root
 }

@@ -28,11 +28,16 @@ type simState struct {
 	DeviceID string `json:"device_id"`
 	LastSeq  int64  `json:"last_seq"`
 	Pin      string `json:"pin,omitempty"` // the server key's pin from pairing: every connection checks it
+	// SMS are the sms.send message ids this phone acted on, with the last
+	// status it got through to the server: a correct phone keeps them so a
+	// message delivered again after a reconnect is never sent twice.
+	SMS map[string]string `json:"sms,omitempty"`
 }
 
 type simFlags struct {
 	state  string
 	server string
+	smsLog string // where listen writes each SMS it "sends" (one JSON line each)
 }
 
 func (f *simFlags) load() (*simState, *client.Client, error) {
@@ -234,8 +239,9 @@ func simulateCmd(g *globals) *cobra.Command {
 		},
 	}
 	listen.Flags().IntVar(&forSeconds, "for", 0, "stop after this many seconds (0: until interrupted)")
+	listen.Flags().StringVar(&f.smsLog, "sms-log", "", "append every SMS this phone sends (on sms.send) to this file, one JSON line each")
 
-	cmd.AddCommand(pair, call, note, lookup, listen, fcmTokenCmd(f), loadCmd(g, f))
+	cmd.AddCommand(pair, call, note, lookup, listen, smsReceivedCmd(f), fcmTokenCmd(f), loadCmd(g, f))
 	return cmd
 }
 
@@ -316,6 +322,9 @@ func listenOnce(cmd *cobra.Command, f *simFlags, st *simState, c *client.Client,
 		return false, err
 	}
 	fmt.Fprintf(cmd.ErrOrStderr(), "connected; resuming after seq %d\n", st.LastSeq)
+	if err := reportPending(ctx, f, st, c); err != nil {
+		return true, err
+	}
 	stop := context.AfterFunc(ctx, func() { s.Close() })
 	defer stop()
 	out := json.NewEncoder(cmd.OutOrStdout())
@@ -333,6 +342,11 @@ func listenOnce(cmd *cobra.Command, f *simFlags, st *simState, c *client.Client,
 		}
 		if env.Type == protocol.TypeError && env.Re == "" && strings.Contains(string(env.Payload), `"unauthorized"`) {
 			return true, errRevoked
+		}
+		if env.Type == protocol.TypeSMSSend {
+			if err := sendSMS(ctx, f, st, c, env.Payload); err != nil {
+				return true, err
+			}
 		}
 		if env.Seq > 0 {
 			st.LastSeq = env.Seq

@@ -405,3 +405,38 @@ func (db *DB) OptOuts(ctx context.Context) (map[string]OptOut, error) {
 	}
 	return out, rows.Err()
 }
+
+// FailInterruptedEmail marks failed every e-mail left dispatched by a
+// server that stopped while sending it: it may have gone, so it is never
+// sent again on its own.
+func (db *DB) FailInterruptedEmail(ctx context.Context, reason string) (int, error) {
+	n := 0
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		now := ms(db.Now())
+		rows, err := tx.QueryContext(ctx, `SELECT id FROM messages WHERE channel = 'email' AND status = ?`, messages.StatusDispatched)
+		if err != nil {
+			return fmt.Errorf("interrupted e-mail: %w", err)
+		}
+		var ids []string
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return fmt.Errorf("interrupted e-mail: %w", err)
+			}
+			ids = append(ids, id)
+		}
+		rows.Close()
+		for _, id := range ids {
+			if _, err := tx.ExecContext(ctx, `UPDATE messages SET status = ?, reason = ?, updated_ms = ? WHERE id = ?`, messages.StatusFailed, reason, now, id); err != nil {
+				return fmt.Errorf("interrupted e-mail: %w", err)
+			}
+			if err := statusRow(ctx, tx, id, messages.StatusFailed, reason, now); err != nil {
+				return err
+			}
+		}
+		n = len(ids)
+		return nil
+	})
+	return n, err
+}

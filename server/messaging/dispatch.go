@@ -1,0 +1,84 @@
+package messaging
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+
+	"github.com/ringcard/ringcard/contacts/sqlite"
+	"github.com/ringcard/ringcard/messages"
+	protocol "github.com/ringcard/ringcard/mobile-protocol"
+)
+
+// dispatchBatch bounds how many due SMS one pass looks at.
+const dispatchBatch = 1000
+
+// dispatchSMS hands due SMS to their phones, SIM by SIM, as long as each
+// SIM stays within its caps (counted from what was really dispatched, so a
+// restart after a long stop does not burst) and the office is open.
+func (s *Service) dispatchSMS(ctx context.Context) {
+	now := s.now()
+	if s.cfg.Hours != nil && !s.cfg.Hours.Contains(now.In(s.cfg.Loc)) {
+		return
+	}
+	due, err := s.db.DueMessages(ctx, messages.SMS, now, dispatchBatch)
+	if err != nil {
+		s.log.Error("messages: read due sms", "err", err)
+		return
+	}
+	type budget struct{ window, today int }
+	budgets := map[messages.SIMRef]*budget{}
+	day := dayStart(now.In(s.cfg.Loc))
+	for _, m := range due {
+		ref := messages.SIMRef{DeviceID: m.DeviceID, Slot: m.SIMSlot}
+		b, ok := budgets[ref]
+		if !ok {
+			w, err1 := s.db.SIMSegments(ctx, ref.DeviceID, ref.Slot, now.Add(-s.cfg.Caps.Window))
+			d, err2 := s.db.SIMSegments(ctx, ref.DeviceID, ref.Slot, day)
+			if err1 != nil || err2 != nil {
+				s.log.Error("messages: sim usage", "err", err1, "err2", err2)
+				return
+			}
+			b = &budget{s.cfg.Caps.PerWindow - w, s.cfg.Caps.Daily - d}
+			budgets[ref] = b
+		}
+		if m.Segments > b.window || m.Segments > b.today {
+			b.window, b.today = 0, 0 // this SIM is done for now; keep its order
+			continue
+		}
+		payload, _ := json.Marshal(protocol.SMSSend{MessageID: m.ID, Number: m.To, Text: m.Text, SIMSlot: m.SIMSlot})
+		ok, err := s.db.DispatchSMS(ctx, m, protocol.TypeSMSSend, string(payload))
+		if err != nil {
+			s.log.Error("messages: dispatch sms", "message", m.ID, "err", err)
+			return
+		}
+		if ok {
+			b.window -= m.Segments
+			b.today -= m.Segments
+		}
+		if ctx.Err() != nil {
+			return
+		}
+	}
+}
+
+func dayStart(t time.Time) time.Time {
+	y, m, d := t.Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, t.Location())
+}
+
+// Report records what a phone says became of a message it was given.
+func (s *Service) Report(ctx context.Context, deviceID, id string, r protocol.MessageStatus) (*messages.Message, error) {
+	if !messages.PhoneStatus(r.Status) {
+		return nil, invalid("status: queued, sent, delivered or failed")
+	}
+	if len(r.Reason) > 500 {
+		return nil, invalid("reason: at most 500 characters")
+	}
+	return s.db.ReportMessage(ctx, deviceID, id, r.Status, r.Reason)
+}
+
+// Progress is a group send as staff watch it.
+func (s *Service) Progress(ctx context.Context, id string) (*sqlite.SendProgress, error) {
+	return s.db.Send(ctx, id)
+}
