@@ -258,3 +258,6 @@ func (s *Server) officeOptOut(c *gin.Context) error {
 	c.JSON(http.StatusOK, gin.H{"no_sms": o.NoSMS, "no_email": o.NoEmail})
 	return nil
 }
+
+// Messaging is the messaging service (the CLI and tests start sends with it).
+func (s *Server) Messaging() *messaging.Service { return s.msg }
