@@ -105,22 +105,12 @@ func (e *permanentError) Unwrap() error { return e.err }
 
 func permanent(err error) error { return &permanentError{err} }
 
-// classify: the server's 5xx answers are permanent; 4xx answers and a
-// server down, unreachable or slow are temporary.
+// classify: only a 5xx answer from the server is permanent (a refused
+// recipient, a refused message); 4xx answers and a server down,
+// unreachable or slow (no answer code) are temporary.
 func classify(err error) error {
 	var se *gomail.SendError
-	if errors.As(err, &se) && !se.IsTemp() && se.Reason != gomail.ErrConnCheck && se.Reason != gomail.ErrSMTPReset && se.Reason != gomail.ErrGetSender && se.Reason != gomail.ErrGetRcpts {
-		// Only answers the server gave count: a refused recipient (550), a
-		// refused message. Connection trouble stays temporary.
-		if se.Reason == gomail.ErrSMTPMailFrom || se.Reason == gomail.ErrSMTPRcptTo || se.Reason == gomail.ErrSMTPData || se.Reason == gomail.ErrSMTPDataClose {
-			return permanent(err)
-		}
-	}
-	var ne net.Error
-	if errors.As(err, &ne) || errors.Is(err, context.DeadlineExceeded) {
-		return err
-	}
-	if errors.As(err, &se) && !se.IsTemp() {
+	if errors.As(err, &se) && se.ErrorCode() >= 500 && se.ErrorCode() < 600 {
 		return permanent(err)
 	}
 	return err
