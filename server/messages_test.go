@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -151,6 +152,20 @@ func TestSMSOneMessageEndToEnd(t *testing.T) {
 	}
 	if fmt.Sprint(actions) != "[message.sent message.queue]" {
 		t.Errorf("audit actions %v", actions)
+	}
+
+	// The export carries the message in the client's history.
+	var exported []string
+	if err := e.DB.EachHistory(context.Background(), func(h sqlite.ExportEntry) error {
+		if h.Kind == "message" && h.ContactID == ids[0] {
+			exported = append(exported, h.Text)
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if len(exported) != 1 || !strings.Contains(exported[0], "sms to +393475550000 (delivered): Buongiorno Chloé") {
+		t.Errorf("export history %q", exported)
 	}
 
 	// Bad reports get the protocol's errors.

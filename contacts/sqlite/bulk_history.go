@@ -36,13 +36,17 @@ type ExportEntry struct {
 	contacts.HistoryEntry
 }
 
-// EachHistory calls fn with every call, note and stage change, by contact
+// EachHistory calls fn with every call, note, stage change and message to
+// the client (kind "message", export only: an import skips it), by contact
 // then time; calls and notes of unknown numbers come first (ContactID "").
 func (db *DB) EachHistory(ctx context.Context, fn func(ExportEntry) error) error {
 	rows, err := db.read.QueryContext(ctx, `
 		SELECT COALESCE(contact_id, ''), number_raw, number_key, 'call', started_ms, by_name, '', direction, outcome, duration_s, sim_slot, id, '' FROM calls
 		UNION ALL SELECT COALESCE(contact_id, ''), number_key, number_key, 'note', at_ms, author, text, '', '', 0, 0, call_id, '' FROM notes
 		UNION ALL SELECT contact_id, '', '', 'stage', at_ms, by_name, from_stage, '', '', 0, 0, '', to_stage FROM stage_changes
+		UNION ALL SELECT contact_id, CASE channel WHEN 'sms' THEN to_addr ELSE '' END, '', 'message', created_ms, created_by,
+			channel || ' to ' || to_addr || ' (' || status || CASE WHEN reason != '' THEN ': ' || reason ELSE '' END || '): ' || CASE WHEN subject != '' THEN subject || ' — ' ELSE '' END || text,
+			'', '', 0, sim_slot, '', '' FROM messages
 		ORDER BY 1, 5`)
 	if err != nil {
 		return fmt.Errorf("read history: %w", err)

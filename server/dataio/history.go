@@ -63,6 +63,9 @@ func attachHistory(src *Source, rows [][]string, name string) {
 	for _, r := range rows[1:] {
 		at, err := time.Parse(time.RFC3339Nano, get(r, "At"))
 		kind := get(r, "Kind")
+		if kind == "message" { // messages to clients are exported for the record, never imported back
+			continue
+		}
 		if err != nil || (kind != contacts.KindCall && kind != contacts.KindNote && kind != contacts.KindStage) {
 			bad++
 			continue
