@@ -160,7 +160,7 @@ func (db *DB) SIMPlanned(ctx context.Context, deviceID string, slot int, dayStar
 // retry after a crash, got there first), so no message is handed twice.
 func (db *DB) DispatchSMS(ctx context.Context, m *messages.Message, eventType, payload string) (bool, error) {
 	done := false
-	err := db.inTx(ctx, func(tx *sql.Tx) error {
+	err := db.inBackgroundTx(ctx, func(tx *sql.Tx) error { // calls go first
 		now := ms(db.Now())
 		res, err := tx.ExecContext(ctx, `UPDATE messages SET status = ?, dispatched_ms = ?, updated_ms = ? WHERE id = ? AND status = ?`,
 			messages.StatusDispatched, now, now, m.ID, messages.StatusPlanned)
@@ -220,7 +220,7 @@ var errNotYours = contacts.Errorf(contacts.ENotFound, "message not found")
 // not an error: reports are idempotent. It returns the message as stored.
 func (db *DB) ReportMessage(ctx context.Context, deviceID, id, status, reason string) (*messages.Message, error) {
 	var out *messages.Message
-	err := db.inTx(ctx, func(tx *sql.Tx) error {
+	err := db.inBackgroundTx(ctx, func(tx *sql.Tx) error { // calls go first
 		m, err := scanMessage(tx.QueryRowContext(ctx, `SELECT `+messageCols+` FROM messages WHERE id = ?`, id))
 		if errors.Is(err, sql.ErrNoRows) {
 			return errNotYours
