@@ -15,8 +15,9 @@ import (
 
 // sendSMS acts on an sms.send as a correct phone does: a message id it has
 // acted on before is not sent again; a new one is first written to the
-// state file (so a crash right after cannot send it twice), then "sent"
-// (a line in the --sms-log file), then reported queued, sent, delivered.
+// state file as "sending" (so a crash right after cannot send it twice: it
+// is reported failed, "interrupted", on the next start), then "sent" (a
+// line in the --sms-log file), then reported queued, sent, delivered.
 func sendSMS(ctx context.Context, f *simFlags, st *simState, c *client.Client, payload json.RawMessage) error {
 	var p protocol.SMSSend
 	if err := protocol.Decode(payload, &p); err != nil {
@@ -28,7 +29,7 @@ func sendSMS(ctx context.Context, f *simFlags, st *simState, c *client.Client, p
 	if st.SMS == nil {
 		st.SMS = map[string]string{}
 	}
-	st.SMS[p.MessageID] = ""
+	st.SMS[p.MessageID] = "sending"
 	if err := f.save(st); err != nil {
 		return err
 	}
@@ -46,6 +47,10 @@ func sendSMS(ctx context.Context, f *simFlags, st *simState, c *client.Client, p
 			return fmt.Errorf("sms log: %w", err)
 		}
 	}
+	st.SMS[p.MessageID] = "" // sent, nothing reported yet
+	if err := f.save(st); err != nil {
+		return err
+	}
 	return reportPending(ctx, f, st, c)
 }
 
@@ -54,6 +59,13 @@ func sendSMS(ctx context.Context, f *simFlags, st *simState, c *client.Client, p
 func reportPending(ctx context.Context, f *simFlags, st *simState, c *client.Client) error {
 	changed := false
 	for id, last := range st.SMS {
+		if last == "sending" { // the phone stopped between keeping the id and sending: never send late
+			if _, err := c.ReportMessage(ctx, id, protocol.MessageStatus{Status: "failed", Reason: "interrupted: the phone stopped while sending"}); err != nil {
+				return fmt.Errorf("report %s failed: %w", id, err)
+			}
+			st.SMS[id], changed = "failed", true
+			continue
+		}
 		for _, next := range []string{"queued", "sent", "delivered"} {
 			if rank(next) <= rank(last) {
 				continue
@@ -79,7 +91,7 @@ func rank(status string) int {
 		return 1
 	case "sent":
 		return 2
-	case "delivered":
+	case "delivered", "failed":
 		return 3
 	}
 	return 0
