@@ -1,0 +1,88 @@
+package web_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/ringcard/ringcard/contacts"
+	"github.com/ringcard/ringcard/contacts/sqlite"
+	protocol "github.com/ringcard/ringcard/mobile-protocol"
+	"github.com/ringcard/ringcard/server"
+)
+
+// Staff send one message to a client from the office API; a group send is
+// an admin's (403 for staff); the client's messages show who sent what;
+// opting a client out is refused for nobody on staff and stops the next send.
+func TestOfficeMessagesAndRoles(t *testing.T) {
+	e := newEnv(t, func(c *server.Config) { c.Messages.SMSHours = "any" })
+	ph := e.phone(t, "Giulia")
+	var info protocol.DeviceInfo
+	if err := ph.Do(context.Background(), http.MethodGet, "/api/v1/device", nil, &info); err != nil {
+		t.Fatal(err)
+	}
+	e.addUser(t, "sam", sqlite.RoleStaff)
+	staff := httpClient(t)
+	st, csrf := signIn(t, staff, e.URL, "sam", testPassword)
+	if st != http.StatusSeeOther {
+		t.Fatalf("staff sign in: %d", st)
+	}
+	admin := httpClient(t)
+	_, adminCSRF := signIn(t, admin, e.URL, testLogin, testPassword)
+
+	var contactID string
+	_ = e.DB.EachContact(context.Background(), func(c *contacts.Contact) error {
+		for _, n := range c.Numbers {
+			if contactID == "" && n.Type == "mobile" && n.E164 != "" {
+				contactID = c.ID
+			}
+		}
+		return nil
+	})
+	sims := `"sims":[{"device_id":"` + info.DeviceID + `","sim_slot":1}]`
+	one := `{"channel":"sms","contact_ids":["` + contactID + `"],` + sims + `,"text":"Buongiorno {first_name}, è pronto. {staff}"}`
+	if st := post(t, staff, e.URL+"/api/v1/office/messages/preview", one, csrf); st != http.StatusOK {
+		t.Fatalf("staff preview: %d", st)
+	}
+	if st := post(t, staff, e.URL+"/api/v1/office/messages", one, csrf); st != http.StatusAccepted {
+		t.Fatalf("staff single message: %d", st)
+	}
+	group := `{"channel":"sms","group":"Wholesale",` + sims + `,"text":"Nuovo listino per {company}"}`
+	if st := post(t, staff, e.URL+"/api/v1/office/sends", group, csrf); st != http.StatusForbidden {
+		t.Errorf("staff group send: %d, want 403", st)
+	}
+	if st := post(t, admin, e.URL+"/api/v1/office/sends/preview", group, adminCSRF); st != http.StatusOK {
+		t.Errorf("admin group preview: %d", st)
+	}
+
+	var hist struct {
+		Messages []struct {
+			Text   string `json:"text"`
+			Status string `json:"status"`
+		} `json:"messages"`
+		NoSMS bool `json:"no_sms"`
+	}
+	getJSON(t, staff, e.URL+"/api/v1/office/contacts/"+contactID+"/messages", &hist)
+	if len(hist.Messages) != 1 || !strings.HasSuffix(hist.Messages[0].Text, "è pronto. sam") {
+		t.Fatalf("client's messages %+v", hist)
+	}
+
+	req, _ := http.NewRequest(http.MethodPut, e.URL+"/api/v1/office/contacts/"+contactID+"/optout", strings.NewReader(`{"no_sms":true}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-CSRF-Token", csrf)
+	resp, err := staff.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var o map[string]bool
+	_ = json.NewDecoder(resp.Body).Decode(&o)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !o["no_sms"] {
+		t.Fatalf("opt out: %d %v", resp.StatusCode, o)
+	}
+	if st := post(t, staff, e.URL+"/api/v1/office/messages", one, csrf); st != http.StatusBadRequest {
+		t.Errorf("a message to an opted-out client: %d, want 400", st)
+	}
+}
