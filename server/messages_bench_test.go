@@ -135,4 +135,3 @@ func reportLoop(ctx context.Context, db *sqlite.DB, sendID string, done chan str
 		}
 	}
 }
-
