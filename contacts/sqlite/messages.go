@@ -410,6 +410,13 @@ func (db *DB) OptOuts(ctx context.Context) (map[string]OptOut, error) {
 // server that stopped while sending it: it may have gone, so it is never
 // sent again on its own.
 func (db *DB) FailInterruptedEmail(ctx context.Context, reason string) (int, error) {
+	var waiting int
+	if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM messages WHERE channel = 'email' AND status = ?`, messages.StatusDispatched).Scan(&waiting); err != nil {
+		return 0, fmt.Errorf("interrupted e-mail: %w", err)
+	}
+	if waiting == 0 {
+		return 0, nil // no write at all on an ordinary start
+	}
 	n := 0
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		now := ms(db.Now())
