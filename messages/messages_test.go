@@ -131,3 +131,23 @@ func BenchmarkPlan10000(b *testing.B) {
 		}
 	}
 }
+
+func TestValidateTemplates(t *testing.T) {
+	ok := []Template{{Name: "ready", Language: "it", Channel: SMS, Text: "Ciao {name}"}, {Name: "ready", Language: "ru", Channel: SMS, Text: "Привет, {name}"}}
+	if err := ValidateTemplates(ok); err != nil {
+		t.Fatal(err)
+	}
+	for name, bad := range map[string][]Template{
+		"unknown placeholder": {{Name: "a", Language: "it", Channel: SMS, Text: "{nome}"}},
+		"unknown language":    {{Name: "a", Language: "de", Channel: SMS, Text: "x"}},
+		"e-mail subject":      {{Name: "a", Language: "en", Channel: Email, Text: "x"}},
+		"duplicate":           append(ok, ok[0]),
+	} {
+		if err := ValidateTemplates(bad); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+	if tpl, found := Find(ok, "ready", "ru", SMS); !found || tpl.Text != "Привет, {name}" {
+		t.Errorf("Find = %+v, %v", tpl, found)
+	}
+}

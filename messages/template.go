@@ -2,6 +2,7 @@ package messages
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -52,4 +53,51 @@ type Template struct {
 	Channel  string `json:"channel"`
 	Subject  string `json:"subject,omitempty"`
 	Text     string `json:"text"`
+}
+
+// Languages a template may be written in (the office's languages).
+var Languages = []string{"en", "ru", "it"}
+
+// ValidateTemplates checks a set of templates: a name, a known language and
+// channel, a text, a subject for e-mail, only known placeholders, and one
+// template per name, language and channel.
+func ValidateTemplates(ts []Template) error {
+	seen := map[string]bool{}
+	for i, t := range ts {
+		where := fmt.Sprintf("templates[%d]", i)
+		if strings.TrimSpace(t.Name) == "" || len(t.Name) > 100 {
+			return fmt.Errorf("%s.name: required, at most 100 bytes", where)
+		}
+		if !slices.Contains(Languages, t.Language) {
+			return fmt.Errorf("%s.language: one of %s", where, strings.Join(Languages, ", "))
+		}
+		if t.Channel != SMS && t.Channel != Email {
+			return fmt.Errorf("%s.channel: sms or email", where)
+		}
+		if strings.TrimSpace(t.Text) == "" || len(t.Text) > 10000 {
+			return fmt.Errorf("%s.text: required, at most 10,000 bytes", where)
+		}
+		if t.Channel == Email && strings.TrimSpace(t.Subject) == "" {
+			return fmt.Errorf("%s.subject: required for e-mail", where)
+		}
+		if _, err := Fill(t.Text+t.Subject, Fields{}); err != nil {
+			return fmt.Errorf("%s: %w", where, err)
+		}
+		key := t.Name + "\x00" + t.Language + "\x00" + t.Channel
+		if seen[key] {
+			return fmt.Errorf("%s: a second %s template %q in %s", where, t.Channel, t.Name, t.Language)
+		}
+		seen[key] = true
+	}
+	return nil
+}
+
+// Find returns the template with this name, language and channel.
+func Find(ts []Template, name, lang, channel string) (Template, bool) {
+	for _, t := range ts {
+		if t.Name == name && t.Language == lang && t.Channel == channel {
+			return t, true
+		}
+	}
+	return Template{}, false
 }

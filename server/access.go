@@ -130,6 +130,7 @@ var accessRules = []Rule{
 	{"GET", "/api/v1/office/messages/:message_id", Staff},
 	{"GET", "/api/v1/office/contacts/:contact_id/messages", Staff},
 	{"PUT", "/api/v1/office/contacts/:contact_id/optout", Staff},
+	{"GET", "/api/v1/office/message-templates", Staff},
 
 	// Office JSON: admins only.
 	{"POST", "/api/v1/office/preview", Admin}, // card templates
@@ -141,6 +142,7 @@ var accessRules = []Rule{
 	{"POST", "/api/v1/office/sends", Admin}, // a group send: many clients, the office's SIMs at risk of a carrier block
 	{"POST", "/api/v1/office/sends/preview", Admin},
 	{"GET", "/api/v1/office/sends/:send_id", Admin},
+	{"PUT", "/api/v1/office/message-templates", Admin}, // like card templates
 }
 
 // AccessRules returns the access table (for documentation and tests).

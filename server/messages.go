@@ -25,6 +25,34 @@ func (s *Server) mountMessages(dev, office gin.IRouter) {
 	office.POST("/sends", s.handle(s.officeSend))
 	office.POST("/sends/preview", s.handle(s.officePreviewSend))
 	office.GET("/sends/:send_id", s.handle(s.officeSendProgress))
+	office.GET("/message-templates", s.handle(s.officeMessageTemplates))
+	office.PUT("/message-templates", s.handle(s.officeSetMessageTemplates))
+}
+
+// MessageTemplates is the office's set of message templates.
+type MessageTemplates struct {
+	Templates []messages.Template `json:"templates"`
+}
+
+func (s *Server) officeMessageTemplates(c *gin.Context) error {
+	ts, err := s.msg.Templates(c.Request.Context())
+	if err != nil {
+		return err
+	}
+	c.JSON(http.StatusOK, MessageTemplates{Templates: ts})
+	return nil
+}
+
+func (s *Server) officeSetMessageTemplates(c *gin.Context) error {
+	var req MessageTemplates
+	if err := s.readJSON(c, &req); err != nil {
+		return err
+	}
+	if err := s.msg.SetTemplates(c.Request.Context(), req.Templates); err != nil {
+		return err
+	}
+	c.JSON(http.StatusOK, req)
+	return nil
 }
 
 func (s *Server) messageStatus(c *gin.Context) error {

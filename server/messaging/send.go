@@ -26,6 +26,10 @@ type SendRequest struct {
 	Subject    string            `json:"subject,omitempty"`
 	Text       string            `json:"text"`
 	HTML       string            `json:"html,omitempty"`
+	// Template and Language pick a stored template instead of Text (and
+	// Subject for e-mail).
+	Template string `json:"template,omitempty"`
+	Language string `json:"language,omitempty"`
 }
 
 // Recipient is one contact a send goes to, with its text filled in.
@@ -76,6 +80,17 @@ const maxRecipients = 20000
 func (s *Service) Plan(ctx context.Context, req SendRequest, staff string) (*Preview, []*messages.Message, error) {
 	if req.Channel != messages.SMS && req.Channel != messages.Email {
 		return nil, nil, invalid("channel: sms or email")
+	}
+	if req.Template != "" {
+		ts, err := s.Templates(ctx)
+		if err != nil {
+			return nil, nil, err
+		}
+		t, ok := messages.Find(ts, req.Template, req.Language, req.Channel)
+		if !ok {
+			return nil, nil, contacts.Errorf(contacts.ENotFound, "no %s template %q in language %q", req.Channel, req.Template, req.Language)
+		}
+		req.Text, req.Subject = t.Text, t.Subject
 	}
 	if strings.TrimSpace(req.Text) == "" {
 		return nil, nil, invalid("text: required")
@@ -320,4 +335,26 @@ func (s *Service) Start(ctx context.Context, req SendRequest, staff string) (*Pr
 	p.SendID = send.ID
 	s.poke()
 	return p, nil
+}
+
+const templatesKey = "message_templates"
+
+// Templates returns the office's message templates.
+func (s *Service) Templates(ctx context.Context) ([]messages.Template, error) {
+	var ts []messages.Template
+	if _, err := s.db.Setting(ctx, templatesKey, &ts); err != nil {
+		return nil, err
+	}
+	if ts == nil {
+		ts = []messages.Template{}
+	}
+	return ts, nil
+}
+
+// SetTemplates replaces the office's message templates.
+func (s *Service) SetTemplates(ctx context.Context, ts []messages.Template) error {
+	if err := messages.ValidateTemplates(ts); err != nil {
+		return invalid("%s", err.Error())
+	}
+	return s.db.SetSetting(ctx, templatesKey, ts)
 }

@@ -57,6 +57,37 @@ func TestOfficeMessagesAndRoles(t *testing.T) {
 		t.Errorf("admin group preview: %d", st)
 	}
 
+	// Templates: an admin sets them, staff use them; the preview fills one
+	// on a real contact.
+	tpls := `{"templates":[{"name":"ready","language":"it","channel":"sms","text":"Buongiorno {first_name}, il suo ordine è pronto."},` +
+		`{"name":"ready","language":"ru","channel":"sms","text":"Здравствуйте, {first_name}! Ваш заказ готов."}]}`
+	if st := put(t, staff, e.URL+"/api/v1/office/message-templates", tpls, csrf); st != http.StatusForbidden {
+		t.Errorf("staff set templates: %d, want 403", st)
+	}
+	if st := put(t, admin, e.URL+"/api/v1/office/message-templates", strings.Replace(tpls, "{first_name}", "{nome}", 1), adminCSRF); st != http.StatusBadRequest {
+		t.Errorf("a template with an unknown placeholder: %d, want 400", st)
+	}
+	if st := put(t, admin, e.URL+"/api/v1/office/message-templates", tpls, adminCSRF); st != http.StatusOK {
+		t.Fatalf("admin set templates: %d", st)
+	}
+	var prev struct {
+		Recipients []struct{ Text string }   `json:"recipients"`
+		Length     struct{ Encoding string } `json:"length"`
+	}
+	req0, _ := http.NewRequest(http.MethodPost, e.URL+"/api/v1/office/messages/preview", strings.NewReader(
+		`{"channel":"sms","contact_ids":["`+contactID+`"],`+sims+`,"template":"ready","language":"ru"}`))
+	req0.Header.Set("Content-Type", "application/json")
+	req0.Header.Set("X-CSRF-Token", csrf)
+	resp0, err := staff.Do(req0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = json.NewDecoder(resp0.Body).Decode(&prev)
+	resp0.Body.Close()
+	if len(prev.Recipients) != 1 || !strings.HasPrefix(prev.Recipients[0].Text, "Здравствуйте, ") || strings.Contains(prev.Recipients[0].Text, "{") || prev.Length.Encoding != "ucs2" {
+		t.Errorf("template preview %+v", prev)
+	}
+
 	var hist struct {
 		Messages []struct {
 			Text   string `json:"text"`
@@ -85,4 +116,17 @@ func TestOfficeMessagesAndRoles(t *testing.T) {
 	if st := post(t, staff, e.URL+"/api/v1/office/messages", one, csrf); st != http.StatusBadRequest {
 		t.Errorf("a message to an opted-out client: %d, want 400", st)
 	}
+}
+
+func put(t *testing.T, c *http.Client, u, body, csrf string) int {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodPut, u, strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-CSRF-Token", csrf)
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
 }
