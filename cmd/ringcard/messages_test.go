@@ -109,6 +109,9 @@ func TestGroupSendSurvivesKill9(t *testing.T) {
 	phones := []*phone{{state: filepath.Join(dir, "giulia.json"), log: filepath.Join(dir, "giulia.sms")}, {state: filepath.Join(dir, "marco.json"), log: filepath.Join(dir, "marco.sms")}}
 	phones[0].id = pair("Giulia", phones[0].state)
 	phones[1].id = pair("Marco", phones[1].state)
+	for _, ph := range phones { // the simulator's SIM 2 is named "Personal", so private until the office says otherwise
+		run(t, "devices", "sim", "--db", dbPath, ph.id, "2", "--policy", "work", "--label", "Work 2")
+	}
 	listen := func(ph *phone) {
 		ph.cmd = exec.Command(binary(t), "simulate", "--state", ph.state, "listen", "--sms-log", ph.log)
 		if err := ph.cmd.Start(); err != nil {
