@@ -1,7 +1,12 @@
 package web
 
 import (
+	"context"
 	"net/http"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -12,9 +17,14 @@ import (
 
 type auditFilter struct{ Who, Kind, What, Contact, From, To string }
 
+// auditRow is one line of the log as a person reads it: who in words, from
+// where (the phone and its holder, the address signed in from, the
+// server's command line), the action and its detail in the user's language.
 type auditRow struct {
-	sqlite.AuditEntry
-	ContactName string
+	At                 time.Time
+	Who, Kind, Where   string
+	Action, Detail     string
+	ContactID, Contact string
 }
 
 type auditData struct {
@@ -22,29 +32,49 @@ type auditData struct {
 	Kinds   []string
 	Names   []string
 	Entries []auditRow
+	DatePH  string
+	Err     string
 }
 
 var actorKinds = []string{contacts.ActorUser, contacts.ActorDevice, contacts.ActorSync, contacts.ActorCLI, contacts.ActorSystem}
 
-// auditPage shows the audit log filtered by who, what, contact and date.
+// auditPage shows the audit log filtered by who, what, contact and date,
+// with the web sign-ins (recorded apart, for the lockout) in it.
 func (h *Handler) auditPage(c *gin.Context) error {
 	ctx := c.Request.Context()
+	lang := h.lang(c)
 	f := auditFilter{Who: trim(c.Query("who")), Kind: c.Query("kind"), What: trim(c.Query("what")), Contact: trim(c.Query("contact")),
-		From: c.Query("from"), To: c.Query("to")}
+		From: trim(c.Query("from")), To: trim(c.Query("to"))}
+	d := auditData{F: f, Kinds: actorKinds, DatePH: datePlaceh[lang]}
 	q := sqlite.AuditFilter{ActorName: f.Who, Action: f.What, ContactID: f.Contact, Limit: 500}
 	if contains(actorKinds, f.Kind) {
 		q.ActorKind = f.Kind
 	}
-	if t, err := time.ParseInLocation("2006-01-02", f.From, time.Local); err == nil {
+	if f.From != "" {
+		t, err := parseLocalDate(lang, f.From)
+		if err != nil {
+			d.Err = contacts.ErrorMessage(err)
+		}
 		q.Since = t
 	}
-	if t, err := time.ParseInLocation("2006-01-02", f.To, time.Local); err == nil {
-		q.Until = t.AddDate(0, 0, 1)
+	if f.To != "" {
+		t, err := parseLocalDate(lang, f.To)
+		if err != nil {
+			d.Err = contacts.ErrorMessage(err)
+		} else {
+			q.Until = t.AddDate(0, 0, 1)
+		}
 	}
 	entries, err := h.b.Audit(ctx, q)
 	if err != nil {
 		return err
 	}
+	signins, err := h.signinEntries(ctx, q)
+	if err != nil {
+		return err
+	}
+	entries = append(entries, signins...)
+	sort.SliceStable(entries, func(i, j int) bool { return entries[i].At.After(entries[j].At) })
 	var ids []string
 	for _, e := range entries {
 		if e.ContactID != "" {
@@ -55,9 +85,12 @@ func (h *Handler) auditPage(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	d := auditData{F: f, Kinds: actorKinds}
+	phones, err := h.phoneNames(ctx)
+	if err != nil {
+		return err
+	}
 	for _, e := range entries {
-		d.Entries = append(d.Entries, auditRow{AuditEntry: e, ContactName: names[e.ContactID]})
+		d.Entries = append(d.Entries, auditRowOf(lang, e, names[e.ContactID], phones))
 	}
 	users, err := h.b.Users(ctx)
 	if err != nil {
@@ -67,4 +100,158 @@ func (h *Handler) auditPage(c *gin.Context) error {
 		d.Names = append(d.Names, u.Name)
 	}
 	return h.render(c, http.StatusOK, "audit", d)
+}
+
+// Sign-in actions: web sign-ins are recorded in login_attempts (the
+// lockout counts them there); the log shows them as these actions.
+const (
+	actionSignin       = "signin"
+	actionSigninFailed = "signin.failed"
+)
+
+// signinEntries are the sign-in attempts that match q, as audit entries.
+// When sign-ins are written to the audit log itself, drop this.
+func (h *Handler) signinEntries(ctx context.Context, q sqlite.AuditFilter) ([]sqlite.AuditEntry, error) {
+	if q.ContactID != "" || (q.ActorKind != "" && q.ActorKind != contacts.ActorUser) ||
+		(q.Action != "" && !strings.HasPrefix(actionSignin, q.Action) && !strings.HasPrefix(q.Action, actionSignin)) {
+		return nil, nil
+	}
+	attempts, err := h.b.LoginAttempts(ctx, q.Limit)
+	if err != nil {
+		return nil, err
+	}
+	users, err := h.b.Users(ctx)
+	if err != nil {
+		return nil, err
+	}
+	byLogin := map[string]string{}
+	for _, u := range users {
+		byLogin[strings.ToLower(u.Login)] = u.Name
+	}
+	var out []sqlite.AuditEntry
+	for _, a := range attempts {
+		if (!q.Since.IsZero() && a.At.Before(q.Since)) || (!q.Until.IsZero() && !a.At.Before(q.Until)) {
+			continue
+		}
+		name := byLogin[strings.ToLower(a.Login)]
+		if name == "" {
+			name = a.Login
+		}
+		if q.ActorName != "" && q.ActorName != name {
+			continue
+		}
+		e := sqlite.AuditEntry{At: a.At, Actor: contacts.Actor{Kind: contacts.ActorUser, ID: a.Login + "@" + a.Address, Name: name},
+			Action: actionSignin, Detail: a.Outcome}
+		if a.Outcome != sqlite.LoginOK {
+			e.Action = actionSigninFailed
+		}
+		if q.Action == "" || strings.HasPrefix(e.Action, q.Action) {
+			out = append(out, e)
+		}
+	}
+	return out, nil
+}
+
+// phoneNames maps device IDs to "Marco's phone (Marco)".
+func (h *Handler) phoneNames(ctx context.Context) (map[string]string, error) {
+	devs, err := h.b.Devices(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]string{}
+	for _, d := range devs {
+		switch {
+		case d.DeviceName != "" && d.Name != "":
+			out[d.ID] = d.DeviceName + " (" + d.Name + ")"
+		default:
+			out[d.ID] = d.DeviceName + d.Name
+		}
+	}
+	return out, nil
+}
+
+func auditRowOf(lang string, e sqlite.AuditEntry, contactName string, phones map[string]string) auditRow {
+	r := auditRow{At: e.At, Who: e.Actor.Name, Kind: T(lang, "actor."+e.Actor.Kind), Action: actionWord(lang, e.Action),
+		Detail: auditDetail(lang, e), ContactID: e.ContactID, Contact: contactName}
+	if contactName == "" {
+		r.Contact = e.ContactID
+	}
+	switch e.Actor.Kind {
+	case contacts.ActorDevice:
+		r.Where = phones[e.Actor.ID]
+		if r.Where == "" {
+			r.Where = T(lang, "audit.gonephone")
+		}
+	case contacts.ActorUser:
+		if _, addr, ok := strings.Cut(e.Actor.ID, "@"); ok && addr != "" {
+			r.Where = T(lang, "audit.web", addr)
+		}
+	case contacts.ActorCLI:
+		r.Who, r.Where = T(lang, "audit.cli"), T(lang, "audit.cliuser", e.Actor.Name)
+	case contacts.ActorSync, contacts.ActorSystem:
+		r.Who = ""
+	}
+	return r
+}
+
+var durRE = regexp.MustCompile(`^(\d+)m(\d\d)s$`)
+
+// auditDetail words the details ringcard itself writes in lang; text
+// people typed (notes, names, follow-ups) is shown as written.
+func auditDetail(lang string, e sqlite.AuditEntry) string {
+	s := e.Detail
+	switch e.Action {
+	case "call.start":
+		if dir, num, ok := strings.Cut(s, " "); ok && (dir == contacts.Incoming || dir == contacts.Outgoing) {
+			return callText(lang, dir, "", 0) + " · " + num
+		}
+	case "call.end":
+		parts := strings.Split(s, ", ")
+		if len(parts) >= 2 {
+			dir := contacts.Incoming
+			if parts[0] == "Outgoing" {
+				dir = contacts.Outgoing
+			}
+			outcome, secs := parts[1], 0
+			if outcome == "in progress" {
+				outcome = ""
+			}
+			if len(parts) == 3 {
+				if m := durRE.FindStringSubmatch(parts[2]); m != nil {
+					mi, _ := strconv.Atoi(m[1])
+					se, _ := strconv.Atoi(m[2])
+					secs = mi*60 + se
+				}
+			}
+			return callText(lang, dir, outcome, secs)
+		}
+	case "stage.set":
+		if rest, ok := strings.CutPrefix(s, "Stage: "); ok {
+			from, to, moved := strings.Cut(rest, " → ")
+			if !moved {
+				return T(lang, "hist.stage") + ": " + stageWord(lang, rest)
+			}
+			return T(lang, "hist.stage") + ": " + stageWord(lang, from) + " → " + stageWord(lang, to)
+		}
+	case "contact.update":
+		src, list, ok := strings.Cut(s, ": ")
+		if !ok {
+			list, src = s, ""
+		}
+		var out []string
+		for _, f := range strings.Split(list, ", ") {
+			out = append(out, wordOr(lang, "changed."+f, f))
+		}
+		if src != "" {
+			return src + ": " + strings.Join(out, ", ")
+		}
+		return strings.Join(out, ", ")
+	case "contact.delete":
+		if s == "deleted in Google" {
+			return T(lang, "audit.deletedgoogle")
+		}
+	case actionSignin, actionSigninFailed:
+		return wordOr(lang, "signin.outcome."+s, s)
+	}
+	return s
 }

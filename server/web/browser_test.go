@@ -165,7 +165,7 @@ func TestBrowser(t *testing.T) {
 		for _, p := range []struct{ path, sel, want string }{
 			{"/devices", "#devices", "Marco"},
 			{"/settings", "#templates", "Card templates"},
-			{"/audit", "#audit", "note.add"},
+			{"/audit", "#audit", "Note added"},
 		} {
 			do(t, "open "+p.path, chromedp.Navigate(e.URL+p.path), chromedp.WaitVisible(chromedp.CSS(p.sel)))
 			waitText(t, ctx, p.sel, p.want, 5*time.Second)

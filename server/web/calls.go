@@ -49,7 +49,7 @@ func (h *Handler) rows(c *gin.Context, calls []*contacts.Call) ([]callRow, error
 	for _, cl := range calls {
 		r := callRow{ID: cl.ID, ContactID: cl.ContactID, Name: names[cl.ContactID], Number: cl.Number.Raw, Direction: cl.Direction,
 			Outcome: cl.Outcome, Text: callText(lang, cl.Direction, outcomeOf(cl.Outcome, cl.EndNotReported != ""), cl.DurationS), By: cl.By, DeviceID: cl.DeviceID, SIM: cl.SIMSlot,
-			SIMLabel: cl.SIMLabel, StartedAt: cl.StartedAt.UTC().Format(time.RFC3339), When: localTime(cl.StartedAt),
+			SIMLabel: cl.SIMLabel, StartedAt: cl.StartedAt.UTC().Format(time.RFC3339), When: localWhen(lang, cl.StartedAt),
 			Seconds: max(0, int(now.Sub(cl.StartedAt).Seconds())), AtParam: strconv.FormatInt(cl.StartedAt.UnixMilli(), 10),
 			DialTo: cl.Number.Raw}
 		if r.Number == "" {

@@ -29,7 +29,7 @@ func (h *Handler) openConflicts(c *gin.Context) ([]conflictRow, error) {
 	lang := h.lang(c)
 	out := make([]conflictRow, 0, len(ks))
 	for _, k := range ks {
-		out = append(out, conflictRow{SyncConflict: k, FieldName: conflictField(lang, k.Field), Deleted: k.Field == "deleted", When: localTime(k.CreatedAt)})
+		out = append(out, conflictRow{SyncConflict: k, FieldName: conflictField(lang, k.Field), Deleted: k.Field == "deleted", When: localWhen(lang, k.CreatedAt)})
 	}
 	return out, nil
 }

@@ -4,7 +4,9 @@ import (
 	"encoding/base64"
 	"fmt"
 	"html/template"
+	"net"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -39,9 +41,10 @@ func (h *Handler) devicesPage(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
+	lang := h.lang(c)
 	rows := make([]deviceRow, 0, len(devs))
 	for _, d := range devs {
-		rows = append(rows, newDeviceRow(d))
+		rows = append(rows, newDeviceRow(lang, d))
 	}
 	return h.render(c, http.StatusOK, "devices", struct {
 		Devices   []deviceRow
@@ -66,9 +69,9 @@ func pairPolicies(c *gin.Context) (map[int]string, error) {
 	return contacts.ParseSIMPolicies(specs)
 }
 
-func newDeviceRow(d DeviceHealth) deviceRow {
-	r := deviceRow{DeviceHealth: d, LastSeenText: localTime(d.LastSeen), SilentText: localTime(d.SilentSince),
-		LastErrorText: d.LastError, LastErrorAtText: localTime(d.LastErrorAt), Channel: "channel.none"}
+func newDeviceRow(lang string, d DeviceHealth) deviceRow {
+	r := deviceRow{DeviceHealth: d, LastSeenText: localWhen(lang, d.LastSeen), SilentText: localWhen(lang, d.SilentSince),
+		LastErrorText: d.LastError, LastErrorAtText: localWhen(lang, d.LastErrorAt), Channel: "channel.none"}
 	switch {
 	case d.Revoked:
 		r.State = "revoked"
@@ -104,6 +107,28 @@ type pairData struct {
 	Name, Code, Expires, Server string
 	QR                          template.URL
 	Transport                   TransportInfo
+	Loopback                    bool   // the QR holds this computer's own address: no phone reaches it
+	Scheme, Port                string // the server's, for the advice
+}
+
+// loopbackServer tells whether a server URL names this computer only
+// (127.0.0.1, ::1, localhost), with its scheme and port.
+func loopbackServer(server string) (loop bool, scheme, port string) {
+	u, err := url.Parse(server)
+	if err != nil || u.Host == "" {
+		return false, "", ""
+	}
+	scheme = u.Scheme
+	port = u.Port()
+	if port == "" {
+		port = map[string]string{"http": "80", "https": "443"}[u.Scheme]
+	}
+	host := u.Hostname()
+	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
+		return true, scheme, port
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback(), scheme, port
 }
 
 // pairDevice makes a one-time pairing code and shows it with its QR code.
@@ -124,8 +149,9 @@ func (h *Handler) pairDevice(c *gin.Context) error {
 	if err != nil {
 		return fmt.Errorf("read pairing link: %w", err)
 	}
-	d := pairData{Name: pc.Name, Code: pc.Code, Expires: localTime(pc.ExpiresAt), Server: link.Server, Transport: h.transport(),
+	d := pairData{Name: pc.Name, Code: pc.Code, Expires: localWhen(h.lang(c), pc.ExpiresAt), Server: link.Server, Transport: h.transport(),
 		QR: template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(png))}
+	d.Loopback, d.Scheme, d.Port = loopbackServer(link.Server)
 	return h.render(c, http.StatusOK, "pair", d)
 }
 

@@ -140,6 +140,7 @@ func readForm(c *gin.Context) contactForm {
 		Department: c.PostForm("department"), Birthday: c.PostForm("birthday"), Numbers: c.PostForm("numbers"),
 		Emails: c.PostForm("emails"), Addresses: c.PostForm("addresses"), Websites: c.PostForm("websites"),
 		Custom: c.PostForm("custom"), Note: c.PostForm("note")}
+	f.Numbers, f.Emails = typesOut(f.Numbers), typesOut(f.Emails) // typed in the user's language
 	f.Updated, _ = strconv.ParseInt(c.PostForm("updated"), 10, 64)
 	f.Orig = c.PostForm("orig")
 	groups := c.PostFormArray("group")
@@ -307,7 +308,7 @@ func (h *Handler) callContext(c *gin.Context, number, sim, at string) string {
 	lang := h.lang(c)
 	when := ""
 	if ms, err := strconv.ParseInt(at, 10, 64); err == nil && ms > 0 {
-		when = localTime(time.UnixMilli(ms))
+		when = localWhen(lang, time.UnixMilli(ms))
 	}
 	s := T(lang, "new.fromcall", number, when)
 	if sim != "" && sim != "0" {

@@ -34,10 +34,10 @@ func histText(lang, kind, text, dir, outcome string, secs int, stage string) str
 	case "call":
 		return callText(lang, dir, outcome, secs)
 	case "stage":
-		if rest, ok := strings.CutPrefix(text, "Stage: "); ok {
-			return T(lang, "hist.stage") + ": " + rest
+		if rest, ok := strings.CutPrefix(text, "Stage: "); ok && stage == "" {
+			return T(lang, "hist.stage") + ": " + stageWord(lang, rest)
 		}
-		return T(lang, "hist.stage") + ": " + stage
+		return T(lang, "hist.stage") + ": " + stageWord(lang, stage)
 	}
 	return text
 }
@@ -348,7 +348,7 @@ var catalogue = map[string][3]string{
 	"actor.user":    {"office", "офис", "ufficio"},
 	"actor.device":  {"phone", "телефон", "telefono"},
 	"actor.sync":    {"Google sync", "синхронизация", "sincronizzazione"},
-	"actor.cli":     {"admin command", "команда", "comando"},
+	"actor.cli":     {"server command line", "командная строка", "riga di comando"},
 	"actor.system":  {"system", "система", "sistema"},
 
 	"dial.from":     {"Call from", "Звонить с", "Chiama da"},

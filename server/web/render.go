@@ -36,7 +36,7 @@ var langMatcher = language.NewMatcher([]language.Tag{language.English, language.
 type pageTemplate struct{ t *template.Template }
 
 // partials are parsed into every page.
-var partials = []string{"templates/layout.html", "templates/card.html", "templates/dial.html", "templates/followup_rows.html"}
+var partials = []string{"templates/layout.html", "templates/card.html", "templates/dial.html", "templates/followup_rows.html", "templates/callrow.html"}
 
 // parsePages parses every page once per language, with t bound to it.
 func parsePages() (map[string]map[string]*pageTemplate, error) {
@@ -146,7 +146,8 @@ func (h *Handler) api(fn func(c *gin.Context) error) gin.HandlerFunc {
 
 type errorData struct {
 	Status  int
-	Message string
+	Message string // what went wrong, in the user's language
+	Detail  string // the domain error's own words, when they say which input is wrong
 }
 
 // errorPage shows an error: the domain message when there is one; internal
@@ -156,7 +157,12 @@ func (h *Handler) errorPage(c *gin.Context, err error) {
 	if status >= 500 {
 		h.log.Error("page failed", "path", c.Request.URL.Path, "err", err)
 	}
-	d := errorData{Status: status, Message: contacts.ErrorMessage(err)}
+	code := contacts.ErrorCode(err)
+	d := errorData{Status: status, Message: wordOr(h.lang(c), "error.code."+code, contacts.ErrorMessage(err))}
+	switch code {
+	case contacts.EInvalid, contacts.EInvalidNumber, contacts.EConflict, contacts.ETooLarge:
+		d.Detail = contacts.ErrorMessage(err) // names the field or value at fault
+	}
 	if rerr := h.render(c, status, "error", d); rerr != nil {
 		h.log.Error("render error page", "err", rerr)
 		c.String(status, "%s", d.Message)
@@ -168,13 +174,21 @@ func urlQueryEscape(s string) string { return url.QueryEscape(s) }
 
 func funcs(lang string) template.FuncMap {
 	return template.FuncMap{
-		"t":      func(key string, args ...any) string { return T(lang, key, args...) },
-		"when":   func(t time.Time) string { return localTime(t) },
-		"whenS":  func(s string) string { return localTimeText(s) },
-		"sinceS": sinceText,
-		"dur":    duration,
-		"join":   strings.Join,
-		"in":     func(list []string, s string) bool { return slices.Contains(list, s) },
+		"t":       func(key string, args ...any) string { return T(lang, key, args...) },
+		"when":    func(t time.Time) string { return localWhen(lang, t) },
+		"whenS":   func(s string) string { return localTimeText(lang, s) },
+		"sinceS":  func(s string) string { return sinceText(lang, s) },
+		"date":    func(t time.Time) string { return localDate(lang, t) },
+		"stage":   func(s string) string { return stageWord(lang, s) },
+		"ptype":   func(s string) string { return typeWord(lang, s) },
+		"flabel":  func(key, label string) string { return fieldLabel(lang, key, label) },
+		"action":  func(s string) string { return actionWord(lang, s) },
+		"num":     func(n int) string { return number(lang, n) },
+		"typesIn": func(s string) string { return typesIn(lang, s) },
+		"dateph":  func() string { return datePlaceh[lang] },
+		"dur":     duration,
+		"join":    strings.Join,
+		"in":      func(list []string, s string) bool { return slices.Contains(list, s) },
 		"callText": func(dir, outcome string, secs int) string {
 			return callText(lang, dir, outcome, secs)
 		},
@@ -200,16 +214,9 @@ func orDefault(v, def string) string {
 	return v
 }
 
-func localTime(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.Local().Format("2006-01-02 15:04")
-}
-
 // sinceText is a time from the wire as "since" wants it: the hour today,
 // the date and hour otherwise.
-func sinceText(s string) string {
+func sinceText(lang, s string) string {
 	t, err := time.Parse(time.RFC3339Nano, s)
 	if err != nil {
 		return s
@@ -217,15 +224,15 @@ func sinceText(s string) string {
 	if y, m, d := t.Local().Date(); time.Now().Local().Year() == y && time.Now().Local().Month() == m && time.Now().Local().Day() == d {
 		return t.Local().Format("15:04")
 	}
-	return localTime(t)
+	return localWhen(lang, t)
 }
 
-func localTimeText(s string) string {
+func localTimeText(lang, s string) string {
 	t, err := time.Parse(time.RFC3339Nano, s)
 	if err != nil {
 		return s
 	}
-	return localTime(t)
+	return localWhen(lang, t)
 }
 
 func duration(secs int) string {

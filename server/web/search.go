@@ -21,7 +21,10 @@ type Result struct {
 	Emails  []string `json:"emails"`
 	Groups  []string `json:"groups"`
 	Stage   string   `json:"stage,omitempty"`
-	Note    string   `json:"note,omitempty"` // the history note it was found through
+	// StageName is the stage in the user's language (a default stage
+	// translated, the office's own as typed).
+	StageName string `json:"stage_name,omitempty"`
+	Note      string `json:"note,omitempty"` // the history note it was found through
 }
 
 // SearchResponse is the JSON the search box reads.
@@ -87,8 +90,11 @@ func (h *Handler) search(c *gin.Context, q string) ([]Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	lang := h.lang(c)
 	for _, hit := range hits {
-		out = append(out, resultOf(hit))
+		r := resultOf(hit)
+		r.StageName = stageWord(lang, r.Stage)
+		out = append(out, r)
 	}
 	return out, nil
 }
@@ -112,6 +118,7 @@ func resultOf(hit sqlite.SearchHit) Result {
 type searchData struct {
 	Query   string
 	Results []Result
+	Start   *startData // what to do next, under the search box
 }
 
 func (h *Handler) searchPage(c *gin.Context) error {
@@ -120,7 +127,11 @@ func (h *Handler) searchPage(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	return h.render(c, http.StatusOK, "search", searchData{Query: q, Results: res})
+	start, err := h.startPage(c)
+	if err != nil {
+		return err
+	}
+	return h.render(c, http.StatusOK, "search", searchData{Query: q, Results: res, Start: start})
 }
 
 func (h *Handler) searchJSON(c *gin.Context) error {

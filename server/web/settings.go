@@ -37,13 +37,13 @@ type settingsData struct {
 	Error     string
 }
 
-func tplFormOf(which string, t contacts.Template) tplForm {
+func tplFormOf(lang, which string, t contacts.Template) tplForm {
 	f := tplForm{Which: which, Name: t.Name, Group: t.Group, NoteMax: t.NoteMax, HistoryMax: t.HistoryMax,
 		Background: orDefault(t.Style.Background, "#FFFFFF"), Accent: orDefault(t.Style.Accent, "#1565C0"), Text: orDefault(t.Style.Text, "#212121"),
 		NameSize: t.Style.NameSize, FieldSize: t.Style.FieldSize, NoteSize: t.Style.NoteSize}
 	var lines []string
 	for _, fs := range t.Fields {
-		line := fs.Key + " | " + fs.Label
+		line := fs.Key + " | " + fieldLabel(lang, fs.Key, fs.Label) // a default label in the user's language
 		if fs.Color != "" || fs.Size > 0 {
 			line += " | " + fs.Color
 		}
@@ -119,14 +119,14 @@ func (h *Handler) renderSettings(c *gin.Context, status int, message, errText st
 		return h.render(c, status, "settings", d)
 	}
 	d.FieldKeys, d.Sync = contacts.KnownFields, h.syncStatus(ctx)
-	all := h.b.Templates()
-	forms := []tplForm{tplFormOf("default", all.Default)}
+	lang, all := h.lang(c), h.b.Templates()
+	forms := []tplForm{tplFormOf(lang, "default", all.Default)}
 	for i, g := range all.Groups {
-		forms = append(forms, tplFormOf(strconv.Itoa(i), g))
+		forms = append(forms, tplFormOf(lang, strconv.Itoa(i), g))
 	}
 	blank := contacts.DefaultTemplates().Default
 	blank.Name, blank.Group = "", ""
-	forms = append(forms, tplFormOf("new", blank))
+	forms = append(forms, tplFormOf(lang, "new", blank))
 	for i := range forms {
 		tpl := all
 		group := ""

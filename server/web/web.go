@@ -68,6 +68,7 @@ type Store interface {
 	Followups(ctx context.Context, f sqlite.FollowupFilter) ([]sqlite.Followup, error)
 	UpdateFollowup(ctx context.Context, id string, ch sqlite.FollowupChange) (*sqlite.Followup, error)
 	ContactNames(ctx context.Context, ids []string) (map[string]string, error)
+	RecentlyTouched(ctx context.Context, limit int) ([]sqlite.Touched, error)
 	SampleContact(ctx context.Context, group string) (*contacts.Contact, error)
 
 	CallsSince(ctx context.Context, since time.Time, limit int) ([]*contacts.Call, error)

@@ -36,6 +36,29 @@
     });
   });
 
+  // The menu folds behind a button on a phone.
+  var top = document.getElementById("top"), menuBtn = document.getElementById("menu-btn");
+  if (top && menuBtn) {
+    menuBtn.addEventListener("click", function () {
+      var open = top.classList.toggle("open");
+      menuBtn.setAttribute("aria-expanded", open ? "true" : "false");
+    });
+  }
+
+  // Tables become lists on a phone: each cell carries its column's name.
+  document.querySelectorAll("table.list").forEach(function (table) {
+    var heads = table.querySelectorAll("thead th");
+    if (!heads.length) return;
+    table.querySelectorAll("tbody tr").forEach(function (tr) {
+      var i = 0;
+      Array.prototype.forEach.call(tr.children, function (td) {
+        var th = heads[i];
+        if (th && th.textContent.trim() && !td.hasAttribute("data-label")) td.setAttribute("data-label", th.textContent.trim());
+        i += parseInt(td.getAttribute("colspan"), 10) || 1;
+      });
+    });
+  });
+
   // Search as you type: the server answers in a few milliseconds, so every
   // keystroke (debounced a little) asks it; stale answers are dropped.
   var q = document.getElementById("q");
@@ -52,15 +75,17 @@
         var li = el("li"), a = el("a");
         a.href = "/contacts/" + encodeURIComponent(r.id);
         a.appendChild(el("span", "r-name", r.name));
-        var sub = [r.company, r.numbers[0], r.stage].filter(Boolean).join(" · ");
+        var sub = [r.company, r.numbers[0], r.stage_name || r.stage].filter(Boolean).join(" · ");
         if (sub) a.appendChild(el("span", "r-sub", sub));
         if (r.note) a.appendChild(el("span", "r-note", q.dataset.viaNote + ": " + r.note));
         li.appendChild(a);
         results.appendChild(li);
       });
     };
+    var start = document.getElementById("start");
     var run = function () {
       var mine = ++seq, text = q.value;
+      if (start) start.hidden = text.trim() !== "";
       history.replaceState(null, "", text ? "/?q=" + encodeURIComponent(text) : "/");
       fetch("/api/v1/office/search?q=" + encodeURIComponent(text), { credentials: "same-origin" })
         .then(function (r) { if (r.status === 401) { location.href = "/signin"; } return r.json(); })

@@ -1,0 +1,278 @@
+package web
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ringcard/ringcard/contacts"
+)
+
+// Data words: the defaults ringcard ships (stage names, phone types, card
+// field labels, audit actions) come translated; what the office typed
+// itself (its own stages and labels) is shown as typed.
+
+// stageWord is a stage name in lang: a default stage translated, an office's
+// own stage as typed.
+func stageWord(lang, s string) string { return wordOr(lang, "stage."+s, s) }
+
+// typeWord is a phone, e-mail or address type in lang.
+func typeWord(lang, s string) string { return wordOr(lang, "type."+strings.ToLower(s), s) }
+
+// actionWord is an audit action in lang ("note.add" -> "Note added").
+func actionWord(lang, s string) string { return wordOr(lang, "action."+s, s) }
+
+// fieldLabel is a card field's label in lang: the default label of a
+// built-in field translated, a label the office typed as typed.
+func fieldLabel(lang, key, label string) string {
+	for _, f := range contacts.KnownFields {
+		if f.Key == key && f.Label == label {
+			return wordOr(lang, "flabel."+key, label)
+		}
+	}
+	return label
+}
+
+func wordOr(lang, key, s string) string {
+	if _, ok := catalogue[key]; ok {
+		return T(lang, key)
+	}
+	return s
+}
+
+// Date and number formats per language: what people there write.
+var (
+	dateLayouts = map[string]string{"en": "2006-01-02", "ru": "02.01.2006", "it": "02/01/2006"}
+	datePlaceh  = map[string]string{"en": "yyyy-mm-dd", "ru": "дд.мм.гггг", "it": "gg/mm/aaaa"}
+)
+
+// dateLayout is the date layout of lang.
+func dateLayout(lang string) string {
+	if l, ok := dateLayouts[lang]; ok {
+		return l
+	}
+	return dateLayouts["en"]
+}
+
+// localWhen is a time in the server's zone, in lang's date format.
+func localWhen(lang string, t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Local().Format(dateLayout(lang) + " 15:04")
+}
+
+// localDate is a date in lang's format.
+func localDate(lang string, t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Local().Format(dateLayout(lang))
+}
+
+// parseLocalDate reads a date typed in lang's format, or in ISO form
+// (yyyy-mm-dd, what a browser's own date picker sends).
+func parseLocalDate(lang, s string) (time.Time, error) {
+	s = strings.TrimSpace(s)
+	for _, l := range []string{dateLayout(lang), "2006-01-02"} {
+		if t, err := time.ParseInLocation(l, s, time.Local); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, contacts.Errorf(contacts.EInvalid, "%s", T(lang, "date.bad", s, datePlaceh[lang]))
+}
+
+// number formats n with lang's thousands separator.
+func number(lang string, n int) string {
+	s := strconv.Itoa(n)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	sep := map[string]string{"en": ",", "ru": "\u00a0", "it": "."}[lang]
+	if sep == "" {
+		sep = ","
+	}
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteString(sep)
+		}
+		b.WriteRune(r)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}
+
+// words are the catalogue's data words, merged into it at start.
+var words = map[string][3]string{
+	"stage.new":     {"new", "новый", "nuovo"},
+	"stage.quoted":  {"quoted", "предложение", "preventivo"},
+	"stage.ordered": {"ordered", "заказ", "ordinato"},
+	"stage.paid":    {"paid", "оплачен", "pagato"},
+	"stage.done":    {"done", "завершён", "concluso"},
+	"stage.lost":    {"lost", "потерян", "perso"},
+
+	"type.mobile": {"mobile", "мобильный", "cellulare"},
+	"type.work":   {"work", "рабочий", "lavoro"},
+	"type.home":   {"home", "домашний", "casa"},
+	"type.main":   {"main", "основной", "principale"},
+	"type.other":  {"other", "другой", "altro"},
+	"type.fax":    {"fax", "факс", "fax"},
+
+	"flabel.company":    {"Company", "Компания", "Azienda"},
+	"flabel.job_title":  {"Job title", "Должность", "Ruolo"},
+	"flabel.department": {"Department", "Отдел", "Reparto"},
+	"flabel.nickname":   {"Nickname", "Прозвище", "Soprannome"},
+	"flabel.stage":      {"Stage", "Этап", "Fase"},
+	"flabel.groups":     {"Groups", "Группы", "Gruppi"},
+	"flabel.phones":     {"Phones", "Телефоны", "Telefoni"},
+	"flabel.email":      {"E-mail", "E-mail", "E-mail"},
+	"flabel.address":    {"Address", "Адрес", "Indirizzo"},
+	"flabel.website":    {"Website", "Сайт", "Sito web"},
+	"flabel.birthday":   {"Birthday", "День рождения", "Compleanno"},
+
+	"action.call.start":            {"Call started", "Начало звонка", "Chiamata iniziata"},
+	"action.call.end":              {"Call ended", "Конец звонка", "Chiamata terminata"},
+	"action.contact.create":        {"Contact created", "Контакт создан", "Contatto creato"},
+	"action.contact.update":        {"Contact changed", "Контакт изменён", "Contatto modificato"},
+	"action.contact.delete":        {"Contact deleted", "Контакт удалён", "Contatto eliminato"},
+	"action.contact.import":        {"Contact imported", "Контакт импортирован", "Contatto importato"},
+	"action.contact.merge":         {"Contacts merged", "Контакты объединены", "Contatti uniti"},
+	"action.contact.unmerge":       {"Merge undone", "Объединение отменено", "Unione annullata"},
+	"action.contacts.import":       {"Contacts loaded", "Контакты загружены", "Contatti caricati"},
+	"action.history.import":        {"History imported", "История импортирована", "Cronologia importata"},
+	"action.note.add":              {"Note added", "Добавлена заметка", "Nota aggiunta"},
+	"action.stage.set":             {"Stage moved", "Смена этапа", "Fase cambiata"},
+	"action.device.pair":           {"Phone paired", "Телефон подключён", "Telefono associato"},
+	"action.device.revoke":         {"Phone revoked", "Телефон отключён", "Telefono revocato"},
+	"action.device.sim_policy":     {"SIM policy set", "Режим SIM изменён", "Uso della SIM cambiato"},
+	"action.followup.add":          {"Follow-up added", "Добавлено напоминание", "Richiamo aggiunto"},
+	"action.followup.update":       {"Follow-up changed", "Напоминание изменено", "Richiamo modificato"},
+	"action.sync.conflict":         {"Sync conflict", "Конфликт синхронизации", "Conflitto di sincronizzazione"},
+	"action.sync.conflict.resolve": {"Sync conflict resolved", "Конфликт решён", "Conflitto risolto"},
+	"action.user.add":              {"Staff account added", "Добавлен сотрудник", "Utente aggiunto"},
+	"action.user.disable":          {"Staff account disabled", "Учётная запись отключена", "Utente disattivato"},
+	"action.user.enable":           {"Staff account enabled", "Учётная запись включена", "Utente riattivato"},
+	"action.user.password":         {"Password changed", "Пароль изменён", "Password cambiata"},
+	"action.signin":                {"Signed in", "Вход", "Accesso"},
+	"action.signin.failed":         {"Sign-in failed", "Неудачный вход", "Accesso fallito"},
+	"action.group.rename":          {"Group renamed", "Группа переименована", "Gruppo rinominato"},
+	"action.group.delete":          {"Group deleted", "Группа удалена", "Gruppo eliminato"},
+
+	"date.bad": {"%q is not a date: write it as %s.", "«%s» — не дата: пишите как %s.", "%q non è una data: scrivila come %s."},
+}
+
+// auditWords word the audit log.
+var auditWords = map[string][3]string{
+	"audit.cli":           {"Server command line", "Командная строка сервера", "Riga di comando del server"},
+	"audit.cliuser":       {"account %s on the server", "учётная запись %s на сервере", "account %s sul server"},
+	"audit.web":           {"web, %s", "веб, %s", "web, %s"},
+	"audit.gonephone":     {"a phone no longer paired", "отключённый телефон", "un telefono non più associato"},
+	"audit.deletedgoogle": {"deleted in Google", "удалён в Google", "eliminato in Google"},
+	"audit.dateph":        {"e.g. %s", "например, %s", "es. %s"},
+
+	"signin.outcome.ok":           {"from the web view", "в веб-интерфейс", "nella vista web"},
+	"signin.outcome.bad_password": {"wrong password", "неверный пароль", "password errata"},
+	"signin.outcome.unknown_user": {"unknown login", "неизвестный логин", "utente sconosciuto"},
+	"signin.outcome.locked":       {"refused: locked", "отказано: блокировка", "rifiutato: bloccato"},
+	"signin.outcome.disabled":     {"refused: account disabled", "отказано: учётная запись отключена", "rifiutato: utente disattivato"},
+
+	"changed.name":      {"name", "имя", "nome"},
+	"changed.company":   {"company", "компания", "azienda"},
+	"changed.numbers":   {"numbers", "номера", "numeri"},
+	"changed.emails":    {"e-mails", "e-mail", "e-mail"},
+	"changed.addresses": {"addresses", "адреса", "indirizzi"},
+	"changed.websites":  {"websites", "сайты", "siti web"},
+	"changed.birthday":  {"birthday", "день рождения", "compleanno"},
+	"changed.groups":    {"groups", "группы", "gruppi"},
+	"changed.note":      {"note", "заметка", "nota"},
+	"changed.custom":    {"other fields", "другие поля", "altri campi"},
+	"changed.photo":     {"photo", "фото", "foto"},
+	"changed.stage":     {"stage", "этап", "fase"},
+}
+
+// startWords word the start page.
+var startWords = map[string][3]string{
+	"start.followups":            {"Follow-ups due", "Пора сделать", "Richiami da fare"},
+	"start.allfollowups":         {"all mine", "все мои", "tutti i miei"},
+	"start.nofollowups":          {"Nothing due today.", "На сегодня ничего.", "Niente in scadenza oggi."},
+	"start.allcalls":             {"all calls", "все звонки", "tutte le chiamate"},
+	"start.inprogress":           {"Calls in progress", "Идут сейчас", "Chiamate in corso"},
+	"start.touched":              {"Clients touched last", "Последние клиенты", "Ultimi clienti"},
+	"start.notouched":            {"No calls or notes yet.", "Звонков и заметок пока нет.", "Ancora nessuna chiamata o nota."},
+	"error.code.not_found":       {"This page or record does not exist (or was deleted).", "Такой страницы или записи нет (или она удалена).", "Questa pagina o questo dato non esiste (o è stato eliminato)."},
+	"error.code.invalid_request": {"Something in the form is not right:", "В форме что-то не так:", "Qualcosa nel modulo non va:"},
+	"error.code.invalid_number":  {"That phone number cannot be read:", "Этот номер не читается:", "Questo numero non si legge:"},
+	"error.code.conflict":        {"Someone else changed this at the same time:", "Кто-то изменил это одновременно с вами:", "Qualcun altro l'ha modificato nello stesso momento:"},
+	"error.code.unauthorized":    {"Please sign in again.", "Войдите снова.", "Accedi di nuovo."},
+	"error.code.forbidden":       {"Your account may not do this.", "Вашей учётной записи это недоступно.", "Il tuo account non può farlo."},
+	"error.code.rate_limited":    {"Too many requests: wait a moment and try again.", "Слишком много запросов: подождите и повторите.", "Troppe richieste: aspetta un momento e riprova."},
+	"error.code.too_large":       {"That is too large:", "Слишком большой объём:", "Troppo grande:"},
+	"error.code.internal":        {"The server could not do this; the details are in its log.", "Сервер не смог это сделать; подробности в его журнале.", "Il server non è riuscito; i dettagli sono nel suo log."},
+	"pair.loopback": {"A phone can't reach %s: it is this computer's own address. This code will not pair a phone.",
+		"Телефон не достучится до %s: это адрес самого компьютера. Этим кодом телефон не подключить.",
+		"Un telefono non raggiunge %s: è l'indirizzo di questo computer. Con questo codice nessun telefono si associa."},
+	"pair.loopbackfix": {"Start the server so the office network reaches it, then pair again:", "Запустите сервер так, чтобы его видела сеть офиса, и подключите снова:",
+		"Avvia il server in modo che la rete dell'ufficio lo raggiunga, poi associa di nuovo:"},
+	"pair.lanip": {"this computer's LAN address", "адрес компьютера в сети", "indirizzo di rete del computer"},
+	"nav.menu":   {"Menu", "Меню", "Menu"},
+}
+
+// init merges the data words into the catalogue (one table for T and for
+// the tests that check pages against it).
+func init() {
+	for _, m := range []map[string][3]string{words, auditWords, startWords} {
+		for k, v := range m {
+			if _, dup := catalogue[k]; dup {
+				panic("catalogue: duplicate key " + k)
+			}
+			catalogue[k] = v
+		}
+	}
+}
+
+// typeKeys are the phone and e-mail types ringcard knows, in its order.
+var typeKeys = []string{"mobile", "work", "home", "main", "other", "fax"}
+
+// typesIn words the types of "value | type | label" lines in lang, for a
+// form the user edits.
+func typesIn(lang, text string) string {
+	return mapTypes(text, func(s string) string { return typeWord(lang, s) })
+}
+
+// typesOut reads the types of "value | type | label" lines typed in any of
+// the languages back to ringcard's own ("мобильный" -> "mobile"); a type
+// the office made up stays as typed.
+func typesOut(text string) string {
+	return mapTypes(text, func(s string) string {
+		for _, k := range typeKeys {
+			for _, w := range catalogue["type."+k] {
+				if strings.EqualFold(s, w) {
+					return k
+				}
+			}
+		}
+		return s
+	})
+}
+
+func mapTypes(text string, fn func(string) string) string {
+	lines := strings.Split(text, "\n")
+	for i, line := range lines {
+		p := strings.SplitN(line, "|", 3)
+		if len(p) < 2 {
+			continue
+		}
+		t := strings.TrimSpace(p[1])
+		if t == "" {
+			continue
+		}
+		p[1] = " " + fn(t)
+		if len(p) == 3 {
+			p[1] += " "
+		}
+		lines[i] = strings.Join(p, "|")
+	}
+	return strings.Join(lines, "\n")
+}
