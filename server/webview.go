@@ -106,7 +106,7 @@ func (b webBackend) DeviceHealth(ctx context.Context) ([]web.DeviceHealth, error
 	out := make([]web.DeviceHealth, 0, len(hs))
 	for _, h := range hs {
 		d := web.DeviceHealth{ID: h.ID, Name: h.Name, DeviceName: h.DeviceName, Platform: h.Platform, AppVersion: h.AppVersion,
-			SIMs: h.SIMs, Revoked: h.Status != "active", HasFCM: h.PushFCM, Connected: h.Connected, Channel: h.Channel,
+			SIMs: h.SIMs, Revoked: h.Status != "active", HasFCM: h.PushFCM && b.s.fcm != nil, Connected: h.Connected, Channel: h.Channel,
 			LastError: h.LastError, EventsWaiting: h.EventsWaiting,
 			LastSeen: zeroIfNil(h.LastSeen), LastErrorAt: zeroIfNil(h.LastErrorAt), SilentSince: zeroIfNil(h.SilentSince)}
 		out = append(out, d)

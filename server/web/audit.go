@@ -187,14 +187,17 @@ func auditRowOf(lang string, e sqlite.AuditEntry, contactName string, phones map
 			r.Where = T(lang, "audit.web", addr)
 		}
 	case contacts.ActorCLI:
-		r.Who, r.Where = T(lang, "audit.cli"), T(lang, "audit.cliuser", e.Actor.Name)
+		r.Who, r.Kind, r.Where = T(lang, "audit.cli"), "", T(lang, "audit.cliuser", e.Actor.Name)
 	case contacts.ActorSync, contacts.ActorSystem:
 		r.Who = ""
 	}
 	return r
 }
 
-var durRE = regexp.MustCompile(`^(\d+)m(\d\d)s$`)
+var (
+	durRE      = regexp.MustCompile(`^(\d+)m(\d\d)s$`)
+	followupRE = regexp.MustCompile(`(?s)^(.*) (\d{4}-\d\d-\d\dT[^ ]+): (.*)$`)
+)
 
 // auditDetail words the details ringcard itself writes in lang; text
 // people typed (notes, names, follow-ups) is shown as written.
@@ -246,6 +249,19 @@ func auditDetail(lang string, e sqlite.AuditEntry) string {
 			return src + ": " + strings.Join(out, ", ")
 		}
 		return strings.Join(out, ", ")
+	case "contacts.import":
+		if n, ok := strings.CutSuffix(s, " contacts"); ok {
+			if i, err := strconv.Atoi(n); err == nil {
+				return T(lang, "audit.ncontacts", number(lang, i))
+			}
+		}
+	case "followup.add":
+		// "<assignee> <due, RFC 3339>: <text>"
+		if m := followupRE.FindStringSubmatch(s); m != nil {
+			if due, err := time.Parse(time.RFC3339, m[2]); err == nil {
+				return m[1] + " · " + localWhen(lang, due) + ": " + m[3]
+			}
+		}
 	case "contact.delete":
 		if s == "deleted in Google" {
 			return T(lang, "audit.deletedgoogle")

@@ -15,6 +15,7 @@ type dialOption struct {
 	Value string // "<device id>:<slot>", what the page posts to the dial endpoint
 	Name  string // the phone's name, for "sent to Giulia's phone"
 	Label string
+	Push  bool // offline, and the server can wake it by push
 }
 
 // dialSelect is a "call from" selector: its element ID, the choices and
@@ -31,7 +32,8 @@ func dialValue(deviceID string, slot int) string { return deviceID + ":" + strco
 // dialOptions lists what click-to-call can use: every active phone's work
 // SIMs (a staff member's private or ignored SIM never places office calls),
 // or the phone itself when it reported no SIMs; phones online now first. A
-// phone that is offline still gets the request by push, and says so.
+// phone that is offline gets the request by push when the server sends
+// push, else when it next connects; the option says which.
 func (h *Handler) dialOptions(c *gin.Context) ([]dialOption, error) {
 	devs, err := h.b.DeviceHealth(c.Request.Context())
 	if err != nil {
@@ -54,11 +56,15 @@ func (h *Handler) dialOptions(c *gin.Context) ([]dialOption, error) {
 			continue
 		}
 		state := ""
-		if !d.Connected {
+		switch {
+		case d.Connected:
+		case d.HasFCM:
 			state = " — " + T(lang, "dial.offline")
+		default: // no push: the request waits for the phone's next connection
+			state = " — " + T(lang, "dial.offlinewaits")
 		}
 		if len(d.SIMs) == 0 {
-			out = append(out, dialOption{Value: dialValue(d.ID, 0), Name: d.Name, Label: d.Name + state})
+			out = append(out, dialOption{Value: dialValue(d.ID, 0), Name: d.Name, Label: d.Name + state, Push: d.HasFCM})
 			continue
 		}
 		for _, s := range d.SIMs {
@@ -69,7 +75,7 @@ func (h *Handler) dialOptions(c *gin.Context) ([]dialOption, error) {
 			if s.Label != "" {
 				label += " (" + s.Label + ")"
 			}
-			out = append(out, dialOption{Value: dialValue(d.ID, s.Slot), Name: d.Name, Label: label + state})
+			out = append(out, dialOption{Value: dialValue(d.ID, s.Slot), Name: d.Name, Label: label + state, Push: d.HasFCM})
 		}
 	}
 	return out, nil

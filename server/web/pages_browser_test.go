@@ -134,6 +134,9 @@ func TestBrowserEveryPage(t *testing.T) {
 					if lang != "en" {
 						checkNoEnglish(t, ctx, p.name, lang, english)
 					}
+					if lang == "ru" && phone {
+						screenshot(t, ctx, "walk-ru-400-"+p.name) // a CI artifact to look at
+					}
 					if lang == "en" && (p.name == "start" || p.name == "contact" || p.name == "board") {
 						docShot(t, ctx, p.name+"-"+itoa(int(width)))
 					}
@@ -226,18 +229,42 @@ func checkMenu(t *testing.T, ctx context.Context, page string, phone bool) {
 	}
 }
 
-// englishWords are the catalogue's English texts, each with the keys it
-// is the English of.
-func englishWords() map[string]string {
-	out := map[string]string{}
+// englishWords are the catalogue's English texts, each with the key it is
+// the English of; texts with %s or %d in them become patterns.
+func englishWords() english {
+	out := english{words: map[string]string{}, patterns: map[*regexp.Regexp]string{}}
 	for key, v := range web.Catalogue() {
-		if strings.Contains(v[0], "%") || strings.Contains(key, "placeholder") || strings.HasSuffix(key, "ph") {
+		if strings.Contains(key, "placeholder") || strings.HasSuffix(key, "ph") {
 			continue
 		}
-		out[normWord(v[0])] = key
+		if !strings.Contains(v[0], "%") {
+			out.words[normWord(v[0])] = key
+			continue
+		}
+		literal := fmtVerb.ReplaceAllString(v[0], "")
+		if len(strings.Join(strings.FieldsFunc(literal, func(r rune) bool { return !unicode.IsLetter(r) }), "")) < 4 {
+			continue // too little text of its own to tell English from data
+		}
+		var b strings.Builder
+		last := 0
+		for _, m := range fmtVerb.FindAllStringIndex(v[0], -1) {
+			b.WriteString(regexp.QuoteMeta(v[0][last:m[0]]))
+			b.WriteString(".+")
+			last = m[1]
+		}
+		b.WriteString(regexp.QuoteMeta(v[0][last:]))
+		out.patterns[regexp.MustCompile("^"+b.String()+"$")] = key
 	}
 	return out
 }
+
+// english is what checkNoEnglish looks for.
+type english struct {
+	words    map[string]string         // exact texts -> catalogue key
+	patterns map[*regexp.Regexp]string // texts with arguments -> catalogue key
+}
+
+var fmtVerb = regexp.MustCompile(`%[-+# 0-9.]*[a-zA-Z%]`)
 
 var wordSep = regexp.MustCompile(`\s*[·,;:()\[\]|→—]\s*|\n`)
 
@@ -248,7 +275,7 @@ func normWord(s string) string { return strings.Trim(strings.TrimSpace(s), ".…
 // translation differs. Names, numbers and notes are data, never equal to a
 // catalogue text, so they pass; a data word ringcard ships (a default
 // stage, a phone type, an audit action) is in the catalogue and is caught.
-func checkNoEnglish(t *testing.T, ctx context.Context, page, lang string, english map[string]string) {
+func checkNoEnglish(t *testing.T, ctx context.Context, page, lang string, en english) {
 	t.Helper()
 	texts, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](textsJS))
 	if err != nil {
@@ -270,12 +297,18 @@ func checkNoEnglish(t *testing.T, ctx context.Context, page, lang string, englis
 		}
 		for _, part := range append([]string{text}, wordSep.Split(text, -1)...) {
 			w := normWord(part)
-			key, ok := english[w]
+			key, ok := en.words[w]
 			if !ok || same[w] || seen[w] {
 				continue
 			}
 			seen[w] = true
 			t.Errorf("%s (%s): English %q (catalogue %s) in %q", page, lang, w, key, text)
+		}
+		for re, key := range en.patterns {
+			if re.MatchString(text) && !seen[text] {
+				seen[text] = true
+				t.Errorf("%s (%s): English %q (catalogue %s)", page, lang, text, key)
+			}
 		}
 	}
 }

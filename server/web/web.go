@@ -112,7 +112,7 @@ type DeviceHealth struct {
 	ID, Name, DeviceName, Platform, AppVersion string
 	SIMs                                       []contacts.SIM
 	Revoked                                    bool
-	HasFCM                                     bool      // has a push token: reachable by FCM when offline
+	HasFCM                                     bool      // has a push token and the server sends push: reachable by FCM when offline
 	Connected                                  bool      // has a websocket to this server now
 	Channel                                    string    // last delivery channel: websocket, fcm or ""
 	LastSeen                                   time.Time // zero when never seen

@@ -170,7 +170,7 @@ var auditWords = map[string][3]string{
 	"audit.web":           {"web, %s", "веб, %s", "web, %s"},
 	"audit.gonephone":     {"a phone no longer paired", "отключённый телефон", "un telefono non più associato"},
 	"audit.deletedgoogle": {"deleted in Google", "удалён в Google", "eliminato in Google"},
-	"audit.dateph":        {"e.g. %s", "например, %s", "es. %s"},
+	"audit.ncontacts":     {"%s contacts", "контактов: %s", "%s contatti"},
 
 	"signin.outcome.ok":           {"from the web view", "в веб-интерфейс", "nella vista web"},
 	"signin.outcome.bad_password": {"wrong password", "неверный пароль", "password errata"},
@@ -215,8 +215,11 @@ var startWords = map[string][3]string{
 		"Un telefono non raggiunge %s: è l'indirizzo di questo computer. Con questo codice nessun telefono si associa."},
 	"pair.loopbackfix": {"Start the server so the office network reaches it, then pair again:", "Запустите сервер так, чтобы его видела сеть офиса, и подключите снова:",
 		"Avvia il server in modo che la rete dell'ufficio lo raggiunga, poi associa di nuovo:"},
-	"pair.lanip": {"this computer's LAN address", "адрес компьютера в сети", "indirizzo di rete del computer"},
-	"nav.menu":   {"Menu", "Меню", "Menu"},
+	"pair.lanip":        {"this computer's LAN address", "адрес компьютера в сети", "indirizzo di rete del computer"},
+	"dial.offlinewaits": {"offline, gets it when back online", "не на связи, получит при подключении", "offline, lo riceve quando torna in linea"},
+	"dial.sentwaits": {"Sent to %s's phone; it is offline and gets it when it connects again.", "Отправлено на телефон: %s; он не на связи и получит вызов при подключении.",
+		"Inviato al telefono di %s; è offline e lo riceve quando si ricollega."},
+	"nav.menu": {"Menu", "Меню", "Menu"},
 }
 
 // init merges the data words into the catalogue (one table for T and for

@@ -181,7 +181,7 @@
     btn.disabled = true;
     say(out, "", out.dataset.sending);
     api("POST", "/api/v1/office/dial", { device_id: parts.join(":"), number: btn.dataset.number, sim_slot: slot })
-      .then(function (res) { say(out, "ok", (res.connected ? out.dataset.sent : out.dataset.sentOffline).replace("%s", opt.dataset.name)); })
+      .then(function (res) { say(out, "ok", (res.connected ? out.dataset.sent : opt.hasAttribute("data-push") ? out.dataset.sentOffline : out.dataset.sentWaits).replace("%s", opt.dataset.name)); })
       .catch(function (err) { say(out, "err", out.dataset.failed + " " + err.message); })
       .finally(function () { btn.disabled = false; });
   });
