@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/ringcard/ringcard/contacts"
 	"io/fs"
 	"net"
 	"os"
@@ -77,8 +78,8 @@ func (c *Config) Validate() error {
 	if c.DB == "" {
 		return fmt.Errorf("db: a file path is required")
 	}
-	if len(c.DefaultRegion) != 2 {
-		return fmt.Errorf("default_region %q: want a two-letter ISO 3166 code such as IT", c.DefaultRegion)
+	if !contacts.KnownRegion(strings.ToUpper(c.DefaultRegion)) {
+		return fmt.Errorf("default_region %q: not a country phone numbers are known for; want a two-letter ISO 3166 code such as IT, RU or GB", c.DefaultRegion)
 	}
 	c.DefaultRegion = strings.ToUpper(c.DefaultRegion)
 	if c.PairCodeTTL.D() < time.Minute {

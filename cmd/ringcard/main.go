@@ -4,13 +4,16 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"github.com/spf13/cobra"
 
+	"github.com/ringcard/ringcard/contacts"
 	"github.com/ringcard/ringcard/server"
 )
 
@@ -19,9 +22,19 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := rootCmd().ExecuteContext(ctx); err != nil {
-		fmt.Fprintln(os.Stderr, "ringcard:", err)
+		fmt.Fprintln(os.Stderr, "ringcard:", humanError(err))
 		os.Exit(1)
 	}
+}
+
+// humanError is err as a person reads it: a domain error's words without
+// its API code ("invalid_request: ..." is for programs).
+func humanError(err error) string {
+	var de *contacts.Error
+	if !errors.As(err, &de) {
+		return err.Error()
+	}
+	return strings.Replace(err.Error(), de.Code+": "+de.Message, de.Message, 1)
 }
 
 // globals are the flags every command that touches the database shares.

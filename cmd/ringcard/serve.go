@@ -1,14 +1,18 @@
 package main
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"net"
 	"os"
+	"path/filepath"
 
 	"github.com/spf13/cobra"
 
 	"github.com/ringcard/ringcard"
+	"github.com/ringcard/ringcard/contacts/sqlite"
 	"github.com/ringcard/ringcard/server"
 	"github.com/ringcard/ringcard/server/tlsconf"
 )
@@ -19,7 +23,7 @@ func serveCmd(g *globals) *cobra.Command {
 		Use:   "serve",
 		Short: "Run the server",
 		Long:  "Run the ringcard server. With nothing configured it uses ./ringcard.db and listens on 127.0.0.1:8080.",
-		RunE: func(cmd *cobra.Command, _ []string) error {
+		RunE: func(cmd *cobra.Command, _ []string) (err error) {
 			cfg, err := g.config()
 			if err != nil {
 				return err
@@ -30,7 +34,19 @@ func serveCmd(g *globals) *cobra.Command {
 			log := server.NewLogger(cfg, os.Stderr)
 			slog.SetDefault(log) // the store's background work logs through it
 			ctx := cmd.Context()
-			unlock, err := server.LockServe(cfg) // one server per database file, whatever its --addr
+			if err := dbFolderExists(cfg.DB); err != nil {
+				return err
+			}
+			// Listen first: a port in use stops the start before any file
+			// is made.
+			ln, err := net.Listen("tcp", cfg.Addr)
+			if err != nil {
+				return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+			}
+			defer ln.Close()
+			serving := false
+			defer removeIfNew(cfg.DB, &err, &serving)() // a failed first start leaves no empty database or lock file
+			unlock, err := server.LockServe(cfg)        // one server per database file, whatever its --addr
 			if err != nil {
 				return err
 			}
@@ -53,10 +69,6 @@ func serveCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			ln, err := net.Listen("tcp", cfg.Addr)
-			if err != nil {
-				return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
-			}
 			cfg.Addr = ln.Addr().String() // the real port, when :0 was asked
 			tr := srv.Transport()
 			if err := server.RecordPairTarget(ctx, db, server.PairTarget{URL: cfg.BaseURL(), Pin: tr.Pin}); err != nil {
@@ -75,6 +87,7 @@ func serveCmd(g *globals) *cobra.Command {
 			srv.StartBackups(ctx)
 			srv.StartFollowups(ctx)
 			srv.StartGoogle(ctx)
+			serving = true // from here on the database holds what the office did: never removed
 			err = srv.Serve(ctx, ln)
 			log.Info("ringcard stopped", "err", err)
 			return err
@@ -102,5 +115,42 @@ func logTransport(log *slog.Logger, tr *tlsconf.Transport, publicURL string) {
 	log.Info("tls: serving HTTPS", attrs...)
 	if tr.Pin == "" && publicURL == "" {
 		log.Warn("tls: phones check this certificate's name, but pairing codes carry this machine's address: set public_url to https://<the certificate's name>")
+	}
+}
+
+// dbFolderExists names the database's folder when it is missing, rather
+// than failing later on the lock file.
+func dbFolderExists(dbPath string) error {
+	dir := filepath.Dir(dbPath)
+	st, err := os.Stat(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("the database's folder %s does not exist: create it (mkdir -p %s) or give another --db", dir, dir)
+	case err != nil:
+		return fmt.Errorf("database folder %s: %w", dir, err)
+	case !st.IsDir():
+		return fmt.Errorf("%s is not a folder: give another --db", dir)
+	}
+	return nil
+}
+
+// removeIfNew returns a cleanup that, when a start fails before serving
+// (*errp set, *serving false), removes the database and lock files the
+// start made (those absent before it); files that were there stay
+// untouched, and nothing is removed once the server has served.
+func removeIfNew(dbPath string, errp *error, serving *bool) func() {
+	var made []string
+	for _, p := range []string{dbPath, dbPath + "-wal", dbPath + "-shm", sqlite.LockPath(dbPath)} {
+		if _, err := os.Lstat(p); errors.Is(err, fs.ErrNotExist) {
+			made = append(made, p)
+		}
+	}
+	return func() {
+		if *errp == nil || *serving {
+			return
+		}
+		for _, p := range made {
+			_ = os.Remove(p)
+		}
 	}
 }

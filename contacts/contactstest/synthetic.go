@@ -64,3 +64,35 @@ func Synthetic(n, history int) []contacts.SeedContact {
 	}
 	return out
 }
+
+// SyntheticYear returns the contacts of Synthetic(n, 0), each with
+// perContact history entries spread over the year before end: calls (one
+// in eight missed, one in four outgoing), notes and stage changes. It is a
+// year of an office's history for the start page's benchmark.
+func SyntheticYear(n, perContact int, end time.Time) []contacts.SeedContact {
+	out := Synthetic(n, 0)
+	r := rand.New(rand.NewPCG(uint64(n), 7))
+	year := int64(365 * 24 * time.Hour / time.Minute)
+	for i := range out {
+		for h := 0; h < perContact; h++ {
+			at := end.Add(-time.Duration(1+r.Int64N(year)) * time.Minute)
+			by := staff[r.IntN(len(staff))]
+			switch h % 3 {
+			case 0:
+				e := contacts.SeedEntry{Kind: contacts.KindCall, At: at, By: by, Direction: contacts.Incoming, Outcome: contacts.OutcomeAnswered, DurationS: 30 + r.IntN(300), SIMSlot: 1}
+				switch r.IntN(8) {
+				case 0:
+					e.Outcome, e.DurationS = contacts.OutcomeMissed, 0
+				case 1, 2:
+					e.Direction = contacts.Outgoing
+				}
+				out[i].History = append(out[i].History, e)
+			case 1:
+				out[i].History = append(out[i].History, contacts.SeedEntry{Kind: contacts.KindNote, At: at, By: by, Text: "Asked for the price list; call back next week."})
+			default:
+				out[i].History = append(out[i].History, contacts.SeedEntry{Kind: contacts.KindStage, At: at, By: by, Stage: stages[r.IntN(len(stages))]})
+			}
+		}
+	}
+	return out
+}

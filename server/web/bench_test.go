@@ -13,6 +13,8 @@ import (
 
 	"github.com/ringcard/ringcard"
 	"github.com/ringcard/ringcard/contacts"
+	"github.com/ringcard/ringcard/contacts/contactstest"
+	"github.com/ringcard/ringcard/contacts/sqlite"
 	"github.com/ringcard/ringcard/server"
 )
 
@@ -121,3 +123,29 @@ func BenchmarkClientPage1000(b *testing.B) {
 }
 
 var _ = server.DefaultConfig
+
+// BenchmarkStartPage25k: the start page (search box, follow-ups due, missed
+// calls not returned, calls in progress, clients touched last) of an office
+// with 25,000 contacts, a year of history (12 entries each: 100,000 calls,
+// 100,000 notes, 100,000 stage changes) and 2,000 open follow-ups.
+func BenchmarkStartPage25k(b *testing.B) {
+	e := newEnv(b)
+	ctx := context.Background()
+	now := time.Now()
+	seed := contactstest.SyntheticYear(25_000, 12, now)
+	for i := 0; i < len(seed); i += 5_000 {
+		if err := e.DB.ImportSeed(ctx, seed[i:min(i+5_000, len(seed))]); err != nil {
+			b.Fatal(err)
+		}
+	}
+	staff := []string{"Anna Bianchi", "Giulia", "Marco", "Luca"}
+	for i := 0; i < 2_000; i++ {
+		f := &sqlite.Followup{ID: contacts.NewID(), ContactID: seed[i*7].Contact.ID, Assignee: staff[i%len(staff)],
+			Text: "Call back about the quote", Due: now.Add(time.Duration(i-1_000) * 37 * time.Minute)}
+		if _, err := e.DB.AddFollowup(ctx, f); err != nil {
+			b.Fatal(err)
+		}
+	}
+	cookie := sessionCookie(b, e)
+	serverTimes(b, e.Srv.Handler(), cookie, []string{"/"})
+}

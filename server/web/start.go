@@ -14,16 +14,11 @@ import (
 // does next. Each list is short and read through an index, so the page
 // costs the same with a year of history as with a day.
 type startData struct {
-	Followups  []followupRow // due by tonight: mine first, then the office's
-	Mine       int           // how many of Followups are mine
-	Missed     []callRow     // missed calls nobody returned (7 days)
-	InProgress []callRow     // ringing or in progress now
-	Touched    []touchedRow  // the clients worked on last
-}
-
-type touchedRow struct {
-	ID, Name, Company, Stage string
-	At                       time.Time
+	Followups  []followupRow    // due by tonight: mine first, then the office's
+	Mine       int              // how many of Followups are mine
+	Missed     []callRow        // missed calls nobody returned (7 days)
+	InProgress []callRow        // ringing or in progress now
+	Touched    []sqlite.Touched // the clients worked on last
 }
 
 const (
@@ -61,12 +56,8 @@ func (h *Handler) startPage(c *gin.Context) (*startData, error) {
 	if err := h.startCalls(c, d, now); err != nil {
 		return nil, err
 	}
-	touched, err := h.b.RecentlyTouched(ctx, startTouched)
-	if err != nil {
+	if d.Touched, err = h.b.RecentlyTouched(ctx, startTouched); err != nil {
 		return nil, err
-	}
-	for _, t := range touched {
-		d.Touched = append(d.Touched, touchedRow{ID: t.Contact.ID, Name: t.Contact.Name(), Company: t.Contact.Company, Stage: t.Contact.Stage, At: t.At})
 	}
 	return d, nil
 }
