@@ -61,7 +61,9 @@ const textsJS = `(function(){
   var out = [], w = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   while (w.nextNode()) {
     var n = w.currentNode, p = n.parentElement, t = n.nodeValue.trim();
-    if (!t || !p || p.closest("script,style,code,.mono")) continue; // code: field keys, a syntax, not words
+    // Left out: code (field keys, a syntax, not words) and what the page
+    // marks translate="no" (the office's own data, e.g. a file's headers).
+    if (!t || !p || p.closest("script,style,code,.mono,[translate=no]")) continue;
     if (p.closest("option") || p.getClientRects().length) out.push(t);
   }
   document.querySelectorAll("input[type=submit],input[type=button]").forEach(function(b){ out.push(b.value); });
@@ -101,6 +103,17 @@ func TestBrowserEveryPage(t *testing.T) {
 			}
 		}},
 		{name: "data", path: "/data", need: []need{{"#import-check", false, true}, {"#export-xlsx", false, true}}},
+		{name: "import-check", need: []need{{"#import-now", false, true}, {"#plan-rows", false, false}}, open: func(t *testing.T, ctx context.Context, base string) {
+			file, err := filepath.Abs("../../testdata/import/office-clients.xlsx")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := chromedp.Do(ctx, chromedp.Navigate(base+"/data"), chromedp.WaitVisible(chromedp.CSS("#import-form")),
+				chromedp.SetUploadFiles(chromedp.CSS("#import-file"), []string{file}),
+				chromedp.Click(chromedp.CSS("#import-check")), chromedp.WaitVisible(chromedp.CSS("#plan"))); err != nil {
+				t.Fatalf("check an import: %v", err)
+			}
+		}},
 		{name: "settings", path: "/settings", need: []need{{"#templates", false, false}}},
 		{name: "audit", path: "/audit", need: []need{{"#audit-filter", false, true}, {"#audit", false, false}}},
 		{name: "error", path: "/contacts/no-such-contact", need: []need{{"#error-message", true, false}, {"#error-home", true, true}}},

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -225,7 +226,7 @@ var startWords = map[string][3]string{
 // init merges the data words into the catalogue (one table for T and for
 // the tests that check pages against it).
 func init() {
-	for _, m := range []map[string][3]string{words, auditWords, startWords} {
+	for _, m := range []map[string][3]string{words, auditWords, startWords, importWords, mapWords} {
 		for k, v := range m {
 			if _, dup := catalogue[k]; dup {
 				panic("catalogue: duplicate key " + k)
@@ -278,4 +279,120 @@ func mapTypes(text string, fn func(string) string) string {
 		lines[i] = strings.Join(p, "|")
 	}
 	return strings.Join(lines, "\n")
+}
+
+// mapField names an import field in lang ("custom:VAT" as "own field “VAT”").
+func mapField(lang, f string) string {
+	if k, ok := strings.CutPrefix(f, "custom:"); ok {
+		return T(lang, "mapfield.custom", k)
+	}
+	return wordOr(lang, "mapfield."+f, f)
+}
+
+// importRule words one kind of import row reason or note in the user's
+// language; the reasons come from server/dataio in English (the CLI's
+// words) and are matched whole.
+type importRule struct {
+	re  *regexp.Regexp
+	key string
+}
+
+var (
+	asRowRE     = regexp.MustCompile(`^(.*) as row (\d+)$`)
+	importRules = []importRule{
+		{regexp.MustCompile(`^new contact$`), "import.new"},
+		{regexp.MustCompile(`^already there \((.*)\), nothing new$`), "import.already"},
+		{regexp.MustCompile(`^same ringcard ID$`), "import.sameid"},
+		{regexp.MustCompile(`^same number (.+)$`), "import.samenumber"},
+		{regexp.MustCompile(`^same e-mail (.+)$`), "import.sameemail"},
+		{regexp.MustCompile(`^empty row$`), "import.empty"},
+		{regexp.MustCompile(`^no name, company, number or e-mail$`), "import.nothing"},
+		{regexp.MustCompile(`^no readable number and no real name: (.*)$`), "import.nonumber"},
+		{regexp.MustCompile(`^dropped (.*)$`), "import.dropped"},
+		{regexp.MustCompile(`^number (.+) read as (.+) \(a leading 0 or \+ was lost\)$`), "import.leading0"},
+		{regexp.MustCompile(`^birthday "(.*)" not understood: kept as a custom field$`), "import.birthdaykept"},
+		{regexp.MustCompile(`^birthday "(.*)" not understood, dropped$`), "import.birthdaydropped"},
+		{regexp.MustCompile(`^not a readable vCard: (.*)$`), "import.badvcard"},
+		{regexp.MustCompile(`^text read as (.*)$`), "import.encoding"},
+		{regexp.MustCompile(`^(.*): (\d+) history lines not understood, skipped$`), "import.badhistory"},
+		{regexp.MustCompile(`^(.*): (\d+) stage changes of contacts not in the file, skipped$`), "import.loststages"},
+	}
+)
+
+// importText is an import reason, note or warning in lang; one it does not
+// know is shown as written.
+func importText(lang, s string) string {
+	if m := asRowRE.FindStringSubmatch(s); m != nil {
+		return importText(lang, m[1]) + " " + T(lang, "import.asrow", m[2])
+	}
+	for _, r := range importRules {
+		m := r.re.FindStringSubmatch(s)
+		if m == nil {
+			continue
+		}
+		args := make([]any, 0, len(m)-1)
+		for _, a := range m[1:] {
+			if r.key == "import.already" {
+				a = importText(lang, a) // the match it was found by
+			}
+			args = append(args, a)
+		}
+		return T(lang, r.key, args...)
+	}
+	return s
+}
+
+// importWords word the import page's reasons.
+var importWords = map[string][3]string{
+	"import.new":             {"new contact", "новый контакт", "nuovo contatto"},
+	"import.already":         {"already there (%s), nothing new", "уже есть (%s), ничего нового", "già presente (%s), niente di nuovo"},
+	"import.sameid":          {"same ringcard ID", "тот же ID ringcard", "stesso ID ringcard"},
+	"import.samenumber":      {"same number %s", "тот же номер %s", "stesso numero %s"},
+	"import.sameemail":       {"same e-mail %s", "тот же e-mail %s", "stessa e-mail %s"},
+	"import.asrow":           {"as row %s", "как в строке %s", "come la riga %s"},
+	"import.empty":           {"empty row", "пустая строка", "riga vuota"},
+	"import.nothing":         {"no name, company, number or e-mail", "нет имени, компании, номера или e-mail", "nessun nome, azienda, numero o e-mail"},
+	"import.nonumber":        {"no readable number and no real name: %s", "нет читаемого номера и настоящего имени: %s", "nessun numero leggibile né nome vero: %s"},
+	"import.dropped":         {"dropped %s", "отброшено: %s", "scartato %s"},
+	"import.leading0":        {"number %s read as %s (a leading 0 or + was lost)", "номер %s прочитан как %s (потерян начальный 0 или +)", "numero %s letto come %s (era andato perso uno 0 o un + iniziale)"},
+	"import.birthdaykept":    {"birthday %q not understood: kept as a custom field", "день рождения «%s» не понят: сохранён как отдельное поле", "compleanno %q non capito: tenuto come campo personalizzato"},
+	"import.birthdaydropped": {"birthday %q not understood, dropped", "день рождения «%s» не понят, отброшен", "compleanno %q non capito, scartato"},
+	"import.badvcard":        {"not a readable vCard: %s", "не читаемая vCard: %s", "vCard non leggibile: %s"},
+	"import.encoding":        {"text read as %s", "текст прочитан как %s", "testo letto come %s"},
+	"import.badhistory":      {"%s: %s history lines not understood, skipped", "%s: строк истории не понято и пропущено: %s", "%s: %s righe di cronologia non capite, saltate"},
+	"import.loststages":      {"%s: %s stage changes of contacts not in the file, skipped", "%s: пропущено смен этапа контактов, которых нет в файле: %s", "%s: %s cambi di fase di contatti non presenti nel file, saltati"},
+}
+
+// mapWords name the fields an import column can be read as (dataio.Fields).
+var mapWords = map[string][3]string{
+	"mapfield.id":            {"ringcard ID", "ID ringcard", "ID ringcard"},
+	"mapfield.name":          {"full name", "полное имя", "nome completo"},
+	"mapfield.given":         {"given name", "имя", "nome"},
+	"mapfield.middle":        {"middle name", "отчество", "secondo nome"},
+	"mapfield.family":        {"family name", "фамилия", "cognome"},
+	"mapfield.nickname":      {"nickname", "прозвище", "soprannome"},
+	"mapfield.company":       {"company name", "название компании", "nome dell'azienda"},
+	"mapfield.title":         {"job title", "должность", "ruolo"},
+	"mapfield.department":    {"department", "отдел", "reparto"},
+	"mapfield.phone":         {"phone number", "номер телефона", "numero di telefono"},
+	"mapfield.mobile":        {"mobile number", "мобильный номер", "numero di cellulare"},
+	"mapfield.work_phone":    {"work number", "рабочий номер", "numero dell'ufficio"},
+	"mapfield.home_phone":    {"home number", "домашний номер", "numero di casa"},
+	"mapfield.fax":           {"fax number", "номер факса", "numero di fax"},
+	"mapfield.email":         {"e-mail address", "адрес e-mail", "indirizzo e-mail"},
+	"mapfield.address":       {"full address", "полный адрес", "indirizzo completo"},
+	"mapfield.street":        {"street", "улица", "via"},
+	"mapfield.city":          {"city", "город", "città"},
+	"mapfield.zip":           {"postcode", "индекс", "CAP"},
+	"mapfield.province":      {"province", "область", "provincia"},
+	"mapfield.country":       {"country", "страна", "paese"},
+	"mapfield.website":       {"website", "сайт", "sito web"},
+	"mapfield.birthday":      {"date of birth", "дата рождения", "data di nascita"},
+	"mapfield.groups":        {"group names", "названия групп", "nomi dei gruppi"},
+	"mapfield.note":          {"contact note", "заметка о контакте", "nota sul contatto"},
+	"mapfield.stage":         {"order stage", "этап заказа", "fase dell'ordine"},
+	"mapfield.photo":         {"photo address", "адрес фото", "indirizzo della foto"},
+	"mapfield.resource_name": {"Google contact ID", "ID контакта Google", "ID del contatto Google"},
+	"mapfield.ignore":        {"(leave out)", "(не брать)", "(tralascia)"},
+	"mapfield.custom":        {"own field “%s”", "своё поле «%s»", "campo proprio “%s”"},
 }
