@@ -13,8 +13,22 @@ import (
 	"github.com/ringcard/ringcard/contacts/sqlite"
 )
 
-// dueInput is the form's date-time format (an <input type="datetime-local">).
+// dueInput is the ISO date-time a form may also send (what a browser's
+// own date-time picker and scripts post).
 const dueInput = "2006-01-02T15:04"
+
+// parseDue reads a date and time typed in lang's format (07.12.2026 09:00
+// in Russian, 07/12/2026 09:00 in Italian, 2026-12-07 09:00 in English)
+// or in ISO form.
+func parseDue(lang, s string) (time.Time, error) {
+	s = strings.Join(strings.Fields(s), " ")
+	for _, l := range []string{dateLayout(lang) + " 15:04", dueInput, "2006-01-02 15:04"} {
+		if t, err := time.ParseInLocation(l, s, time.Local); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, contacts.Errorf(contacts.EInvalid, "%s", T(lang, "fu.baddue", s, datePlaceh[lang]+" "+T(lang, "fu.timeph")))
+}
 
 // followupRow is a follow-up as the pages list it.
 type followupRow struct {
@@ -26,7 +40,8 @@ type followupRow struct {
 type followupForm struct {
 	Staff      []string // who a follow-up can be given to
 	Me         string
-	DefaultDue string // tomorrow 09:00, as the form's input wants it
+	DefaultDue string // tomorrow 09:00, in the user's date format
+	DuePH      string // how to write a date and time, in the user's language
 	Back       string // where the actions return to
 	CSRF       string
 }
@@ -121,16 +136,18 @@ func (h *Handler) followupForm(c *gin.Context, back string) (followupForm, error
 	}
 	sort.Strings(f.Staff)
 	t := h.now().Local().AddDate(0, 0, 1)
-	f.DefaultDue = time.Date(t.Year(), t.Month(), t.Day(), 9, 0, 0, 0, time.Local).Format(dueInput)
+	lang := h.lang(c)
+	f.DefaultDue = localWhen(lang, time.Date(t.Year(), t.Month(), t.Day(), 9, 0, 0, 0, time.Local))
+	f.DuePH = datePlaceh[lang] + " " + T(lang, "fu.timeph")
 	return f, nil
 }
 
 // addFollowup makes a follow-up for a contact from the client page.
 func (h *Handler) addFollowup(c *gin.Context) error {
 	id := c.Param("id")
-	due, err := time.ParseInLocation(dueInput, c.PostForm("due"), time.Local)
+	due, err := parseDue(h.lang(c), c.PostForm("due"))
 	if err != nil {
-		return contacts.Errorf(contacts.EInvalid, "due: a date and time is required")
+		return err
 	}
 	f := &sqlite.Followup{ID: contacts.NewID(), ContactID: id, Due: due, Text: strings.TrimSpace(c.PostForm("text")),
 		Assignee: strings.TrimSpace(c.PostForm("assignee"))}

@@ -220,7 +220,9 @@ var startWords = map[string][3]string{
 	"dial.offlinewaits": {"offline, gets it when back online", "не на связи, получит при подключении", "offline, lo riceve quando torna in linea"},
 	"dial.sentwaits": {"Sent to %s's phone; it is offline and gets it when it connects again.", "Отправлено на телефон: %s; он не на связи и получит вызов при подключении.",
 		"Inviato al telefono di %s; è offline e lo riceve quando si ricollega."},
-	"nav.menu": {"Menu", "Меню", "Menu"},
+	"fu.timeph": {"hh:mm", "чч:мм", "hh:mm"},
+	"fu.baddue": {"%q is not a date and time: write it as %s.", "«%s» — не дата и время: пишите как %s.", "%q non è una data con ora: scrivila come %s."},
+	"nav.menu":  {"Menu", "Меню", "Menu"},
 }
 
 // init merges the data words into the catalogue (one table for T and for
