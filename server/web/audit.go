@@ -29,6 +29,7 @@ type auditRow struct {
 
 type auditData struct {
 	F       auditFilter
+	Actions []actionChoice // what the "what" filter offers
 	Kinds   []string
 	Names   []string
 	Entries []auditRow
@@ -45,7 +46,7 @@ func (h *Handler) auditPage(c *gin.Context) error {
 	lang := h.lang(c)
 	f := auditFilter{Who: trim(c.Query("who")), Kind: c.Query("kind"), What: trim(c.Query("what")), Contact: trim(c.Query("contact")),
 		From: trim(c.Query("from")), To: trim(c.Query("to"))}
-	d := auditData{F: f, Kinds: actorKinds, DatePH: datePlaceh[lang]}
+	d := auditData{F: f, Kinds: actorKinds, DatePH: datePlaceh[lang], Actions: actionChoices(lang)}
 	q := sqlite.AuditFilter{ActorName: f.Who, Action: f.What, ContactID: f.Contact, Limit: 500}
 	if contains(actorKinds, f.Kind) {
 		q.ActorKind = f.Kind
@@ -270,4 +271,19 @@ func auditDetail(lang string, e sqlite.AuditEntry) string {
 		return wordOr(lang, "signin.outcome."+s, s)
 	}
 	return s
+}
+
+// actionChoice is one action the audit log's filter offers, worded.
+type actionChoice struct{ Code, Label string }
+
+// actionChoices lists every action the catalogue words, by its words.
+func actionChoices(lang string) []actionChoice {
+	var out []actionChoice
+	for key := range catalogue {
+		if code, ok := strings.CutPrefix(key, "action."); ok {
+			out = append(out, actionChoice{Code: code, Label: T(lang, key)})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Label < out[j].Label })
+	return out
 }
