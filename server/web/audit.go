@@ -70,12 +70,6 @@ func (h *Handler) auditPage(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	signins, err := h.signinEntries(ctx, q)
-	if err != nil {
-		return err
-	}
-	entries = append(entries, signins...)
-	sort.SliceStable(entries, func(i, j int) bool { return entries[i].At.After(entries[j].At) })
 	var ids []string
 	for _, e := range entries {
 		if e.ContactID != "" {
@@ -90,67 +84,19 @@ func (h *Handler) auditPage(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	for _, e := range entries {
-		d.Entries = append(d.Entries, auditRowOf(lang, e, names[e.ContactID], phones))
-	}
 	users, err := h.b.Users(ctx)
 	if err != nil {
 		return err
 	}
+	staff := map[string]string{} // login -> name
 	for _, u := range users {
 		d.Names = append(d.Names, u.Name)
+		staff[strings.ToLower(u.Login)] = u.Name
+	}
+	for _, e := range entries {
+		d.Entries = append(d.Entries, auditRowOf(lang, e, names[e.ContactID], phones, staff))
 	}
 	return h.render(c, http.StatusOK, "audit", d)
-}
-
-// Sign-in actions: web sign-ins are recorded in login_attempts (the
-// lockout counts them there); the log shows them as these actions.
-const (
-	actionSignin       = "signin"
-	actionSigninFailed = "signin.failed"
-)
-
-// signinEntries are the sign-in attempts that match q, as audit entries.
-// When sign-ins are written to the audit log itself, drop this.
-func (h *Handler) signinEntries(ctx context.Context, q sqlite.AuditFilter) ([]sqlite.AuditEntry, error) {
-	if q.ContactID != "" || (q.ActorKind != "" && q.ActorKind != contacts.ActorUser) ||
-		(q.Action != "" && !strings.HasPrefix(actionSignin, q.Action) && !strings.HasPrefix(q.Action, actionSignin)) {
-		return nil, nil
-	}
-	attempts, err := h.b.LoginAttempts(ctx, q.Limit)
-	if err != nil {
-		return nil, err
-	}
-	users, err := h.b.Users(ctx)
-	if err != nil {
-		return nil, err
-	}
-	byLogin := map[string]string{}
-	for _, u := range users {
-		byLogin[strings.ToLower(u.Login)] = u.Name
-	}
-	var out []sqlite.AuditEntry
-	for _, a := range attempts {
-		if (!q.Since.IsZero() && a.At.Before(q.Since)) || (!q.Until.IsZero() && !a.At.Before(q.Until)) {
-			continue
-		}
-		name := byLogin[strings.ToLower(a.Login)]
-		if name == "" {
-			name = a.Login
-		}
-		if q.ActorName != "" && q.ActorName != name {
-			continue
-		}
-		e := sqlite.AuditEntry{At: a.At, Actor: contacts.Actor{Kind: contacts.ActorUser, ID: a.Login + "@" + a.Address, Name: name},
-			Action: actionSignin, Detail: a.Outcome}
-		if a.Outcome != sqlite.LoginOK {
-			e.Action = actionSigninFailed
-		}
-		if q.Action == "" || strings.HasPrefix(e.Action, q.Action) {
-			out = append(out, e)
-		}
-	}
-	return out, nil
 }
 
 // phoneNames maps device IDs to "Marco's phone (Marco)".
@@ -171,7 +117,11 @@ func (h *Handler) phoneNames(ctx context.Context) (map[string]string, error) {
 	return out, nil
 }
 
-func auditRowOf(lang string, e sqlite.AuditEntry, contactName string, phones map[string]string) auditRow {
+// auditRowOf words one entry. Actors as the store keeps them: a phone by
+// its device ID, a web user by login and address (older rows: "login@address"
+// in the ID), the command line by the operating-system account in the ID
+// (older rows: that account as the name).
+func auditRowOf(lang string, e sqlite.AuditEntry, contactName string, phones, staff map[string]string) auditRow {
 	r := auditRow{At: e.At, Who: e.Actor.Name, Kind: T(lang, "actor."+e.Actor.Kind), Action: actionWord(lang, e.Action),
 		Detail: auditDetail(lang, e), ContactID: e.ContactID, Contact: contactName}
 	if contactName == "" {
@@ -184,16 +134,33 @@ func auditRowOf(lang string, e sqlite.AuditEntry, contactName string, phones map
 			r.Where = T(lang, "audit.gonephone")
 		}
 	case contacts.ActorUser:
-		if _, addr, ok := strings.Cut(e.Actor.ID, "@"); ok && addr != "" {
+		addr := e.Actor.Address
+		if addr == "" {
+			_, addr, _ = strings.Cut(e.Actor.ID, "@")
+		}
+		if addr != "" {
 			r.Where = T(lang, "audit.web", addr)
 		}
+		if strings.HasPrefix(e.Action, "signin.") {
+			if name := staff[strings.ToLower(e.Actor.ID)]; name != "" {
+				r.Who = name // the attempt is stored under the login typed
+			}
+		}
 	case contacts.ActorCLI:
-		r.Who, r.Kind, r.Where = T(lang, "audit.cli"), "", T(lang, "audit.cliuser", e.Actor.Name)
+		account := e.Actor.ID
+		if account == "" {
+			account = e.Actor.Name
+		}
+		r.Who, r.Kind, r.Where = T(lang, "audit.cli"), "", T(lang, "audit.cliuser", account)
 	case contacts.ActorSync, contacts.ActorSystem:
 		r.Who = ""
 	}
 	return r
 }
+
+// knownBrowser ends the detail of a sign-in from a browser that signed in
+// to the account before (contacts/sqlite's wording).
+const knownBrowser = " from a browser that signed in to it before"
 
 var (
 	durRE      = regexp.MustCompile(`^(\d+)m(\d\d)s$`)
@@ -263,12 +230,32 @@ func auditDetail(lang string, e sqlite.AuditEntry) string {
 				return m[1] + " · " + localWhen(lang, due) + ": " + m[3]
 			}
 		}
+	case "user.add":
+		// "<login> (<name>), <role>"
+		if i := strings.LastIndex(s, ", "); i > 0 {
+			if _, ok := catalogue["role."+s[i+2:]]; ok {
+				return s[:i] + ", " + T(lang, "role."+s[i+2:])
+			}
+		}
+	case "access.denied":
+		if what, ok := strings.CutSuffix(s, ": needs an admin"); ok {
+			return what // the action's words say the rest
+		}
 	case "contact.delete":
 		if s == "deleted in Google" {
 			return T(lang, "audit.deletedgoogle")
 		}
-	case actionSignin, actionSigninFailed:
-		return wordOr(lang, "signin.outcome."+s, s)
+	}
+	if strings.HasPrefix(e.Action, "signin.") {
+		// `login "anna"`, and " from a browser that signed in to it before"
+		rest, known := strings.CutSuffix(s, knownBrowser)
+		if login, err := strconv.Unquote(strings.TrimPrefix(rest, "login ")); err == nil {
+			out := T(lang, "audit.signinlogin", login)
+			if known {
+				out += " " + T(lang, "audit.knownbrowser")
+			}
+			return out
+		}
 	}
 	return s
 }

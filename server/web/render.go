@@ -157,6 +157,9 @@ func (h *Handler) errorPage(c *gin.Context, err error) {
 	if status >= 500 {
 		h.log.Error("page failed", "path", c.Request.URL.Path, "err", err)
 	}
+	// The code's words in the user's language; a code without them (a
+	// forbidden page, whose message the access check words itself) shows
+	// the error's own message.
 	code := contacts.ErrorCode(err)
 	d := errorData{Status: status, Message: wordOr(h.lang(c), "error.code."+code, contacts.ErrorMessage(err))}
 	switch code {
