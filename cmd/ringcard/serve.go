@@ -37,13 +37,6 @@ func serveCmd(g *globals) *cobra.Command {
 			if err := dbFolderExists(cfg.DB); err != nil {
 				return err
 			}
-			// Listen first: a port in use stops the start before any file
-			// is made.
-			ln, err := net.Listen("tcp", cfg.Addr)
-			if err != nil {
-				return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
-			}
-			defer ln.Close()
 			serving := false
 			defer removeIfNew(cfg.DB, &err, &serving)() // a failed first start leaves no empty database or lock file
 			unlock, err := server.LockServe(cfg)        // one server per database file, whatever its --addr
@@ -69,6 +62,11 @@ func serveCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			ln, err := net.Listen("tcp", cfg.Addr)
+			if err != nil {
+				return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+			}
+			defer ln.Close()
 			cfg.Addr = ln.Addr().String() // the real port, when :0 was asked
 			tr := srv.Transport()
 			if err := server.RecordPairTarget(ctx, db, server.PairTarget{URL: cfg.BaseURL(), Pin: tr.Pin}); err != nil {
@@ -135,12 +133,14 @@ func dbFolderExists(dbPath string) error {
 }
 
 // removeIfNew returns a cleanup that, when a start fails before serving
-// (*errp set, *serving false), removes the database and lock files the
-// start made (those absent before it); files that were there stay
-// untouched, and nothing is removed once the server has served.
+// (*errp set, *serving false: a port in use, a bad setting), removes the
+// database, lock and key files the start made (those absent before it);
+// files that were there stay untouched, and nothing is removed once the
+// server has served.
 func removeIfNew(dbPath string, errp *error, serving *bool) func() {
 	var made []string
-	for _, p := range []string{dbPath, dbPath + "-wal", dbPath + "-shm", sqlite.LockPath(dbPath)} {
+	tls := tlsconf.PathsFor(dbPath)
+	for _, p := range []string{dbPath, dbPath + "-wal", dbPath + "-shm", sqlite.LockPath(dbPath), tls.Key, tls.Cert} {
 		if _, err := os.Lstat(p); errors.Is(err, fs.ErrNotExist) {
 			made = append(made, p)
 		}
