@@ -1,0 +1,102 @@
+package orders
+
+import (
+	"strconv"
+	"time"
+)
+
+// Document kinds.
+const (
+	KindOffer   = "offer"
+	KindInvoice = "invoice"
+)
+
+// Document is an issued offer or invoice. Its files are kept as issued and
+// never rebuilt: a correction is a new document.
+type Document struct {
+	ID        string    `json:"id"`
+	Number    string    `json:"number"` // "RC-2026-0001/F1": the order's number, the kind and a count
+	Kind      string    `json:"kind"`
+	OrderID   string    `json:"order_id"`
+	ContactID string    `json:"contact_id"`
+	Lang      string    `json:"lang"`
+	Currency  string    `json:"currency"`
+	Gross     int64     `json:"gross_minor"`
+	Paid      int64     `json:"paid_minor"`
+	IssuedAt  time.Time `json:"issued_at"`
+	DueAt     time.Time `json:"due_at,omitzero"` // invoices only
+	By        string    `json:"by"`
+	PDFSHA256 string    `json:"pdf_sha256"`
+}
+
+// Payment is money received against an invoice.
+type Payment struct {
+	ID         string    `json:"id"`
+	DocumentID string    `json:"invoice_id"`
+	Amount     int64     `json:"amount_minor"`
+	At         time.Time `json:"at"`
+	By         string    `json:"by"`
+	Note       string    `json:"note,omitempty"`
+}
+
+// Summary is what a client has open and owes, in one currency: the row the
+// card reads, kept up to date in the same transaction as every order,
+// invoice and payment write.
+type Summary struct {
+	Currency   string
+	OpenOrders int
+	Debt       int64     // unpaid invoiced minor units
+	OldestDue  time.Time // due date of the oldest unpaid invoice; zero: none
+}
+
+// OverdueDays is how many whole days past the oldest unpaid due date now is
+// (0 when nothing is overdue).
+func (s Summary) OverdueDays(now time.Time) int {
+	if s.Debt <= 0 || s.OldestDue.IsZero() || !now.After(s.OldestDue) {
+		return 0
+	}
+	return int(now.Sub(s.OldestDue) / (24 * time.Hour))
+}
+
+// DebtText is the card's debt field: "owes 1,240.00 €, 12 days overdue",
+// "" when nothing is owed. One currency per summary, joined by "; ".
+func DebtText(sums []Summary, now time.Time) string {
+	out := ""
+	for _, s := range sums {
+		if s.Debt <= 0 {
+			continue
+		}
+		cur, err := LookupCurrency(s.Currency)
+		if err != nil {
+			continue
+		}
+		t := "owes " + FormatMinor(s.Debt, cur, "en")
+		if d := s.OverdueDays(now); d > 0 {
+			t += ", " + strconv.Itoa(d) + plural(d, " day", " days") + " overdue"
+		}
+		if out != "" {
+			out += "; "
+		}
+		out += t
+	}
+	return out
+}
+
+// OpenOrdersText is the card's open-orders field: "2 open orders", "" for none.
+func OpenOrdersText(sums []Summary) string {
+	n := 0
+	for _, s := range sums {
+		n += s.OpenOrders
+	}
+	if n == 0 {
+		return ""
+	}
+	return strconv.Itoa(n) + plural(n, " open order", " open orders")
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
