@@ -22,9 +22,9 @@ type Order struct {
 	Note      string    `json:"note,omitempty"`
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`
-	DueDays   int       `json:"due_days"` // payment terms of its invoices
+	DueDays   int       `json:"due_days"`                 // payment terms of its invoices
 	Expected  string    `json:"expected_close,omitempty"` // YYYY-MM-DD the office expects it to close
-	ClosedAt  time.Time `json:"closed_at,omitzero"`      // when it reached the last or the lost stage
+	ClosedAt  time.Time `json:"closed_at,omitzero"`       // when it reached the last or the lost stage
 }
 
 // Line is one item of an order. Quantity counts thousandths of a unit,
