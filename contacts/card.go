@@ -66,6 +66,9 @@ type CardInput struct {
 	OtherMatches []Match
 	OnCall       *OnCall
 	Directory    bool // list every number, for the phone's offline directory
+	// Derived holds the values of fields that are not on the contact (debt,
+	// open_orders), rendered by the caller when the template shows them.
+	Derived map[string]string
 }
 
 // HistoryLimit is how many history entries the card for c needs at most:
@@ -112,7 +115,11 @@ func BuildCard(t *Templates, in CardInput) Card {
 		card.Numbers = append([]Number{}, c.Numbers...) // never nil: a directory card lists its numbers, maybe none
 	}
 	for _, f := range tpl.Fields {
-		if v := FieldValue(c, f.Key); v != "" {
+		v, ok := in.Derived[f.Key]
+		if !ok {
+			v = FieldValue(c, f.Key)
+		}
+		if v != "" {
 			card.Fields = append(card.Fields, CardField{Key: f.Key, Label: f.Label, Value: v, Color: f.Color, Size: f.Size})
 		}
 	}

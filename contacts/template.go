@@ -18,6 +18,11 @@ const (
 	FieldAddress    = "address"
 	FieldWebsite    = "website"
 	FieldBirthday   = "birthday"
+	// FieldDebt and FieldOpenOrders come from the client's orders and
+	// invoices ("owes 1,240.00 €, 12 days overdue", "2 open orders"); the
+	// store keeps them in one row per client so the card stays fast.
+	FieldDebt       = "debt"
+	FieldOpenOrders = "open_orders"
 	CustomPrefix    = "custom:"
 )
 
@@ -34,6 +39,8 @@ var KnownFields = []FieldSpec{
 	{Key: FieldAddress, Label: "Address"},
 	{Key: FieldWebsite, Label: "Website"},
 	{Key: FieldBirthday, Label: "Birthday"},
+	{Key: FieldDebt, Label: "Owes"},
+	{Key: FieldOpenOrders, Label: "Orders"},
 }
 
 // Template says what a card shows and how it looks. A template with a Group
@@ -115,6 +122,17 @@ func (t *Templates) For(c *Contact) *Template {
 		}
 	}
 	return &t.Default
+}
+
+// UsesMoney reports whether the template for c shows the debt or the open
+// orders field: only then does the card path read the client's money row.
+func (t *Templates) UsesMoney(c *Contact) bool {
+	for _, f := range t.For(c).Fields {
+		if f.Key == FieldDebt || f.Key == FieldOpenOrders {
+			return true
+		}
+	}
+	return false
 }
 
 // Validate checks a template set before it is saved.

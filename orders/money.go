@@ -91,7 +91,8 @@ func FormatMinor(amount int64, cur Currency, lang string) string {
 	return FormatNumber(amount, cur.Digits, lang) + " " + cur.Symbol
 }
 
-// FormatNumber writes v / 10^digits with the locale's marks.
+// FormatNumber writes v / 10^digits with the locale's marks (lang
+// "plain": no grouping, a decimal point).
 func FormatNumber(v int64, digits int, lang string) string {
 	group, dec := ",", "."
 	switch lang {
@@ -99,6 +100,8 @@ func FormatNumber(v int64, digits int, lang string) string {
 		group, dec = ".", ","
 	case "ru":
 		group, dec = "\u00a0", ","
+	case "plain": // for machines: no grouping, a point
+		group = ""
 	}
 	neg := v < 0
 	u := new(big.Int).Abs(big.NewInt(v)).String()

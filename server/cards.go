@@ -71,6 +71,11 @@ func (s *Server) fillHistory(ctx context.Context, in contacts.CardInput, key str
 		if open != nil {
 			in.OnCall = &contacts.OnCall{By: open.By, DeviceID: open.DeviceID, Since: open.StartedAt, CallID: open.ID}
 		}
+		if tpls.UsesMoney(in.Contact) {
+			if in.Derived, err = s.moneyFields(ctx, contactID); err != nil {
+				return contacts.Card{}, err
+			}
+		}
 	}
 	return contacts.BuildCard(tpls, in), nil
 }
