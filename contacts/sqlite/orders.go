@@ -495,3 +495,78 @@ func (db *DB) MoneySummary(ctx context.Context, contactID string) ([]orders.Summ
 	}
 	return out, rows.Err()
 }
+
+// ForecastInput reads what the forecast needs for one currency: open
+// orders, orders closed since `since`, unpaid invoices, and calls per staff
+// member since `since`.
+func (db *DB) ForecastInput(ctx context.Context, currency string, since time.Time) (orders.ForecastInput, error) {
+	in := orders.ForecastInput{Currency: currency, Calls: map[string]int{}}
+	rows, err := db.read.QueryContext(ctx, `SELECT stage, handler, net_minor, cost_minor, expected, created_ms FROM orders WHERE closed = 0 AND currency = ?`, currency)
+	if err != nil {
+		return in, fmt.Errorf("forecast: open orders: %w", err)
+	}
+	for rows.Next() {
+		var o orders.OpenOrder
+		var expected string
+		var created int64
+		if err := rows.Scan(&o.Stage, &o.Handler, &o.Net, &o.Cost, &expected, &created); err != nil {
+			rows.Close()
+			return in, fmt.Errorf("forecast: open orders: %w", err)
+		}
+		if t, err := time.Parse(time.DateOnly, expected); err == nil {
+			o.Close = t
+		} else {
+			o.Close = fromMS(created).AddDate(0, 1, 0)
+		}
+		in.Open = append(in.Open, o)
+	}
+	rows.Close()
+	rows, err = db.read.QueryContext(ctx, `SELECT o.handler, o.won, o.net_minor, o.cost_minor, o.created_ms, o.closed_ms,
+			COALESCE((SELECT MAX(p.at_ms) FROM documents d JOIN payments p ON p.document_id = d.id
+				WHERE d.order_id = o.id AND d.kind = 'invoice' AND d.superseded = 0 AND d.paid_minor >= d.gross_minor), 0)
+		FROM orders o WHERE o.closed = 1 AND o.currency = ? AND o.closed_ms >= ?`, currency, ms(since))
+	if err != nil {
+		return in, fmt.Errorf("forecast: closed orders: %w", err)
+	}
+	for rows.Next() {
+		var o orders.ClosedOrder
+		var created, closed, paid int64
+		if err := rows.Scan(&o.Handler, &o.Won, &o.Net, &o.Cost, &created, &closed, &paid); err != nil {
+			rows.Close()
+			return in, fmt.Errorf("forecast: closed orders: %w", err)
+		}
+		o.Created, o.Closed, o.PaidAt = fromMS(created), fromMS(closed), fromMS(paid)
+		in.Closed = append(in.Closed, o)
+	}
+	rows.Close()
+	rows, err = db.read.QueryContext(ctx, `SELECT gross_minor - paid_minor, due_ms FROM documents
+		WHERE kind = 'invoice' AND superseded = 0 AND paid_minor < gross_minor AND currency = ?`, currency)
+	if err != nil {
+		return in, fmt.Errorf("forecast: unpaid invoices: %w", err)
+	}
+	for rows.Next() {
+		var u orders.Unpaid
+		var due int64
+		if err := rows.Scan(&u.Owed, &due); err != nil {
+			rows.Close()
+			return in, fmt.Errorf("forecast: unpaid invoices: %w", err)
+		}
+		u.Due = fromMS(due)
+		in.Unpaid = append(in.Unpaid, u)
+	}
+	rows.Close()
+	rows, err = db.read.QueryContext(ctx, `SELECT by_name, COUNT(*) FROM calls WHERE started_ms >= ? GROUP BY by_name`, ms(since))
+	if err != nil {
+		return in, fmt.Errorf("forecast: calls: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var name string
+		var n int
+		if err := rows.Scan(&name, &n); err != nil {
+			return in, fmt.Errorf("forecast: calls: %w", err)
+		}
+		in.Calls[name] = n
+	}
+	return in, rows.Err()
+}

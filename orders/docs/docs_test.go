@@ -41,7 +41,7 @@ func sample(lang, kind, client, currency string) docs.Input {
 		Order: orders.Order{Number: "RC-2026-0007", Currency: currency, Lines: []orders.Line{
 			{Name: "Caldaia a condensazione", Quantity: 1000, Unit: "pz", UnitPrice: 100000, VATRate: 2200},
 			{Name: "Installazione", Quantity: 1500, Unit: "h", UnitPrice: 4000, VATRate: 2200, Discount: 1000}, // 60.00 - 10% = 54.00
-			{Name: "Manuale", Quantity: 2000, UnitPrice: 1005, VATRate: 1000},                                // 20.10 at 10%
+			{Name: "Manuale", Quantity: 2000, UnitPrice: 1005, VATRate: 1000},                                  // 20.10 at 10%
 		}},
 		Client: client,
 	}

@@ -20,7 +20,7 @@ CREATE TABLE orders (
     closed_ms    INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX orders_contact ON orders(contact_id, created_ms);
-CREATE INDEX orders_open ON orders(closed, stage);
+CREATE INDEX orders_open ON orders(currency, closed, closed_ms);
 
 -- Every stage move of an order.
 CREATE TABLE order_stage_changes (
