@@ -131,11 +131,25 @@ var accessRules = []Rule{
 	{"GET", "/api/v1/office/contacts/:contact_id/messages", Staff},
 	{"PUT", "/api/v1/office/contacts/:contact_id/optout", Staff},
 	{"GET", "/api/v1/office/message-templates", Staff},
+	// Orders, offers, invoices and payments: staff sell and take money; the
+	// office's details and stage probabilities are an admin's (PUT below).
+	{"GET", "/api/v1/office/office", Staff},
+	{"POST", "/api/v1/office/orders", Staff},
+	{"GET", "/api/v1/office/orders/:order_id", Staff},
+	{"PUT", "/api/v1/office/orders/:order_id", Staff},
+	{"POST", "/api/v1/office/orders/:order_id/stage", Staff},
+	{"POST", "/api/v1/office/orders/:order_id/documents", Staff},
+	{"GET", "/api/v1/office/documents/:document_id/:format", Staff},
+	{"POST", "/api/v1/office/payments", Staff},
+	{"GET", "/api/v1/office/contacts/:contact_id/orders", Staff},
+	{"GET", "/api/v1/office/forecast", Staff},
+	{"GET", "/api/v1/office/forecast.xlsx", Staff},
 
 	// Office JSON: admins only.
 	{"POST", "/api/v1/office/preview", Admin}, // card templates
 	{"PUT", "/api/v1/office/devices/:id/sims/:slot", Admin},
 	{"PUT", "/api/v1/office/pipeline", Admin},
+	{"PUT", "/api/v1/office/office", Admin}, // documents' letterhead, bank details, order prefix, stage probabilities
 	{"POST", "/api/v1/office/sync/run", Admin},
 	{"GET", "/api/v1/office/sync/conflicts", Admin},
 	{"POST", "/api/v1/office/sync/conflicts/:id/resolve", Admin},

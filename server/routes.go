@@ -51,6 +51,7 @@ func (s *Server) routes() *gin.Engine {
 	s.mountPush(office)
 	s.mountData(office)
 	s.mountMessages(dev, office)
+	s.mountOrders(office)
 	return r
 }
 

@@ -20,6 +20,7 @@ import (
 	"github.com/ringcard/ringcard/contacts/sqlite"
 	"github.com/ringcard/ringcard/server/messaging"
 	"github.com/ringcard/ringcard/server/metrics"
+	"github.com/ringcard/ringcard/server/orderapi"
 	"github.com/ringcard/ringcard/server/tlsconf"
 	"github.com/ringcard/ringcard/server/web"
 )
@@ -52,6 +53,7 @@ type Server struct {
 	tls          *tlsconf.Transport // how the listener is secured (transport.go)
 	proxies      []*net.IPNet       // trusted_proxies, parsed
 	msg          *messaging.Service // SMS and e-mail to clients (messages.go)
+	orders       *orderapi.API      // orders, documents, payments, forecast (orders.go)
 }
 
 // New wires a server around an open database.
