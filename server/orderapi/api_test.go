@@ -2,9 +2,9 @@ package orderapi_test
 
 import (
 	"bytes"
-	"fmt"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -373,4 +373,3 @@ func phoneOf(t *testing.T, e *env, name string) *client.Client {
 	}
 	return c
 }
-
