@@ -100,3 +100,34 @@ func plural(n int, one, many string) string {
 	}
 	return many
 }
+
+// Move is one stage move of an order.
+type Move struct {
+	From string    `json:"from"`
+	To   string    `json:"to"`
+	By   string    `json:"by"`
+	At   time.Time `json:"at"`
+}
+
+// Archive is every order, document (with its files as issued) and payment:
+// what the full export carries and an import into an empty ringcard gives
+// back.
+type Archive struct {
+	Orders    []ArchivedOrder    `json:"orders"`
+	Documents []ArchivedDocument `json:"documents"`
+	Payments  []Payment          `json:"payments"`
+}
+
+// ArchivedOrder is an order with its stage moves.
+type ArchivedOrder struct {
+	Order
+	Moves []Move `json:"moves"`
+}
+
+// ArchivedDocument is a document with its files, byte for byte.
+type ArchivedDocument struct {
+	Document
+	Superseded bool   `json:"superseded,omitempty"`
+	PDF        []byte `json:"pdf"`
+	XLSX       []byte `json:"xlsx"`
+}

@@ -247,24 +247,16 @@ func (db *DB) OrdersOf(ctx context.Context, contactID string) ([]*orders.Order, 
 	return out, rows.Err()
 }
 
-// OrderMove is one stage move of an order.
-type OrderMove struct {
-	From string    `json:"from"`
-	To   string    `json:"to"`
-	By   string    `json:"by"`
-	At   time.Time `json:"at"`
-}
-
 // OrderMoves lists an order's stage moves, oldest first.
-func (db *DB) OrderMoves(ctx context.Context, orderID string) ([]OrderMove, error) {
+func (db *DB) OrderMoves(ctx context.Context, orderID string) ([]orders.Move, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT from_stage, to_stage, by_name, at_ms FROM order_stage_changes WHERE order_id = ? ORDER BY at_ms, id`, orderID)
 	if err != nil {
 		return nil, fmt.Errorf("list order moves: %w", err)
 	}
 	defer rows.Close()
-	out := []OrderMove{}
+	out := []orders.Move{}
 	for rows.Next() {
-		var m OrderMove
+		var m orders.Move
 		var at int64
 		if err := rows.Scan(&m.From, &m.To, &m.By, &at); err != nil {
 			return nil, fmt.Errorf("list order moves: %w", err)

@@ -33,7 +33,7 @@ type Store interface {
 	MoveOrder(ctx context.Context, id, stage string, p sqlite.Pipeline) (*orders.Order, error)
 	Order(ctx context.Context, id string) (*orders.Order, error)
 	OrdersOf(ctx context.Context, contactID string) ([]*orders.Order, error)
-	OrderMoves(ctx context.Context, orderID string) ([]sqlite.OrderMove, error)
+	OrderMoves(ctx context.Context, orderID string) ([]orders.Move, error)
 	NextDocumentNumber(ctx context.Context, o *orders.Order, kind string) (string, error)
 	IssueDocument(ctx context.Context, d *orders.Document, pdf, xlsx []byte) error
 	DocumentsOf(ctx context.Context, contactID, orderID string) ([]*orders.Document, error)

@@ -41,7 +41,10 @@ type env struct {
 	Srv *server.Server
 }
 
-func newEnv(t *testing.T) *env {
+func newEnv(t *testing.T) *env { return newEnvAt(t, nil) }
+
+// newEnvAt starts the server with a fixed clock (nil: the real one).
+func newEnvAt(t *testing.T, now func() time.Time) *env {
 	t.Helper()
 	cfg := server.DefaultConfig()
 	cfg.DB = filepath.Join(t.TempDir(), "ringcard.db")
@@ -53,6 +56,9 @@ func newEnv(t *testing.T) *env {
 	}
 	if _, err := server.LoadDemo(ctx, db, ringcard.DemoData); err != nil {
 		t.Fatal(err)
+	}
+	if now != nil {
+		db.Now = now
 	}
 	srv, err := server.New(ctx, cfg, db, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
@@ -334,7 +340,7 @@ func TestOrderToInvoiceToPaymentToCard(t *testing.T) {
 		t.Errorf("move to an unknown stage: %d %+v", code, er)
 	}
 	var detail struct {
-		Moves []sqlite.OrderMove `json:"moves"`
+		Moves []orders.Move `json:"moves"`
 	}
 	staff.do("GET", "/api/v1/office/orders/"+ov.ID, nil, &detail)
 	if len(detail.Moves) != 2 || detail.Moves[1].To != "ordered" || detail.Moves[1].By != "anna" {
