@@ -86,6 +86,12 @@ var accessRules = []Rule{
 	{"GET", "/pipeline", Staff},
 	{"GET", "/settings", Staff}, // staff see only their language
 	{"POST", "/settings/language", Staff},
+	{"GET", "/contacts/:id/orders", Staff},
+	{"POST", "/contacts/:id/orders", Staff},
+	{"POST", "/orders/:id/stage", Staff},
+	{"POST", "/orders/:id/documents", Staff},
+	{"POST", "/documents/:id/payments", Staff},
+	{"GET", "/forecast", Staff},
 
 	// Office pages: admins only.
 	{"GET", "/devices", Admin},

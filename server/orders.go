@@ -17,6 +17,7 @@ func (s *Server) mountOrders(office gin.IRouter) {
 	s.orders = orderapi.New(orderapi.Options{Store: s.db, Now: s.now, Log: s.log.With("part", "orders"),
 		Decode: s.readJSON, Fail: s.fail, Location: time.Local})
 	s.orders.Mount(office)
+	s.web.SetMoney(s.orders)
 }
 
 // moneyFields renders the card's debt and open-orders fields from the

@@ -198,27 +198,36 @@ func (a *API) putOffice(c *gin.Context) error {
 }
 
 func (a *API) createOrder(c *gin.Context) error {
-	ctx := c.Request.Context()
 	var req OrderRequest
 	if err := a.o.Decode(c, &req); err != nil {
 		return err
 	}
-	office, p, err := a.setup(ctx)
+	v, err := a.CreateOrder(c.Request.Context(), req)
 	if err != nil {
 		return err
+	}
+	c.JSON(http.StatusCreated, v)
+	return nil
+}
+
+// CreateOrder makes an order from the office's request (defaults from the
+// office's details), numbered and stored.
+func (a *API) CreateOrder(ctx context.Context, req OrderRequest) (OrderView, error) {
+	office, p, err := a.setup(ctx)
+	if err != nil {
+		return OrderView{}, err
 	}
 	if req.Handler == "" {
 		req.Handler = contacts.ActorFrom(ctx).Name
 	}
 	o, err := a.toOrder(req, office)
 	if err != nil {
-		return err
+		return OrderView{}, err
 	}
 	if err := a.o.Store.CreateOrder(ctx, o, p, office.Prefix); err != nil {
-		return err
+		return OrderView{}, err
 	}
-	c.JSON(http.StatusCreated, view(o, office.Lang))
-	return nil
+	return view(o, office.Lang), nil
 }
 
 func (a *API) setup(ctx context.Context) (orders.Office, sqlite.Pipeline, error) {
@@ -292,21 +301,29 @@ type StageRequest struct {
 }
 
 func (a *API) moveOrder(c *gin.Context) error {
-	ctx := c.Request.Context()
 	var req StageRequest
 	if err := a.o.Decode(c, &req); err != nil {
 		return err
 	}
+	v, err := a.Move(c.Request.Context(), c.Param("order_id"), req.Stage)
+	if err != nil {
+		return err
+	}
+	c.JSON(http.StatusOK, v)
+	return nil
+}
+
+// Move moves an order to a stage of the pipeline.
+func (a *API) Move(ctx context.Context, orderID, stage string) (OrderView, error) {
 	office, p, err := a.setup(ctx)
 	if err != nil {
-		return err
+		return OrderView{}, err
 	}
-	o, err := a.o.Store.MoveOrder(ctx, c.Param("order_id"), req.Stage, p)
+	o, err := a.o.Store.MoveOrder(ctx, orderID, stage, p)
 	if err != nil {
-		return err
+		return OrderView{}, err
 	}
-	c.JSON(http.StatusOK, view(o, office.Lang))
-	return nil
+	return view(o, office.Lang), nil
 }
 
 // IssueRequest asks for an offer or an invoice of an order.
@@ -415,36 +432,44 @@ type PaymentRequest struct {
 }
 
 func (a *API) pay(c *gin.Context) error {
-	ctx := c.Request.Context()
 	var req PaymentRequest
 	if err := a.o.Decode(c, &req); err != nil {
 		return err
 	}
-	d, _, err := a.o.Store.DocumentFile(ctx, req.InvoiceID, "pdf")
+	p, err := a.Pay(c.Request.Context(), req)
 	if err != nil {
 		return err
+	}
+	c.JSON(http.StatusCreated, p)
+	return nil
+}
+
+// Pay records a payment against an invoice.
+func (a *API) Pay(ctx context.Context, req PaymentRequest) (*orders.Payment, error) {
+	d, _, err := a.o.Store.DocumentFile(ctx, req.InvoiceID, "pdf")
+	if err != nil {
+		return nil, err
 	}
 	cur, err := orders.LookupCurrency(d.Currency)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	amount, err := orders.ParseDecimal(req.Amount, cur.Digits)
 	if err != nil {
-		return contacts.Errorf(contacts.EInvalid, "amount: %s", contacts.ErrorMessage(err))
+		return nil, contacts.Errorf(contacts.EInvalid, "amount: %s", contacts.ErrorMessage(err))
 	}
 	p := &orders.Payment{DocumentID: d.ID, Amount: amount, By: contacts.ActorFrom(ctx).Name, Note: req.Note}
 	if req.Date != "" {
 		t, err := time.ParseInLocation(time.DateOnly, req.Date, a.o.Location)
 		if err != nil {
-			return contacts.Errorf(contacts.EInvalid, "date: YYYY-MM-DD")
+			return nil, contacts.Errorf(contacts.EInvalid, "date: YYYY-MM-DD")
 		}
 		p.At = t
 	}
 	if err := a.o.Store.RecordPayment(ctx, p); err != nil {
-		return err
+		return nil, err
 	}
-	c.JSON(http.StatusCreated, p)
-	return nil
+	return p, nil
 }
 
 // ContactMoney is everything money about one client.
@@ -495,4 +520,14 @@ func (a *API) contactOrders(c *gin.Context) error {
 	}
 	c.JSON(http.StatusOK, m)
 	return nil
+}
+
+// SummaryText is a client's debt and open orders in one line, as the client
+// page shows it: "owes 1,240.00 €, 12 days overdue · 2 open orders".
+func (a *API) SummaryText(ctx context.Context, contactID string) (string, error) {
+	sum, err := a.o.Store.MoneySummary(ctx, contactID)
+	if err != nil {
+		return "", err
+	}
+	return contacts.JoinNonEmpty(" · ", orders.DebtText(sum, a.o.Now()), orders.OpenOrdersText(sum)), nil
 }

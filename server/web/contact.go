@@ -25,6 +25,7 @@ type contactData struct {
 	Dial          dialSelect // the phones and SIMs click-to-call can use
 	Followups     []followupRow
 	FollowupForm  followupForm
+	Money         string // "owes 1,240.00 €, 12 days overdue · 2 open orders" (orders.go)
 }
 
 func (h *Handler) contactPage(c *gin.Context) error {
@@ -61,9 +62,13 @@ func (h *Handler) contactPage(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
+	money, err := h.moneyText(ctx, ct.ID)
+	if err != nil {
+		return err
+	}
 	return h.render(c, http.StatusOK, "contact", contactData{C: ct, Card: card, History: hist,
 		HistoryCapped: len(hist) >= historyMax, Stages: stages, Changes: changes, Dial: dialSelect{ID: "dial-from", Options: opts, Remember: true},
-		Followups: h.followupRows(fus), FollowupForm: form})
+		Followups: h.followupRows(fus), FollowupForm: form, Money: money})
 }
 
 // stages are the pipeline's stages (settings: the office's pipeline), its

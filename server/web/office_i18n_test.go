@@ -38,7 +38,7 @@ func TestPagesTranslated(t *testing.T) {
 				t.Fatalf("set language: %v %v", resp, err)
 			}
 			resp.Body.Close()
-			for _, p := range []string{"/contacts/demo-0001", "/calls", "/devices", "/settings", "/board", "/data", "/followups", "/pipeline"} {
+			for _, p := range []string{"/contacts/demo-0001", "/calls", "/devices", "/settings", "/board", "/data", "/followups", "/pipeline", "/forecast", "/contacts/demo-0001/orders"} {
 				resp, err := c.Get(e.URL + p)
 				if err != nil {
 					t.Fatal(err)

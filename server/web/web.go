@@ -153,6 +153,7 @@ type SyncStatusProvider interface {
 
 // Handler serves the office web view.
 type Handler struct {
+	money  Money // orders, documents, payments, forecast (orders.go); nil until set
 	b      Backend
 	cfg    Config
 	log    *slog.Logger
@@ -266,6 +267,7 @@ func (h *Handler) Mount(r gin.IRouter, api gin.IRouter) {
 	pages.GET("/followups", h.handle(h.followupsPage))
 	pages.GET("/pipeline", h.handle(h.pipelinePage))
 	pages.POST("/followups/:id", h.handle(h.changeFollowup))
+	h.mountOrders(pages)
 	pages.POST("/contacts/:id/followups", h.handle(h.addFollowup))
 	pages.GET("/data", h.handle(h.dataPageGet))
 	pages.POST("/data/import", h.handle(h.checkImport))
