@@ -19,6 +19,7 @@ import (
 type ExportResult struct {
 	Contacts int
 	History  int
+	Orders   int // orders written to the -orders.json file (OrdersPath)
 	Files    []string
 	Warnings []string
 }
@@ -48,10 +49,11 @@ func Export(ctx context.Context, db *sqlite.DB, format, path string) (*ExportRes
 		res.Files = append(res.Files, path)
 	case FormatXLSX:
 		err = writeXLSX(ctx, db, path, list, names, res)
-		if err == nil {
-			res.Files = append(res.Files, path)
+		if err != nil {
+			return res, err
 		}
-		return res, err
+		res.Files = append(res.Files, path)
+		return res, exportOrders(ctx, db, path, res)
 	default:
 		return nil, contacts.Errorf(contacts.EInvalid, "format %q: want csv, vcf or xlsx", format)
 	}
@@ -72,7 +74,7 @@ func Export(ctx context.Context, db *sqlite.DB, format, path string) (*ExportRes
 	}
 	res.History = len(rows) - 1
 	res.Files = append(res.Files, hp)
-	return res, nil
+	return res, exportOrders(ctx, db, path, res)
 }
 
 // HistoryPath is where the history of a CSV or vCard export goes: next to

@@ -212,6 +212,7 @@ func TestExportImportRoundTrip(t *testing.T) {
 				t.Fatal(err)
 			}
 			tedeschiCall, unknownCall := activity(t, from)
+			addOrders(t, from)
 			path := filepath.Join(t.TempDir(), "export."+format)
 			res, err := Export(ctx, from, format, path)
 			if err != nil {
@@ -243,6 +244,7 @@ func TestExportImportRoundTrip(t *testing.T) {
 					t.Errorf("row %d (%s): %v", r.Row, r.Name, r.Notes)
 				}
 			}
+			checkOrdersCameBack(t, from, to)
 			wantC, wantH := snapshot(t, from)
 			gotC, gotH := snapshot(t, to)
 			// Every field of every contact: numbers' type and label, resource

@@ -253,7 +253,7 @@ func (p *Plan) Apply(ctx context.Context, db *sqlite.DB, progress Progress) erro
 			return err
 		}
 	}
-	return nil
+	return p.applyOrders(ctx, db) // after the contacts they belong to
 }
 
 // Contacts is how many contacts Apply writes (created or changed).

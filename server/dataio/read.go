@@ -13,6 +13,7 @@ import (
 
 	"github.com/ringcard/ringcard/contacts"
 	"github.com/ringcard/ringcard/contacts/sqlite"
+	"github.com/ringcard/ringcard/orders"
 )
 
 // File formats.
@@ -55,7 +56,10 @@ type Source struct {
 	// contact in the file has (unknown callers): an import keeps them
 	// against their number.
 	NumberHistory []sqlite.ImportEntry
-	mapFound      map[string]bool // the Map keys that named a column
+	// Orders are the orders, documents and payments of a ringcard export
+	// (its -orders.json file next to it); nil for other files.
+	Orders   *orders.Archive
+	mapFound map[string]bool // the Map keys that named a column
 }
 
 // ReadFile reads contacts from path. The format is told by the content,
@@ -96,6 +100,9 @@ func ReadFile(path string, opt ReadOptions) (*Source, error) {
 		if err := readSiblingHistory(path, src); err != nil {
 			return nil, err
 		}
+	}
+	if err := readSiblingOrders(path, src); err != nil {
+		return nil, err
 	}
 	return src, nil
 }
