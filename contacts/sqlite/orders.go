@@ -514,8 +514,8 @@ func (db *DB) ForecastInput(ctx context.Context, currency string, since time.Tim
 	}
 	rows.Close()
 	rows, err = db.read.QueryContext(ctx, `SELECT o.handler, o.won, o.net_minor, o.cost_minor, o.created_ms, o.closed_ms,
-			COALESCE((SELECT MAX(p.at_ms) FROM documents d JOIN payments p ON p.document_id = d.id
-				WHERE d.order_id = o.id AND d.kind = 'invoice' AND d.superseded = 0 AND d.paid_minor >= d.gross_minor), 0)
+			CASE WHEN o.won = 1 THEN COALESCE((SELECT MAX(p.at_ms) FROM documents d JOIN payments p ON p.document_id = d.id
+				WHERE d.order_id = o.id AND d.kind = 'invoice' AND d.superseded = 0 AND d.paid_minor >= d.gross_minor), 0) ELSE 0 END
 		FROM orders o WHERE o.closed = 1 AND o.currency = ? AND o.closed_ms >= ?`, currency, ms(since))
 	if err != nil {
 		return in, fmt.Errorf("forecast: closed orders: %w", err)
