@@ -250,6 +250,8 @@ type movedRows struct {
 	Notes     []string `json:"notes"`
 	Stages    []int64  `json:"stages"`
 	Followups []string `json:"followups"`
+	Orders    []string `json:"orders,omitempty"`    // orders and their documents (orders.go)
+	Documents []string `json:"documents,omitempty"`
 }
 
 // Merge is a stored merge of two contacts.
@@ -293,6 +295,15 @@ func (db *DB) MergeContacts(ctx context.Context, keepID, goneID string) (int64, 
 			return err
 		}
 		if mv.Followups, err = ids[string](ctx, tx, `SELECT id FROM followups WHERE contact_id = ?`, goneID); err != nil {
+			return err
+		}
+		if mv.Orders, err = ids[string](ctx, tx, `SELECT id FROM orders WHERE contact_id = ?`, goneID); err != nil {
+			return err
+		}
+		if mv.Documents, err = ids[string](ctx, tx, `SELECT id FROM documents WHERE contact_id = ?`, goneID); err != nil {
+			return err
+		}
+		if err := moveMoney(ctx, tx, goneID, keepID, nil); err != nil {
 			return err
 		}
 		for _, t := range []string{"calls", "notes", "stage_changes", "followups"} {
@@ -390,6 +401,9 @@ func (db *DB) UndoMerge(ctx context.Context, mergeID int64) error {
 			table string
 			ids   any
 		}{{"calls", mv.Calls}, {"notes", mv.Notes}, {"stage_changes", mv.Stages}, {"followups", mv.Followups}}
+		if err := moveMoney(ctx, tx, keepID, goneID, &mv); err != nil {
+			return err
+		}
 		for _, b := range back {
 			list, _ := jsonString(b.ids)
 			if _, err := tx.ExecContext(ctx, `UPDATE `+b.table+` SET contact_id = ? WHERE contact_id = ? AND id IN (SELECT value FROM json_each(?))`, goneID, keepID, list); err != nil {

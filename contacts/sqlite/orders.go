@@ -562,3 +562,27 @@ func (db *DB) ForecastInput(ctx context.Context, currency string, since time.Tim
 	}
 	return in, rows.Err()
 }
+
+// moveMoney moves orders and documents from one contact to another in a
+// merge (back nil: all of them) or its undo (back: the ones the merge
+// moved), and rebuilds both contacts' money rows.
+func moveMoney(ctx context.Context, tx *sql.Tx, from, to string, back *movedRows) error {
+	for _, table := range []string{"orders", "documents"} {
+		q, args := `UPDATE `+table+` SET contact_id = ? WHERE contact_id = ?`, []any{to, from}
+		if back != nil {
+			list := back.Orders
+			if table == "documents" {
+				list = back.Documents
+			}
+			js, _ := jsonString(list)
+			q, args = q+` AND id IN (SELECT value FROM json_each(?))`, append(args, js)
+		}
+		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
+			return fmt.Errorf("move %s: %w", table, err)
+		}
+	}
+	if err := refreshMoney(ctx, tx, from); err != nil {
+		return err
+	}
+	return refreshMoney(ctx, tx, to)
+}

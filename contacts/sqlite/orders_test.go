@@ -156,3 +156,41 @@ func TestOrderForGoneContactsRefused(t *testing.T) {
 		t.Errorf("first good order: %q, %v", o.Number, err)
 	}
 }
+
+func TestMergeMovesOrdersAndUndoMovesThemBack(t *testing.T) {
+	db := openStore(t, t.TempDir()+"/ringcard.db")
+	ctx := context.Background()
+	p := sqlite.DefaultPipeline()
+	keep := addContact(t, db, "Mario Rossi", "+39 333 111 2222")
+	gone := addContact(t, db, "Rossi Mario", "+39 06 1234 5678")
+	ko, goneOrder := newOrder(keep.ID, 1000), newOrder(gone.ID, 100000)
+	for _, o := range []*orders.Order{ko, goneOrder} {
+		if err := db.CreateOrder(ctx, o, p, "RC"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	inv := issueInvoice(t, db, goneOrder, time.Now())
+	id, err := db.MergeContacts(ctx, keep.ID, gone.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum, _ := db.MoneySummary(ctx, keep.ID)
+	if len(sum) != 1 || sum[0].OpenOrders != 2 || sum[0].Debt != 122000 {
+		t.Errorf("kept contact after the merge: %+v", sum)
+	}
+	if docs, _ := db.DocumentsOf(ctx, keep.ID, ""); len(docs) != 1 || docs[0].ID != inv.ID {
+		t.Errorf("kept contact's documents: %+v", docs)
+	}
+	if err := db.UndoMerge(ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		id   string
+		debt int64
+	}{{keep.ID, 0}, {gone.ID, 122000}} {
+		sum, _ := db.MoneySummary(ctx, c.id)
+		if len(sum) != 1 || sum[0].OpenOrders != 1 || sum[0].Debt != c.debt {
+			t.Errorf("%s after undo: %+v", c.id, sum)
+		}
+	}
+}
