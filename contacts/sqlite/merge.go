@@ -250,7 +250,7 @@ type movedRows struct {
 	Notes     []string `json:"notes"`
 	Stages    []int64  `json:"stages"`
 	Followups []string `json:"followups"`
-	Orders    []string `json:"orders,omitempty"`    // orders and their documents (orders.go)
+	Orders    []string `json:"orders,omitempty"` // orders and their documents (orders.go)
 	Documents []string `json:"documents,omitempty"`
 }
 
