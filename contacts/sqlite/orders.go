@@ -352,6 +352,18 @@ func (db *DB) DocumentsOf(ctx context.Context, contactID, orderID string) ([]*or
 	return out, rows.Err()
 }
 
+// Document returns a document's details (without its files).
+func (db *DB) Document(ctx context.Context, id string) (*orders.Document, error) {
+	d, err := scanDocument(db.read.QueryRowContext(ctx, `SELECT `+documentCols+` FROM documents WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, contacts.Errorf(contacts.ENotFound, "document %s not found", id)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read document: %w", err)
+	}
+	return d, nil
+}
+
 // DocumentFile returns a document and one of its files ("pdf" or "xlsx")
 // exactly as issued.
 func (db *DB) DocumentFile(ctx context.Context, id, format string) (*orders.Document, []byte, error) {

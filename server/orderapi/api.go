@@ -38,6 +38,7 @@ type Store interface {
 	IssueDocument(ctx context.Context, d *orders.Document, pdf, xlsx []byte) error
 	DocumentsOf(ctx context.Context, contactID, orderID string) ([]*orders.Document, error)
 	DocumentFile(ctx context.Context, id, format string) (*orders.Document, []byte, error)
+	Document(ctx context.Context, id string) (*orders.Document, error)
 	RecordPayment(ctx context.Context, p *orders.Payment) error
 	PaymentsOf(ctx context.Context, contactID string) ([]*orders.Payment, error)
 	MoneySummary(ctx context.Context, contactID string) ([]orders.Summary, error)
@@ -446,7 +447,7 @@ func (a *API) pay(c *gin.Context) error {
 
 // Pay records a payment against an invoice.
 func (a *API) Pay(ctx context.Context, req PaymentRequest) (*orders.Payment, error) {
-	d, _, err := a.o.Store.DocumentFile(ctx, req.InvoiceID, "pdf")
+	d, err := a.o.Store.Document(ctx, req.InvoiceID)
 	if err != nil {
 		return nil, err
 	}
