@@ -23,6 +23,10 @@ type ErrorResponse struct {
 type ErrorBody struct {
 	Code    string `json:"code"`
 	Message string `json:"message"`
+	// Text is the message in the language of the person signed in to the
+	// office web view who made the request; absent on phone and token
+	// requests.
+	Text string `json:"text,omitempty"`
 }
 
 // SIM is a SIM slot of a phone.

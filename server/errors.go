@@ -60,7 +60,11 @@ func (s *Server) fail(c *gin.Context, err error) {
 	if status >= 500 {
 		s.log.Error("request failed", "method", c.Request.Method, "path", c.FullPath(), "err", err)
 	}
-	c.AbortWithStatusJSON(status, errorBody(err))
+	body := errorBody(err)
+	if s.web != nil {
+		body.Error.Text = s.web.ErrorText(c, err)
+	}
+	c.AbortWithStatusJSON(status, body)
 }
 
 func errorCode(err error) string {

@@ -54,14 +54,14 @@ func (h *Handler) auditPage(c *gin.Context) error {
 	if f.From != "" {
 		t, err := parseLocalDate(lang, f.From)
 		if err != nil {
-			d.Err = contacts.ErrorMessage(err)
+			d.Err = errText(lang, err)
 		}
 		q.Since = t
 	}
 	if f.To != "" {
 		t, err := parseLocalDate(lang, f.To)
 		if err != nil {
-			d.Err = contacts.ErrorMessage(err)
+			d.Err = errText(lang, err)
 		} else {
 			q.Until = t.AddDate(0, 0, 1)
 		}
@@ -177,6 +177,9 @@ func auditDetail(lang string, e sqlite.AuditEntry) string {
 			return callText(lang, dir, "", 0) + " · " + num
 		}
 	case "call.end":
+		// contacts.CallSummary, and " (next call)" after a call the
+		// server closed because its end was never reported.
+		s, reason, closed := strings.Cut(s, " (")
 		parts := strings.Split(s, ", ")
 		if len(parts) >= 2 {
 			dir := contacts.Incoming
@@ -184,8 +187,17 @@ func auditDetail(lang string, e sqlite.AuditEntry) string {
 				dir = contacts.Outgoing
 			}
 			outcome, secs := parts[1], 0
-			if outcome == "in progress" {
+			switch outcome {
+			case "in progress":
 				outcome = ""
+			case "end not reported":
+				outcome = endNotReported
+			}
+			if _, known := catalogue["outcome."+outcome]; outcome != "" && !known {
+				break
+			}
+			if closed {
+				return callText(lang, dir, outcome, 0) + " (" + wordOr(lang, "endreason."+strings.ReplaceAll(strings.TrimSuffix(reason, ")"), " ", "_"), strings.TrimSuffix(reason, ")")) + ")"
 			}
 			if len(parts) == 3 {
 				if m := durRE.FindStringSubmatch(parts[2]); m != nil {
@@ -245,6 +257,23 @@ func auditDetail(lang string, e sqlite.AuditEntry) string {
 		if s == "deleted in Google" {
 			return T(lang, "audit.deletedgoogle")
 		}
+	case "call.reopen":
+		if s == "the phone says it is still going on" {
+			return T(lang, "audit.reopen")
+		}
+	case "contact.merge", "contact.unmerge", "sync.conflict.resolve", "history.import", "device.sim_policy":
+		if out, ok := wordRules(lang, auditRules, s); ok {
+			return out
+		}
+	case "followup.update":
+		// "done, snoozed to <RFC 3339>, reassigned from a to b, text"
+		parts := strings.Split(s, ", ")
+		for i, p := range parts {
+			if out, ok := wordRules(lang, followupRules, p); ok {
+				parts[i] = out
+			}
+		}
+		return strings.Join(parts, ", ")
 	}
 	if strings.HasPrefix(e.Action, "signin.") {
 		// `login "anna"`, and " from a browser that signed in to it before"
@@ -273,4 +302,62 @@ func actionChoices(lang string) []actionChoice {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Label < out[j].Label })
 	return out
+}
+
+// detailRule words one kind of audit detail ringcard writes in English;
+// words[i], when set, is the catalogue prefix that words group i (a sync
+// conflict's field, a SIM policy); other groups are data, shown as written
+// (times in lang's format).
+type detailRule struct {
+	re    *regexp.Regexp
+	key   string
+	words []string
+}
+
+var (
+	auditRules = []detailRule{
+		{regexp.MustCompile(`^merged into (\S+) \((.*)\), merge (\d+)$`), "audit.mergedinto", nil},
+		{regexp.MustCompile(`^merged (\S+) \((.*)\), merge (\d+)$`), "audit.merged", nil},
+		{regexp.MustCompile(`^undid merge (\d+): (\S+) is back$`), "audit.unmergedback", nil},
+		{regexp.MustCompile(`^undid merge (\d+)$`), "audit.unmerged", nil},
+		{regexp.MustCompile(`^match: keep apart: push as a new Google contact$`), "audit.keptapart", nil},
+		{regexp.MustCompile(`^match: no longer ambiguous: kept as its own contact$`), "audit.ownapart", nil},
+		{regexp.MustCompile(`^match: link(?:ed)? to (\S+)$`), "audit.linked", nil},
+		{regexp.MustCompile(`^(.+): local$`), "audit.keptlocal", []string{"changed."}},
+		{regexp.MustCompile(`^(.+): google$`), "audit.keptgoogle", []string{"changed."}},
+		{regexp.MustCompile(`^(.+): value$`), "audit.keptvalue", []string{"changed."}},
+		{regexp.MustCompile(`^(.*): (\d+) calls and notes of numbers without a contact$`), "audit.historyimport", nil},
+		{regexp.MustCompile(`^(.*) SIM (\d+): (\w+)$`), "audit.simpolicy", []string{"", "", "policy."}},
+	}
+	followupRules = []detailRule{
+		{regexp.MustCompile(`^done$`), "audit.fudone", nil},
+		{regexp.MustCompile(`^cancelled$`), "audit.fucancelled", nil},
+		{regexp.MustCompile(`^snoozed to (\S+)$`), "audit.fusnoozed", nil},
+		{regexp.MustCompile(`^reassigned from (.*) to (.*)$`), "audit.fugiven", nil},
+		{regexp.MustCompile(`^text$`), "audit.futext", nil},
+	}
+)
+
+// wordRules words s by the first rule that matches it whole.
+func wordRules(lang string, rules []detailRule, s string) (string, bool) {
+	for _, r := range rules {
+		m := r.re.FindStringSubmatch(s)
+		if m == nil {
+			continue
+		}
+		args := make([]any, 0, len(m)-1)
+		for i, a := range m[1:] {
+			switch {
+			case i < len(r.words) && r.words[i] != "":
+				a = wordOr(lang, r.words[i]+strings.ReplaceAll(a, " ", "_"), wordOr(lang, r.words[i]+a, a))
+			default:
+				if t, err := time.Parse(time.RFC3339, a); err == nil {
+					a = localWhen(lang, t)
+				}
+			}
+			args = append(args, a)
+		}
+		return T(lang, r.key, args...), true
+	}
+	return "", false
 }

@@ -117,9 +117,9 @@ func (h *Handler) forbid(c *gin.Context) {
 		h.log.Error("audit a refusal", "err", err)
 	}
 	h.log.Warn("refused: needs an admin", "login", currentSession(c).User.Login, "request", what, "addr", c.ClientIP())
-	err := &contacts.Error{Code: contacts.EForbidden, Message: T(h.lang(c), "error.adminonly")}
+	var err error = localErr(contacts.EForbidden, T(h.lang(c), "error.adminonly"))
 	if isAPI(c) {
-		err.Message = "only an admin may do this: " + what
+		err = contacts.Errorf(contacts.EForbidden, "only an admin may do this: %s", what)
 	}
 	h.refuse(c, err)
 }

@@ -270,7 +270,7 @@ func (h *Handler) applyImport(c *gin.Context) error {
 	// it commits batch by batch, and half a file written is worse.
 	if err := h.b.ApplyImport(context.WithoutCancel(ctx), plan); err != nil {
 		if h.status(err) < 500 {
-			d.Error = contacts.ErrorMessage(err) + " — " + T(h.lang(c), "data.partial")
+			d.Error = errText(h.lang(c), err) + " — " + T(h.lang(c), "data.partial")
 			return h.render(c, h.status(err), "data", d)
 		}
 		return err
@@ -289,7 +289,7 @@ func (h *Handler) importFailed(c *gin.Context, d dataPage, err error) error {
 	if h.status(err) >= 500 {
 		return err
 	}
-	d.Error = contacts.ErrorMessage(err)
+	d.Error = errText(h.lang(c), err)
 	return h.render(c, h.status(err), "data", d)
 }
 

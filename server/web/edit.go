@@ -269,7 +269,7 @@ func (h *Handler) saveContact(c *gin.Context) error {
 		case h.status(err) >= 500:
 			return err
 		default:
-			d.Error = contacts.ErrorMessage(err)
+			d.Error = errText(h.lang(c), err)
 		}
 	}
 	if d.Error == "" { // someone else saved it: show theirs, keep the typed form
@@ -330,7 +330,7 @@ func (h *Handler) createContact(c *gin.Context) error {
 	if h.status(err) >= 500 {
 		return err
 	}
-	d, derr := h.editData(c, editData{New: true, Form: f, Action: c.Request.URL.RequestURI(), Cancel: "/", Error: contacts.ErrorMessage(err)})
+	d, derr := h.editData(c, editData{New: true, Form: f, Action: c.Request.URL.RequestURI(), Cancel: "/", Error: errText(h.lang(c), err)})
 	if derr != nil {
 		return derr
 	}

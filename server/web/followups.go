@@ -27,7 +27,7 @@ func parseDue(lang, s string) (time.Time, error) {
 			return t, nil
 		}
 	}
-	return time.Time{}, contacts.Errorf(contacts.EInvalid, "%s", T(lang, "fu.baddue", s, datePlaceh[lang]+" "+T(lang, "fu.timeph")))
+	return time.Time{}, localErr(contacts.EInvalid, T(lang, "fu.baddue", s, datePlaceh[lang]+" "+T(lang, "fu.timeph")))
 }
 
 // followupRow is a follow-up as the pages list it.

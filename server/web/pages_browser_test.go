@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -296,6 +297,14 @@ func checkNoEnglish(t *testing.T, ctx context.Context, page, lang string, en eng
 	if err != nil {
 		t.Fatalf("%s: read texts: %v", page, err)
 	}
+	for _, msg := range englishIn(texts, lang, en) {
+		t.Errorf("%s (%s): %s", page, lang, msg)
+	}
+}
+
+// englishIn lists what checkNoEnglish fails on in texts read on a page in
+// lang: untranslated keys and English catalogue texts.
+func englishIn(texts []string, lang string, en english) []string {
 	// Texts and words that are also this language's ("Password",
 	// "E-mail", Italian "note") are not English on its pages.
 	same := map[string]bool{}
@@ -305,10 +314,11 @@ func checkNoEnglish(t *testing.T, ctx context.Context, page, lang string, en eng
 			same[w] = true
 		}
 	}
+	var out []string
 	seen := map[string]bool{}
 	for _, text := range texts {
 		if i := strings.Index(text, "⟦"); i >= 0 {
-			t.Errorf("%s (%s): untranslated key %s", page, lang, text[i:])
+			out = append(out, "untranslated key "+text[i:])
 		}
 		for _, part := range append([]string{text}, wordSep.Split(text, -1)...) {
 			w := normWord(part)
@@ -317,15 +327,16 @@ func checkNoEnglish(t *testing.T, ctx context.Context, page, lang string, en eng
 				continue
 			}
 			seen[w] = true
-			t.Errorf("%s (%s): English %q (catalogue %s) in %q", page, lang, w, key, text)
+			out = append(out, fmt.Sprintf("English %q (catalogue %s) in %q", w, key, text))
 		}
 		for re, key := range en.patterns {
 			if re.MatchString(text) && !seen[text] {
 				seen[text] = true
-				t.Errorf("%s (%s): English %q (catalogue %s)", page, lang, text, key)
+				out = append(out, fmt.Sprintf("English %q (catalogue %s)", text, key))
 			}
 		}
 	}
+	return out
 }
 
 func langIndex(lang string) int {

@@ -160,11 +160,11 @@ func (h *Handler) errorPage(c *gin.Context, err error) {
 	// The code's words in the user's language; a code without them (a
 	// forbidden page, whose message the access check words itself) shows
 	// the error's own message.
-	code := contacts.ErrorCode(err)
-	d := errorData{Status: status, Message: wordOr(h.lang(c), "error.code."+code, contacts.ErrorMessage(err))}
+	lang, code := h.lang(c), contacts.ErrorCode(err)
+	d := errorData{Status: status, Message: wordOr(lang, "error.code."+code, errText(lang, err))}
 	switch code {
 	case contacts.EInvalid, contacts.EInvalidNumber, contacts.EConflict, contacts.ETooLarge:
-		d.Detail = contacts.ErrorMessage(err) // names the field or value at fault
+		d.Detail, _ = errDetail(lang, err) // names the field or value at fault
 	}
 	if rerr := h.render(c, status, "error", d); rerr != nil {
 		h.log.Error("render error page", "err", rerr)
@@ -189,6 +189,7 @@ func funcs(lang string) template.FuncMap {
 		"num":        func(n int) string { return number(lang, n) },
 		"typesIn":    func(s string) string { return typesIn(lang, s) },
 		"importText": func(s string) string { return importText(lang, s) },
+		"auditText":  func(e sqlite.AuditEntry) string { return auditDetail(lang, e) },
 		"mapField":   func(s string) string { return mapField(lang, s) },
 		"dateph":     func() string { return datePlaceh[lang] },
 		"dur":        duration,

@@ -214,7 +214,7 @@ func (h *Handler) saveTemplate(c *gin.Context) error {
 		if h.status(err) >= 500 {
 			return err
 		}
-		return h.renderSettings(c, http.StatusUnprocessableEntity, "", contacts.ErrorMessage(err))
+		return h.renderSettings(c, http.StatusUnprocessableEntity, "", errText(h.lang(c), err))
 	}
 	h.log.Info("card templates saved", "by", currentSession(c).User.Login)
 	return redirect(c, "/settings?saved=1#templates")
@@ -274,5 +274,5 @@ func (h *Handler) settingsResult(c *gin.Context, err error) error {
 	if h.status(err) >= 500 {
 		return fmt.Errorf("settings: %w", err)
 	}
-	return h.renderSettings(c, http.StatusUnprocessableEntity, "", contacts.ErrorMessage(err))
+	return h.renderSettings(c, http.StatusUnprocessableEntity, "", errText(h.lang(c), err))
 }

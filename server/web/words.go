@@ -80,7 +80,7 @@ func parseLocalDate(lang, s string) (time.Time, error) {
 			return t, nil
 		}
 	}
-	return time.Time{}, contacts.Errorf(contacts.EInvalid, "%s", T(lang, "date.bad", s, datePlaceh[lang]))
+	return time.Time{}, localErr(contacts.EInvalid, T(lang, "date.bad", s, datePlaceh[lang]))
 }
 
 // number formats n with lang's thousands separator.
@@ -181,6 +181,29 @@ var auditWords = map[string][3]string{
 	"audit.deletedgoogle": {"deleted in Google", "удалён в Google", "eliminato in Google"},
 	"audit.ncontacts":     {"%s contacts", "контактов: %s", "%s contatti"},
 
+	"audit.reopen":           {"the phone says it is still going on", "телефон сообщает, что звонок ещё идёт", "il telefono dice che è ancora in corso"},
+	"audit.mergedinto":       {"merged into %s (%s), merge %s", "объединён с %s (%s), объединение %s", "unito a %s (%s), unione %s"},
+	"audit.merged":           {"merged %s (%s) into it, merge %s", "в него объединён %s (%s), объединение %s", "vi è stato unito %s (%s), unione %s"},
+	"audit.unmergedback":     {"undid merge %s: %s is back", "объединение %s отменено: %s снова отдельно", "unione %s annullata: %s è tornato"},
+	"audit.unmerged":         {"undid merge %s", "объединение %s отменено", "unione %s annullata"},
+	"audit.keptapart":        {"kept apart: goes to Google as a new contact", "оставлен отдельно: уйдёт в Google новым контактом", "tenuto separato: va su Google come nuovo contatto"},
+	"audit.ownapart":         {"no longer ambiguous: kept as its own contact", "больше не спорно: оставлен отдельным контактом", "non più ambiguo: tenuto come contatto a sé"},
+	"audit.linked":           {"linked to Google contact %s", "связан с контактом Google %s", "collegato al contatto Google %s"},
+	"audit.keptlocal":        {"%s: kept ringcard's value", "%s: оставлено значение из ringcard", "%s: tenuto il valore di ringcard"},
+	"audit.keptgoogle":       {"%s: kept Google's value", "%s: оставлено значение из Google", "%s: tenuto il valore di Google"},
+	"audit.keptvalue":        {"%s: saved a typed value", "%s: сохранено введённое значение", "%s: salvato un valore scritto"},
+	"audit.historyimport":    {"%s: %s calls and notes of numbers without a contact", "%s: звонков и заметок номеров без контакта: %s", "%s: %s chiamate e note di numeri senza contatto"},
+	"audit.simpolicy":        {"%s SIM %s: %s", "%s, SIM %s: %s", "%s SIM %s: %s"},
+	"audit.fudone":           {"done", "сделано", "fatto"},
+	"audit.fucancelled":      {"cancelled", "отменено", "annullato"},
+	"audit.fusnoozed":        {"snoozed to %s", "отложено до %s", "rimandato a %s"},
+	"audit.fugiven":          {"given by %s to %s", "передано от %s к %s", "passato da %s a %s"},
+	"audit.futext":           {"text changed", "текст изменён", "testo cambiato"},
+	"endreason.next_call":    {"a newer call started on the phone", "на телефоне начался новый звонок", "sul telefono è iniziata un'altra chiamata"},
+	"endreason.open_limit":   {"open too long", "открыт слишком долго", "aperta troppo a lungo"},
+	"endreason.phone_gone":   {"the phone went away", "телефон пропал со связи", "il telefono si è disconnesso"},
+	"endreason.phone_resume": {"the phone came back without it", "телефон вернулся без этого звонка", "il telefono è tornato senza di essa"},
+
 	"audit.signinlogin":  {"as %q", "как «%s»", "come %q"},
 	"audit.knownbrowser": {"from a browser that signed in before", "из браузера, где уже входили", "da un browser già usato per accedere"},
 
@@ -232,7 +255,7 @@ var startWords = map[string][3]string{
 // init merges the data words into the catalogue (one table for T and for
 // the tests that check pages against it).
 func init() {
-	for _, m := range []map[string][3]string{words, auditWords, startWords, importWords, mapWords} {
+	for _, m := range []map[string][3]string{words, auditWords, startWords, importWords, mapWords, errWords} {
 		for k, v := range m {
 			if _, dup := catalogue[k]; dup {
 				panic("catalogue: duplicate key " + k)

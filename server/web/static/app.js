@@ -144,14 +144,14 @@
 
   // api sends a JSON change to the office API with the session's CSRF
   // token; it resolves with the answer's JSON and rejects with the
-  // server's error message.
+  // server's error message, in the user's language (error.text).
   function api(method, path, body) {
     return fetch(path, { method: method, credentials: "same-origin", cache: "no-store",
       headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf }, body: body == null ? null : JSON.stringify(body) })
       .then(function (r) {
         if (r.status === 401) { location.href = "/signin?next=" + encodeURIComponent(location.pathname); }
         return r.json().catch(function () { return {}; }).then(function (data) {
-          if (!r.ok) throw new Error((data.error && data.error.message) || r.status + " " + r.statusText);
+          if (!r.ok) throw new Error((data.error && (data.error.text || data.error.message)) || r.status + " " + r.statusText);
           return data;
         });
       });
