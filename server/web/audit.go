@@ -257,6 +257,8 @@ func auditDetail(lang string, e sqlite.AuditEntry) string {
 		if s == "deleted in Google" {
 			return T(lang, "audit.deletedgoogle")
 		}
+	case "sync.conflict":
+		return conflictField(lang, s)
 	case "call.reopen":
 		if s == "the phone says it is still going on" {
 			return T(lang, "audit.reopen")
@@ -305,8 +307,8 @@ func actionChoices(lang string) []actionChoice {
 }
 
 // detailRule words one kind of audit detail ringcard writes in English;
-// words[i], when set, is the catalogue prefix that words group i (a sync
-// conflict's field, a SIM policy); other groups are data, shown as written
+// words[i], when set, is the catalogue prefix that words group i (a SIM
+// policy), or "field" for a sync conflict's field; other groups are data, shown as written
 // (times in lang's format).
 type detailRule struct {
 	re    *regexp.Regexp
@@ -323,9 +325,9 @@ var (
 		{regexp.MustCompile(`^match: keep apart: push as a new Google contact$`), "audit.keptapart", nil},
 		{regexp.MustCompile(`^match: no longer ambiguous: kept as its own contact$`), "audit.ownapart", nil},
 		{regexp.MustCompile(`^match: link(?:ed)? to (\S+)$`), "audit.linked", nil},
-		{regexp.MustCompile(`^(.+): local$`), "audit.keptlocal", []string{"changed."}},
-		{regexp.MustCompile(`^(.+): google$`), "audit.keptgoogle", []string{"changed."}},
-		{regexp.MustCompile(`^(.+): value$`), "audit.keptvalue", []string{"changed."}},
+		{regexp.MustCompile(`^(.+): local$`), "audit.keptlocal", []string{"field"}},
+		{regexp.MustCompile(`^(.+): google$`), "audit.keptgoogle", []string{"field"}},
+		{regexp.MustCompile(`^(.+): value$`), "audit.keptvalue", []string{"field"}},
 		{regexp.MustCompile(`^(.*): (\d+) calls and notes of numbers without a contact$`), "audit.historyimport", nil},
 		{regexp.MustCompile(`^(.*) SIM (\d+): (\w+)$`), "audit.simpolicy", []string{"", "", "policy."}},
 	}
@@ -348,6 +350,8 @@ func wordRules(lang string, rules []detailRule, s string) (string, bool) {
 		args := make([]any, 0, len(m)-1)
 		for i, a := range m[1:] {
 			switch {
+			case i < len(r.words) && r.words[i] == "field":
+				a = conflictField(lang, a)
 			case i < len(r.words) && r.words[i] != "":
 				a = wordOr(lang, r.words[i]+strings.ReplaceAll(a, " ", "_"), wordOr(lang, r.words[i]+a, a))
 			default:

@@ -77,7 +77,7 @@ var errRules = []errRule{
 
 // errFields name the fields errors are about ("display_name: ...").
 var errFields = map[string]string{
-	"display_name": "f.displayname", "name": "f.displayname", "note": "f.note", "text": "fu.text",
+	"display_name": "f.displayname", "name": "f.displayname", "note": "f.note", "text": "f.note",
 	"numbers": "f.phones", "number": "f.phones", "emails": "f.emails", "custom": "f.custom",
 	"stage": "f.stage", "groups": "f.groups", "group": "f.groups", "login": "signin.login",
 	"password": "signin.password", "role": "settings.role", "assignee": "fu.assignee",
