@@ -35,31 +35,46 @@ func (e *testEnv) twoSIMPhone(name string) *client.Client {
 
 // boardIDs lists the call_ids the live board shows (the office's open
 // calls, as /api/v1/office/calls/open and the live feed's first frame give
-// them, and the web board's query).
+// them, and the web board's query). The two are read one after the other
+// while the server may be closing a call between them (the store first,
+// the live feed right after), so they are read again until they agree; a
+// disagreement that lasts is an error.
 func (e *testEnv) boardIDs() []string {
+	e.t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		ids, web := e.openCallIDs()
+		if slices.Equal(ids, web) {
+			return ids
+		}
+		if time.Now().After(deadline) {
+			e.t.Errorf("live feed's open calls %v differ from the web board's %v", ids, web)
+			return ids
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// openCallIDs reads the live feed's open calls and the web board's, sorted.
+func (e *testEnv) openCallIDs() (live, web []string) {
 	e.t.Helper()
 	open, err := e.Srv.OpenCalls(context.Background())
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	var ids []string
 	for _, c := range open {
-		ids = append(ids, c.CallID)
+		live = append(live, c.CallID)
 	}
 	active, err := e.DB.ActiveCalls(context.Background(), time.Now().Add(-24*time.Hour))
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	var web []string
 	for _, c := range active {
 		web = append(web, c.ID)
 	}
-	slices.Sort(ids)
+	slices.Sort(live)
 	slices.Sort(web)
-	if !slices.Equal(ids, web) {
-		e.t.Errorf("live feed's open calls %v differ from the web board's %v", ids, web)
-	}
-	return ids
+	return live, web
 }
 
 // storedCall reads a call as stored.
