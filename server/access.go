@@ -79,6 +79,8 @@ var accessRules = []Rule{
 	{"POST", "/contacts/:id/notes", Staff},
 	{"POST", "/contacts/:id/stage", Staff},
 	{"POST", "/contacts/:id/followups", Staff},
+	{"POST", "/contacts/:id/message", Staff}, // one message to this client (preview or send)
+	{"POST", "/contacts/:id/optout", Staff},
 	{"GET", "/calls", Staff},
 	{"GET", "/board", Staff},
 	{"GET", "/followups", Staff},

@@ -8,8 +8,10 @@ import (
 
 	"github.com/ringcard/ringcard/contacts"
 	"github.com/ringcard/ringcard/contacts/sqlite"
+	"github.com/ringcard/ringcard/messages"
 	protocol "github.com/ringcard/ringcard/mobile-protocol"
 	"github.com/ringcard/ringcard/server/dataio"
+	"github.com/ringcard/ringcard/server/messaging"
 	"github.com/ringcard/ringcard/server/web"
 )
 
@@ -153,4 +155,20 @@ func zeroIfNil(t *time.Time) time.Time {
 		return time.Time{}
 	}
 	return *t
+}
+
+// PlanMessage previews a message without storing it.
+func (b webBackend) PlanMessage(ctx context.Context, req messaging.SendRequest, staff string) (*messaging.Preview, error) {
+	p, _, err := b.s.msg.Plan(ctx, req, staff)
+	return p, err
+}
+
+// SendMessage stores a message and starts sending it.
+func (b webBackend) SendMessage(ctx context.Context, req messaging.SendRequest, staff string) (*messaging.Preview, error) {
+	return b.s.msg.Start(ctx, req, staff)
+}
+
+// MessageTemplates are the office's message templates.
+func (b webBackend) MessageTemplates(ctx context.Context) ([]messages.Template, error) {
+	return b.s.msg.Templates(ctx)
 }

@@ -25,12 +25,18 @@ type contactData struct {
 	Dial          dialSelect // the phones and SIMs click-to-call can use
 	Followups     []followupRow
 	FollowupForm  followupForm
-	Money         string // "owes 1,240.00 €, 12 days overdue · 2 open orders" (orders.go)
+	Money         string      // "owes 1,240.00 €, 12 days overdue · 2 open orders" (orders.go)
+	Msg           messageData // the client's messages and the send box
 }
 
 func (h *Handler) contactPage(c *gin.Context) error {
+	return h.renderContact(c, c.Param("id"), messageForm{})
+}
+
+// renderContact renders the client page, its message box as in form.
+func (h *Handler) renderContact(c *gin.Context, id string, form messageForm) error {
 	ctx := c.Request.Context()
-	ct, err := h.b.Contact(ctx, c.Param("id"))
+	ct, err := h.b.Contact(ctx, id)
 	if err != nil {
 		return err
 	}
@@ -58,7 +64,11 @@ func (h *Handler) contactPage(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	form, err := h.followupForm(c, "/contacts/"+ct.ID+"#followups")
+	fform, err := h.followupForm(c, "/contacts/"+ct.ID+"#followups")
+	if err != nil {
+		return err
+	}
+	msg, err := h.contactMessages(c, ct.ID, opts, form)
 	if err != nil {
 		return err
 	}
@@ -68,7 +78,7 @@ func (h *Handler) contactPage(c *gin.Context) error {
 	}
 	return h.render(c, http.StatusOK, "contact", contactData{C: ct, Card: card, History: hist,
 		HistoryCapped: len(hist) >= historyMax, Stages: stages, Changes: changes, Dial: dialSelect{ID: "dial-from", Options: opts, Remember: true},
-		Followups: h.followupRows(fus), FollowupForm: form, Money: money})
+		Followups: h.followupRows(fus), FollowupForm: fform, Money: money, Msg: msg})
 }
 
 // stages are the pipeline's stages (settings: the office's pipeline), its

@@ -208,8 +208,10 @@ func funcs(lang string) template.FuncMap {
 		"histText": func(kind, text, dir, outcome string, secs int, stage string) string {
 			return histText(lang, kind, text, dir, outcome, secs, stage)
 		},
-		"color": func(v, def string) string { return orDefault(v, def) },
-		"lines": func(s string) []string { return strings.Split(s, "\n") },
+		"color":     func(v, def string) string { return orDefault(v, def) },
+		"msgStatus": func(s string) string { return statusWord(lang, s) },
+		"skipWhy":   func(s string) string { return skipWord(lang, s) },
+		"lines":     func(s string) []string { return strings.Split(s, "\n") },
 	}
 }
 

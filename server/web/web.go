@@ -16,6 +16,7 @@ import (
 
 	"github.com/ringcard/ringcard/contacts"
 	"github.com/ringcard/ringcard/contacts/sqlite"
+	"github.com/ringcard/ringcard/messages"
 	protocol "github.com/ringcard/ringcard/mobile-protocol"
 	"github.com/ringcard/ringcard/server/dataio"
 )
@@ -79,12 +80,17 @@ type Store interface {
 	Devices(ctx context.Context) ([]*contacts.Device, error)
 	SyncConflicts(ctx context.Context, openOnly bool, limit int) ([]sqlite.SyncConflict, error)
 	Audit(ctx context.Context, f sqlite.AuditFilter) ([]sqlite.AuditEntry, error)
+
+	ContactMessages(ctx context.Context, contactID string, limit int) ([]*messages.Message, error)
+	ContactOptOut(ctx context.Context, contactID string) (sqlite.OptOut, error)
+	SetOptOut(ctx context.Context, contactID string, noSMS, noEmail *bool, source string) error
 }
 
 // Backend is the store plus what only the running server can do: build a
 // card exactly as phones get it, apply templates, pair and revoke phones.
 type Backend interface {
 	Store
+	Messenger
 	ContactCard(ctx context.Context, c *contacts.Contact) (protocol.Card, error)
 	PreviewCard(ctx context.Context, t contacts.Templates, c *contacts.Contact) (protocol.Card, error)
 	Templates() contacts.Templates
@@ -249,6 +255,8 @@ func (h *Handler) Mount(r gin.IRouter, api gin.IRouter) {
 	pages.POST("/contacts/:id/edit", h.handle(h.saveContact))
 	pages.POST("/contacts/:id/notes", h.handle(h.addNote))
 	pages.POST("/contacts/:id/stage", h.handle(h.setStage))
+	pages.POST("/contacts/:id/message", h.handle(h.sendMessage))
+	pages.POST("/contacts/:id/optout", h.handle(h.setOptOut))
 	pages.GET("/calls", h.handle(h.callsPage))
 	pages.GET("/board", h.handle(h.boardPage))
 	pages.GET("/devices", h.handle(h.devicesPage))

@@ -249,4 +249,27 @@
     };
     form.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(update, 150); });
   });
+  // SMS length on the client page, live as one types: the count the phone
+  // sends in (as messages.Segments on the server: GSM-7 160, or 153 a part;
+  // anything else UCS-2 70, or 67 a part).
+  var segOut = document.getElementById("msg-segments");
+  if (segOut) {
+    var gsmBasic = "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà";
+    var gsmExt = "^{}\\[~]|€\f";
+    var segText = document.getElementById(segOut.dataset.for);
+    var segCount = function () {
+      var septets = 0, units = 0, gsm = true;
+      for (var ch of segText.value) {
+        if (gsmBasic.indexOf(ch) >= 0) septets++;
+        else if (gsmExt.indexOf(ch) >= 0) septets += 2;
+        else gsm = false;
+        units += ch.codePointAt(0) > 0xFFFF ? 2 : 1;
+      }
+      var n = gsm ? septets : units, one = gsm ? 160 : 70, multi = gsm ? 153 : 67;
+      var p = n <= one ? 1 : Math.ceil(n / multi);
+      segOut.textContent = (gsm ? segOut.dataset.gsm : segOut.dataset.ucs).replace("{n}", n).replace("{p}", p);
+    };
+    segText.addEventListener("input", segCount);
+    segCount();
+  }
 })();

@@ -1,0 +1,158 @@
+package web
+
+import (
+	"context"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/ringcard/ringcard/contacts"
+	"github.com/ringcard/ringcard/messages"
+	"github.com/ringcard/ringcard/server/messaging"
+)
+
+// Messenger is what the client page needs of the messaging service: plan
+// (preview) and start a message, and the office's message templates.
+type Messenger interface {
+	PlanMessage(ctx context.Context, req messaging.SendRequest, staff string) (*messaging.Preview, error)
+	SendMessage(ctx context.Context, req messaging.SendRequest, staff string) (*messaging.Preview, error)
+	MessageTemplates(ctx context.Context) ([]messages.Template, error)
+}
+
+// messagesMax is how many of a client's messages the client page shows.
+const messagesMax = 200
+
+// messageForm is the client page's "Send a message" box: the choices and
+// what was typed (kept across a preview).
+type messageForm struct {
+	Channel   string
+	SIM       string // "<device id>:<slot>"
+	SIMs      []dialOption
+	Subject   string
+	Text      string
+	Templates []templateOption
+	Preview   *messaging.Preview
+	NoSMS     bool
+	NoEmail   bool
+}
+
+// templateOption is one message template in the picker: "name|language|channel".
+type templateOption struct{ Value, Label string }
+
+// messageData is the client's messages and the send box.
+type messageData struct {
+	Messages []*messages.Message
+	Form     messageForm
+}
+
+// contactMessages loads the client's messages, opt-outs, the work SIMs and
+// the templates for the client page; form carries what was typed.
+func (h *Handler) contactMessages(c *gin.Context, id string, sims []dialOption, form messageForm) (messageData, error) {
+	ctx := c.Request.Context()
+	ms, err := h.b.ContactMessages(ctx, id, messagesMax)
+	if err != nil {
+		return messageData{}, err
+	}
+	o, err := h.b.ContactOptOut(ctx, id)
+	if err != nil {
+		return messageData{}, err
+	}
+	ts, err := h.b.MessageTemplates(ctx)
+	if err != nil {
+		return messageData{}, err
+	}
+	for _, t := range ts {
+		form.Templates = append(form.Templates, templateOption{Value: t.Name + "|" + t.Language + "|" + t.Channel,
+			Label: t.Name + " (" + t.Language + ", " + T(h.lang(c), "msg.ch."+t.Channel) + ")"})
+	}
+	for _, s := range sims { // only a phone's SIMs: a phone without SIMs cannot send
+		if !strings.HasSuffix(s.Value, ":0") {
+			form.SIMs = append(form.SIMs, s)
+		}
+	}
+	if form.Channel == "" {
+		form.Channel = messages.SMS
+	}
+	form.NoSMS, form.NoEmail = o.NoSMS, o.NoEmail
+	return messageData{Messages: ms, Form: form}, nil
+}
+
+// sendMessage previews (action=preview) or sends the client page's message.
+// A template picked is previewed filled with this client; its text is put
+// in the box to be edited and sent.
+func (h *Handler) sendMessage(c *gin.Context) error {
+	id := c.Param("id")
+	form := messageForm{Channel: c.PostForm("channel"), SIM: c.PostForm("sim"), Subject: c.PostForm("subject"), Text: c.PostForm("text")}
+	req := messaging.SendRequest{Channel: form.Channel, ContactIDs: []string{id}, Subject: form.Subject, Text: form.Text}
+	if tpl := c.PostForm("template"); tpl != "" {
+		parts := strings.Split(tpl, "|")
+		if len(parts) != 3 {
+			return contacts.Errorf(contacts.EInvalid, "template: unknown")
+		}
+		ts, err := h.b.MessageTemplates(c.Request.Context())
+		if err != nil {
+			return err
+		}
+		t, ok := messages.Find(ts, parts[0], parts[1], parts[2])
+		if !ok {
+			return contacts.Errorf(contacts.ENotFound, "no %s template %q in language %q", parts[2], parts[0], parts[1])
+		}
+		form.Channel, form.Subject, form.Text = t.Channel, t.Subject, t.Text
+		req.Channel, req.Subject, req.Text = t.Channel, t.Subject, t.Text
+	}
+	if req.Channel == messages.SMS {
+		dev, slot, ok := strings.Cut(form.SIM, ":")
+		n, err := strconv.Atoi(slot)
+		if !ok || err != nil || dev == "" {
+			return contacts.Errorf(contacts.EInvalid, "sims: choose a phone and SIM to send from")
+		}
+		req.SIMs = []messages.SIMRef{{DeviceID: dev, Slot: n}}
+	}
+	staff := currentSession(c).User.Name
+	if c.PostForm("action") == "send" && c.PostForm("template") == "" {
+		if _, err := h.b.SendMessage(c.Request.Context(), req, staff); err != nil {
+			return err
+		}
+		return redirect(c, "/contacts/"+id+"#messages")
+	}
+	p, err := h.b.PlanMessage(c.Request.Context(), req, staff)
+	if err != nil {
+		return err
+	}
+	form.Preview = p
+	return h.renderContact(c, id, form)
+}
+
+// setOptOut sets both of the client's opt-outs from the page's checkboxes.
+func (h *Handler) setOptOut(c *gin.Context) error {
+	id := c.Param("id")
+	if _, err := h.b.Contact(c.Request.Context(), id); err != nil {
+		return err
+	}
+	noSMS, noEmail := c.PostForm("no_sms") != "", c.PostForm("no_email") != ""
+	if err := h.b.SetOptOut(c.Request.Context(), id, &noSMS, &noEmail, "office: "+currentSession(c).User.Name); err != nil {
+		return err
+	}
+	return redirect(c, "/contacts/"+id+"#messages")
+}
+
+// statusWord is a message status in lang.
+func statusWord(lang, status string) string {
+	if _, ok := catalogue["msg.st."+status]; ok {
+		return T(lang, "msg.st."+status)
+	}
+	return status
+}
+
+// skipKeys word the messaging service's skip reasons.
+var skipKeys = map[string]string{"opted out of SMS": "msg.skip.optsms", "opted out of e-mail": "msg.skip.optemail",
+	"no mobile number": "msg.skip.nomobile", "no e-mail address": "msg.skip.noemail"}
+
+// skipWord is why a contact is skipped, in lang.
+func skipWord(lang, reason string) string {
+	if k, ok := skipKeys[reason]; ok {
+		return T(lang, k)
+	}
+	return reason
+}

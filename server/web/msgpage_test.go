@@ -1,0 +1,123 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/ringcard/ringcard/contacts"
+	"github.com/ringcard/ringcard/contacts/sqlite"
+	protocol "github.com/ringcard/ringcard/mobile-protocol"
+	"github.com/ringcard/ringcard/server"
+)
+
+// A staff member sends an SMS from the client page: the work SIM is offered,
+// a template is previewed filled with this client (in Russian, with its SMS
+// count), the message is sent and shows with its status in the client's
+// messages; the "No SMS" toggle stops the next one, with the reason shown.
+func TestClientPageMessages(t *testing.T) {
+	e := newEnv(t, func(c *server.Config) { c.Messages.SMSHours = "any" })
+	ph := e.phone(t, "Giulia")
+	var info protocol.DeviceInfo
+	if err := ph.Do(context.Background(), http.MethodGet, "/api/v1/device", nil, &info); err != nil {
+		t.Fatal(err)
+	}
+	e.addUser(t, "sam", sqlite.RoleStaff)
+	staff := httpClient(t)
+	if st, _ := signIn(t, staff, e.URL, "sam", testPassword); st != http.StatusSeeOther {
+		t.Fatalf("staff sign in: %d", st)
+	}
+	admin := httpClient(t)
+	_, adminCSRF := signIn(t, admin, e.URL, testLogin, testPassword)
+	tpls := `{"templates":[{"name":"ready","language":"ru","channel":"sms","text":"Здравствуйте, {first_name}! Ваш заказ готов."}]}`
+	if st := put(t, admin, e.URL+"/api/v1/office/message-templates", tpls, adminCSRF); st != http.StatusOK {
+		t.Fatalf("admin set templates: %d", st)
+	}
+	var ct *contacts.Contact
+	_ = e.DB.EachContact(context.Background(), func(c *contacts.Contact) error {
+		for _, n := range c.Numbers {
+			if ct == nil && n.Type == "mobile" && n.E164 != "" && c.GivenName != "" {
+				ct = c
+			}
+		}
+		return nil
+	})
+	if ct == nil {
+		t.Fatal("no demo contact with a mobile number")
+	}
+	page := "/contacts/" + ct.ID
+	body := getPage(t, staff, e.URL+page)
+	sim := info.DeviceID + ":1"
+	for _, want := range []string{`id="msg-form"`, `value="` + sim + `"`, `value="ready|ru|sms"`, `id="msg-segments"`, `id="optout-sms"`} {
+		if !strings.Contains(body, want) {
+			t.Fatalf("client page lacks %s", want)
+		}
+	}
+	v := formValues(t, body, "msg-form")
+	v.Set("sim", sim)
+	v.Set("template", "ready|ru|sms")
+	v.Set("action", "preview")
+	st, prev := postForm(t, staff, e.URL+page+"/message", v)
+	if st != http.StatusOK {
+		t.Fatalf("preview: %d", st)
+	}
+	if want := "Здравствуйте, " + ct.GivenName + "! Ваш заказ готов."; !strings.Contains(prev, want) {
+		t.Fatalf("preview lacks %q", want)
+	}
+	if !strings.Contains(prev, `id="msg-previewed"`) || !strings.Contains(prev, "1 SMS") {
+		t.Errorf("preview lacks its SMS count")
+	}
+	if n, _ := e.DB.ContactMessages(context.Background(), ct.ID, 10); len(n) != 0 {
+		t.Fatalf("a preview stored %d messages", len(n))
+	}
+
+	// The box now holds the template's text, to be edited and sent.
+	v = formValues(t, prev, "msg-form")
+	if !strings.Contains(v.Get("text"), "{first_name}") {
+		t.Fatalf("the box after a preview holds %q", v.Get("text"))
+	}
+	v.Set("sim", sim)
+	v.Set("channel", "sms") // the selected option, as a browser sends it
+	v.Set("template", "")
+	v.Set("action", "send")
+	if st, b := postForm(t, staff, e.URL+page+"/message", v); st != http.StatusSeeOther {
+		t.Fatalf("send: %d %v %s", st, v, b)
+	}
+	ms, err := e.DB.ContactMessages(context.Background(), ct.ID, 10)
+	if err != nil || len(ms) != 1 || ms[0].CreatedBy != "sam" || ms[0].DeviceID != info.DeviceID || ms[0].SIMSlot != 1 {
+		t.Fatalf("stored messages %+v, %v", ms, err)
+	}
+	body = getPage(t, staff, e.URL+page)
+	list := body[strings.Index(body, `id="msg-list"`):]
+	if !strings.Contains(list, "Ваш заказ готов.") || !strings.Contains(list, `class="msg-status"`) {
+		t.Errorf("the client's messages lack the sent one")
+	}
+
+	// No SMS: the toggle is saved, shown, and the next preview says why
+	// nothing would go.
+	o := formValues(t, body, "optout-form")
+	o.Set("no_sms", "1")
+	if st, _ := postForm(t, staff, e.URL+page+"/optout", o); st != http.StatusSeeOther {
+		t.Fatalf("opt out: %d", st)
+	}
+	if got, _ := e.DB.ContactOptOut(context.Background(), ct.ID); !got.NoSMS || got.NoEmail {
+		t.Fatalf("opt-outs after the toggle: %+v", got)
+	}
+	body = getPage(t, staff, e.URL+page)
+	if !strings.Contains(body, `id="optout-sms" checked`) {
+		t.Errorf("the No SMS box is not shown checked")
+	}
+	v.Set("action", "preview")
+	v.Set("csrf", o.Get("csrf"))
+	st, prev = postForm(t, staff, e.URL+page+"/message", v)
+	if st != http.StatusOK || !strings.Contains(prev, `id="msg-skipped"`) || !strings.Contains(prev, "opted out of SMS") {
+		t.Errorf("preview for an opted-out client: %d, skip reason shown: %v", st, strings.Contains(prev, "msg-skipped"))
+	}
+	// Without the CSRF token nothing is sent.
+	v.Del("csrf")
+	v.Set("action", "send")
+	if st, _ := postForm(t, staff, e.URL+page+"/message", v); st != http.StatusForbidden {
+		t.Errorf("send without the CSRF token: %d, want 403", st)
+	}
+}
