@@ -107,6 +107,10 @@ var accessRules = []Rule{
 	{"POST", "/settings/users/:login/role", Admin},
 	{"POST", "/settings/users/:login/unlock", Admin},
 	{"GET", "/audit", Admin},
+	{"GET", "/sends", Admin}, // group sends: as POST /api/v1/office/sends
+	{"POST", "/sends/preview", Admin},
+	{"POST", "/sends", Admin},
+	{"GET", "/sends/:id", Admin},
 	{"GET", "/data", Admin},
 	{"POST", "/data/import", Admin},
 	{"POST", "/data/import/apply", Admin},

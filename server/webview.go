@@ -172,3 +172,8 @@ func (b webBackend) SendMessage(ctx context.Context, req messaging.SendRequest, 
 func (b webBackend) MessageTemplates(ctx context.Context) ([]messages.Template, error) {
 	return b.s.msg.Templates(ctx)
 }
+
+// SendProgress is a group send's messages counted by status.
+func (b webBackend) SendProgress(ctx context.Context, id string) (*sqlite.SendProgress, error) {
+	return b.s.msg.Progress(ctx, id)
+}

@@ -8,6 +8,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/ringcard/ringcard/contacts"
+	"github.com/ringcard/ringcard/contacts/sqlite"
 	"github.com/ringcard/ringcard/messages"
 	"github.com/ringcard/ringcard/server/messaging"
 )
@@ -18,6 +19,7 @@ type Messenger interface {
 	PlanMessage(ctx context.Context, req messaging.SendRequest, staff string) (*messaging.Preview, error)
 	SendMessage(ctx context.Context, req messaging.SendRequest, staff string) (*messaging.Preview, error)
 	MessageTemplates(ctx context.Context) ([]messages.Template, error)
+	SendProgress(ctx context.Context, id string) (*sqlite.SendProgress, error)
 }
 
 // messagesMax is how many of a client's messages the client page shows.
