@@ -5,6 +5,9 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
 
 	"github.com/ringcard/ringcard/contacts"
 	"github.com/ringcard/ringcard/contacts/sqlite"
@@ -120,4 +123,33 @@ func TestClientPageMessages(t *testing.T) {
 	if st, _ := postForm(t, staff, e.URL+page+"/message", v); st != http.StatusForbidden {
 		t.Errorf("send without the CSRF token: %d, want 403", st)
 	}
+}
+
+// The SMS count on the client page follows what is typed, in Chromium
+// (app.js: no inline script under the CSP): 160 Latin characters are one
+// SMS, 161 are two; one Cyrillic letter makes it Unicode (70 a part).
+func TestBrowserSMSCount(t *testing.T) {
+	e := newEnv(t)
+	ctx := browser(t)
+	if err := chromedp.Do(ctx, chromedp.Navigate(e.URL+"/signin"), chromedp.WaitVisible(chromedp.CSS("#login")),
+		chromedp.SendKeys(chromedp.CSS("#login"), testLogin), chromedp.SendKeys(chromedp.CSS("#password"), testPassword),
+		chromedp.Submit(chromedp.CSS("#signin")), chromedp.WaitVisible(chromedp.CSS("#q"))); err != nil {
+		t.Fatalf("sign in: %v", err)
+	}
+	if err := chromedp.Do(ctx, chromedp.Navigate(e.URL+"/contacts/demo-0001"), chromedp.WaitVisible(chromedp.CSS("#msg-text"))); err != nil {
+		t.Fatal(err)
+	}
+	waitText(t, ctx, "#msg-segments", "0 characters · 1 SMS (Latin)", 5*time.Second)
+	if err := chromedp.Do(ctx, chromedp.SendKeys(chromedp.CSS("#msg-text"), strings.Repeat("a", 160))); err != nil {
+		t.Fatal(err)
+	}
+	waitText(t, ctx, "#msg-segments", "160 characters · 1 SMS (Latin)", 5*time.Second)
+	if err := chromedp.Do(ctx, chromedp.SendKeys(chromedp.CSS("#msg-text"), "€")); err != nil {
+		t.Fatal(err)
+	}
+	waitText(t, ctx, "#msg-segments", "162 characters · 2 SMS (Latin)", 5*time.Second) // € takes two septets
+	if err := chromedp.Do(ctx, chromedp.SendKeys(chromedp.CSS("#msg-text"), "Ж")); err != nil {
+		t.Fatal(err)
+	}
+	waitText(t, ctx, "#msg-segments", "162 characters · 3 SMS (Unicode", 5*time.Second) // 162 UTF-16 units / 67
 }

@@ -88,7 +88,7 @@ func TestBrowserEveryPage(t *testing.T) {
 	}
 	pages := []pageCheck{
 		{name: "start", path: "/", need: []need{{"#q", true, true}, {"#new-contact", true, true}, {"#start-followups", false, false}, {"#start-missed", false, false}, {"#start-live", false, false}, {"#start-touched", false, false}}},
-		{name: "contact", path: "/contacts/demo-0001", need: []need{{"#note-text", true, false}, {"#note-save", true, true}, {"#stage", false, true}, {"[data-testid=phone-card]", false, false}}},
+		{name: "contact", path: "/contacts/demo-0001", need: []need{{"#note-text", true, false}, {"#note-save", true, true}, {"#stage", false, true}, {"[data-testid=phone-card]", false, false}, {"#msg-send", false, true}, {"#optout-save", false, true}}},
 		{name: "contact-edit", path: "/contacts/demo-0001/edit", need: []need{{"#contact-save", false, true}}},
 		{name: "contact-new", path: "/contacts/new", need: []need{{"#contact-save", false, true}}},
 		{name: "calls", path: "/calls", need: []need{{"#missed", true, false}, {"#unknown a.button", false, true}}},
@@ -116,6 +116,7 @@ func TestBrowserEveryPage(t *testing.T) {
 			}
 		}},
 		{name: "settings", path: "/settings", need: []need{{"#templates", false, false}}},
+		{name: "sends", path: "/sends?group=Wholesale", need: []need{{"#send-text", false, false}, {"#send-check", false, true}}},
 		{name: "audit", path: "/audit", need: []need{{"#audit-filter", false, true}, {"#audit", false, false}}},
 		{name: "error", path: "/contacts/no-such-contact", need: []need{{"#error-message", true, false}, {"#error-home", true, true}}},
 	}
