@@ -20,7 +20,7 @@ var Fields = []string{
 	"id", "name", "given", "middle", "family", "nickname", "company", "title", "department",
 	"phone", "mobile", "work_phone", "home_phone", "fax", "email",
 	"address", "street", "city", "zip", "province", "country",
-	"website", "birthday", "groups", "note", "stage", "photo", "resource_name", "ignore",
+	"website", "birthday", "groups", "note", "stage", "photo", "resource_name", "no_sms", "no_email", "ignore",
 }
 
 // headerWords maps folded header texts (English, Italian, Russian) to fields.
@@ -53,6 +53,9 @@ var headerWords = map[string][]string{
 	"stage":         {"stage", "status", "pipeline stage", "stato ordine", "fase", "этап", "статус"},
 	"photo":         {"photo", "photo url"},
 	"resource_name": {"resource name", "google resource name"},
+	// Opt-outs: a "yes" (x, 1, sì, да...) marks the client; a blank leaves them as they are.
+	"no_sms":   {"no sms", "sms no", "opt out sms", "sms opt out", "non inviare sms", "no sms si", "не отправлять sms", "не отправлять смс", "без смс", "без sms"},
+	"no_email": {"no email", "no e mail", "opt out email", "email opt out", "non inviare email", "non inviare e mail", "не отправлять email", "не отправлять e mail", "не отправлять письма", "без писем"},
 }
 
 var headerIndex = func() map[string]string {

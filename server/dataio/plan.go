@@ -3,6 +3,7 @@ package dataio
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/ringcard/ringcard/contacts"
@@ -21,11 +22,13 @@ type RowResult struct {
 	Row       int      `json:"row"`
 	Sheet     string   `json:"sheet,omitempty"` // the workbook sheet of the row
 	Name      string   `json:"name"`
-	Action    string   `json:"action"`            // create, merge, skip
-	Reason    string   `json:"reason"`            // why: "new contact", "same number +39...", "empty row"
-	ContactID string   `json:"contact_id"`        // the contact created or merged into ("" for skips; new IDs are known after Apply)
-	Notes     []string `json:"notes,omitempty"`   // what was repaired or dropped
-	History   int      `json:"history,omitempty"` // history lines that come with the row
+	Action    string   `json:"action"`             // create, merge, skip
+	Reason    string   `json:"reason"`             // why: "new contact", "same number +39...", "empty row"
+	ContactID string   `json:"contact_id"`         // the contact created or merged into ("" for skips; new IDs are known after Apply)
+	Notes     []string `json:"notes,omitempty"`    // what was repaired or dropped
+	History   int      `json:"history,omitempty"`  // history lines that come with the row
+	NoSMS     bool     `json:"no_sms,omitempty"`   // the row opts the client out of SMS
+	NoEmail   bool     `json:"no_email,omitempty"` // ...and of e-mail
 }
 
 // Plan is an import worked out against the store's contacts without
@@ -77,7 +80,7 @@ func PlanImport(ctx context.Context, db *sqlite.DB, src *Source) (*Plan, error) 
 	p := &Plan{Source: src}
 	for i := range src.Records {
 		rec := &src.Records[i]
-		res := RowResult{Row: rec.Row, Sheet: rec.Sheet, Name: rec.Contact.Name(), Notes: rec.Notes, History: len(rec.History)}
+		res := RowResult{Row: rec.Row, Sheet: rec.Sheet, Name: rec.Contact.Name(), Notes: rec.Notes, History: len(rec.History), NoSMS: rec.NoSMS, NoEmail: rec.NoEmail}
 		if rec.Skip != "" {
 			res.Action, res.Reason = ActionSkip, rec.Skip
 			p.add(res, nil)
@@ -246,6 +249,22 @@ func (p *Plan) Apply(ctx context.Context, db *sqlite.DB, progress Progress) erro
 		done += len(results)
 		if progress != nil {
 			progress(done, total)
+		}
+	}
+	yes := true
+	for _, r := range p.Rows { // opt-outs only ever added by an import, never cleared
+		if r.ContactID == "" || r.Action == ActionSkip || (!r.NoSMS && !r.NoEmail) {
+			continue
+		}
+		var sms, email *bool
+		if r.NoSMS {
+			sms = &yes
+		}
+		if r.NoEmail {
+			email = &yes
+		}
+		if err := db.SetOptOut(ctx, r.ContactID, sms, email, "import "+p.Source.Name+" row "+strconv.Itoa(r.Row)); err != nil {
+			return fmt.Errorf("import opt-out: %w", err)
 		}
 	}
 	if p.numberOp != nil { // after the contacts, so a number one of them has finds it

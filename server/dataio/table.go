@@ -24,6 +24,8 @@ type Record struct {
 	History []sqlite.ImportEntry // from a ringcard export's history
 	Notes   []string             // what was changed or dropped while reading
 	Skip    string               // why the row is not a contact ("" when it is)
+	// NoSMS and NoEmail: the row's opt-out columns said yes.
+	NoSMS, NoEmail bool
 }
 
 // table turns rows of cells into records once the header row is known.
@@ -162,6 +164,16 @@ func (t *table) record(row []string, rowNum int) Record {
 			c.PhotoURL = v
 		case "resource_name":
 			c.ResourceName = v
+		case "no_sms", "no_email":
+			yes, ok := yesNo(v)
+			if !ok {
+				r.Notes = append(r.Notes, fmt.Sprintf("%s %q not understood: not opted out", col.Header, v))
+			}
+			if col.Field == "no_sms" {
+				r.NoSMS = r.NoSMS || yes
+			} else {
+				r.NoEmail = r.NoEmail || yes
+			}
 		default: // numbered items: phones, e-mails, addresses, websites, custom fields
 			g := groups[col.Group]
 			if g == nil {
@@ -529,4 +541,19 @@ func firstNonEmpty(s ...string) string {
 		}
 	}
 	return ""
+}
+
+// yesNo reads an opt-out cell: yes, x, 1, true, sì, да (and their "no"s).
+func yesNo(v string) (yes, ok bool) {
+	switch foldHeader(v) {
+	case "yes", "y", "x", "1", "true", "si", "s", "да", "д", "v":
+		return true, true
+	case "no", "n", "0", "false", "нет", "н":
+		return false, true
+	}
+	switch v {
+	case "✓", "✔", "☑":
+		return true, true
+	}
+	return false, false
 }
