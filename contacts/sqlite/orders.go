@@ -100,7 +100,7 @@ func (db *DB) CreateOrder(ctx context.Context, o *orders.Order, p Pipeline, pref
 		if err := audit(ctx, tx, now, "order.create", o.ContactID, o.Number); err != nil {
 			return err
 		}
-		return refreshMoney(ctx, tx, o.ContactID)
+		return refreshCardMoney(ctx, tx, o.ContactID, ms(now))
 	})
 	if err != nil {
 		return fmt.Errorf("create order: %w", err)
@@ -155,7 +155,7 @@ func (db *DB) UpdateOrder(ctx context.Context, in *orders.Order, p Pipeline) (*o
 			return err
 		}
 		out = o
-		return refreshMoney(ctx, tx, o.ContactID)
+		return refreshCardMoney(ctx, tx, o.ContactID, ms(now))
 	})
 	if err != nil {
 		return nil, fmt.Errorf("update order: %w", err)
@@ -196,7 +196,7 @@ func (db *DB) MoveOrder(ctx context.Context, id, stage string, p Pipeline) (*ord
 		if err := audit(ctx, tx, now, "order.stage", o.ContactID, o.Number+": "+stageText(from, stage)); err != nil {
 			return err
 		}
-		return refreshMoney(ctx, tx, o.ContactID)
+		return refreshCardMoney(ctx, tx, o.ContactID, ms(now))
 	})
 	if err != nil {
 		return nil, fmt.Errorf("move order %s: %w", id, err)
@@ -306,10 +306,11 @@ func (db *DB) IssueDocument(ctx context.Context, d *orders.Document, pdf, xlsx [
 			}
 			return fmt.Errorf("store document: %w", err)
 		}
-		if err := audit(ctx, tx, db.Now(), "document.issue", d.ContactID, d.Kind+" "+d.Number); err != nil {
+		now := db.Now()
+		if err := audit(ctx, tx, now, "document.issue", d.ContactID, d.Kind+" "+d.Number); err != nil {
 			return err
 		}
-		return refreshMoney(ctx, tx, d.ContactID)
+		return refreshCardMoney(ctx, tx, d.ContactID, ms(now))
 	})
 	if err != nil {
 		return fmt.Errorf("issue document: %w", err)
@@ -431,7 +432,7 @@ func (db *DB) RecordPayment(ctx context.Context, p *orders.Payment) error {
 		if err := audit(ctx, tx, now, "payment.record", contactID, fmt.Sprintf("%s: %d", number, p.Amount)); err != nil {
 			return err
 		}
-		return refreshMoney(ctx, tx, contactID)
+		return refreshCardMoney(ctx, tx, contactID, ms(now))
 	})
 	if err != nil {
 		return fmt.Errorf("record payment: %w", err)
@@ -477,6 +478,40 @@ func refreshMoney(ctx context.Context, tx *sql.Tx, contactID string) error {
 		return fmt.Errorf("refresh money: %w", err)
 	}
 	return nil
+}
+
+// refreshCardMoney rewrites a contact's money rows like refreshMoney and,
+// when they changed (the card's debt and open-orders fields read them),
+// touches the contact in the same transaction: its rev moves past the
+// directory cursor and a card.updated event is stored for the phones.
+func refreshCardMoney(ctx context.Context, tx *sql.Tx, contactID string, atMS int64) error {
+	before, err := moneyState(ctx, tx, contactID)
+	if err != nil {
+		return err
+	}
+	if err := refreshMoney(ctx, tx, contactID); err != nil {
+		return err
+	}
+	after, err := moneyState(ctx, tx, contactID)
+	if err != nil {
+		return err
+	}
+	if before == after {
+		return nil
+	}
+	return touchContact(ctx, tx, contactID, atMS)
+}
+
+// moneyState is a contact's contact_money rows as one comparable string.
+func moneyState(ctx context.Context, tx *sql.Tx, contactID string) (string, error) {
+	var s string
+	err := tx.QueryRowContext(ctx, `SELECT COALESCE(group_concat(row, ';'), '') FROM (
+		SELECT currency || ':' || open_orders || ':' || debt_minor || ':' || oldest_due_ms AS row
+		FROM contact_money WHERE contact_id = ? ORDER BY currency)`, contactID).Scan(&s)
+	if err != nil {
+		return "", fmt.Errorf("read money summary: %w", err)
+	}
+	return s, nil
 }
 
 // MoneySummary is what a contact has open and owes per currency: the card's

@@ -194,3 +194,52 @@ func TestMergeMovesOrdersAndUndoMovesThemBack(t *testing.T) {
 		}
 	}
 }
+
+// A change to a contact's money summary stores one card.updated for the
+// contact in the same transaction; an order edit that leaves the summary as
+// it was stores none.
+func TestOrderChangesStoreCardEvents(t *testing.T) {
+	db := openStore(t, t.TempDir()+"/ringcard.db")
+	ctx := contacts.WithActor(context.Background(), contacts.Actor{Kind: contacts.ActorUser, Name: "anna"})
+	p := sqlite.DefaultPipeline()
+	c := addContact(t, db, "Mario Rossi", "+39 333 111 2222")
+	cardEvents := func() int {
+		t.Helper()
+		evs, err := db.EventsAfter(ctx, 0, 0, 1000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, e := range evs {
+			if e.Type == sqlite.EventCardUpdated && e.ContactID == c.ID {
+				n++
+			}
+		}
+		return n
+	}
+	base := cardEvents()
+	o := newOrder(c.ID, 100000)
+	if err := db.CreateOrder(ctx, o, p, "RC"); err != nil {
+		t.Fatal(err)
+	}
+	if n := cardEvents() - base; n != 1 {
+		t.Errorf("events after a new order = %d, want 1", n)
+	}
+	o.Note = "only the note changes"
+	if _, err := db.UpdateOrder(ctx, o, p); err != nil {
+		t.Fatal(err)
+	}
+	if n := cardEvents() - base; n != 1 {
+		t.Errorf("events after an edit that left the summary = %d, want 1", n)
+	}
+	inv := issueInvoice(t, db, o, time.Now())
+	if err := db.RecordPayment(ctx, &orders.Payment{DocumentID: inv.ID, Amount: 1000, By: "anna"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.MoveOrder(ctx, o.ID, "done", p); err != nil {
+		t.Fatal(err)
+	}
+	if n := cardEvents() - base; n != 4 {
+		t.Errorf("events after invoice, payment and stage move = %d, want 4", n)
+	}
+}
