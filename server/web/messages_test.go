@@ -1,29 +1,17 @@
 package web_test
 
 import (
-	"context"
 	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
-
-	"github.com/ringcard/ringcard/contacts"
-	"github.com/ringcard/ringcard/contacts/sqlite"
-	protocol "github.com/ringcard/ringcard/mobile-protocol"
-	"github.com/ringcard/ringcard/server"
 )
 
 // Staff send one message to a client from the office API; a group send is
 // an admin's (403 for staff); the client's messages show who sent what;
 // opting a client out is refused for nobody on staff and stops the next send.
 func TestOfficeMessagesAndRoles(t *testing.T) {
-	e := newEnv(t, func(c *server.Config) { c.Messages.SMSHours = "any" })
-	ph := e.phone(t, "Giulia")
-	var info protocol.DeviceInfo
-	if err := ph.Do(context.Background(), http.MethodGet, "/api/v1/device", nil, &info); err != nil {
-		t.Fatal(err)
-	}
-	e.addUser(t, "sam", sqlite.RoleStaff)
+	e, info := messagingEnv(t)
 	staff := httpClient(t)
 	st, csrf := signIn(t, staff, e.URL, "sam", testPassword)
 	if st != http.StatusSeeOther {
@@ -32,15 +20,7 @@ func TestOfficeMessagesAndRoles(t *testing.T) {
 	admin := httpClient(t)
 	_, adminCSRF := signIn(t, admin, e.URL, testLogin, testPassword)
 
-	var contactID string
-	_ = e.DB.EachContact(context.Background(), func(c *contacts.Contact) error {
-		for _, n := range c.Numbers {
-			if contactID == "" && n.Type == "mobile" && n.E164 != "" {
-				contactID = c.ID
-			}
-		}
-		return nil
-	})
+	contactID := mobileContact(t, e).ID
 	sims := `"sims":[{"device_id":"` + info.DeviceID + `","sim_slot":1}]`
 	one := `{"channel":"sms","contact_ids":["` + contactID + `"],` + sims + `,"text":"Buongiorno {first_name}, è pronto. {staff}"}`
 	if st := post(t, staff, e.URL+"/api/v1/office/messages/preview", one, csrf); st != http.StatusOK {

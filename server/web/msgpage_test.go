@@ -8,11 +8,6 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
-
-	"github.com/ringcard/ringcard/contacts"
-	"github.com/ringcard/ringcard/contacts/sqlite"
-	protocol "github.com/ringcard/ringcard/mobile-protocol"
-	"github.com/ringcard/ringcard/server"
 )
 
 // A staff member sends an SMS from the client page: the work SIM is offered,
@@ -20,13 +15,7 @@ import (
 // count), the message is sent and shows with its status in the client's
 // messages; the "No SMS" toggle stops the next one, with the reason shown.
 func TestClientPageMessages(t *testing.T) {
-	e := newEnv(t, func(c *server.Config) { c.Messages.SMSHours = "any" })
-	ph := e.phone(t, "Giulia")
-	var info protocol.DeviceInfo
-	if err := ph.Do(context.Background(), http.MethodGet, "/api/v1/device", nil, &info); err != nil {
-		t.Fatal(err)
-	}
-	e.addUser(t, "sam", sqlite.RoleStaff)
+	e, info := messagingEnv(t)
 	staff := httpClient(t)
 	if st, _ := signIn(t, staff, e.URL, "sam", testPassword); st != http.StatusSeeOther {
 		t.Fatalf("staff sign in: %d", st)
@@ -37,18 +26,7 @@ func TestClientPageMessages(t *testing.T) {
 	if st := put(t, admin, e.URL+"/api/v1/office/message-templates", tpls, adminCSRF); st != http.StatusOK {
 		t.Fatalf("admin set templates: %d", st)
 	}
-	var ct *contacts.Contact
-	_ = e.DB.EachContact(context.Background(), func(c *contacts.Contact) error {
-		for _, n := range c.Numbers {
-			if ct == nil && n.Type == "mobile" && n.E164 != "" && c.GivenName != "" {
-				ct = c
-			}
-		}
-		return nil
-	})
-	if ct == nil {
-		t.Fatal("no demo contact with a mobile number")
-	}
+	ct := mobileContact(t, e)
 	page := "/contacts/" + ct.ID
 	body := getPage(t, staff, e.URL+page)
 	sim := info.DeviceID + ":1"

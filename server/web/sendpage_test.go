@@ -9,9 +9,6 @@ import (
 	"testing"
 
 	"github.com/ringcard/ringcard/contacts"
-	"github.com/ringcard/ringcard/contacts/sqlite"
-	protocol "github.com/ringcard/ringcard/mobile-protocol"
-	"github.com/ringcard/ringcard/server"
 )
 
 // An admin sends to a group from the group send page: the preview lists who
@@ -19,13 +16,7 @@ import (
 // parts, storing nothing; starting it shows its progress counted by
 // status. Staff may not open the page.
 func TestGroupSendPage(t *testing.T) {
-	e := newEnv(t, func(c *server.Config) { c.Messages.SMSHours = "any" })
-	ph := e.phone(t, "Giulia")
-	var info protocol.DeviceInfo
-	if err := ph.Do(context.Background(), http.MethodGet, "/api/v1/device", nil, &info); err != nil {
-		t.Fatal(err)
-	}
-	e.addUser(t, "sam", sqlite.RoleStaff)
+	e, info := messagingEnv(t)
 	staff := httpClient(t)
 	signIn(t, staff, e.URL, "sam", testPassword)
 	if resp, err := staff.Get(e.URL + "/sends"); err != nil || resp.StatusCode != http.StatusForbidden {
