@@ -17,13 +17,13 @@ import (
 func (s *Server) mountMessages(dev, office gin.IRouter) {
 	dev.POST("/messages/:message_id/status", s.handle(s.messageStatus))
 	dev.POST("/messages/received", s.handle(s.messageReceived))
-	office.POST("/messages", s.handle(s.officeSendOne))
-	office.POST("/messages/preview", s.handle(s.officePreviewOne))
+	office.POST("/messages", s.handle(s.startMessages(s.readOne)))
+	office.POST("/messages/preview", s.handle(s.previewMessages(s.readOne)))
 	office.GET("/messages/:message_id", s.handle(s.officeMessage))
 	office.GET("/contacts/:contact_id/messages", s.handle(s.officeContactMessages))
 	office.PUT("/contacts/:contact_id/optout", s.handle(s.officeOptOut))
-	office.POST("/sends", s.handle(s.officeSend))
-	office.POST("/sends/preview", s.handle(s.officePreviewSend))
+	office.POST("/sends", s.handle(s.startMessages(s.readGroup)))
+	office.POST("/sends/preview", s.handle(s.previewMessages(s.readGroup)))
 	office.GET("/sends/:send_id", s.handle(s.officeSendProgress))
 	office.GET("/message-templates", s.handle(s.officeMessageTemplates))
 	office.PUT("/message-templates", s.handle(s.officeSetMessageTemplates))
@@ -128,56 +128,45 @@ func (s *Server) readOne(c *gin.Context) (messaging.SendRequest, error) {
 	return req, nil
 }
 
-func (s *Server) officePreviewOne(c *gin.Context) error {
-	req, err := s.readOne(c)
-	if err != nil {
-		return err
-	}
-	p, _, err := s.msg.Plan(c.Request.Context(), req, staffName(c))
-	if err != nil {
-		return err
-	}
-	c.JSON(http.StatusOK, p)
-	return nil
-}
-
-func (s *Server) officeSendOne(c *gin.Context) error {
-	req, err := s.readOne(c)
-	if err != nil {
-		return err
-	}
-	p, err := s.msg.Start(c.Request.Context(), req, staffName(c))
-	if err != nil {
-		return err
-	}
-	c.JSON(http.StatusAccepted, p)
-	return nil
-}
-
-func (s *Server) officePreviewSend(c *gin.Context) error {
+// readGroup reads a group send (or a send to several contacts).
+func (s *Server) readGroup(c *gin.Context) (messaging.SendRequest, error) {
 	var req messaging.SendRequest
-	if err := s.readJSON(c, &req); err != nil {
-		return err
-	}
-	p, _, err := s.msg.Plan(c.Request.Context(), req, staffName(c))
-	if err != nil {
-		return err
-	}
-	c.JSON(http.StatusOK, p)
-	return nil
+	err := s.readJSON(c, &req)
+	return req, err
 }
 
-func (s *Server) officeSend(c *gin.Context) error {
-	var req messaging.SendRequest
-	if err := s.readJSON(c, &req); err != nil {
-		return err
+// previewMessages answers the plan of a send read by read (who gets what,
+// when, from which SIM, who is skipped); nothing is stored.
+func (s *Server) previewMessages(read func(*gin.Context) (messaging.SendRequest, error)) func(*gin.Context) error {
+	return func(c *gin.Context) error {
+		req, err := read(c)
+		if err != nil {
+			return err
+		}
+		p, _, err := s.msg.Plan(c.Request.Context(), req, staffName(c))
+		if err != nil {
+			return err
+		}
+		c.JSON(http.StatusOK, p)
+		return nil
 	}
-	p, err := s.msg.Start(c.Request.Context(), req, staffName(c))
-	if err != nil {
-		return err
+}
+
+// startMessages stores a send read by read and answers its plan (202: the
+// messages go out as the caps and hours allow).
+func (s *Server) startMessages(read func(*gin.Context) (messaging.SendRequest, error)) func(*gin.Context) error {
+	return func(c *gin.Context) error {
+		req, err := read(c)
+		if err != nil {
+			return err
+		}
+		p, err := s.msg.Start(c.Request.Context(), req, staffName(c))
+		if err != nil {
+			return err
+		}
+		c.JSON(http.StatusAccepted, p)
+		return nil
 	}
-	c.JSON(http.StatusAccepted, p)
-	return nil
 }
 
 // SendProgressView is a group send's progress.
