@@ -14,6 +14,10 @@ type Seed struct {
 	Staff         []string      `json:"staff"`
 	Stages        []string      `json:"stages"`
 	Contacts      []SeedContact `json:"contacts"`
+	// MessageTemplates are the office's message templates (the shape of
+	// GET /api/v1/office/message-templates' list), kept raw: the messages
+	// package reads them.
+	MessageTemplates json.RawMessage `json:"message_templates,omitempty"`
 }
 
 // SeedContact is a contact with its past history.

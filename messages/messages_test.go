@@ -133,7 +133,7 @@ func BenchmarkPlan10000(b *testing.B) {
 }
 
 func TestValidateTemplates(t *testing.T) {
-	ok := []Template{{Name: "ready", Language: "it", Channel: SMS, Text: "Ciao {name}"}, {Name: "ready", Language: "ru", Channel: SMS, Text: "Привет, {name}"}}
+	ok := []Template{{Name: "ready", Language: "it", Channel: SMS, Text: "Ciao {name}", Stage: "done"}, {Name: "ready", Language: "ru", Channel: SMS, Text: "Привет, {name}"}}
 	if err := ValidateTemplates(ok); err != nil {
 		t.Fatal(err)
 	}
@@ -142,6 +142,7 @@ func TestValidateTemplates(t *testing.T) {
 		"unknown language":    {{Name: "a", Language: "de", Channel: SMS, Text: "x"}},
 		"e-mail subject":      {{Name: "a", Language: "en", Channel: Email, Text: "x"}},
 		"duplicate":           append(ok, ok[0]),
+		"stage not a name":    {{Name: "a", Language: "en", Channel: SMS, Text: "x", Stage: "Order Ready"}},
 	} {
 		if err := ValidateTemplates(bad); err == nil {
 			t.Errorf("%s: accepted", name)
@@ -149,5 +150,11 @@ func TestValidateTemplates(t *testing.T) {
 	}
 	if tpl, found := Find(ok, "ready", "ru", SMS); !found || tpl.Text != "Привет, {name}" {
 		t.Errorf("Find = %+v, %v", tpl, found)
+	}
+	if got := OnStage(ok, "done"); len(got) != 1 || got[0].Language != "it" {
+		t.Errorf("OnStage(done) = %+v, want the Italian one", got)
+	}
+	if got := OnStage(ok, ""); len(got) != 0 {
+		t.Errorf("OnStage(\"\") = %+v, want none", got)
 	}
 }

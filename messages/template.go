@@ -53,6 +53,10 @@ type Template struct {
 	Channel  string `json:"channel"`
 	Subject  string `json:"subject,omitempty"`
 	Text     string `json:"text"`
+	// Stage, when set, is a pipeline stage this template is offered on:
+	// after staff move a client (or one of their orders) to it, the office
+	// web view offers this message for the client ("order ready").
+	Stage string `json:"stage,omitempty"`
 }
 
 // Languages a template may be written in (the office's languages).
@@ -80,6 +84,9 @@ func ValidateTemplates(ts []Template) error {
 		if t.Channel == Email && strings.TrimSpace(t.Subject) == "" {
 			return fmt.Errorf("%s.subject: required for e-mail", where)
 		}
+		if t.Stage != "" && (len(t.Stage) > 40 || t.Stage != strings.ToLower(strings.TrimSpace(t.Stage))) {
+			return fmt.Errorf("%s.stage: a pipeline stage: a lower-case name of at most 40 bytes", where)
+		}
 		if _, err := Fill(t.Text+t.Subject, Fields{}); err != nil {
 			return fmt.Errorf("%s: %w", where, err)
 		}
@@ -100,4 +107,16 @@ func Find(ts []Template, name, lang, channel string) (Template, bool) {
 		}
 	}
 	return Template{}, false
+}
+
+// OnStage returns the templates offered when a client moves to stage, in
+// their stored order.
+func OnStage(ts []Template, stage string) []Template {
+	var out []Template
+	for _, t := range ts {
+		if stage != "" && t.Stage == stage {
+			out = append(out, t)
+		}
+	}
+	return out
 }

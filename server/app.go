@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -9,6 +10,8 @@ import (
 
 	"github.com/ringcard/ringcard/contacts"
 	"github.com/ringcard/ringcard/contacts/sqlite"
+	"github.com/ringcard/ringcard/messages"
+	"github.com/ringcard/ringcard/server/messaging"
 )
 
 // NewLogger builds the process's one logger from the config.
@@ -45,6 +48,15 @@ func LoadDemo(ctx context.Context, db *sqlite.DB, data []byte) (int, error) {
 	}
 	if err := db.ImportSeed(ctx, seed.Contacts); err != nil {
 		return 0, fmt.Errorf("load demo data: %w", err)
+	}
+	if len(seed.MessageTemplates) > 0 {
+		var ts []messages.Template
+		if err := json.Unmarshal(seed.MessageTemplates, &ts); err != nil {
+			return 0, fmt.Errorf("load demo message templates: %w", err)
+		}
+		if err := messaging.SaveTemplates(ctx, db, ts); err != nil {
+			return 0, fmt.Errorf("load demo message templates: %w", err)
+		}
 	}
 	return len(seed.Contacts), nil
 }

@@ -353,8 +353,14 @@ func (s *Service) Templates(ctx context.Context) ([]messages.Template, error) {
 
 // SetTemplates replaces the office's message templates.
 func (s *Service) SetTemplates(ctx context.Context, ts []messages.Template) error {
+	return SaveTemplates(ctx, s.db, ts)
+}
+
+// SaveTemplates validates and stores the office's message templates in db
+// (SetTemplates, and the demo data's at its load).
+func SaveTemplates(ctx context.Context, db *sqlite.DB, ts []messages.Template) error {
 	if err := messages.ValidateTemplates(ts); err != nil {
 		return invalid("%s", err.Error())
 	}
-	return s.db.SetSetting(ctx, templatesKey, ts)
+	return db.SetSetting(ctx, templatesKey, ts)
 }

@@ -27,6 +27,7 @@ type contactData struct {
 	FollowupForm  followupForm
 	Money         string      // "owes 1,240.00 €, 12 days overdue · 2 open orders" (orders.go)
 	Msg           messageData // the client's messages and the send box
+	Offer         *stageOffer // the message a stage move offers (stageoffer.go)
 }
 
 func (h *Handler) contactPage(c *gin.Context) error {
@@ -76,9 +77,13 @@ func (h *Handler) renderContact(c *gin.Context, id string, form messageForm) err
 	if err != nil {
 		return err
 	}
+	offer, err := h.stageOffer(c, ct.ID, ct.Stage, opts, "/contacts/"+ct.ID)
+	if err != nil {
+		return err
+	}
 	return h.render(c, http.StatusOK, "contact", contactData{C: ct, Card: card, History: hist,
 		HistoryCapped: len(hist) >= historyMax, Stages: stages, Changes: changes, Dial: dialSelect{ID: "dial-from", Options: opts, Remember: true},
-		Followups: h.followupRows(fus), FollowupForm: fform, Money: money, Msg: msg})
+		Followups: h.followupRows(fus), FollowupForm: fform, Money: money, Msg: msg, Offer: offer})
 }
 
 // stages are the pipeline's stages (settings: the office's pipeline), its
@@ -132,5 +137,9 @@ func (h *Handler) setStage(c *gin.Context) error {
 	if err := h.b.SetStage(c.Request.Context(), id, stage, currentSession(c).User.Name, ""); err != nil {
 		return err
 	}
-	return redirect(c, "/contacts/"+id)
+	to, err := h.offerURL(c, "/contacts/"+id, stage, "", "")
+	if err != nil {
+		return err
+	}
+	return redirect(c, to)
 }

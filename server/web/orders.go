@@ -50,6 +50,7 @@ type ordersPageData struct {
 	M      *orderapi.ContactMoney
 	Stages []string
 	Office orders.Office
+	Offer  *stageOffer // the message an order's stage move offers (stageoffer.go)
 }
 
 // Money formats minor units of a currency for the page.
@@ -78,7 +79,25 @@ func (h *Handler) ordersPage(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	return h.render(c, http.StatusOK, "orders", ordersPageData{C: ct, M: m, Stages: append(append([]string{}, p.Stages...), p.Lost)})
+	d := ordersPageData{C: ct, M: m, Stages: append(append([]string{}, p.Stages...), p.Lost)}
+	if id := c.Query("order"); id != "" && c.Query("offer") != "" {
+		for _, o := range m.Orders {
+			if o.ID != id {
+				continue
+			}
+			opts, err := h.dialOptions(c)
+			if err != nil {
+				return err
+			}
+			if d.Offer, err = h.stageOffer(c, ct.ID, o.Stage, opts, "/contacts/"+ct.ID+"/orders"); err != nil {
+				return err
+			}
+			if d.Offer != nil {
+				d.Offer.ExtraName, d.Offer.Extra = "order", id
+			}
+		}
+	}
+	return h.render(c, http.StatusOK, "orders", d)
 }
 
 func (h *Handler) addOrder(c *gin.Context) error {
@@ -97,7 +116,11 @@ func (h *Handler) moveOrder(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	return redirect(c, "/contacts/"+v.ContactID+"/orders")
+	to, err := h.offerURL(c, "/contacts/"+v.ContactID+"/orders", v.Stage, "order="+v.ID, "")
+	if err != nil {
+		return err
+	}
+	return redirect(c, to)
 }
 
 func (h *Handler) issueDocument(c *gin.Context) error {

@@ -36,7 +36,7 @@ var langMatcher = language.NewMatcher([]language.Tag{language.English, language.
 type pageTemplate struct{ t *template.Template }
 
 // partials are parsed into every page.
-var partials = []string{"templates/layout.html", "templates/card.html", "templates/dial.html", "templates/followup_rows.html", "templates/callrow.html"}
+var partials = []string{"templates/layout.html", "templates/card.html", "templates/dial.html", "templates/followup_rows.html", "templates/callrow.html", "templates/stageoffer.html"}
 
 // parsePages parses every page once per language, with t bound to it.
 func parsePages() (map[string]map[string]*pageTemplate, error) {

@@ -252,11 +252,12 @@
   // SMS length on the client page, live as one types: the count the phone
   // sends in (as messages.Segments on the server: GSM-7 160, or 153 a part;
   // anything else UCS-2 70, or 67 a part).
-  var segOut = document.getElementById("msg-segments");
-  if (segOut) {
-    var gsmBasic = "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà";
-    var gsmExt = "^{}\\[~]|€\f";
+  // Every count on a page (data-segs) follows its box (data-for).
+  var gsmBasic = "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà";
+  var gsmExt = "^{}\\[~]|€\f";
+  document.querySelectorAll("[data-segs]").forEach(function (segOut) {
     var segText = document.getElementById(segOut.dataset.for);
+    if (!segText) return;
     var segCount = function () {
       var septets = 0, units = 0, gsm = true;
       for (var ch of segText.value) {
@@ -271,5 +272,5 @@
     };
     segText.addEventListener("input", segCount);
     segCount();
-  }
+  });
 })();
