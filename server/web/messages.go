@@ -147,14 +147,5 @@ func statusWord(lang, status string) string {
 	return status
 }
 
-// skipKeys word the messaging service's skip reasons.
-var skipKeys = map[string]string{"opted out of SMS": "msg.skip.optsms", "opted out of e-mail": "msg.skip.optemail",
-	"no mobile number": "msg.skip.nomobile", "no e-mail address": "msg.skip.noemail"}
-
-// skipWord is why a contact is skipped, in lang.
-func skipWord(lang, reason string) string {
-	if k, ok := skipKeys[reason]; ok {
-		return T(lang, k)
-	}
-	return reason
-}
+// skipWord is why a contact is skipped, in lang (reasons.go words them).
+func skipWord(lang, reason string) string { return reasonWord(lang, "", reason) }

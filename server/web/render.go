@@ -211,6 +211,7 @@ func funcs(lang string) template.FuncMap {
 		"color":     func(v, def string) string { return orDefault(v, def) },
 		"msgStatus": func(s string) string { return statusWord(lang, s) },
 		"skipWhy":   func(s string) string { return skipWord(lang, s) },
+		"msgWhy":    func(channel, reason string) string { return reasonWord(lang, channel, reason) },
 		"lines":     func(s string) []string { return strings.Split(s, "\n") },
 	}
 }

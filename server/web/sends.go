@@ -1,6 +1,7 @@
 package web
 
 import (
+	"encoding/json"
 	"net/http"
 	"strconv"
 	"strings"
@@ -153,10 +154,13 @@ func (h *Handler) startSend(c *gin.Context) error {
 
 // sendProgressData is the progress page's.
 type sendProgressData struct {
-	P       *sqlite.SendProgress
-	Done    int
-	Percent int
-	Rows    []statusCount
+	P        *sqlite.SendProgress
+	Done     int
+	Percent  int
+	Skipped  int
+	Rows     []statusCount
+	Failures []sqlite.ReasonCount
+	Running  bool // messages still on their way: the page updates itself (app.js)
 }
 
 type statusCount struct {
@@ -164,9 +168,16 @@ type statusCount struct {
 	N      int
 }
 
-// sendProgress shows a group send's messages counted by status.
+// failuresMax is how many failure reasons the progress page lists.
+const failuresMax = 20
+
+// sendProgress shows a group send's messages counted by status, those
+// skipped, and why some failed. While messages are on their way the page
+// polls itself (app.js swaps #send-progress in place); the Refresh link
+// does the same without script.
 func (h *Handler) sendProgress(c *gin.Context) error {
-	p, err := h.b.SendProgress(c.Request.Context(), c.Param("id"))
+	ctx := c.Request.Context()
+	p, err := h.b.SendProgress(ctx, c.Param("id"))
 	if err != nil {
 		return err
 	}
@@ -178,8 +189,19 @@ func (h *Handler) sendProgress(c *gin.Context) error {
 	if p.Send.Total > 0 {
 		d.Percent = d.Done * 100 / p.Send.Total
 	}
+	var skipped []messaging.Skip
+	if err := json.Unmarshal([]byte(p.Send.Skipped), &skipped); err == nil {
+		d.Skipped = len(skipped)
+	}
 	for _, st := range []string{messages.StatusPlanned, messages.StatusDispatched, messages.StatusQueued, messages.StatusSent, messages.StatusDelivered, messages.StatusFailed} {
 		d.Rows = append(d.Rows, statusCount{st, p.ByStatus[st]})
+	}
+	d.Running = p.ByStatus[messages.StatusPlanned]+p.ByStatus[messages.StatusDispatched]+p.ByStatus[messages.StatusQueued] > 0 ||
+		(p.Send.Channel == messages.SMS && p.ByStatus[messages.StatusSent] > 0) // delivery reports still to come
+	if p.ByStatus[messages.StatusFailed] > 0 {
+		if d.Failures, err = h.b.SendFailures(ctx, p.Send.ID, failuresMax); err != nil {
+			return err
+		}
 	}
 	return h.render(c, http.StatusOK, "send_progress", d)
 }

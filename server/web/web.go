@@ -83,6 +83,7 @@ type Store interface {
 
 	ContactMessages(ctx context.Context, contactID string, limit int) ([]*messages.Message, error)
 	ContactOptOut(ctx context.Context, contactID string) (sqlite.OptOut, error)
+	SendFailures(ctx context.Context, sendID string, limit int) ([]sqlite.ReasonCount, error)
 	SetOptOut(ctx context.Context, contactID string, noSMS, noEmail *bool, source string) error
 }
 

@@ -142,6 +142,39 @@
     poll();
   }
 
+  // A group send's progress updates itself while messages are on their
+  // way: like the live board, the page polls (every data-poll ms), here
+  // for itself, and puts the new panel in place of the old one: the
+  // counts, the bar and the reasons come worded by the server, and the
+  // page without script is the same page with its Refresh link.
+  var progress = document.getElementById("send-progress");
+  if (progress && progress.dataset.poll) {
+    var every = parseInt(progress.dataset.poll, 10) || 1000;
+    var live = function (ok) {
+      var s = document.getElementById("send-live");
+      if (s) { s.className = ok ? "live" : "live off"; s.textContent = ok ? s.dataset.ok : s.dataset.off; }
+    };
+    live(true);
+    var refresh = function () {
+      fetch(location.pathname, { credentials: "same-origin", cache: "no-store" })
+        .then(function (r) {
+          if (r.status === 401) { location.href = "/signin?next=" + encodeURIComponent(location.pathname); }
+          if (!r.ok) throw new Error(r.status + " " + r.statusText);
+          return r.text();
+        })
+        .then(function (html) {
+          var next = new DOMParser().parseFromString(html, "text/html").getElementById("send-progress");
+          if (!next) throw new Error("no progress on the page");
+          progress.replaceWith(next);
+          progress = next;
+          applyStyles(next);
+          if (next.dataset.poll) { live(true); setTimeout(refresh, every); }
+        })
+        .catch(function () { live(false); setTimeout(refresh, every * 5); });
+    };
+    setTimeout(refresh, every);
+  }
+
   // api sends a JSON change to the office API with the session's CSRF
   // token; it resolves with the answer's JSON and rejects with the
   // server's error message, in the user's language (error.text).
