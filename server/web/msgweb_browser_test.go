@@ -25,6 +25,23 @@ func signInBrowser(t *testing.T, ctx context.Context, base string) {
 	}
 }
 
+// checkWidths checks the page as it is at a phone's width (390 px) and a
+// PC's (1280 px): what needs shows, on the screen, tall enough to tap.
+func checkWidths(t *testing.T, ctx context.Context, page string, needs []need) {
+	t.Helper()
+	for _, width := range []int64{390, 1280} {
+		phone := width < 800
+		opts := []chromedp.EmulateViewportOption{}
+		if phone {
+			opts = append(opts, chromedp.EmulateMobile)
+		}
+		if err := chromedp.Do(ctx, chromedp.EmulateViewport(width, 860, opts...)); err != nil {
+			t.Fatal(err)
+		}
+		checkLayout(t, ctx, page+" at "+strconv.Itoa(int(width))+"px", needs, phone)
+	}
+}
+
 // In Chromium, moving a client to "done" on the client page offers the
 // demo's "Order ready" SMS filled for them, with the SMS count app.js keeps
 // as one edits; Send stores it and the client's messages show it; Skip
@@ -49,6 +66,7 @@ func TestBrowserStageOffer(t *testing.T) {
 	}
 	waitText(t, ctx, "#offer-segments", strconv.Itoa(len(want))+" characters · 1 SMS (Latin)", 5*time.Second)
 	waitText(t, ctx, "#offer-to", "1 SMS", time.Second)
+	checkWidths(t, ctx, "stage offer", []need{{"#stage-offer", false, false}, {"#offer-text", false, false}, {"#offer-send", false, true}, {"#offer-skip", false, true}})
 	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(function(){var t=document.getElementById("offer-text");t.focus();t.setSelectionRange(t.value.length,t.value.length);return true})()`)); err != nil {
 		t.Fatal(err)
 	}
@@ -140,6 +158,7 @@ func TestBrowserSendProgressLive(t *testing.T) {
 	waitText(t, ctx, `#send-counts [data-status="delivered"]`, strconv.Itoa(half), 10*time.Second)
 	waitText(t, ctx, `#send-counts [data-status="failed"]`, "1", 5*time.Second)
 	waitText(t, ctx, "#send-failures", "no mobile signal on the phone", 5*time.Second)
+	checkWidths(t, ctx, "send progress", []need{{"#send-bar", false, false}, {"#send-counts", false, false}, {"#send-failures", false, false}, {"#send-reload", false, true}})
 	if w, want := width(), float64((half+1)*100/len(ids)); w != want {
 		t.Errorf("the bar is at %v%%, want %v%%", w, want)
 	}
@@ -158,4 +177,39 @@ func TestBrowserSendProgressLive(t *testing.T) {
 	if n, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("#send-live").length`)); n != 0 {
 		t.Errorf("a finished send still says it updates")
 	}
+}
+
+// walkMessages gives the page walk the messaging pages' states: a client
+// just moved to "done", offered "Order ready" (the path of their page
+// with the offer), and a group send part delivered, one failed (the path
+// of its progress page). busyOffice has paired Giulia's phone.
+func walkMessages(t *testing.T, e *env) (offer, progress string) {
+	t.Helper()
+	bg := context.Background()
+	devs, err := e.DB.Devices(bg)
+	if err != nil || len(devs) == 0 {
+		t.Fatalf("devices: %v %v", devs, err)
+	}
+	if err := e.DB.SetStage(bg, "demo-0001", "done", "Anna Bianchi", ""); err != nil {
+		t.Fatal(err)
+	}
+	p, err := e.Srv.Messaging().Start(bg, messaging.SendRequest{Channel: messages.SMS, Group: "Wholesale", Text: "Nuovo listino, {name}",
+		SIMs: []messages.SIMRef{{DeviceID: devs[0].ID, Slot: 1}}}, "Anna Bianchi")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, r := range p.Recipients[:min(3, len(p.Recipients))] {
+		ms, err := e.DB.ContactMessages(bg, r.ContactID, 1)
+		if err != nil || len(ms) != 1 {
+			t.Fatalf("%s's message: %v", r.Name, err)
+		}
+		st, why := messages.StatusDelivered, ""
+		if i == 0 {
+			st, why = messages.StatusFailed, "RESULT_ERROR_NO_SERVICE"
+		}
+		if _, err := e.DB.ReportMessage(bg, "", ms[0].ID, st, why); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return "/contacts/demo-0001?offer=done", "/sends/" + p.SendID
 }

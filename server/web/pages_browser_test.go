@@ -81,6 +81,7 @@ func TestBrowserEveryPage(t *testing.T) {
 	ctx := browser(t)
 	bg := context.Background()
 	busyOffice(t, e)
+	offerPage, progressPage := walkMessages(t, e)
 	if err := chromedp.Do(ctx, chromedp.Navigate(e.URL+"/signin"), chromedp.WaitVisible(chromedp.CSS("#login")),
 		chromedp.SendKeys(chromedp.CSS("#login"), testLogin), chromedp.SendKeys(chromedp.CSS("#password"), testPassword),
 		chromedp.Submit(chromedp.CSS("#signin")), chromedp.WaitVisible(chromedp.CSS("#q"))); err != nil {
@@ -117,6 +118,8 @@ func TestBrowserEveryPage(t *testing.T) {
 		}},
 		{name: "settings", path: "/settings", need: []need{{"#templates", false, false}}},
 		{name: "sends", path: "/sends?group=Wholesale", need: []need{{"#send-text", false, false}, {"#send-check", false, true}}},
+		{name: "stage-offer", path: offerPage, need: []need{{"#stage-offer", false, false}, {"#offer-text", false, false}, {"#offer-send", false, true}, {"#offer-skip", false, true}}},
+		{name: "send-progress", path: progressPage, need: []need{{"#send-bar", false, false}, {"#send-counts", false, false}, {"#send-failures", false, false}, {"#send-reload", false, true}}},
 		{name: "audit", path: "/audit", need: []need{{"#audit-filter", false, true}, {"#audit", false, false}}},
 		{name: "error", path: "/contacts/no-such-contact", need: []need{{"#error-message", true, false}, {"#error-home", true, true}}},
 	}
