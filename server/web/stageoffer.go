@@ -8,6 +8,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/ringcard/ringcard/contacts"
+
 	"github.com/ringcard/ringcard/messages"
 	"github.com/ringcard/ringcard/server/messaging"
 )
@@ -122,6 +124,9 @@ func (h *Handler) fillOffer(c *gin.Context, o *stageOffer, t messages.Template, 
 		req.SIMs = []messages.SIMRef{{DeviceID: dev, Slot: n}}
 	}
 	p, err := h.b.PlanMessage(c.Request.Context(), req, staff)
+	if code := contacts.ErrorCode(err); code == contacts.EInvalid || code == contacts.ENotFound {
+		return errText(lang, err), nil // the SIM went private, the phone was removed: the page still shows, saying why
+	}
 	if err != nil {
 		return "", err
 	}

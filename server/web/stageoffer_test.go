@@ -102,6 +102,22 @@ func TestStageMoveOffersTemplate(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	// No work SIM (the office made the phone's SIMs private): the e-mail.
+	for _, slot := range []int{1, 2} {
+		if _, err := e.DB.SetSIMPolicy(bg, info.DeviceID, slot, contacts.SIMPrivate, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	offer = section(t, getPage(t, staff, e.URL+loc.RequestURI()+"&sim="+url.QueryEscape(info.DeviceID+":1")), "stage-offer")
+	if !strings.Contains(offer, "Not offered: SMS: no work SIM") || !strings.Contains(offer, `name="channel" value="email"`) {
+		t.Errorf("with no work SIM, the offer shows:\n%s", offer)
+	}
+	for _, slot := range []int{1, 2} {
+		if _, err := e.DB.SetSIMPolicy(bg, info.DeviceID, slot, contacts.SIMWork, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+
 	// No SMS: the e-mail is offered, and the page says why not the SMS.
 	yes := true
 	if err := e.DB.SetOptOut(bg, id, &yes, nil, "test"); err != nil {

@@ -156,6 +156,7 @@
     };
     live(true);
     var refresh = function () {
+      if (document.hidden) { setTimeout(refresh, every); return; } // a tab in the background asks nothing
       fetch(location.pathname, { credentials: "same-origin", cache: "no-store" })
         .then(function (r) {
           if (r.status === 401) { location.href = "/signin?next=" + encodeURIComponent(location.pathname); }
