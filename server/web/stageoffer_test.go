@@ -90,6 +90,16 @@ func TestStageMoveOffersTemplate(t *testing.T) {
 		t.Fatalf("stored after sending the offer: %+v %v", ms, err)
 	}
 
+	// The phone reports it failed: the client's messages say why in words,
+	// the phone's code in the title.
+	if _, err := e.DB.ReportMessage(bg, info.DeviceID, ms[0].ID, "failed", "RESULT_ERROR_RADIO_OFF"); err != nil {
+		t.Fatal(err)
+	}
+	list := section(t, getPage(t, staff, page), "msg-list")
+	if !strings.Contains(list, `title="RESULT_ERROR_RADIO_OFF"`) || !strings.Contains(list, "radio was off (flight mode?)") {
+		t.Errorf("the failed message's reason shows as:\n%s", list)
+	}
+
 	// In Russian the Russian template comes first.
 	if err := e.DB.SetUserLang(bg, "sam", "ru"); err != nil {
 		t.Fatal(err)
