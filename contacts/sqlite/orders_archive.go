@@ -75,8 +75,9 @@ func (db *DB) ExportOrders(ctx context.Context) (*orders.Archive, error) {
 // ImportOrders stores an archive's orders, documents and payments as they
 // were (ids, numbers, files), skipping any id already present, in one
 // transaction; it advances the year counters past the imported numbers and
-// rebuilds each client's money row. Orders whose contact is missing are
-// refused: import the contacts first.
+// rebuilds each client's money row (a changed row stores card.updated for
+// the client, as an order written here does). Orders whose contact is
+// missing are refused: import the contacts first.
 func (db *DB) ImportOrders(ctx context.Context, a *orders.Archive, p Pipeline) (int, error) {
 	n := 0
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
@@ -135,8 +136,9 @@ func (db *DB) ImportOrders(ctx context.Context, a *orders.Archive, p Pipeline) (
 				return fmt.Errorf("import payment: %w", err)
 			}
 		}
+		now := ms(db.Now())
 		for id := range touched {
-			if err := refreshMoney(ctx, tx, id); err != nil {
+			if err := refreshCardMoney(ctx, tx, id, now); err != nil {
 				return err
 			}
 		}

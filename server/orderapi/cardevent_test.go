@@ -4,11 +4,15 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"slices"
+	"strconv"
 	"testing"
 	"time"
 
 	"github.com/ringcard/ringcard/contacts"
+	"github.com/ringcard/ringcard/contacts/sqlite"
 	protocol "github.com/ringcard/ringcard/mobile-protocol"
+	"github.com/ringcard/ringcard/mobile-protocol/client"
 	"github.com/ringcard/ringcard/orders"
 	"github.com/ringcard/ringcard/server/orderapi"
 )
@@ -25,20 +29,7 @@ func TestPaymentSendsCardUpdated(t *testing.T) {
 	if code, er := admin.do("PUT", "/api/v1/office/office", details, nil); code != http.StatusOK {
 		t.Fatalf("admin set office details: %d %+v", code, er)
 	}
-	tpls := contacts.DefaultTemplates()
-	tpls.Default.Fields = append(tpls.Default.Fields, contacts.FieldSpec{Key: contacts.FieldDebt, Label: "Owes"})
-	if err := e.Srv.SetTemplates(ctx, tpls); err != nil {
-		t.Fatal(err)
-	}
-	phone := phoneOf(t, e, "Luca")
-	s, err := phone.Connect(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	if _, err := s.Resume(0); err != nil {
-		t.Fatal(err)
-	}
+	s := debtPhone(t, e)
 
 	alexei := e.contactID("Алексей Кузнецов")
 	var ov orderapi.OrderView
@@ -76,15 +67,110 @@ func TestPaymentSendsCardUpdated(t *testing.T) {
 
 	// The phone gets it: read until a card.updated for the client shows the
 	// debt after the payment (events come in order; the deadline bounds it).
+	waitCardDebt(t, s, alexei, "owes 1,000.00 ₽")
+}
+
+// A merge and an orders import change clients' debts without an order,
+// invoice or payment being written: the phone still gets card.updated for
+// the client with the debt it now has, and the client moves past the
+// directory cursor (issue 14's follow-up).
+func TestMergeAndImportSendCardUpdated(t *testing.T) {
+	e := newEnv(t)
+	staff := e.signIn("anna")
+	ctx := contacts.WithActor(context.Background(), contacts.Actor{Kind: contacts.ActorCLI, Name: "test"})
+	s := debtPhone(t, e)
+
+	gone, keep := e.contactID("Владимир Петров"), e.contactID("Евгений Семёнов")
+	var ov orderapi.OrderView
+	if code, er := staff.do("POST", "/api/v1/office/orders", orderapi.OrderRequest{ContactID: gone, Currency: "EUR",
+		Lines: []orderapi.LineRequest{{Name: "Coffee machine", Quantity: "1", UnitPrice: "1000.00", VATRate: "0"}}}, &ov); code != http.StatusCreated {
+		t.Fatalf("create order: %d %+v", code, er)
+	}
+	if code, er := staff.do("POST", "/api/v1/office/orders/"+ov.ID+"/documents", orderapi.IssueRequest{Kind: "invoice", Lang: "en"}, nil); code != http.StatusCreated {
+		t.Fatalf("issue invoice: %d %+v", code, er)
+	}
+	waitCardDebt(t, s, gone, "owes 1,000.00 €")
+
+	before := e.rev(keep)
+	var mergeID struct {
+		ID int64 `json:"merge_id"`
+	}
+	if code, er := staff.do("POST", "/api/v1/office/duplicates/merge", map[string]string{"keep_id": keep, "gone_id": gone}, &mergeID); code != http.StatusOK {
+		t.Fatalf("merge: %d %+v", code, er)
+	}
+	waitCardDebt(t, s, keep, "owes 1,000.00 €")
+	if after := e.rev(keep); after <= before {
+		t.Errorf("kept contact's rev after the merge = %d, want past %d", after, before)
+	}
+	// Undone: the debt goes back with the merged-away client.
+	if code, er := staff.do("POST", "/api/v1/office/merges/"+strconv.FormatInt(mergeID.ID, 10)+"/undo", nil, nil); code != http.StatusOK {
+		t.Fatalf("undo merge: %d %+v", code, er)
+	}
+	waitCardDebts(t, s, map[string]string{keep: "", gone: "owes 1,000.00 €"})
+
+	// An archive from another ringcard: one order with an unpaid invoice
+	// for a client that owed nothing here.
+	alexei := e.contactID("Алексей Кузнецов")
+	now := time.Now()
+	o := orders.Order{ID: "imported-order", Number: "RC-2025-0042", ContactID: alexei, Currency: "EUR", Handler: "anna", Stage: "ordered",
+		CreatedAt: now.AddDate(0, 0, -3), UpdatedAt: now.AddDate(0, 0, -3), DueDays: 30,
+		Lines: []orders.Line{{Name: "item", Quantity: orders.QtyScale, UnitPrice: 50000}}}
+	a := &orders.Archive{Orders: []orders.ArchivedOrder{{Order: o}}, Documents: []orders.ArchivedDocument{{Document: orders.Document{
+		ID: "imported-invoice", Number: o.Number + "/F1", Kind: orders.KindInvoice, OrderID: o.ID, ContactID: alexei, Lang: "en", Currency: "EUR",
+		Gross: 50000, IssuedAt: now.AddDate(0, 0, -3), DueAt: now.AddDate(0, 0, 27), By: "anna", PDFSHA256: "-"}, PDF: []byte("%PDF-"), XLSX: []byte("PK")}}}
+	before = e.rev(alexei)
+	if n, err := e.DB.ImportOrders(ctx, a, sqlite.DefaultPipeline()); err != nil || n != 1 {
+		t.Fatalf("import: %d, %v", n, err)
+	}
+	waitCardDebt(t, s, alexei, "owes 500.00 €")
+	if after := e.rev(alexei); after <= before {
+		t.Errorf("client's rev after the import = %d, want past %d", after, before)
+	}
+}
+
+// debtPhone shows the debt field on the default card and connects a paired
+// phone that has every event from the start.
+func debtPhone(t *testing.T, e *env) *client.Socket {
+	t.Helper()
+	ctx := context.Background()
+	tpls := contacts.DefaultTemplates()
+	tpls.Default.Fields = append(tpls.Default.Fields, contacts.FieldSpec{Key: contacts.FieldDebt, Label: "Owes"})
+	if err := e.Srv.SetTemplates(ctx, tpls); err != nil {
+		t.Fatal(err)
+	}
+	phone := phoneOf(t, e, "Luca")
+	s, err := phone.Connect(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	if _, err := s.Resume(0); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// waitCardDebt reads the phone's events until a card.updated for the
+// contact shows the debt want (events come in order; a deadline bounds it).
+func waitCardDebt(t *testing.T, s *client.Socket, contactID, want string) {
+	t.Helper()
+	waitCardDebts(t, s, map[string]string{contactID: want})
+}
+
+// waitCardDebts reads the phone's events until, for each contact, a
+// card.updated has shown the debt wanted for it.
+func waitCardDebts(t *testing.T, s *client.Socket, want map[string]string) {
+	t.Helper()
 	deadline := time.Now().Add(20 * time.Second)
-	var seen []string
-	for {
+	seen := map[string][]string{}
+	left := len(want)
+	for left > 0 {
 		if time.Now().After(deadline) {
-			t.Fatalf("no card.updated with the new debt; saw debts %q", seen)
+			t.Fatalf("no card.updated with debts %q; saw %q", want, seen)
 		}
 		env, err := s.Read(time.Until(deadline))
 		if err != nil {
-			t.Fatalf("read: %v; saw debts %q", err, seen)
+			t.Fatalf("read: %v; want debts %q, saw %q", err, want, seen)
 		}
 		if env.Type != protocol.TypeCardUpdated {
 			continue
@@ -93,7 +179,12 @@ func TestPaymentSendsCardUpdated(t *testing.T) {
 		if err := json.Unmarshal(env.Payload, &card); err != nil {
 			t.Fatal(err)
 		}
-		if card.ContactID == nil || *card.ContactID != alexei {
+		if card.ContactID == nil {
+			continue
+		}
+		id := *card.ContactID
+		w, ok := want[id]
+		if !ok {
 			continue
 		}
 		debt := ""
@@ -102,9 +193,19 @@ func TestPaymentSendsCardUpdated(t *testing.T) {
 				debt = f.Value
 			}
 		}
-		seen = append(seen, debt)
-		if debt == "owes 1,000.00 ₽" {
-			break
+		if debt == w && !slices.Contains(seen[id], w) {
+			left--
 		}
+		seen[id] = append(seen[id], debt)
 	}
+}
+
+// rev is a contact's place on the directory's change cursor.
+func (e *env) rev(contactID string) int64 {
+	e.t.Helper()
+	var rev int64
+	if err := e.DB.QueryRowForTest(context.Background(), `SELECT rev FROM contacts WHERE id = ?`, &rev, contactID); err != nil {
+		e.t.Fatal(err)
+	}
+	return rev
 }
