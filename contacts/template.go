@@ -135,6 +135,19 @@ func (t *Templates) UsesMoney(c *Contact) bool {
 	return false
 }
 
+// Shows reports whether any template, the default or a group's, shows the
+// field key.
+func (t *Templates) Shows(key string) bool {
+	for _, tp := range append([]Template{t.Default}, t.Groups...) {
+		for _, f := range tp.Fields {
+			if f.Key == key {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // Validate checks a template set before it is saved.
 func (t *Templates) Validate() error {
 	if err := t.Default.validate("default"); err != nil {

@@ -49,17 +49,25 @@ type Summary struct {
 	OldestDue  time.Time // due date of the oldest unpaid invoice; zero: none
 }
 
-// OverdueDays is how many whole days past the oldest unpaid due date now is
-// (0 when nothing is overdue).
+// OverdueDays is how many calendar days, in now's time zone (the office's),
+// today is past the oldest unpaid due date (0 when nothing is overdue): an
+// invoice due on the 3rd is one day overdue all day on the 4th, so the
+// card's text changes only at midnight (the day's job then re-sends the
+// cards that show it).
 func (s Summary) OverdueDays(now time.Time) int {
-	if s.Debt <= 0 || s.OldestDue.IsZero() || !now.After(s.OldestDue) {
+	if s.Debt <= 0 || s.OldestDue.IsZero() {
 		return 0
 	}
-	return int(now.Sub(s.OldestDue) / (24 * time.Hour))
+	dy, dm, dd := s.OldestDue.In(now.Location()).Date()
+	ny, nm, nd := now.Date()
+	// Noon UTC on both dates: whole days whatever the zone's clock changes.
+	days := int(time.Date(ny, nm, nd, 12, 0, 0, 0, time.UTC).Sub(time.Date(dy, dm, dd, 12, 0, 0, 0, time.UTC)) / (24 * time.Hour))
+	return max(days, 0)
 }
 
 // DebtText is the card's debt field: "owes 1,240.00 €, 12 days overdue",
-// "" when nothing is owed. One currency per summary, joined by "; ".
+// "" when nothing is owed. One currency per summary, joined by "; ". Days
+// are counted in now's time zone: give now in the office's.
 func DebtText(sums []Summary, now time.Time) string {
 	out := ""
 	for _, s := range sums {

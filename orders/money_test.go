@@ -4,6 +4,7 @@ import (
 	"math"
 	"testing"
 	"time"
+	_ "time/tzdata" // Europe/Rome on any machine
 
 	"github.com/ringcard/ringcard/contacts"
 )
@@ -177,5 +178,36 @@ func TestCardTexts(t *testing.T) {
 	}
 	if DebtText([]Summary{{Currency: "EUR"}}, now) != "" || OpenOrdersText(nil) != "" {
 		t.Error("nothing owed should be empty")
+	}
+}
+
+// Days overdue are calendar days in the office's zone: the count changes at
+// its midnight, not 24 hours after the due time, and a clock change does
+// not lose or add a day.
+func TestOverdueDaysCountCalendarDays(t *testing.T) {
+	rome, err := time.LoadLocation("Europe/Rome")
+	if err != nil {
+		t.Fatal(err)
+	}
+	due := time.Date(2026, 3, 3, 18, 30, 0, 0, rome) // due on the 3rd, in the evening
+	for _, tt := range []struct {
+		now  time.Time
+		want int
+	}{
+		{time.Date(2026, 3, 1, 9, 0, 0, 0, rome), 0},
+		{time.Date(2026, 3, 3, 23, 59, 59, 0, rome), 0},
+		{time.Date(2026, 3, 4, 0, 0, 1, 0, rome), 1}, // six hours after the due time: a day overdue
+		{time.Date(2026, 3, 4, 23, 0, 0, 0, rome), 1},
+		{time.Date(2026, 3, 30, 0, 30, 0, 0, rome), 27},              // across the spring clock change (29 March)
+		{time.Date(2026, 3, 29, 22, 30, 0, 0, time.UTC).In(rome), 27}, // the same instant given in UTC, read in Rome
+		{time.Date(2026, 3, 29, 22, 30, 0, 0, time.UTC), 26},          // in UTC it is still the 29th
+	} {
+		s := Summary{Currency: "EUR", Debt: 100, OldestDue: due}
+		if got := s.OverdueDays(tt.now); got != tt.want {
+			t.Errorf("OverdueDays(%s) = %d, want %d", tt.now.Format(time.RFC3339), got, tt.want)
+		}
+	}
+	if got := (Summary{Currency: "EUR", OldestDue: due}).OverdueDays(due.AddDate(0, 0, 5)); got != 0 {
+		t.Errorf("nothing owed: %d days overdue, want 0", got)
 	}
 }

@@ -126,12 +126,14 @@ const followupTick = 20 * time.Second
 // StartFollowups looks for due follow-ups every 20 seconds until ctx ends
 // and stores a followup.due event for the assignee's phones; the hub
 // delivers it (and push, when configured, wakes a phone that is offline).
+// The same tick runs the server's other periodic jobs (housekeeping.go).
 func (s *Server) StartFollowups(ctx context.Context) {
 	go func() {
 		t := time.NewTicker(followupTick)
 		defer t.Stop()
 		for {
 			s.fireFollowups(ctx)
+			s.housekeep(ctx)
 			select {
 			case <-ctx.Done():
 				return

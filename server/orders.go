@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -15,7 +14,7 @@ import (
 // office's JSON (server/orderapi; access rules in access.go).
 func (s *Server) mountOrders(office gin.IRouter) {
 	s.orders = orderapi.New(orderapi.Options{Store: s.db, Now: s.now, Log: s.log.With("part", "orders"),
-		Decode: s.readJSON, Fail: s.fail, Location: time.Local})
+		Decode: s.readJSON, Fail: s.fail, Location: s.officeZone()})
 	s.orders.Mount(office)
 	s.web.SetMoney(s.orders)
 }
@@ -27,5 +26,5 @@ func (s *Server) moneyFields(ctx context.Context, contactID string) (map[string]
 	if err != nil {
 		return nil, err
 	}
-	return map[string]string{contacts.FieldDebt: orders.DebtText(sum, s.now()), contacts.FieldOpenOrders: orders.OpenOrdersText(sum)}, nil
+	return map[string]string{contacts.FieldDebt: orders.DebtText(sum, s.now().In(s.officeZone())), contacts.FieldOpenOrders: orders.OpenOrdersText(sum)}, nil
 }

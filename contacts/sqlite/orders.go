@@ -502,6 +502,52 @@ func refreshCardMoney(ctx context.Context, tx *sql.Tx, contactID string, atMS in
 	return touchContact(ctx, tx, contactID, atMS)
 }
 
+// TouchOverdueCards stores card.updated for every live client owing money
+// on an invoice due before dueBefore, and moves each past the directory
+// cursor: at the office's midnight their "N days overdue" text changed
+// without any write. batch clients are touched per background transaction,
+// so the call path's writes never wait behind a long one. It returns how
+// many clients were touched.
+func (db *DB) TouchOverdueCards(ctx context.Context, dueBefore time.Time, batch int) (int, error) {
+	if batch <= 0 {
+		batch = 200
+	}
+	n, after := 0, ""
+	for {
+		var ids []string
+		err := db.inBackgroundTx(ctx, func(tx *sql.Tx) error {
+			var err error
+			ids, err = overdueClients(ctx, tx, ms(dueBefore), after, batch)
+			if err != nil {
+				return err
+			}
+			now := ms(db.Now())
+			for _, id := range ids {
+				if err := touchContact(ctx, tx, id, now); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return n, fmt.Errorf("touch overdue cards: %w", err)
+		}
+		n += len(ids)
+		if len(ids) < batch {
+			return n, nil
+		}
+		after = ids[len(ids)-1]
+	}
+}
+
+// overdueClients is up to limit live clients after the id `after` who owe
+// money on an invoice due before dueMS, by id.
+func overdueClients(ctx context.Context, tx *sql.Tx, dueMS int64, after string, limit int) ([]string, error) {
+	return ids[string](ctx, tx, `SELECT DISTINCT m.contact_id FROM contact_money m JOIN contacts c ON c.id = m.contact_id AND c.deleted = 0
+		WHERE m.contact_id > ? AND m.debt_minor > 0 AND m.oldest_due_ms > 0 AND m.oldest_due_ms < ?
+		ORDER BY m.contact_id LIMIT ?`, after, dueMS, limit)
+}
+
 // moneyState is a contact's contact_money rows as one comparable string.
 func moneyState(ctx context.Context, tx *sql.Tx, contactID string) (string, error) {
 	var s string

@@ -2,6 +2,7 @@ package sqlite_test
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
 
@@ -241,5 +242,64 @@ func TestOrderChangesStoreCardEvents(t *testing.T) {
 	}
 	if n := cardEvents() - base; n != 4 {
 		t.Errorf("events after invoice, payment and stage move = %d, want 4", n)
+	}
+}
+
+// The day's job touches, batch by batch, exactly the live clients owing on
+// an invoice due before the day's start: not one paid up, not one due
+// later, not a deleted one.
+func TestTouchOverdueCardsInBatches(t *testing.T) {
+	db := openStore(t, t.TempDir()+"/ringcard.db")
+	ctx := context.Background()
+	p := sqlite.DefaultPipeline()
+	day := time.Date(2026, 3, 20, 0, 0, 0, 0, time.UTC)
+	owing := func(name, number string, due time.Time) *contacts.Contact {
+		c := addContact(t, db, name, number)
+		o := newOrder(c.ID, 100000)
+		o.DueDays = 0
+		if err := db.CreateOrder(ctx, o, p, "RC"); err != nil {
+			t.Fatal(err)
+		}
+		issueInvoice(t, db, o, due)
+		return c
+	}
+	var want []string
+	for i, n := range []string{"+39 333 000 0001", "+39 333 000 0002", "+39 333 000 0003"} {
+		want = append(want, owing("Overdue "+n, n, day.Add(-time.Duration(i+1)*time.Hour)).ID)
+	}
+	owing("Due today", "+39 333 000 0004", day.Add(time.Hour))
+	paid := owing("Paid up", "+39 333 000 0005", day.AddDate(0, 0, -3))
+	inv, _ := db.DocumentsOf(ctx, paid.ID, "")
+	if err := db.RecordPayment(ctx, &orders.Payment{DocumentID: inv[0].ID, Amount: inv[0].Gross, By: "anna"}); err != nil {
+		t.Fatal(err)
+	}
+	deleted := owing("Deleted", "+39 333 000 0006", day.AddDate(0, 0, -3))
+	if err := db.DeleteContact(ctx, deleted.ID); err != nil {
+		t.Fatal(err)
+	}
+	last, err := db.LastEventGID(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	n, err := db.TouchOverdueCards(ctx, day, 2) // two batches of 2 and 1
+	if err != nil || n != 3 {
+		t.Fatalf("TouchOverdueCards = %d, %v; want 3", n, err)
+	}
+	evs, err := db.EventsAfter(ctx, last, 0, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range evs {
+		if e.Type != sqlite.EventCardUpdated {
+			t.Errorf("event %s for %s, want only card.updated", e.Type, e.ContactID)
+		}
+		got = append(got, e.ContactID)
+	}
+	slices.Sort(got)
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Errorf("card.updated for %q, want %q", got, want)
 	}
 }

@@ -510,7 +510,7 @@ func (a *API) ForContact(ctx context.Context, contactID string) (*ContactMoney, 
 	if err != nil {
 		return nil, err
 	}
-	out.Debt, out.OpenOrders = orders.DebtText(sum, a.o.Now()), orders.OpenOrdersText(sum)
+	out.Debt, out.OpenOrders = orders.DebtText(sum, a.o.Now().In(a.o.Location)), orders.OpenOrdersText(sum)
 	return out, nil
 }
 
@@ -530,5 +530,5 @@ func (a *API) SummaryText(ctx context.Context, contactID string) (string, error)
 	if err != nil {
 		return "", err
 	}
-	return contacts.JoinNonEmpty(" · ", orders.DebtText(sum, a.o.Now()), orders.OpenOrdersText(sum)), nil
+	return contacts.JoinNonEmpty(" · ", orders.DebtText(sum, a.o.Now().In(a.o.Location)), orders.OpenOrdersText(sum)), nil
 }

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -208,4 +209,72 @@ func (e *env) rev(contactID string) int64 {
 		e.t.Fatal(err)
 	}
 	return rev
+}
+
+// "N days overdue" changes at the office's midnight with no write: the
+// day's job re-sends, once, the cards of the clients whose text changed
+// (and only those), so phones' saved cards show the new count.
+func TestOverdueCardsResentAtMidnight(t *testing.T) {
+	y, m, d := time.Now().Date()
+	var clock atomic.Int64
+	clock.Store(time.Date(y, m, d, 23, 59, 30, 0, time.Local).UnixMilli())
+	e := newEnvAt(t, func() time.Time { return time.UnixMilli(clock.Load()) })
+	staff := e.signIn("anna")
+	ctx := context.Background()
+	s := debtPhone(t, e)
+
+	invoice := func(contactID string, dueDays int) {
+		t.Helper()
+		var ov orderapi.OrderView
+		if code, er := staff.do("POST", "/api/v1/office/orders", orderapi.OrderRequest{ContactID: contactID, Currency: "EUR", DueDays: &dueDays,
+			Lines: []orderapi.LineRequest{{Name: "Coffee machine", Quantity: "1", UnitPrice: "1000.00", VATRate: "0"}}}, &ov); code != http.StatusCreated {
+			t.Fatalf("create order: %d %+v", code, er)
+		}
+		if code, er := staff.do("POST", "/api/v1/office/orders/"+ov.ID+"/documents", orderapi.IssueRequest{Kind: "invoice", Lang: "en"}, nil); code != http.StatusCreated {
+			t.Fatalf("issue invoice: %d %+v", code, er)
+		}
+	}
+	dueToday, dueTomorrow := e.contactID("Алексей Кузнецов"), e.contactID("Анна Смирнова")
+	invoice(dueToday, 0)
+	invoice(dueTomorrow, 1)
+	waitCardDebts(t, s, map[string]string{dueToday: "owes 1,000.00 €", dueTomorrow: "owes 1,000.00 €"})
+	if n, err := e.Srv.AgeOverdueCards(ctx); err != nil || n != 0 {
+		t.Fatalf("today's run: %d cards re-sent, %v; want 0 (nothing is overdue yet)", n, err)
+	}
+
+	clock.Store(time.Date(y, m, d+1, 0, 0, 5, 0, time.Local).UnixMilli()) // 35 seconds later, the next day
+	revToday, revTomorrow := e.rev(dueToday), e.rev(dueTomorrow)
+	if n, err := e.Srv.AgeOverdueCards(ctx); err != nil || n != 1 {
+		t.Fatalf("the next day's run: %d cards re-sent, %v; want 1", n, err)
+	}
+	waitCardDebt(t, s, dueToday, "owes 1,000.00 €, 1 day overdue")
+	if r := e.rev(dueToday); r <= revToday {
+		t.Errorf("overdue client's rev = %d, want past %d", r, revToday)
+	}
+	if r := e.rev(dueTomorrow); r != revTomorrow {
+		t.Errorf("client not yet overdue moved on the cursor: rev %d -> %d", revTomorrow, r)
+	}
+	events := e.count(`SELECT COUNT(*) FROM events WHERE type = 'card.updated'`)
+	if n, err := e.Srv.AgeOverdueCards(ctx); err != nil || n != 0 {
+		t.Errorf("second run on the same day: %d cards re-sent, %v; want 0", n, err)
+	}
+	if got := e.count(`SELECT COUNT(*) FROM events WHERE type = 'card.updated'`); got != events {
+		t.Errorf("card.updated events after the second run = %d, want %d", got, events)
+	}
+
+	// Two days on (the server was off a day): both are overdue now.
+	clock.Store(time.Date(y, m, d+3, 8, 0, 0, 0, time.Local).UnixMilli())
+	if n, err := e.Srv.AgeOverdueCards(ctx); err != nil || n != 2 {
+		t.Fatalf("run after a day off: %d cards re-sent, %v; want 2", n, err)
+	}
+	waitCardDebts(t, s, map[string]string{dueToday: "owes 1,000.00 €, 3 days overdue", dueTomorrow: "owes 1,000.00 €, 2 days overdue"})
+
+	// No template shows the debt: nothing to re-send.
+	if err := e.Srv.SetTemplates(ctx, contacts.DefaultTemplates()); err != nil {
+		t.Fatal(err)
+	}
+	clock.Store(time.Date(y, m, d+4, 8, 0, 0, 0, time.Local).UnixMilli())
+	if n, err := e.Srv.AgeOverdueCards(ctx); err != nil || n != 0 {
+		t.Errorf("run with no template showing the debt: %d cards re-sent, %v; want 0", n, err)
+	}
 }
