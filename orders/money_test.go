@@ -196,9 +196,9 @@ func TestOverdueDaysCountCalendarDays(t *testing.T) {
 	}{
 		{time.Date(2026, 3, 1, 9, 0, 0, 0, rome), 0},
 		{time.Date(2026, 3, 3, 23, 59, 59, 0, rome), 0},
-		{time.Date(2026, 3, 4, 0, 0, 1, 0, rome), 1}, // six hours after the due time: a day overdue
+		{time.Date(2026, 3, 4, 0, 0, 1, 0, rome), 1}, // hours after the due time: a day overdue
 		{time.Date(2026, 3, 4, 23, 0, 0, 0, rome), 1},
-		{time.Date(2026, 3, 30, 0, 30, 0, 0, rome), 27},              // across the spring clock change (29 March)
+		{time.Date(2026, 3, 30, 0, 30, 0, 0, rome), 27},               // across the spring clock change (29 March)
 		{time.Date(2026, 3, 29, 22, 30, 0, 0, time.UTC).In(rome), 27}, // the same instant given in UTC, read in Rome
 		{time.Date(2026, 3, 29, 22, 30, 0, 0, time.UTC), 26},          // in UTC it is still the 29th
 	} {
