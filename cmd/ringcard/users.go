@@ -59,10 +59,10 @@ func usersCmd(g *globals) *cobra.Command {
 				if err != nil {
 					return err
 				}
-				if err := db.SetUserPassword(ctx, args[0], hash); err != nil {
+				if err := db.SetUserPassword(ctx, args[0], hash, ""); err != nil {
 					return err
 				}
-				fmt.Fprintf(cmd.OutOrStdout(), "Password of %s changed; its sessions were ended and its failed sign-ins forgotten.\n", args[0])
+				fmt.Fprintf(cmd.OutOrStdout(), "Password of %s changed; its sessions were ended, its browsers' device cookies no longer count and its failed sign-ins were forgotten.\n", args[0])
 				return nil
 			})
 		},

@@ -23,6 +23,10 @@ type User struct {
 	PasswordAt   time.Time
 	DisabledAt   time.Time // zero while the account may sign in
 	Role         string    // RoleAdmin or RoleStaff
+	// CredGen goes up when the password is set, the role changes or the
+	// account is disabled: device cookies signed under an older one are
+	// no longer honoured (server/web/throttle.go).
+	CredGen int64
 }
 
 // Roles of an account: staff do the daily work, admins also manage the
@@ -41,12 +45,12 @@ func (u *User) Disabled() bool { return !u.DisabledAt.IsZero() }
 // IsAdmin reports whether the account has the admin role.
 func (u *User) IsAdmin() bool { return u.Role == RoleAdmin }
 
-const userColumns = `id, login, name, password_hash, lang, created_ms, password_ms, disabled_ms, role`
+const userColumns = `id, login, name, password_hash, lang, created_ms, password_ms, disabled_ms, role, cred_gen`
 
 func scanUser(s scanner) (*User, error) {
 	var u User
 	var created, pw, disabled int64
-	if err := s.Scan(&u.ID, &u.Login, &u.Name, &u.PasswordHash, &u.Lang, &created, &pw, &disabled, &u.Role); err != nil {
+	if err := s.Scan(&u.ID, &u.Login, &u.Name, &u.PasswordHash, &u.Lang, &created, &pw, &disabled, &u.Role, &u.CredGen); err != nil {
 		return nil, err
 	}
 	u.CreatedAt, u.PasswordAt, u.DisabledAt = fromMS(created), fromMS(pw), fromMS(disabled)
@@ -143,35 +147,42 @@ func (db *DB) Users(ctx context.Context) ([]*User, error) {
 }
 
 // SetUserPassword replaces an account's password hash, ends its sessions
-// and clears its failed sign-ins (see UnlockUser).
-func (db *DB) SetUserPassword(ctx context.Context, login, hash string) error {
-	return db.updateUser(ctx, login, "user.password", `UPDATE users SET password_hash = ?, password_ms = ? WHERE login = ?`, hash, ms(db.Now()), login)
+// but keepSession (the token hash of the session setting it, when the
+// account sets its own; "" ends them all), moves its credential generation
+// on (its browsers' device cookies no longer count) and clears its failed
+// sign-ins (see UnlockUser).
+func (db *DB) SetUserPassword(ctx context.Context, login, hash, keepSession string) error {
+	return db.updateUser(ctx, login, "user.password", keepSession,
+		`UPDATE users SET password_hash = ?, password_ms = ?, cred_gen = cred_gen + 1 WHERE login = ?`, hash, ms(db.Now()), login)
 }
 
-// SetUserDisabled disables (ending its sessions) or re-enables an account.
-// The last active admin cannot be disabled.
+// SetUserDisabled disables (ending its sessions and moving its credential
+// generation on) or re-enables an account. The last active admin cannot be
+// disabled.
 func (db *DB) SetUserDisabled(ctx context.Context, login string, disabled bool) error {
-	at, action := int64(0), "user.enable"
-	if disabled {
-		at, action = ms(db.Now()), "user.disable"
+	if !disabled {
+		return db.updateUser(ctx, login, "user.enable", "", `UPDATE users SET disabled_ms = 0 WHERE login = ?`, login)
 	}
-	return db.updateUser(ctx, login, action, `UPDATE users SET disabled_ms = ? WHERE login = ?`, at, login)
+	return db.updateUser(ctx, login, "user.disable", "", `UPDATE users SET disabled_ms = ?, cred_gen = cred_gen + 1 WHERE login = ?`, ms(db.Now()), login)
 }
 
 // SetUserRole makes an account an admin or staff (ending its sessions, so
-// that its pages and rights change at once). The last active admin cannot
-// be made staff.
+// that its pages and rights change at once, and moving its credential
+// generation on). The last active admin cannot be made staff.
 func (db *DB) SetUserRole(ctx context.Context, login, role string) error {
 	if err := checkRole(role); err != nil {
 		return err
 	}
-	return db.updateUser(ctx, login, "user.role."+role, `UPDATE users SET role = ? WHERE login = ?`, role, login)
+	return db.updateUser(ctx, login, "user.role."+role, "", `UPDATE users SET role = ?, cred_gen = cred_gen + 1 WHERE login = ?`, role, login)
 }
 
 // UnlockUser forgets the failed sign-ins made on an account (from any
 // address or browser), so that nobody waits any longer to sign in to it.
+// It leaves the account's sessions and device cookies alone: an admin
+// unlocking their own account during an attack, from the PC that signed in
+// before, keeps that PC's way in.
 func (db *DB) UnlockUser(ctx context.Context, login string) error {
-	return db.updateUser(ctx, login, "user.unlock", `UPDATE users SET login = login WHERE login = ?`, login)
+	return db.updateUser(ctx, login, "user.unlock", "", `UPDATE users SET login = login WHERE login = ?`, login)
 }
 
 // SetUserLang sets the language an account sees ("" follows the browser).
@@ -184,7 +195,10 @@ func (db *DB) SetUserLang(ctx context.Context, login, lang string) error {
 	})
 }
 
-func (db *DB) updateUser(ctx context.Context, login, action, q string, args ...any) error {
+// updateUser runs q on an account, checks an active admin is left, ends
+// the account's sessions but keepSession (not on enable or unlock), and
+// audits it.
+func (db *DB) updateUser(ctx context.Context, login, action, keepSession, q string, args ...any) error {
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, q, args...)
 		if err != nil {
@@ -203,7 +217,7 @@ func (db *DB) updateUser(ctx context.Context, login, action, q string, args ...a
 		switch action {
 		case "user.enable", "user.unlock":
 		default:
-			if _, err := tx.ExecContext(ctx, `DELETE FROM web_sessions WHERE user_id = (SELECT id FROM users WHERE login = ?)`, login); err != nil {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM web_sessions WHERE user_id = (SELECT id FROM users WHERE login = ?) AND token_hash <> ?`, login, keepSession); err != nil {
 				return fmt.Errorf("end sessions: %w", err)
 			}
 		}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/ringcard/ringcard/contacts"
 	"github.com/ringcard/ringcard/contacts/sqlite"
@@ -116,5 +117,66 @@ func TestMigrationMakesExistingAccountsAdmins(t *testing.T) {
 	u := &sqlite.User{Login: "cy", PasswordHash: "x"}
 	if err := db.AddUser(ctx, u); err != nil || u.Role != sqlite.RoleStaff {
 		t.Errorf("a new account after the migration: %v, role %s, want staff", err, u.Role)
+	}
+}
+
+// An account's credential generation moves on with a new password, a role
+// change and disabling (its browsers' device cookies stop counting), not
+// with unlock or enable; a new password ends every session of the account
+// but the one kept.
+func TestCredentialGeneration(t *testing.T) {
+	db := openStore(t, t.TempDir()+"/ringcard.db")
+	ctx := context.Background()
+	for _, login := range []string{"ada", "bob"} {
+		if err := db.AddUser(ctx, &sqlite.User{Login: login, PasswordHash: "x"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	u, _ := db.UserByLogin(ctx, "bob")
+	var sessions []string
+	for _, tok := range []string{"one", "two", "three"} {
+		s := &sqlite.Session{TokenHash: sqlite.HashSecret(tok), CSRF: "c", User: u, CreatedAt: time.Now(), ExpiresAt: time.Now().Add(time.Hour)}
+		if err := db.CreateSession(ctx, s); err != nil {
+			t.Fatal(err)
+		}
+		sessions = append(sessions, s.TokenHash)
+	}
+	gen := func() int64 {
+		t.Helper()
+		u, err := db.UserByLogin(ctx, "bob")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return u.CredGen
+	}
+	steps := []struct {
+		name string
+		do   func() error
+		up   bool
+	}{
+		{"new password", func() error { return db.SetUserPassword(ctx, "bob", "y", sessions[1]) }, true},
+		{"unlock", func() error { return db.UnlockUser(ctx, "bob") }, false},
+		{"role", func() error { return db.SetUserRole(ctx, "bob", sqlite.RoleAdmin) }, true},
+		{"disable", func() error { return db.SetUserDisabled(ctx, "bob", true) }, true},
+		{"enable", func() error { return db.SetUserDisabled(ctx, "bob", false) }, false},
+	}
+	before := gen()
+	for i, st := range steps {
+		if err := st.do(); err != nil {
+			t.Fatalf("%s: %v", st.name, err)
+		}
+		after := gen()
+		if (after > before) != st.up {
+			t.Errorf("%s: generation %d -> %d, want it moved: %v", st.name, before, after, st.up)
+		}
+		before = after
+		if i == 0 {
+			for j, h := range sessions {
+				_, err := db.SessionByToken(ctx, h)
+				if alive := err == nil; alive != (j == 1) {
+					t.Errorf("session %d alive after a new password: %v (err %v); want only the kept one", j, alive, err)
+				}
+			}
+		}
 	}
 }

@@ -52,7 +52,7 @@ func (db *DB) SessionByToken(ctx context.Context, tokenHash string) (*Session, e
 	var u User
 	var uc, upw, ud int64
 	err := row.Scan(&s.TokenHash, &s.CSRF, &s.Address, &s.UserAgent, &created, &expires,
-		&u.ID, &u.Login, &u.Name, &u.PasswordHash, &u.Lang, &uc, &upw, &ud, &u.Role)
+		&u.ID, &u.Login, &u.Name, &u.PasswordHash, &u.Lang, &uc, &upw, &ud, &u.Role, &u.CredGen)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, contacts.Errorf(contacts.EUnauthorized, "not signed in or the session expired")
 	}

@@ -217,7 +217,14 @@ func (h *Handler) signin(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	device := h.knownDevice(c, key, login)
+	// The account is read first: its device cookies are signed with its
+	// credential generation (an unknown login has none: generation 0).
+	u, uerr := h.b.UserByLogin(ctx, login)
+	var gen int64
+	if uerr == nil {
+		gen = u.CredGen
+	}
+	device := h.knownDevice(c, key, login, gen)
 	// Browsers that signed in before are counted apart from the rest, so
 	// they never queue behind a flood of guesses from elsewhere.
 	mu := &h.signinMu
@@ -247,14 +254,13 @@ func (h *Handler) signin(c *gin.Context) error {
 		d.Wait = waitText(h.lang(c), wait)
 		return h.renderSignin(c, http.StatusTooManyRequests, d)
 	}
-	u, err := h.b.UserByLogin(ctx, login)
 	outcome := sqlite.LoginOK
 	switch {
-	case contacts.ErrorCode(err) == contacts.ENotFound:
+	case contacts.ErrorCode(uerr) == contacts.ENotFound:
 		_ = bcrypt.CompareHashAndPassword(dummyHash, []byte(pw))
 		outcome = sqlite.LoginUnknownUser
-	case err != nil:
-		return err
+	case uerr != nil:
+		return uerr
 	case bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(pw)) != nil:
 		outcome = sqlite.LoginBadPassword
 	case u.Disabled():
@@ -275,7 +281,7 @@ func (h *Handler) signin(c *gin.Context) error {
 		return err
 	}
 	h.setCookie(c, sessionCookie, token, h.cfg.SessionLifetime)
-	h.trustDevice(c, key, u.Login, device)
+	h.trustDevice(c, key, u, device)
 	h.clearCookie(c, signinCookie)
 	h.log.Info("signed in", "login", u.Login, "addr", addr)
 	c.Redirect(http.StatusSeeOther, d.Next)

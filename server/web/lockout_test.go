@@ -220,7 +220,7 @@ func TestKnownBrowserSignsInDuringAttack(t *testing.T) {
 		t.Fatalf("locked again: status %d, want 429", st)
 	}
 	hash, _ := web.HashPassword("a new password 7", 8)
-	if err := e.DB.SetUserPassword(ctx, testLogin, hash); err != nil {
+	if err := e.DB.SetUserPassword(ctx, testLogin, hash, ""); err != nil {
 		t.Fatal(err)
 	}
 	if st, _ := other.try(testLogin, "a new password 7", ""); st != http.StatusSeeOther {
@@ -241,5 +241,74 @@ func TestKnownBrowserSignsInDuringAttack(t *testing.T) {
 	}
 	if count["signin.ok"] != 7 || count["signin.bad_password"] != 10 || count["signin.throttled"] != 42 {
 		t.Errorf("audited sign-ins: %v", count)
+	}
+}
+
+// A new password ends the account's other sessions and makes the device
+// cookies its browsers were given worthless: during an attack, a browser
+// that signed in with the old password waits like any other. The admin
+// setting their own keeps the session doing it, and that browser stays
+// known. An admin resetting another account's password ends its sessions
+// and its browsers' cookies too.
+func TestNewPasswordEndsSessionsAndDeviceCookies(t *testing.T) {
+	e := newEnvAt(t, &clock{})
+	e.addUser(t, "marco", sqlite.RoleStaff)
+	signedIn := func(c *http.Client) bool {
+		t.Helper()
+		resp, err := c.Get(e.URL + "/")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode == http.StatusOK
+	}
+	pcA, pcB, marcoPC := newSigner(t, e.URL), newSigner(t, e.URL), newSigner(t, e.URL)
+	var csrf string
+	for _, b := range []struct {
+		s     *signer
+		login string
+	}{{pcA, testLogin}, {marcoPC, "marco"}, {pcB, testLogin}} {
+		st, token := signIn(t, b.s.c, e.URL, b.login, testPassword)
+		if st != http.StatusSeeOther || !signedIn(b.s.c) {
+			t.Fatalf("%s signs in: status %d", b.login, st)
+		}
+		csrf = token // pcB's, the last
+	}
+
+	const annaNew, marcoNew = "a new password 7", "marco's new one 9"
+	if st, body := postForm(t, pcB.c, e.URL+"/settings/users/marco/password", url.Values{"csrf": {csrf}, "password": {marcoNew}}); st != http.StatusSeeOther {
+		t.Fatalf("admin sets marco's password: %d %s", st, body)
+	}
+	if signedIn(marcoPC.c) {
+		t.Error("marco's session outlived the password the admin set")
+	}
+	if st, body := postForm(t, pcB.c, e.URL+"/settings/users/"+testLogin+"/password", url.Values{"csrf": {csrf}, "password": {annaNew}}); st != http.StatusSeeOther {
+		t.Fatalf("admin sets own password: %d %s", st, body)
+	}
+	if !signedIn(pcB.c) {
+		t.Error("the session that set its own password was ended")
+	}
+	if signedIn(pcA.c) {
+		t.Error("the admin's other session outlived the new password")
+	}
+
+	attacker := newSigner(t, e.URL)
+	for i := 0; i < 8; i++ {
+		attacker.try(testLogin, fmt.Sprintf("guess %d", i), "")
+	}
+	if st, _ := attacker.try(testLogin, annaNew, ""); st != http.StatusTooManyRequests {
+		t.Fatalf("unknown browser during the attack: status %d, want 429", st)
+	}
+	pcA.loadForm() // signed out by the new password: the sign-in form again
+	marcoPC.loadForm()
+	if st, _ := pcA.try(testLogin, annaNew, ""); st != http.StatusTooManyRequests {
+		t.Errorf("browser known under the old password, during the attack: status %d, want 429 (its device cookie must no longer count)", st)
+	}
+	if st, _ := marcoPC.try("marco", marcoNew, ""); st != http.StatusTooManyRequests {
+		t.Errorf("marco's browser known under the old password, during the attack: status %d, want 429", st)
+	}
+	pcB.signout()
+	if st, _ := pcB.try(testLogin, annaNew, ""); st != http.StatusSeeOther {
+		t.Errorf("the browser that set the new password, during the attack: status %d, want 303 (it stays known)", st)
 	}
 }

@@ -259,10 +259,24 @@ func (h *Handler) enableUser(c *gin.Context) error {
 	return h.settingsResult(c, h.b.SetUserDisabled(c.Request.Context(), c.Param("login"), false))
 }
 
+// setPassword sets an account's password: its sessions end and its
+// browsers' device cookies stop counting. An admin setting their own keeps
+// the session doing it, and this browser gets a device cookie for the new
+// credentials.
 func (h *Handler) setPassword(c *gin.Context) error {
+	ctx := c.Request.Context()
+	sess, login := currentSession(c), c.Param("login")
+	own := strings.EqualFold(login, sess.User.Login)
+	keep := ""
+	if own {
+		keep = sess.TokenHash
+	}
 	hash, err := HashPassword(c.PostForm("password"), h.cfg.MinPassword)
 	if err == nil {
-		err = h.b.SetUserPassword(c.Request.Context(), c.Param("login"), hash)
+		err = h.b.SetUserPassword(ctx, login, hash, keep)
+	}
+	if err == nil && own {
+		err = h.trustThisBrowser(c, sess.User.Login)
 	}
 	return h.settingsResult(c, err)
 }

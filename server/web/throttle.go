@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -22,7 +23,10 @@ import (
 // address, or on that account, must wait LockoutDelay, doubled with every
 // further failure up to LockoutMaxDelay. Nothing is ever locked for good.
 // A browser that signed in to an account before carries a device cookie for
-// it: it is not slowed by failures made elsewhere, only by its own.
+// it: it is not slowed by failures made elsewhere, only by its own. The
+// cookie is signed with the account's credential generation
+// (sqlite.User.CredGen): a new password, a role change or disabling the
+// account leaves every cookie given before it worthless.
 
 // forgetFailuresAfter is how long a failed sign-in counts.
 const forgetFailuresAfter = 24 * time.Hour
@@ -105,32 +109,55 @@ func deviceCookieName(login string) string {
 	return "rc_device_" + hex.EncodeToString(sum[:8])
 }
 
-func deviceMAC(key []byte, login, nonce string) string {
+// deviceMAC signs a device cookie's nonce for login under the account's
+// credential generation gen. Generation 0 (an account whose credentials
+// never changed since cookies were first given) signs as cookies did
+// before generations existed, so those stay valid.
+func deviceMAC(key []byte, login, nonce string, gen int64) string {
 	m := hmac.New(sha256.New, key)
 	m.Write([]byte("ringcard device cookie v1\x00" + strings.ToLower(login) + "\x00" + nonce))
+	if gen != 0 {
+		m.Write([]byte("\x00" + strconv.FormatInt(gen, 10)))
+	}
 	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
 }
 
 // knownDevice returns the id (a hash, as stored with attempts) of the
-// valid device cookie for login the browser carries, or "".
-func (h *Handler) knownDevice(c *gin.Context, key []byte, login string) string {
+// valid device cookie for login, at credential generation gen, that the
+// browser carries, or "".
+func (h *Handler) knownDevice(c *gin.Context, key []byte, login string, gen int64) string {
 	v, err := c.Cookie(deviceCookieName(login))
 	if err != nil {
 		return ""
 	}
 	nonce, mac, ok := strings.Cut(v, ".")
-	if !ok || len(nonce) < 20 || !hmac.Equal([]byte(mac), []byte(deviceMAC(key, login, nonce))) {
+	if !ok || len(nonce) < 20 || !hmac.Equal([]byte(mac), []byte(deviceMAC(key, login, nonce, gen))) {
 		return ""
 	}
 	return sqlite.HashSecret(nonce)
 }
 
-// trustDevice gives the browser a device cookie for login (a new one
-// unless it has a valid one already).
-func (h *Handler) trustDevice(c *gin.Context, key []byte, login, known string) {
+// trustDevice gives the browser a device cookie for u (a new one unless it
+// has a valid one already).
+func (h *Handler) trustDevice(c *gin.Context, key []byte, u *sqlite.User, known string) {
 	if known != "" {
 		return
 	}
 	nonce := randomToken()
-	h.setCookie(c, deviceCookieName(login), nonce+"."+deviceMAC(key, login, nonce), deviceCookieLifetime)
+	h.setCookie(c, deviceCookieName(u.Login), nonce+"."+deviceMAC(key, u.Login, nonce, u.CredGen), deviceCookieLifetime)
+}
+
+// trustThisBrowser gives the signed-in browser a device cookie for its
+// account as it is now (after its credentials changed).
+func (h *Handler) trustThisBrowser(c *gin.Context, login string) error {
+	key, err := h.deviceKey(c.Request.Context())
+	if err != nil {
+		return err
+	}
+	u, err := h.b.UserByLogin(c.Request.Context(), login)
+	if err != nil {
+		return err
+	}
+	h.trustDevice(c, key, u, "")
+	return nil
 }

@@ -43,7 +43,7 @@ type Store interface {
 	Users(ctx context.Context) ([]*sqlite.User, error)
 	AddUser(ctx context.Context, u *sqlite.User) error
 	SetUserDisabled(ctx context.Context, login string, disabled bool) error
-	SetUserPassword(ctx context.Context, login, hash string) error
+	SetUserPassword(ctx context.Context, login, hash, keepSession string) error
 	SetUserLang(ctx context.Context, login, lang string) error
 	SetUserRole(ctx context.Context, login, role string) error
 	UnlockUser(ctx context.Context, login string) error
