@@ -28,6 +28,8 @@ type Config struct {
 	DefaultRegion  string        `json:"default_region"` // national numbers are read in this country (ISO 3166)
 	PairCodeTTL    Duration      `json:"pair_code_ttl"`  // how long a pairing code works
 	Retention      Duration      `json:"event_retention"`
+	AuditKeep      Duration      `json:"audit_retention"`  // how long the audit log is kept (0: for ever)
+	SigninKeep     Duration      `json:"signin_retention"` // how long sign-in attempts, and refused ones in the audit log, are kept (0: for ever)
 	PingInterval   Duration      `json:"ping_interval"`
 	IdleTimeout    Duration      `json:"idle_timeout"` // a socket silent this long is closed
 	LogLevel       string        `json:"log_level"`    // debug, info, warn, error
@@ -59,6 +61,8 @@ func DefaultConfig() Config {
 		DefaultRegion: "IT",
 		PairCodeTTL:   Duration(10 * time.Minute),
 		Retention:     Duration(7 * 24 * time.Hour),
+		AuditKeep:     Duration(365 * 24 * time.Hour),
+		SigninKeep:    Duration(30 * 24 * time.Hour),
 		PingInterval:  Duration(30 * time.Second),
 		IdleTimeout:   Duration(90 * time.Second),
 		LogLevel:      "info",
@@ -103,6 +107,12 @@ func (c *Config) Validate() error {
 	}
 	if c.Retention.D() < time.Hour {
 		return fmt.Errorf("event_retention %s: at least 1h", c.Retention)
+	}
+	if d := c.AuditKeep.D(); d != 0 && d < 24*time.Hour {
+		return fmt.Errorf("audit_retention %s: at least 24h, or 0 to keep the audit log for ever", c.AuditKeep)
+	}
+	if d := c.SigninKeep.D(); d != 0 && d < 24*time.Hour { // the sign-in delays count the last day's failures
+		return fmt.Errorf("signin_retention %s: at least 24h (sign-in delays count the last day's failures), or 0 to keep attempts for ever", c.SigninKeep)
 	}
 	switch c.LogFormat {
 	case "text", "json":

@@ -131,9 +131,10 @@ func (s *Server) StartFollowups(ctx context.Context) {
 	go func() {
 		t := time.NewTicker(followupTick)
 		defer t.Stop()
+		var hk housekeeping
 		for {
 			s.fireFollowups(ctx)
-			s.housekeep(ctx)
+			s.housekeep(ctx, &hk)
 			select {
 			case <-ctx.Done():
 				return

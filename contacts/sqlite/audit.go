@@ -100,3 +100,57 @@ func likePrefix(s string) string {
 	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 	return r.Replace(s) + "%"
 }
+
+// refusedSignins is the audit log's refused sign-ins: kept as long as the
+// sign-in attempts, not as the rest of the log (the partial index
+// audit_log_refused_signins names the same list).
+const refusedSignins = `action IN ('signin.bad_password', 'signin.unknown_user', 'signin.disabled', 'signin.throttled', 'signin.locked')`
+
+// Retention is how long the audit log and the sign-in attempts are kept;
+// zero keeps them for ever.
+type Retention struct {
+	Audit   time.Duration // the audit log, but refused sign-ins
+	Signins time.Duration // sign-in attempts, and the audit log's refused sign-ins
+}
+
+// pruneSets are the three sets of rows PruneLogs deletes: the table and
+// the oldest rows past the cutoff (each read by an index, never a scan).
+var pruneSets = []struct {
+	table, oldest string
+	signins       bool // kept for Retention.Signins, else Retention.Audit
+}{
+	{"login_attempts", `SELECT id FROM login_attempts WHERE at_ms < ? ORDER BY at_ms LIMIT ?`, true},
+	{"audit_log", `SELECT id FROM audit_log WHERE ` + refusedSignins + ` AND at_ms < ? ORDER BY at_ms LIMIT ?`, true},
+	{"audit_log", `SELECT id FROM audit_log WHERE at_ms < ? ORDER BY at_ms LIMIT ?`, false},
+}
+
+// PruneLogs deletes, oldest first, at most batch rows of each of the
+// sign-in attempts, the audit log's refused sign-ins and the rest of the
+// audit log that are older than r keeps them, each in its own short
+// background transaction (foreground writers go first). It returns how
+// many rows went: a caller calls again while rows are left.
+func (db *DB) PruneLogs(ctx context.Context, now time.Time, r Retention, batch int) (int64, error) {
+	var total int64
+	for _, p := range pruneSets {
+		keep := r.Audit
+		if p.signins {
+			keep = r.Signins
+		}
+		if keep <= 0 {
+			continue
+		}
+		err := db.inBackgroundTx(ctx, func(tx *sql.Tx) error {
+			res, err := tx.ExecContext(ctx, `DELETE FROM `+p.table+` WHERE id IN (`+p.oldest+`)`, ms(now.Add(-keep)), batch)
+			if err != nil {
+				return err
+			}
+			n, _ := res.RowsAffected()
+			total += n
+			return nil
+		})
+		if err != nil {
+			return total, fmt.Errorf("prune %s: %w", p.table, err)
+		}
+	}
+	return total, nil
+}

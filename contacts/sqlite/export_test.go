@@ -26,3 +26,27 @@ func (db *DB) BackgroundTxForTest(ctx context.Context, fn func() error) error {
 }
 
 func (db *DB) WriteWantedForTest() bool { return db.writeWanted() }
+
+// PrunePlansForTest is SQLite's query plan of each set PruneLogs deletes.
+func (db *DB) PrunePlansForTest(ctx context.Context) ([]string, error) {
+	var out []string
+	for _, p := range pruneSets {
+		rows, err := db.read.QueryContext(ctx, `EXPLAIN QUERY PLAN `+p.oldest, 0, 1)
+		if err != nil {
+			return nil, err
+		}
+		plan := ""
+		for rows.Next() {
+			var id, parent, unused int
+			var detail string
+			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			plan += detail + "; "
+		}
+		rows.Close()
+		out = append(out, plan)
+	}
+	return out, nil
+}

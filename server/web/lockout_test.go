@@ -312,3 +312,58 @@ func TestNewPasswordEndsSessionsAndDeviceCookies(t *testing.T) {
 		t.Errorf("the browser that set the new password, during the attack: status %d, want 303 (it stays known)", st)
 	}
 }
+
+// Sign-in attempts, and refused ones in the audit log, are pruned by the
+// server's periodic tick once older than signin_retention (30 days by
+// default); successful sign-ins stay in the audit log, and so does a
+// refusal made since.
+func TestOldSigninRowsArePruned(t *testing.T) {
+	clk := &clock{}
+	e := newEnvAt(t, clk)
+	ctx := context.Background()
+	count := func(q string) int {
+		t.Helper()
+		var n int
+		if err := e.DB.QueryRowForTest(ctx, q, &n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	s := newSigner(t, e.URL)
+	for i := 0; i < 3; i++ {
+		if st, _ := s.try(testLogin, "wrong", ""); st != http.StatusUnauthorized {
+			t.Fatalf("wrong password: status %d", st)
+		}
+	}
+	if st, _ := s.try(testLogin, testPassword, ""); st != http.StatusSeeOther {
+		t.Fatalf("sign-in: status %d", st)
+	}
+	const refused = `SELECT COUNT(*) FROM audit_log WHERE action = 'signin.bad_password'`
+	if a, r := count(`SELECT COUNT(*) FROM login_attempts WHERE outcome <> 'reset'`), count(refused); a != 4 || r != 3 {
+		t.Fatalf("stored: %d attempts, %d refusals in the audit log; want 4 and 3", a, r)
+	}
+
+	clk.Advance(31 * 24 * time.Hour)
+	if st, _ := s.try(testLogin, "wrong again", ""); st != http.StatusUnauthorized {
+		t.Fatalf("wrong password a month on: status %d", st)
+	}
+	tick, stop := context.WithCancel(ctx)
+	defer stop()
+	e.Srv.StartFollowups(tick) // its first tick runs at once
+	deadline := time.Now().Add(20 * time.Second)
+	for count(`SELECT COUNT(*) FROM login_attempts`) != 1 {
+		if time.Now().After(deadline) {
+			t.Fatalf("sign-in attempts left after pruning: %d, want 1 (the recent one)", count(`SELECT COUNT(*) FROM login_attempts`))
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	for count(refused) != 1 {
+		if time.Now().After(deadline) {
+			t.Fatalf("refused sign-ins left in the audit log: %d, want 1 (the recent one)", count(refused))
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if n := count(`SELECT COUNT(*) FROM audit_log WHERE action = 'signin.ok'`); n != 1 {
+		t.Errorf("successful sign-ins in the audit log = %d, want 1 (kept a year)", n)
+	}
+}
