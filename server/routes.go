@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -22,6 +23,10 @@ func (s *Server) routes() *gin.Engine {
 	r.RedirectTrailingSlash = false
 	r.Use(s.transportHeaders, s.logRequests, s.recoverPanics, web.SecurityHeaders, s.access) // access: who may use each route (access.go)
 	r.NoRoute(func(c *gin.Context) {
+		if wantsPage(c) {
+			s.web.NotFoundPage(c)
+			return
+		}
 		s.fail(c, contacts.Errorf(contacts.ENotFound, "no such route: %s %s", c.Request.Method, c.Request.URL.Path))
 	})
 	r.NoMethod(func(c *gin.Context) {
@@ -53,6 +58,13 @@ func (s *Server) routes() *gin.Engine {
 	s.mountMessages(dev, office)
 	s.mountOrders(office)
 	return r
+}
+
+// wantsPage reports whether a request is a browser opening a page (a GET
+// asking for HTML, outside the API): it gets an HTML error page.
+func wantsPage(c *gin.Context) bool {
+	return (c.Request.Method == http.MethodGet || c.Request.Method == http.MethodHead) &&
+		!strings.HasPrefix(c.Request.URL.Path, "/api/") && strings.Contains(c.GetHeader("Accept"), "text/html")
 }
 
 func (s *Server) logRequests(c *gin.Context) {

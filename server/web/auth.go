@@ -117,12 +117,18 @@ func (h *Handler) forbid(c *gin.Context) {
 		h.log.Error("audit a refusal", "err", err)
 	}
 	h.log.Warn("refused: needs an admin", "login", currentSession(c).User.Login, "request", what, "addr", c.ClientIP())
-	var err error = localErr(contacts.EForbidden, T(h.lang(c), "error.adminonly"))
+	var err error = adminOnly{localErr(contacts.EForbidden, T(h.lang(c), "error.adminonly"))}
 	if isAPI(c) {
 		err = contacts.Errorf(contacts.EForbidden, "only an admin may do this: %s", what)
 	}
 	h.refuse(c, err)
 }
+
+// adminOnly is the refusal of an admin's page to staff: its page is
+// headed "You don't have access to this page".
+type adminOnly struct{ error }
+
+func (e adminOnly) Unwrap() error { return e.error }
 
 func (h *Handler) refuse(c *gin.Context, err error) {
 	if isAPI(c) {

@@ -162,6 +162,8 @@ var catalogue = map[string][3]string{
 		"Il personale fa il lavoro di tutti i giorni; gli amministratori gestiscono anche account, telefoni, modelli, fasi, sincronizzazione Google, importazione, esportazione e impostazioni. Sblocca dimentica i tentativi di accesso falliti."},
 	"login.throttled": {"must wait", "ожидание", "in attesa"},
 	"error.title":     {"Something went wrong", "Что-то пошло не так", "Qualcosa è andato storto"},
+	"error.title.403": {"You don't have access to this page", "У вас нет доступа к этой странице", "Non hai accesso a questa pagina"},
+	"error.title.404": {"Page not found", "Страница не найдена", "Pagina non trovata"},
 	"error.back":      {"Go back", "Назад", "Indietro"},
 
 	"search.placeholder": {"Name, number, company, e-mail or note…", "Имя, номер, компания, e-mail или заметка…", "Nome, numero, azienda, e-mail o nota…"},

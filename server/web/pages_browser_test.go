@@ -121,7 +121,7 @@ func TestBrowserEveryPage(t *testing.T) {
 		{name: "stage-offer", path: offerPage, need: []need{{"#stage-offer", false, false}, {"#offer-text", false, false}, {"#offer-send", false, true}, {"#offer-skip", false, true}}},
 		{name: "send-progress", path: progressPage, need: []need{{"#send-bar", false, false}, {"#send-counts", false, false}, {"#send-failures", false, false}, {"#send-reload", false, true}}},
 		{name: "audit", path: "/audit", need: []need{{"#audit-filter", false, true}, {"#audit", false, false}}},
-		{name: "error", path: "/contacts/no-such-contact", need: []need{{"#error-message", true, false}, {"#error-home", true, true}}},
+		{name: "error", path: "/contacts/no-such-contact", need: []need{{"#error-title", true, false}, {"#error-message", true, false}, {"#error-home", true, true}}},
 	}
 	english := englishWords()
 	for _, lang := range web.Langs {

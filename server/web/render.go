@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"embed"
+	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -146,6 +147,7 @@ func (h *Handler) api(fn func(c *gin.Context) error) gin.HandlerFunc {
 
 type errorData struct {
 	Status  int
+	Title   string // the heading's catalogue key
 	Message string // what went wrong, in the user's language
 	Detail  string // the domain error's own words, when they say which input is wrong
 }
@@ -161,7 +163,12 @@ func (h *Handler) errorPage(c *gin.Context, err error) {
 	// forbidden page, whose message the access check words itself) shows
 	// the error's own message.
 	lang, code := h.lang(c), contacts.ErrorCode(err)
-	d := errorData{Status: status, Message: wordOr(lang, "error.code."+code, errText(lang, err))}
+	d := errorData{Status: status, Title: "error.title", Message: wordOr(lang, "error.code."+code, errText(lang, err))}
+	if errors.As(err, new(adminOnly)) {
+		d.Title = "error.title.403"
+	} else if code == contacts.ENotFound {
+		d.Title = "error.title.404"
+	}
 	switch code {
 	case contacts.EInvalid, contacts.EInvalidNumber, contacts.EConflict, contacts.ETooLarge:
 		d.Detail, _ = errDetail(lang, err) // names the field or value at fault
@@ -171,6 +178,16 @@ func (h *Handler) errorPage(c *gin.Context, err error) {
 		c.String(status, "%s", d.Message)
 	}
 	c.Abort()
+}
+
+// NotFoundPage answers a browser's GET of a path nothing serves with the
+// page headed "Page not found" (signed in or not), instead of the JSON
+// error API clients get.
+func (h *Handler) NotFoundPage(c *gin.Context) {
+	if sess, err := h.session(c); err == nil {
+		c.Set(sessionKey, sess) // the menu and the user's language
+	}
+	h.errorPage(c, contacts.Errorf(contacts.ENotFound, "no page at %s", c.Request.URL.Path))
 }
 
 func urlQueryEscape(s string) string { return url.QueryEscape(s) }
