@@ -116,3 +116,33 @@ func BenchmarkForecast(b *testing.B) {
 	}
 	lat.report(b)
 }
+
+// BenchmarkOverdueDay is the midnight job (AgeOverdueCards) at 25,000
+// clients and 100,000 orders: every client with an overdue invoice gets a
+// card.updated and a new rev, 200 per background transaction. It reports
+// the clients touched and how long each transaction holds the write
+// connection on average (what a call's write may wait behind).
+func BenchmarkOverdueDay(b *testing.B) {
+	s := benchOrdersServer(b)
+	ctx := context.Background()
+	var clients int
+	var took time.Duration
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		if err := s.db.SetSetting(ctx, overdueDayKey, "2000-01-01"); err != nil { // yesterday, as far as the job knows
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		start := time.Now()
+		n, err := s.AgeOverdueCards(ctx)
+		if err != nil || n == 0 {
+			b.Fatalf("overdue day: %d clients, %v", n, err)
+		}
+		took += time.Since(start)
+		clients = n
+	}
+	b.ReportMetric(float64(clients), "clients")
+	batches := (clients + 199) / 200
+	b.ReportMetric(float64(took.Microseconds())/1000/float64(b.N*batches), "ms/batch")
+}

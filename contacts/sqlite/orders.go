@@ -505,38 +505,43 @@ func refreshCardMoney(ctx context.Context, tx *sql.Tx, contactID string, atMS in
 // TouchOverdueCards stores card.updated for every live client owing money
 // on an invoice due before dueBefore, and moves each past the directory
 // cursor: at the office's midnight their "N days overdue" text changed
-// without any write. batch clients are touched per background transaction,
-// so the call path's writes never wait behind a long one. It returns how
-// many clients were touched.
+// without any write. Up to batch clients are touched per background
+// transaction, which commits early when a foreground writer (a call) is
+// waiting, so that writer waits for one client, not a batch. It returns
+// how many clients were touched.
 func (db *DB) TouchOverdueCards(ctx context.Context, dueBefore time.Time, batch int) (int, error) {
 	if batch <= 0 {
 		batch = 200
 	}
 	n, after := 0, ""
 	for {
-		var ids []string
+		var listed, touched int
 		err := db.inBackgroundTx(ctx, func(tx *sql.Tx) error {
-			var err error
-			ids, err = overdueClients(ctx, tx, ms(dueBefore), after, batch)
+			ids, err := overdueClients(ctx, tx, ms(dueBefore), after, batch)
 			if err != nil {
 				return err
 			}
+			listed = len(ids)
 			now := ms(db.Now())
 			for _, id := range ids {
+				if touched > 0 && db.writeWanted() {
+					break // the rest in the next transaction
+				}
 				if err := touchContact(ctx, tx, id, now); err != nil {
 					return err
 				}
+				touched++
+				after = id
 			}
 			return nil
 		})
 		if err != nil {
 			return n, fmt.Errorf("touch overdue cards: %w", err)
 		}
-		n += len(ids)
-		if len(ids) < batch {
+		n += touched
+		if listed < batch && touched == listed {
 			return n, nil
 		}
-		after = ids[len(ids)-1]
 	}
 }
 
