@@ -663,7 +663,9 @@ func (db *DB) ForecastInput(ctx context.Context, currency string, since time.Tim
 
 // moveMoney moves orders and documents from one contact to another in a
 // merge (back nil: all of them) or its undo (back: the ones the merge
-// moved), and rebuilds both contacts' money rows.
+// moved), and rebuilds both contacts' money rows. No card.updated here:
+// the merge and its undo save the contacts in the same transaction
+// (saveContact: a new rev and card.updated each; the gone one a tombstone).
 func moveMoney(ctx context.Context, tx *sql.Tx, from, to string, back *movedRows) error {
 	for _, table := range []string{"orders", "documents"} {
 		q, args := `UPDATE `+table+` SET contact_id = ? WHERE contact_id = ?`, []any{to, from}
