@@ -44,7 +44,7 @@ func (s *Server) housekeep(ctx context.Context, hk *housekeeping) {
 // many go per transaction and per tick.
 const (
 	pruneEvery  = 10 * time.Minute
-	pruneBatch  = 500
+	pruneBatch  = 200
 	pruneRounds = 20
 )
 

@@ -91,3 +91,26 @@ func TestPruneLogs(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkPruneLogs is one call of the tick's pruning with a backlog
+// (server.pruneBatch rows): 200 sign-in attempts and 200 refused sign-ins
+// in the audit log deleted, each set in its own transaction (run it at
+// most 100x: the backlog is 20,000 of each).
+func BenchmarkPruneLogs(b *testing.B) {
+	db := openStore(b, b.TempDir()+"/ringcard.db")
+	ctx := context.Background()
+	now := time.Now()
+	old := now.AddDate(0, -2, 0)
+	for i := 0; i < 20_000; i++ {
+		if err := db.RecordLoginAttempt(ctx, sqlite.LoginAttempt{At: old.Add(time.Duration(i) * time.Second), Address: "10.0.0.9", Login: "anna", Outcome: sqlite.LoginBadPassword}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	r := sqlite.Retention{Audit: 365 * 24 * time.Hour, Signins: 30 * 24 * time.Hour}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if n, err := db.PruneLogs(ctx, now, r, 200); err != nil || n != 400 {
+			b.Fatalf("prune: %d rows, %v; want 400", n, err)
+		}
+	}
+}
