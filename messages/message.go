@@ -30,6 +30,11 @@ func PhoneStatus(s string) bool {
 	return s == StatusQueued || s == StatusSent || s == StatusDelivered || s == StatusFailed
 }
 
+// ReasonExpired is the failure reason (a code staff's pages translate) of
+// an SMS no phone sent before its send_before: the phone reports it when it
+// gets the message too late, the server when no other phone is left.
+const ReasonExpired = "expired"
+
 // Advances reports whether moving from old to next is progress (a repeated
 // or late report is not, and is ignored: reports are idempotent).
 func Advances(old, next string) bool {
@@ -56,11 +61,15 @@ type Message struct {
 	Status    string
 	Reason    string
 	Due       time.Time // not before
-	Attempts  int
-	CreatedBy string
-	CreatedAt time.Time
-	UpdatedAt time.Time
-	History   []StatusChange
+	// SendBefore (SMS) is the latest moment the phone may send it, told to
+	// the phone in sms.send; past it (and a margin) with no word from the
+	// phone, the server hands the message to another phone of the send.
+	SendBefore time.Time
+	Attempts   int
+	CreatedBy  string
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+	History    []StatusChange
 }
 
 // StatusChange is one step of a message's history.

@@ -12,7 +12,17 @@ type SMSSend struct {
 	Number    string `json:"number"`
 	Text      string `json:"text"`
 	SIMSlot   int    `json:"sim_slot"`
+	// SendBefore (RFC 3339, optional, added 2026-12) is the latest moment
+	// the phone may send the message by its clock: a phone that gets it
+	// later, or cannot send it by then, sends nothing and reports it
+	// failed with reason "expired". Past it, and a margin, with no report
+	// from the phone, the server may give the message to another phone.
+	SendBefore string `json:"send_before,omitempty"`
 }
+
+// ReasonExpired is the failed reason of an SMS the phone did not send
+// before its send_before.
+const ReasonExpired = "expired"
 
 // MessageStatus is what the phone reports about a message it was asked to
 // send (POST /api/v1/messages/{message_id}/status). Reports are idempotent:

@@ -16,7 +16,20 @@ type MessagesConfig struct {
 	SMSDaily     int        `json:"sms_daily"`      // segments one SIM may send per day (default 200)
 	SMSHours     string     `json:"sms_hours"`      // when SMS go out: "" the working hours, "any" any time, or hours as working_hours
 	Tick         Duration   `json:"tick"`           // how often due messages are looked for (default 1s)
-	Mail         MailConfig `json:"mail"`
+	// SMSSendWithin is how long a phone may take to send an SMS it is
+	// given (sms.send's send_before; default 30m); SMSClockMargin how much
+	// longer the server waits, for phones' clocks, before giving a message
+	// the phone never took to another phone of the send (default 2m).
+	SMSSendWithin  Duration `json:"sms_send_within"`
+	SMSClockMargin Duration `json:"sms_clock_margin"`
+	// E-mail pacing on the office's mail account (defaults 20 a minute,
+	// 450 a day: under Gmail's 500 a day and Microsoft 365's 30 a minute)
+	// and hours ("" the working hours, "any" any time).
+	EmailPerWindow int        `json:"email_per_window"`
+	EmailWindow    Duration   `json:"email_window"`
+	EmailDaily     int        `json:"email_daily"`
+	EmailHours     string     `json:"email_hours"`
+	Mail           MailConfig `json:"mail"`
 }
 
 // MailConfig is the office's mail account (SMTP submission). Off unless a
@@ -46,13 +59,31 @@ func (c *MessagesConfig) caps() messages.Caps {
 	return caps
 }
 
-func (c *MessagesConfig) validate() error {
-	if c.SMSPerWindow < 0 || c.SMSDaily < 0 || c.SMSWindow < 0 || c.Tick < 0 {
-		return fmt.Errorf("messages: sms_per_window, sms_window, sms_daily and tick must not be negative")
+// emailCaps are the mail account's caps: the defaults, overridden.
+func (c *MessagesConfig) emailCaps() messages.Caps {
+	caps := messaging.DefaultEmailCaps()
+	if c.EmailPerWindow > 0 {
+		caps.PerWindow = c.EmailPerWindow
 	}
-	if c.SMSHours != "" && c.SMSHours != "any" {
-		if _, err := ParseWorkingHours(c.SMSHours); err != nil {
-			return fmt.Errorf("messages.sms_hours: %w", err)
+	if c.EmailWindow > 0 {
+		caps.Window = c.EmailWindow.D()
+	}
+	if c.EmailDaily > 0 {
+		caps.Daily = c.EmailDaily
+	}
+	return caps
+}
+
+func (c *MessagesConfig) validate() error {
+	if c.SMSPerWindow < 0 || c.SMSDaily < 0 || c.SMSWindow < 0 || c.Tick < 0 || c.EmailPerWindow < 0 || c.EmailWindow < 0 || c.EmailDaily < 0 ||
+		c.SMSSendWithin < 0 || c.SMSClockMargin < 0 {
+		return fmt.Errorf("messages: sms_per_window, sms_window, sms_daily, sms_send_within, sms_clock_margin, email_per_window, email_window, email_daily and tick must not be negative")
+	}
+	for key, h := range map[string]string{"sms_hours": c.SMSHours, "email_hours": c.EmailHours} {
+		if h != "" && h != "any" {
+			if _, err := ParseWorkingHours(h); err != nil {
+				return fmt.Errorf("messages.%s: %w", key, err)
+			}
 		}
 	}
 	if c.Mail.Host != "" {
@@ -81,17 +112,14 @@ func (c *MailConfig) mailer() (*messaging.SMTPMailer, error) {
 // configuration (the server and the CLI plan sends alike).
 func MessagingConfig(c Config) (messaging.Config, error) {
 	mc := c.Messages
-	cfg := messaging.Config{Caps: mc.caps(), Tick: mc.Tick.D(), Loc: time.Local}
-	hours := mc.SMSHours
-	if hours == "" {
-		hours = c.WorkingHours
+	cfg := messaging.Config{Caps: mc.caps(), EmailCaps: mc.emailCaps(), Tick: mc.Tick.D(), Loc: time.Local,
+		SendWithin: mc.SMSSendWithin.D(), ClockMargin: mc.SMSClockMargin.D()}
+	var err error
+	if cfg.Hours, err = sendingHours(mc.SMSHours, c.WorkingHours); err != nil {
+		return cfg, err
 	}
-	if hours != "any" {
-		wh, err := ParseWorkingHours(hours)
-		if err != nil {
-			return cfg, err
-		}
-		cfg.Hours = wh
+	if cfg.EmailHours, err = sendingHours(mc.EmailHours, c.WorkingHours); err != nil {
+		return cfg, err
 	}
 	if mc.Mail.Host != "" {
 		m, err := mc.Mail.mailer()
@@ -101,4 +129,20 @@ func MessagingConfig(c Config) (messaging.Config, error) {
 		cfg.Mailer = m
 	}
 	return cfg, nil
+}
+
+// sendingHours reads a channel's hours: "" the office's working hours,
+// "any" any time (nil).
+func sendingHours(hours, working string) (messages.Hours, error) {
+	if hours == "" {
+		hours = working
+	}
+	if hours == "any" {
+		return nil, nil
+	}
+	wh, err := ParseWorkingHours(hours)
+	if err != nil {
+		return nil, err
+	}
+	return wh, nil
 }

@@ -32,16 +32,16 @@ type SendProgress struct {
 	ByStatus map[string]int
 }
 
-const messageCols = `id, COALESCE(send_id, ''), contact_id, channel, to_addr, device_id, sim_slot, from_addr, subject, text, html, segments, status, reason, due_ms, attempts, created_by, created_ms, updated_ms`
+const messageCols = `id, COALESCE(send_id, ''), contact_id, channel, to_addr, device_id, sim_slot, from_addr, subject, text, html, segments, status, reason, due_ms, attempts, created_by, created_ms, updated_ms, send_before_ms`
 
 func scanMessage(sc interface{ Scan(...any) error }) (*messages.Message, error) {
 	var m messages.Message
-	var due, created, updated int64
+	var due, created, updated, before int64
 	if err := sc.Scan(&m.ID, &m.SendID, &m.ContactID, &m.Channel, &m.To, &m.DeviceID, &m.SIMSlot, &m.From, &m.Subject, &m.Text, &m.HTML,
-		&m.Segments, &m.Status, &m.Reason, &due, &m.Attempts, &m.CreatedBy, &created, &updated); err != nil {
+		&m.Segments, &m.Status, &m.Reason, &due, &m.Attempts, &m.CreatedBy, &created, &updated, &before); err != nil {
 		return nil, err
 	}
-	m.Due, m.CreatedAt, m.UpdatedAt = fromMS(due), fromMS(created), fromMS(updated)
+	m.Due, m.CreatedAt, m.UpdatedAt, m.SendBefore = fromMS(due), fromMS(created), fromMS(updated), fromMS(before)
 	return &m, nil
 }
 
@@ -128,10 +128,11 @@ func collectMessages(rows *sql.Rows) ([]*messages.Message, error) {
 }
 
 // SIMSegments counts the segments a SIM was handed since a time (what its
-// caps count).
+// caps count). The office's mail account is the SIM ("", 0), each e-mail
+// one segment.
 func (db *DB) SIMSegments(ctx context.Context, deviceID string, slot int, since time.Time) (int, error) {
 	var n int
-	err := db.read.QueryRowContext(ctx, `SELECT COALESCE(SUM(segments), 0) FROM messages WHERE device_id = ? AND sim_slot = ? AND dispatched_ms > 0 AND dispatched_ms >= ?`,
+	err := db.read.QueryRowContext(ctx, `SELECT COALESCE(SUM(MAX(segments, 1)), 0) FROM messages WHERE device_id = ? AND sim_slot = ? AND dispatched_ms > 0 AND dispatched_ms >= ?`,
 		deviceID, slot, ms(since)).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("sim usage: %w", err)
@@ -140,10 +141,11 @@ func (db *DB) SIMSegments(ctx context.Context, deviceID string, slot int, since 
 }
 
 // SIMPlanned is a SIM's last planned due time and the segments planned for
-// that day, so a new plan continues after what is already waiting.
+// that day, so a new plan continues after what is already waiting (the
+// mail account is the SIM ("", 0), as for SIMSegments).
 func (db *DB) SIMPlanned(ctx context.Context, deviceID string, slot int, dayStart time.Time) (last time.Time, today int, err error) {
 	var lastMS int64
-	err = db.read.QueryRowContext(ctx, `SELECT COALESCE(MAX(due_ms), 0), COALESCE(SUM(CASE WHEN due_ms >= ? THEN segments END), 0) FROM messages WHERE device_id = ? AND sim_slot = ? AND channel = 'sms' AND status != 'failed' AND due_ms >= ?`,
+	err = db.read.QueryRowContext(ctx, `SELECT COALESCE(MAX(due_ms), 0), COALESCE(SUM(CASE WHEN due_ms >= ? THEN MAX(segments, 1) END), 0) FROM messages WHERE device_id = ? AND sim_slot = ? AND status != 'failed' AND due_ms >= ?`,
 		ms(dayStart), deviceID, slot, ms(dayStart)).Scan(&lastMS, &today)
 	if err != nil {
 		return time.Time{}, 0, fmt.Errorf("sim plan: %w", err)
@@ -162,8 +164,8 @@ func (db *DB) DispatchSMS(ctx context.Context, m *messages.Message, eventType, p
 	done := false
 	err := db.inBackgroundTx(ctx, func(tx *sql.Tx) error { // calls go first
 		now := ms(db.Now())
-		res, err := tx.ExecContext(ctx, `UPDATE messages SET status = ?, dispatched_ms = ?, updated_ms = ? WHERE id = ? AND status = ?`,
-			messages.StatusDispatched, now, now, m.ID, messages.StatusPlanned)
+		res, err := tx.ExecContext(ctx, `UPDATE messages SET status = ?, dispatched_ms = ?, updated_ms = ?, send_before_ms = ? WHERE id = ? AND status = ?`,
+			messages.StatusDispatched, now, now, ms(m.SendBefore), m.ID, messages.StatusPlanned)
 		if err != nil {
 			return fmt.Errorf("dispatch message: %w", err)
 		}

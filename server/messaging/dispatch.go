@@ -46,7 +46,8 @@ func (s *Service) dispatchSMS(ctx context.Context) {
 			b.window, b.today = 0, 0 // this SIM is done for now; keep its order
 			continue
 		}
-		payload, _ := json.Marshal(protocol.SMSSend{MessageID: m.ID, Number: m.To, Text: m.Text, SIMSlot: m.SIMSlot})
+		m.SendBefore = now.Add(s.cfg.SendWithin).UTC().Truncate(time.Second)
+		payload, _ := json.Marshal(protocol.SMSSend{MessageID: m.ID, Number: m.To, Text: m.Text, SIMSlot: m.SIMSlot, SendBefore: m.SendBefore.Format(time.RFC3339)})
 		ok, err := s.db.DispatchSMS(ctx, m, protocol.TypeSMSSend, string(payload))
 		if err != nil {
 			s.log.Error("messages: dispatch sms", "message", m.ID, "err", err)

@@ -122,13 +122,30 @@ func Temporary(err error) bool {
 	return !errors.As(err, &p)
 }
 
-// sendEmail submits due e-mail, one at a time, retrying temporary failures
-// with growing waits.
+// sendEmail submits due e-mail, one at a time, within the office's hours
+// and the mail account's caps (counted from what was really submitted: per
+// window, and per day over the last 24 hours as providers count it), and
+// retries temporary failures with growing waits.
 func (s *Service) sendEmail(ctx context.Context) {
 	if s.cfg.Mailer == nil {
 		return
 	}
-	due, err := s.db.DueMessages(ctx, messages.Email, s.now(), 50)
+	now := s.now()
+	if s.cfg.EmailHours != nil && !s.cfg.EmailHours.Contains(now.In(s.cfg.Loc)) {
+		return
+	}
+	caps := s.cfg.EmailCaps
+	inWindow, err1 := s.db.SIMSegments(ctx, mailAccount.DeviceID, mailAccount.Slot, now.Add(-caps.Window))
+	inDay, err2 := s.db.SIMSegments(ctx, mailAccount.DeviceID, mailAccount.Slot, now.Add(-24*time.Hour))
+	if err := errors.Join(err1, err2); err != nil {
+		s.log.Error("messages: mail account usage", "err", err)
+		return
+	}
+	budget := min(caps.PerWindow-inWindow, caps.Daily-inDay, 50)
+	if budget <= 0 {
+		return
+	}
+	due, err := s.db.DueMessages(ctx, messages.Email, now, budget)
 	if err != nil {
 		s.log.Error("messages: read due e-mail", "err", err)
 		return

@@ -115,8 +115,12 @@ func (s *Service) Plan(ctx context.Context, req SendRequest, staff string) (*Pre
 		return nil, nil, err
 	}
 	l := messages.Segments(req.Text)
+	caps := s.cfg.Caps
+	if req.Channel == messages.Email {
+		caps = s.cfg.EmailCaps
+	}
 	p := &Preview{Channel: req.Channel, Recipients: []Recipient{}, Skipped: []Skip{}, Length: &l,
-		Caps: CapsSummary{s.cfg.Caps.PerWindow, s.cfg.Caps.Window.String(), s.cfg.Caps.Daily}}
+		Caps: CapsSummary{caps.PerWindow, caps.Window.String(), caps.Daily}}
 	var msgs []*messages.Message
 	now := s.now()
 	for _, c := range list {
@@ -138,8 +142,13 @@ func (s *Service) Plan(ctx context.Context, req SendRequest, staff string) (*Pre
 		msgs = append(msgs, m)
 		p.Recipients = append(p.Recipients, Recipient{ContactID: c.ID, Name: c.Name(), To: to, Text: text, Segments: m.Segments})
 	}
-	if req.Channel == messages.SMS && len(msgs) > 0 {
-		if err := s.schedule(ctx, now, req.SIMs, msgs, p); err != nil {
+	if len(msgs) > 0 {
+		planner := messages.Planner{Caps: s.cfg.Caps, Hours: s.cfg.Hours, Loc: s.cfg.Loc}
+		sims := req.SIMs
+		if req.Channel == messages.Email { // the mail account is one "SIM", each e-mail one segment
+			planner.Caps, planner.Hours, sims = s.cfg.EmailCaps, s.cfg.EmailHours, []messages.SIMRef{mailAccount}
+		}
+		if err := s.schedule(ctx, now, planner, sims, msgs, p); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -147,9 +156,9 @@ func (s *Service) Plan(ctx context.Context, req SendRequest, staff string) (*Pre
 	return p, msgs, nil
 }
 
-// schedule gives each SMS its SIM and due time, after what each SIM
-// already has waiting.
-func (s *Service) schedule(ctx context.Context, now time.Time, sims []messages.SIMRef, msgs []*messages.Message, p *Preview) error {
+// schedule gives each message its SIM (for e-mail, the mail account) and
+// due time, after what each SIM already has waiting.
+func (s *Service) schedule(ctx context.Context, now time.Time, planner messages.Planner, sims []messages.SIMRef, msgs []*messages.Message, p *Preview) error {
 	usage := map[messages.SIMRef]messages.Usage{}
 	day := dayStart(now.In(s.cfg.Loc))
 	for _, ref := range sims {
@@ -165,16 +174,19 @@ func (s *Service) schedule(ctx context.Context, now time.Time, sims []messages.S
 	}
 	segs := make([]int, len(msgs))
 	for i, m := range msgs {
-		segs[i] = m.Segments
+		segs[i] = max(m.Segments, 1)
 	}
-	plan, err := messages.Planner{Caps: s.cfg.Caps, Hours: s.cfg.Hours, Loc: s.cfg.Loc}.Plan(now, sims, usage, segs)
+	plan, err := planner.Plan(now, sims, usage, segs)
 	if err != nil {
 		return invalid("%s", err.Error())
 	}
 	for i, sl := range plan.Slots {
 		ref := sl.SIM
 		msgs[i].DeviceID, msgs[i].SIMSlot, msgs[i].Due = ref.DeviceID, ref.Slot, sl.At
-		p.Recipients[i].SIM, p.Recipients[i].At = &ref, sl.At
+		p.Recipients[i].At = sl.At
+		if msgs[i].Channel == messages.SMS {
+			p.Recipients[i].SIM = &ref
+		}
 	}
 	p.Finish, p.Days = plan.Finish, plan.Days
 	return nil
@@ -182,13 +194,19 @@ func (s *Service) schedule(ctx context.Context, now time.Time, sims []messages.S
 
 func note(p *Preview, now time.Time, loc *time.Location) string {
 	n := fmt.Sprintf("%d recipients, %d skipped", len(p.Recipients), len(p.Skipped))
-	if p.Channel == messages.SMS && len(p.Recipients) > 0 {
+	if len(p.Recipients) == 0 {
+		return n
+	}
+	who := "the SIMs"
+	if p.Channel == messages.SMS {
 		n += fmt.Sprintf(", %d SMS parts in all", p.Segments)
-		if p.Days > 1 {
-			n += fmt.Sprintf("; more than the SIMs may send today: planned across %d days, the last on %s", p.Days, p.Finish.In(loc).Format("Mon 2 Jan 15:04"))
-		} else if p.Finish.After(now) {
-			n += fmt.Sprintf("; the last goes out at about %s", p.Finish.In(loc).Format("15:04"))
-		}
+	} else {
+		who = "the mail account"
+	}
+	if p.Days > 1 {
+		n += fmt.Sprintf("; more than %s may send today: planned across %d days, the last on %s", who, p.Days, p.Finish.In(loc).Format("Mon 2 Jan 15:04"))
+	} else if p.Finish.After(now) {
+		n += fmt.Sprintf("; the last goes out at about %s", p.Finish.In(loc).Format("15:04"))
 	}
 	return n
 }

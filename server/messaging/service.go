@@ -27,7 +27,30 @@ type Config struct {
 	// Retries are the waits after each temporary e-mail failure; after the
 	// last, the message fails. Default 1m, 5m, 30m, 2h.
 	Retries []time.Duration
+	// EmailCaps pace the mail account (each e-mail one segment); default
+	// DefaultEmailCaps. Its daily cap holds in any 24 hours, as providers
+	// count it.
+	EmailCaps messages.Caps
+	// EmailHours is when e-mail goes out; nil: any time.
+	EmailHours messages.Hours
+	// SendWithin is how long a phone may take to send an SMS it is given
+	// (sms.send's send_before); default 30m. ClockMargin is how much longer
+	// the server waits, for the phone's clock being off, before handing a
+	// message the phone never took to another phone; default 2m.
+	SendWithin  time.Duration
+	ClockMargin time.Duration
 }
+
+// DefaultEmailCaps are 20 e-mails a minute and 450 a day: under the
+// lowest limits of common office accounts (Gmail: 500 a day, Google
+// Workspace: 2,000 a day and 500 on trial, both over a rolling 24 hours;
+// Microsoft 365: 30 a minute), leaving room for the staff's own mail.
+func DefaultEmailCaps() messages.Caps {
+	return messages.Caps{PerWindow: 20, Window: time.Minute, Daily: 450}
+}
+
+// mailAccount is the "SIM" e-mail is planned and paced on.
+var mailAccount = messages.SIMRef{}
 
 // Service is the messaging side of a running server.
 type Service struct {
@@ -49,6 +72,15 @@ func New(db *sqlite.DB, log *slog.Logger, cfg Config) *Service {
 	if cfg.Tick <= 0 {
 		cfg.Tick = time.Second
 	}
+	if cfg.EmailCaps == (messages.Caps{}) {
+		cfg.EmailCaps = DefaultEmailCaps()
+	}
+	if cfg.SendWithin <= 0 {
+		cfg.SendWithin = 30 * time.Minute
+	}
+	if cfg.ClockMargin <= 0 {
+		cfg.ClockMargin = 2 * time.Minute
+	}
 	if cfg.Retries == nil {
 		cfg.Retries = []time.Duration{time.Minute, 5 * time.Minute, 30 * time.Minute, 2 * time.Hour}
 	}
@@ -57,6 +89,9 @@ func New(db *sqlite.DB, log *slog.Logger, cfg Config) *Service {
 
 // Caps are the per-SIM caps in force.
 func (s *Service) Caps() messages.Caps { return s.cfg.Caps }
+
+// EmailCaps are the mail account's caps in force.
+func (s *Service) EmailCaps() messages.Caps { return s.cfg.EmailCaps }
 
 // poke asks the loop to look for due messages now.
 func (s *Service) poke() {
@@ -78,6 +113,7 @@ func (s *Service) Run(ctx context.Context) {
 	t := time.NewTicker(s.cfg.Tick)
 	defer t.Stop()
 	for {
+		s.handOffExpired(ctx)
 		s.dispatchSMS(ctx)
 		s.sendEmail(ctx)
 		select {

@@ -1,0 +1,106 @@
+package messaging
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/ringcard/ringcard/messages"
+)
+
+// ReasonHandedOver starts the history reason of an SMS given to another
+// phone because the first never took it in time (a code staff's pages
+// translate; the rest names the phones).
+const ReasonHandedOver = "handed_over"
+
+// handOffExpired deals with SMS whose phone vanished: handed over, told to
+// send before a time, and silent past that time and the clock margin. A
+// correct phone no longer sends them, so each goes once to another phone
+// of the same send (one that is not silent too), planned again within that
+// SIM's caps; a single message, one already handed over once, or one with
+// no phone left fails with reason "expired".
+func (s *Service) handOffExpired(ctx context.Context) {
+	expired, err := s.db.ExpiredSMS(ctx, s.now().Add(-s.cfg.ClockMargin), dispatchBatch)
+	if err != nil {
+		s.log.Error("messages: read expired sms", "err", err)
+		return
+	}
+	if len(expired) == 0 {
+		return
+	}
+	silent := map[string]bool{}
+	for _, m := range expired {
+		silent[m.DeviceID] = true
+	}
+	h := handoff{s: s, silent: silent, sims: map[string][]messages.SIMRef{}, usable: map[messages.SIMRef]bool{}, next: map[string]int{}}
+	for _, m := range expired {
+		if ctx.Err() != nil {
+			return
+		}
+		to := h.target(ctx, m)
+		reason := messages.ReasonExpired
+		if to != nil {
+			reason = fmt.Sprintf("%s: from SIM %d of %s to SIM %d of %s, the first phone did not take it in time", ReasonHandedOver, m.SIMSlot, s.deviceName(ctx, m.DeviceID), to.Slot, s.deviceName(ctx, to.DeviceID))
+		}
+		moved, err := s.db.HandOff(context.WithoutCancel(ctx), m, to, reason)
+		if err != nil {
+			s.log.Error("messages: hand off expired sms", "message", m.ID, "err", err)
+			return
+		}
+		if moved {
+			s.log.Warn("messages: phone did not take an sms in time", "message", m.ID, "device", m.DeviceID, "handed_to", to)
+		}
+	}
+	s.poke()
+}
+
+// handoff picks, for one sweep, where expired messages go: SIMs of the
+// same send on phones that are not silent, in turn.
+type handoff struct {
+	s      *Service
+	silent map[string]bool
+	sims   map[string][]messages.SIMRef // by send
+	usable map[messages.SIMRef]bool
+	next   map[string]int
+}
+
+func (h *handoff) target(ctx context.Context, m *messages.Message) *messages.SIMRef {
+	if m.SendID == "" || m.Attempts > 0 { // a single message, or handed over once already
+		return nil
+	}
+	sims, ok := h.sims[m.SendID]
+	if !ok {
+		all, err := h.s.db.SendSIMs(ctx, m.SendID)
+		if err != nil {
+			h.s.log.Error("messages: send sims", "send", m.SendID, "err", err)
+		}
+		for _, ref := range all {
+			if h.silent[ref.DeviceID] {
+				continue
+			}
+			ok, seen := h.usable[ref]
+			if !seen {
+				ok = h.s.checkSIMs(ctx, []messages.SIMRef{ref}) == nil // still a work SIM of a paired phone
+				h.usable[ref] = ok
+			}
+			if ok {
+				sims = append(sims, ref)
+			}
+		}
+		h.sims[m.SendID] = sims
+	}
+	if len(sims) == 0 {
+		return nil
+	}
+	i := h.next[m.SendID] % len(sims)
+	h.next[m.SendID]++
+	ref := sims[i]
+	return &ref
+}
+
+// deviceName names a phone for a history line (its id when it is gone).
+func (s *Service) deviceName(ctx context.Context, id string) string {
+	if d, err := s.db.Device(ctx, id); err == nil && d.Name != "" {
+		return d.Name
+	}
+	return id
+}
