@@ -11,11 +11,11 @@ import (
 // MessagesConfig paces SMS sent through the office's phones and sets the
 // office's mail account for e-mail.
 type MessagesConfig struct {
-	SMSPerWindow int        `json:"sms_per_window"` // segments one SIM may send per window (default 25: Android asks the user past 30 in 30 minutes)
-	SMSWindow    Duration   `json:"sms_window"`     // default 30m
-	SMSDaily     int        `json:"sms_daily"`      // segments one SIM may send per day (default 200)
-	SMSHours     string     `json:"sms_hours"`      // when SMS go out: "" the working hours, "any" any time, or hours as working_hours
-	Tick         Duration   `json:"tick"`           // how often due messages are looked for (default 1s)
+	SMSPerWindow int      `json:"sms_per_window"` // segments one SIM may send per window (default 25: Android asks the user past 30 in 30 minutes)
+	SMSWindow    Duration `json:"sms_window"`     // default 30m
+	SMSDaily     int      `json:"sms_daily"`      // segments one SIM may send per day (default 200)
+	SMSHours     string   `json:"sms_hours"`      // when SMS go out: "" the working hours, "any" any time, or hours as working_hours
+	Tick         Duration `json:"tick"`           // how often due messages are looked for (default 1s)
 	// SMSSendWithin is how long a phone may take to send an SMS it is
 	// given (sms.send's send_before; default 30m); SMSClockMargin how much
 	// longer the server waits, for phones' clocks, before giving a message
