@@ -32,12 +32,16 @@ type simState struct {
 	// status it got through to the server: a correct phone keeps them so a
 	// message delivered again after a reconnect is never sent twice.
 	SMS map[string]string `json:"sms,omitempty"`
+	// Outbox holds the messages kept but not yet sent (their status
+	// "pending"): what to send once the server accepts "queued".
+	Outbox map[string]protocol.SMSSend `json:"outbox,omitempty"`
 }
 
 type simFlags struct {
-	state  string
-	server string
-	smsLog string // where listen writes each SMS it "sends" (one JSON line each)
+	state          string
+	server         string
+	smsLog         string // where listen writes each SMS it "sends" (one JSON line each)
+	batch, compact bool   // listen asks for batch frames / card.changed
 }
 
 func (f *simFlags) load() (*simState, *client.Client, error) {
@@ -240,6 +244,8 @@ func simulateCmd(g *globals) *cobra.Command {
 	}
 	listen.Flags().IntVar(&forSeconds, "for", 0, "stop after this many seconds (0: until interrupted)")
 	listen.Flags().StringVar(&f.smsLog, "sms-log", "", "append every SMS this phone sends (on sms.send) to this file, one JSON line each")
+	listen.Flags().BoolVar(&f.batch, "batch", false, "ask for batch frames (several numbered events in one frame), as a phone may")
+	listen.Flags().BoolVar(&f.compact, "compact", false, "ask for card.changed in place of card.updated, as a phone may")
 
 	cmd.AddCommand(pair, call, note, lookup, listen, smsReceivedCmd(f), fcmTokenCmd(f), loadCmd(g, f))
 	return cmd
@@ -318,7 +324,7 @@ func listenOnce(cmd *cobra.Command, f *simFlags, st *simState, c *client.Client,
 		return false, err
 	}
 	defer s.Close()
-	if _, err := s.Resume(st.LastSeq); err != nil {
+	if _, err := s.ResumeWith(protocol.Resume{AfterSeq: st.LastSeq, Batch: f.batch, Compact: f.compact}); err != nil {
 		return false, err
 	}
 	fmt.Fprintf(cmd.ErrOrStderr(), "connected; resuming after seq %d\n", st.LastSeq)
@@ -343,14 +349,20 @@ func listenOnce(cmd *cobra.Command, f *simFlags, st *simState, c *client.Client,
 		if env.Type == protocol.TypeError && env.Re == "" && strings.Contains(string(env.Payload), `"unauthorized"`) {
 			return true, errRevoked
 		}
-		if env.Type == protocol.TypeSMSSend {
-			if err := sendSMS(ctx, f, st, c, env.Payload); err != nil {
-				return true, err
+		evs, err := client.Events(env) // a batch frame's events, or the frame itself
+		if err != nil {
+			return true, err
+		}
+		for _, ev := range evs {
+			if ev.Type == protocol.TypeSMSSend {
+				if err := sendSMS(ctx, f, st, c, ev.Payload); err != nil {
+					return true, err
+				}
 			}
 		}
-		if env.Seq > 0 {
-			st.LastSeq = env.Seq
-			if _, err := s.Ack(env.Seq); err != nil {
+		if len(evs) > 0 {
+			st.LastSeq = evs[len(evs)-1].Seq
+			if _, err := s.Ack(st.LastSeq); err != nil {
 				return true, err
 			}
 			if err := f.save(st); err != nil {

@@ -46,8 +46,10 @@ func (s *Service) handOffExpired(ctx context.Context) {
 			s.log.Error("messages: hand off expired sms", "message", m.ID, "err", err)
 			return
 		}
-		if moved {
-			s.log.Warn("messages: phone did not take an sms in time", "message", m.ID, "device", m.DeviceID, "handed_to", to)
+		if moved && to != nil {
+			s.log.Warn("messages: phone did not take an sms in time: handed over", "message", m.ID, "device", m.DeviceID, "to_device", to.DeviceID, "to_sim", to.Slot)
+		} else if moved {
+			s.log.Warn("messages: phone did not take an sms in time: failed", "message", m.ID, "device", m.DeviceID)
 		}
 	}
 	s.poke()
