@@ -46,7 +46,7 @@ func (s *Service) dispatchSMS(ctx context.Context) {
 			b.window, b.today = 0, 0 // this SIM is done for now; keep its order
 			continue
 		}
-		m.SendBefore = now.Add(s.cfg.SendWithin).UTC().Truncate(time.Second)
+		m.SendBefore = sendBefore(now, s.cfg.SendWithin)
 		payload, _ := json.Marshal(protocol.SMSSend{MessageID: m.ID, Number: m.To, Text: m.Text, SIMSlot: m.SIMSlot, SendBefore: m.SendBefore.Format(time.RFC3339)})
 		ok, err := s.db.DispatchSMS(ctx, m, protocol.TypeSMSSend, string(payload))
 		if err != nil {
@@ -61,6 +61,16 @@ func (s *Service) dispatchSMS(ctx context.Context) {
 			return
 		}
 	}
+}
+
+// sendBefore is now plus within, rounded up to a whole second (as it is
+// written in sms.send), so the phone has at least within.
+func sendBefore(now time.Time, within time.Duration) time.Time {
+	t := now.Add(within).UTC()
+	if r := t.Truncate(time.Second); r.Before(t) {
+		return r.Add(time.Second)
+	}
+	return t
 }
 
 func dayStart(t time.Time) time.Time {
