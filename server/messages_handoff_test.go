@@ -115,3 +115,49 @@ func TestSMSSendBeforeHandOff(t *testing.T) {
 		t.Errorf("a late queued: %+v, %v; want 200 failed (the phone must not send)", r, err)
 	}
 }
+
+// A phone that got an SMS too late reports it failed "expired" without
+// sending it: in a group send it goes to another phone of the send at once.
+func TestSMSReportedExpiredGoesToAnotherPhone(t *testing.T) {
+	e := newEnv(t, false, withSMSAnyTime)
+	ids := seedClients(t, e.DB, "Chloé", "Marco")
+	giulia, luca := e.phone("Giulia"), e.phone("Luca")
+	gID, lID := deviceID(t, giulia), deviceID(t, luca)
+	ctx := context.Background()
+	if _, err := e.Srv.Messaging().Start(ctx, messaging.SendRequest{Channel: messages.SMS, ContactIDs: ids, Text: "Gentile {name}, il listino è pronto.",
+		SIMs: []messages.SIMRef{{DeviceID: gID, Slot: 1}, {DeviceID: lID, Slot: 1}}}, "Anna"); err != nil {
+		t.Fatal(err)
+	}
+	ls, err := luca.Connect(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ls.Close()
+	if _, err := ls.Resume(0); err != nil {
+		t.Fatal(err)
+	}
+	_, late := readSMS(t, ls)
+	r, err := luca.ReportMessage(ctx, late.MessageID, protocol.MessageStatus{Status: "failed", Reason: protocol.ReasonExpired})
+	if err != nil || r.Status == "failed" {
+		t.Fatalf("expired report: %+v, %v; want it planned again elsewhere", r, err)
+	}
+	gs, err := giulia.Connect(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer gs.Close()
+	if _, err := gs.Resume(0); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]bool{}
+	for len(got) < 2 {
+		_, sms := readSMS(t, gs)
+		got[sms.MessageID] = true
+	}
+	if !got[late.MessageID] {
+		t.Errorf("giulia got %v, not the message luca could not send", got)
+	}
+	if _, err := luca.ReportMessage(ctx, late.MessageID, protocol.MessageStatus{Status: "queued"}); apiStatus(err) != http.StatusNotFound {
+		t.Errorf("luca's queued after giving it up: %v, want 404", err)
+	}
+}

@@ -86,7 +86,37 @@ func (s *Service) Report(ctx context.Context, deviceID, id string, r protocol.Me
 	if len(r.Reason) > 500 {
 		return nil, invalid("reason: at most 500 characters")
 	}
+	if r.Status == messages.StatusFailed && r.Reason == protocol.ReasonExpired {
+		if m, ok := s.handOverRefused(ctx, deviceID, id); ok {
+			return m, nil
+		}
+	}
 	return s.db.ReportMessage(ctx, deviceID, id, r.Status, r.Reason)
+}
+
+// handOverRefused gives an SMS its phone reports "expired" before taking
+// it (it sent nothing) to another phone of the send at once, as if the
+// deadline had passed; ok is false when it stays (a single message, one
+// already queued, no other phone): the report is then recorded as usual.
+func (s *Service) handOverRefused(ctx context.Context, deviceID, id string) (*messages.Message, bool) {
+	m, err := s.db.Message(ctx, id)
+	if err != nil || m.DeviceID != deviceID || m.Status != messages.StatusDispatched {
+		return nil, false
+	}
+	h := newHandoff(s, map[string]bool{deviceID: true})
+	to := h.target(ctx, m)
+	if to == nil {
+		return nil, false
+	}
+	moved, err := s.db.HandOff(context.WithoutCancel(ctx), m, to, h.reason(ctx, m, to))
+	if err != nil || !moved {
+		return nil, false
+	}
+	s.poke()
+	if now, err := s.db.Message(ctx, id); err == nil {
+		m = now
+	}
+	return m, true
 }
 
 // Progress is a group send as staff watch it.

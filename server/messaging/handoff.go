@@ -31,7 +31,7 @@ func (s *Service) handOffExpired(ctx context.Context) {
 	for _, m := range expired {
 		silent[m.DeviceID] = true
 	}
-	h := handoff{s: s, silent: silent, sims: map[string][]messages.SIMRef{}, usable: map[messages.SIMRef]bool{}, next: map[string]int{}}
+	h := newHandoff(s, silent)
 	for _, m := range expired {
 		if ctx.Err() != nil {
 			return
@@ -39,7 +39,7 @@ func (s *Service) handOffExpired(ctx context.Context) {
 		to := h.target(ctx, m)
 		reason := messages.ReasonExpired
 		if to != nil {
-			reason = fmt.Sprintf("%s: from SIM %d of %s to SIM %d of %s, the first phone did not take it in time", ReasonHandedOver, m.SIMSlot, s.deviceName(ctx, m.DeviceID), to.Slot, s.deviceName(ctx, to.DeviceID))
+			reason = h.reason(ctx, m, to)
 		}
 		moved, err := s.db.HandOff(context.WithoutCancel(ctx), m, to, reason)
 		if err != nil {
@@ -63,6 +63,16 @@ type handoff struct {
 	sims   map[string][]messages.SIMRef // by send
 	usable map[messages.SIMRef]bool
 	next   map[string]int
+}
+
+func newHandoff(s *Service, silent map[string]bool) *handoff {
+	return &handoff{s: s, silent: silent, sims: map[string][]messages.SIMRef{}, usable: map[messages.SIMRef]bool{}, next: map[string]int{}}
+}
+
+// reason is the history line of a hand-over.
+func (h *handoff) reason(ctx context.Context, m *messages.Message, to *messages.SIMRef) string {
+	return fmt.Sprintf("%s: from SIM %d of %s to SIM %d of %s, the first phone did not take it in time", ReasonHandedOver,
+		m.SIMSlot, h.s.deviceName(ctx, m.DeviceID), to.Slot, h.s.deviceName(ctx, to.DeviceID))
 }
 
 func (h *handoff) target(ctx context.Context, m *messages.Message) *messages.SIMRef {
