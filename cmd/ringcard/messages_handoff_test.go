@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
@@ -123,7 +124,9 @@ func pollUntil(t *testing.T, what string, d time.Duration, ok func() (bool, stri
 // phones; one stops for good in the middle (SIGKILL, never back). Each SMS
 // it was handed and never took moves to the other phone once its
 // send_before and the clock margin pass; every recipient gets exactly one
-// SMS, and a handed-over message's history says so.
+// SMS, and a handed-over message's history says so. When the phone comes
+// back at last, it gets the events it missed, past their send_before, and
+// sends none of them.
 func TestSMSHandedOverFromVanishedPhone(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
@@ -194,7 +197,8 @@ func TestSMSHandedOverFromVanishedPhone(t *testing.T) {
 			t.Errorf("%s got %d SMS", num, c)
 		}
 	}
-	handed, unconfirmed := 0, 0
+	var handed []string
+	unconfirmed := 0
 	for _, m := range msgs {
 		full, err := store.Message(context.Background(), m.ID)
 		if err != nil {
@@ -202,7 +206,7 @@ func TestSMSHandedOverFromVanishedPhone(t *testing.T) {
 		}
 		for _, h := range full.History {
 			if h.Status == messages.StatusPlanned && strings.HasPrefix(h.Reason, "handed_over: from SIM 1 of marco to SIM 1 of giulia") {
-				handed++
+				handed = append(handed, m.ID)
 				if m.DeviceID != giulia.id || logged[m.ID] != giulia.id {
 					t.Errorf("handed-over message %s is on %s, sent by %q", m.ID, m.DeviceID, logged[m.ID])
 				}
@@ -215,8 +219,8 @@ func TestSMSHandedOverFromVanishedPhone(t *testing.T) {
 			}
 		}
 	}
-	if handed == 0 {
-		t.Error("no message was handed over from the vanished phone")
+	if len(handed) == 0 {
+		t.Fatal("no message was handed over from the vanished phone")
 	}
 	if unconfirmed > 1 {
 		t.Errorf("%d messages accepted by marco and never sent, at most 1 (the one it was sending when killed)", unconfirmed)
@@ -224,7 +228,27 @@ func TestSMSHandedOverFromVanishedPhone(t *testing.T) {
 	if len(perNumber)+unconfirmed != n {
 		t.Errorf("%d numbers got an SMS and %d were left unconfirmed, want %d in all", len(perNumber), unconfirmed, n)
 	}
-	t.Logf("marco sent %d before it vanished; %d handed over to giulia", len(readSMSLog(t, marco.log)), handed)
+	sentByMarco := len(readSMSLog(t, marco.log))
+	t.Logf("marco sent %d before it vanished; %d handed over to giulia", sentByMarco, len(handed))
+
+	// Marco's phone comes back long after: it gets the sms.send events it
+	// missed, all past their send_before, and sends none of them.
+	marco.listen(t)
+	pollUntil(t, "marco to give up every message handed over", 30*time.Second, func() (bool, string) {
+		var st struct{ SMS map[string]string }
+		if b, err := os.ReadFile(marco.state); err == nil {
+			_ = json.Unmarshal(b, &st)
+		}
+		for _, id := range handed {
+			if st.SMS[id] != "gone" {
+				return false, fmt.Sprintf("message %s is %q on marco", id, st.SMS[id])
+			}
+		}
+		return true, ""
+	})
+	if got := len(readSMSLog(t, marco.log)); got != sentByMarco {
+		t.Errorf("marco sent %d SMS after coming back", got-sentByMarco)
+	}
 }
 
 // TestSimulatorSendsFromBatchFrames: a phone that asks for batch and

@@ -6,9 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"syscall"
 	"testing"
@@ -90,38 +88,12 @@ func TestGroupSendSurvivesKill9(t *testing.T) {
 
 	addr := freeAddr(t)
 	p := serve(t, dbPath, addr)
-	pair := func(name, state string) string {
-		var pc struct{ Code string }
-		if err := json.Unmarshal([]byte(run(t, "devices", "pair", "--db", dbPath, "--name", name, "--json")), &pc); err != nil {
-			t.Fatal(err)
-		}
-		out := run(t, "simulate", "--state", state, "--server", p.url, "pair", "--code", pc.Code)
-		m := regexp.MustCompile(`Paired as device (\S+);`).FindStringSubmatch(out)
-		if m == nil {
-			t.Fatalf("simulate pair printed %q", out)
-		}
-		return m[1]
-	}
-	type phone struct {
-		id, state, log string
-		cmd            *exec.Cmd
-	}
-	phones := []*phone{{state: filepath.Join(dir, "giulia.json"), log: filepath.Join(dir, "giulia.sms")}, {state: filepath.Join(dir, "marco.json"), log: filepath.Join(dir, "marco.sms")}}
-	phones[0].id = pair("Giulia", phones[0].state)
-	phones[1].id = pair("Marco", phones[1].state)
+	phones := []*simPhone{pairPhone(t, dir, dbPath, p.url, "giulia"), pairPhone(t, dir, dbPath, p.url, "marco")}
 	for _, ph := range phones { // the simulator's SIM 2 is named "Personal", so private until the office says otherwise
 		run(t, "devices", "sim", "--db", dbPath, ph.id, "2", "--policy", "work", "--label", "Work 2")
 	}
-	listen := func(ph *phone) {
-		ph.cmd = exec.Command(binary(t), "simulate", "--state", ph.state, "listen", "--sms-log", ph.log)
-		if err := ph.cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		cmd := ph.cmd
-		t.Cleanup(func() { _ = cmd.Process.Kill(); _, _ = cmd.Process.Wait() })
-	}
 	for _, ph := range phones {
-		listen(ph)
+		ph.listen(t)
 	}
 
 	var plan struct {
@@ -158,7 +130,7 @@ func TestGroupSendSurvivesKill9(t *testing.T) {
 	_, _ = p.cmd.Process.Wait()
 	before := sent()
 	p = serve(t, dbPath, addr)
-	listen(phones[1])
+	phones[1].listen(t)
 
 	store, err = sqlite.Open(context.Background(), dbPath, contacts.Normalizer{DefaultRegion: "IT"})
 	if err != nil {
