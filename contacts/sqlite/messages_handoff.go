@@ -14,7 +14,7 @@ import (
 // may no longer send them, so they may go to another phone.
 func (db *DB) ExpiredSMS(ctx context.Context, cutoff time.Time, limit int) ([]*messages.Message, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT `+messageCols+` FROM messages WHERE status = ? AND send_before_ms > 0 AND send_before_ms <= ? ORDER BY send_before_ms, id LIMIT ?`,
-		messages.StatusDispatched, ms(cutoff), limit)
+		messages.StatusDispatched, ms(cutoff), limit) // messages_due finds the dispatched ones: few at any time
 	if err != nil {
 		return nil, fmt.Errorf("expired sms: %w", err)
 	}
