@@ -47,14 +47,29 @@ func waitMessage(t *testing.T, e *testEnv, id string, ok func(*messages.Message)
 // is answered "failed": the phone must not send.
 func TestSMSSendBeforeHandOff(t *testing.T) {
 	e := newEnv(t, false, shortDeadlines)
-	ids := seedClients(t, e.DB, "Chloé", "Marco")
+	ids := seedClients(t, e.DB, "Chloé", "Marco", "Ibáñez", "Алексей")
 	giulia, luca := e.phone("Giulia"), e.phone("Luca")
 	gID, lID := deviceID(t, giulia), deviceID(t, luca)
 	svc := e.Srv.Messaging()
 	ctx := context.Background()
-	if _, err := svc.Start(ctx, messaging.SendRequest{Channel: messages.SMS, ContactIDs: ids, Text: "Gentile {name}, il listino è pronto.",
-		SIMs: []messages.SIMRef{{DeviceID: gID, Slot: 1}, {DeviceID: lID, Slot: 1}}}, "Anna"); err != nil {
+	p, err := svc.Start(ctx, messaging.SendRequest{Channel: messages.SMS, ContactIDs: ids, Text: "Gentile {name}, il listino è pronto.",
+		SIMs: []messages.SIMRef{{DeviceID: gID, Slot: 1}, {DeviceID: lID, Slot: 1}}}, "Anna")
+	if err != nil {
 		t.Fatal(err)
+	}
+	// Each phone has one message due now and one 72 s later (25 per 30 minutes).
+	var lucaLater string
+	for _, r := range p.Recipients {
+		if r.SIM.DeviceID == lID && r.At.After(time.Now().Add(time.Minute)) {
+			msgs, err := e.DB.ContactMessages(ctx, r.ContactID, 1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			lucaLater = msgs[0].ID
+		}
+	}
+	if lucaLater == "" {
+		t.Fatalf("plan %+v: want a second message for Luca a minute on", p.Recipients)
 	}
 	gs, err := giulia.Connect(ctx)
 	if err != nil {
@@ -96,6 +111,15 @@ func TestSMSSendBeforeHandOff(t *testing.T) {
 	}
 	if kept, _ := e.DB.Message(ctx, own.MessageID); kept.DeviceID != gID || kept.Status != "queued" {
 		t.Errorf("the message its phone took moved: %s on %s", kept.Status, kept.DeviceID)
+	}
+	// Luca's later message, still planned, went to Giulia with it: Luca is silent.
+	later := waitMessage(t, e, lucaLater, func(m *messages.Message) bool { return m.DeviceID == gID })
+	var steps []string
+	for _, h := range later.History {
+		steps = append(steps, h.Status+" "+h.Reason)
+	}
+	if got := strings.Join(steps, " | "); !strings.HasPrefix(got, "planned  | planned handed_over: from SIM 1 of Luca to SIM 1 of Giulia, the first phone is silent") {
+		t.Errorf("the silent phone's planned message (never handed to it): history %q", got)
 	}
 
 	// A single message to a silent phone: nobody else to take it.

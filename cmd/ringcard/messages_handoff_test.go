@@ -121,10 +121,11 @@ func pollUntil(t *testing.T, what string, d time.Duration, ok func() (bool, stri
 }
 
 // TestSMSHandedOverFromVanishedPhone: a group send over two simulated
-// phones; one stops for good in the middle (SIGKILL, never back). Each SMS
-// it was handed and never took moves to the other phone once its
-// send_before and the clock margin pass; every recipient gets exactly one
-// SMS, and a handed-over message's history says so. When the phone comes
+// phones; one stops for good in the middle (SIGKILL). Each SMS it was
+// handed and never took moves to the other phone once its send_before and
+// the clock margin pass, and what was still planned on it follows; every
+// recipient gets exactly one SMS, and a handed-over message's history says
+// so. When the phone comes
 // back at last, it gets the events it missed, past their send_before, and
 // sends none of them.
 func TestSMSHandedOverFromVanishedPhone(t *testing.T) {
@@ -197,7 +198,7 @@ func TestSMSHandedOverFromVanishedPhone(t *testing.T) {
 			t.Errorf("%s got %d SMS", num, c)
 		}
 	}
-	var handed []string
+	var handed, expired []string // handed over; of those, the ones marco was given first
 	unconfirmed := 0
 	for _, m := range msgs {
 		full, err := store.Message(context.Background(), m.ID)
@@ -207,6 +208,9 @@ func TestSMSHandedOverFromVanishedPhone(t *testing.T) {
 		for _, h := range full.History {
 			if h.Status == messages.StatusPlanned && strings.HasPrefix(h.Reason, "handed_over: from SIM 1 of marco to SIM 1 of giulia") {
 				handed = append(handed, m.ID)
+				if strings.HasSuffix(h.Reason, "did not take it in time") {
+					expired = append(expired, m.ID)
+				}
 				if m.DeviceID != giulia.id || logged[m.ID] != giulia.id {
 					t.Errorf("handed-over message %s is on %s, sent by %q", m.ID, m.DeviceID, logged[m.ID])
 				}
@@ -229,7 +233,10 @@ func TestSMSHandedOverFromVanishedPhone(t *testing.T) {
 		t.Errorf("%d numbers got an SMS and %d were left unconfirmed, want %d in all", len(perNumber), unconfirmed, n)
 	}
 	sentByMarco := len(readSMSLog(t, marco.log))
-	t.Logf("marco sent %d before it vanished; %d handed over to giulia", sentByMarco, len(handed))
+	t.Logf("marco sent %d before it vanished; %d handed over to giulia, %d of them after marco was given them", sentByMarco, len(handed), len(expired))
+	if len(expired) == 0 {
+		t.Fatal("no message given to marco was handed over after its deadline")
+	}
 
 	// Marco's phone comes back long after: it gets the sms.send events it
 	// missed, all past their send_before, and sends none of them.
@@ -239,7 +246,7 @@ func TestSMSHandedOverFromVanishedPhone(t *testing.T) {
 		if b, err := os.ReadFile(marco.state); err == nil {
 			_ = json.Unmarshal(b, &st)
 		}
-		for _, id := range handed {
+		for _, id := range expired {
 			if st.SMS[id] != "gone" {
 				return false, fmt.Sprintf("message %s is %q on marco", id, st.SMS[id])
 			}

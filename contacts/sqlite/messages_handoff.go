@@ -21,6 +21,17 @@ func (db *DB) ExpiredSMS(ctx context.Context, cutoff time.Time, limit int) ([]*m
 	return collectMessages(rows)
 }
 
+// PlannedSMS returns SMS planned on a phone and not yet handed to it, in
+// due order (what a phone found silent would be handed next).
+func (db *DB) PlannedSMS(ctx context.Context, deviceID string, limit int) ([]*messages.Message, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT `+messageCols+` FROM messages WHERE status = ? AND channel = 'sms' AND device_id = ? ORDER BY due_ms, id LIMIT ?`,
+		messages.StatusPlanned, deviceID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("planned sms: %w", err)
+	}
+	return collectMessages(rows)
+}
+
 // SendSIMs lists the phones and SIMs a group send's messages were planned
 // on (where a message whose phone vanished may go instead).
 func (db *DB) SendSIMs(ctx context.Context, sendID string) ([]messages.SIMRef, error) {
@@ -40,12 +51,14 @@ func (db *DB) SendSIMs(ctx context.Context, sendID string) ([]messages.SIMRef, e
 	return out, rows.Err()
 }
 
-// HandOff moves an expired SMS away from the phone that never took it: to
-// another SIM (planned again, due now, so the dispatcher paces it within
-// that SIM's caps) or, when to is nil, to failed with reason. Only a
-// message still dispatched to from is moved: a status the phone reported
-// first (it took the message) wins, and that phone's later reports about
-// it are answered "not found" once it moved. It reports whether it moved.
+// HandOff moves an SMS away from a phone that never took it (dispatched
+// and expired) or is found silent (planned on it): to another SIM
+// (planned again, due now, so the dispatcher paces it within that SIM's
+// caps) or, when to is nil, to failed with reason. Only a message still as
+// m was (same status, same phone and SIM) is moved: a status the phone
+// reported first (it took the message) wins, and that phone's later
+// reports about it are answered "not found" once it moved. It reports
+// whether it moved.
 func (db *DB) HandOff(ctx context.Context, m *messages.Message, to *messages.SIMRef, reason string) (bool, error) {
 	moved := false
 	err := db.inBackgroundTx(ctx, func(tx *sql.Tx) error {
@@ -57,10 +70,10 @@ func (db *DB) HandOff(ctx context.Context, m *messages.Message, to *messages.SIM
 			status = messages.StatusPlanned
 			res, err = tx.ExecContext(ctx, `UPDATE messages SET status = ?, device_id = ?, sim_slot = ?, due_ms = ?, dispatched_ms = 0, send_before_ms = 0, attempts = attempts + 1, reason = '', updated_ms = ?
 				WHERE id = ? AND status = ? AND device_id = ? AND sim_slot = ?`,
-				status, to.DeviceID, to.Slot, ms(now), ms(now), m.ID, messages.StatusDispatched, m.DeviceID, m.SIMSlot)
+				status, to.DeviceID, to.Slot, ms(now), ms(now), m.ID, m.Status, m.DeviceID, m.SIMSlot)
 		} else {
 			res, err = tx.ExecContext(ctx, `UPDATE messages SET status = ?, reason = ?, updated_ms = ? WHERE id = ? AND status = ? AND device_id = ? AND sim_slot = ?`,
-				status, reason, ms(now), m.ID, messages.StatusDispatched, m.DeviceID, m.SIMSlot)
+				status, reason, ms(now), m.ID, m.Status, m.DeviceID, m.SIMSlot)
 		}
 		if err != nil {
 			return fmt.Errorf("hand off message: %w", err)

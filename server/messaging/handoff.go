@@ -8,16 +8,24 @@ import (
 )
 
 // ReasonHandedOver starts the history reason of an SMS given to another
-// phone because the first never took it in time (a code staff's pages
-// translate; the rest names the phones).
+// phone because the first never took it in time or is silent (a code
+// staff's pages translate; the rest names the phones and why).
 const ReasonHandedOver = "handed_over"
+
+// Why a message was handed over, at the end of its history line.
+const (
+	whyExpired = "the first phone did not take it in time"
+	whySilent  = "the first phone is silent"
+)
 
 // handOffExpired deals with SMS whose phone vanished: handed over, told to
 // send before a time, and silent past that time and the clock margin. A
 // correct phone no longer sends them, so each goes once to another phone
 // of the same send (one that is not silent too), planned again within that
 // SIM's caps; a single message, one already handed over once, or one with
-// no phone left fails with reason "expired".
+// no phone left fails with reason "expired". What is still planned on a
+// silent phone goes to the other phones too, rather than being handed to
+// it only to wait out its own deadline (with no other phone it stays).
 func (s *Service) handOffExpired(ctx context.Context) {
 	expired, err := s.db.ExpiredSMS(ctx, s.now().Add(-s.cfg.ClockMargin), dispatchBatch)
 	if err != nil {
@@ -39,20 +47,41 @@ func (s *Service) handOffExpired(ctx context.Context) {
 		to := h.target(ctx, m)
 		reason := messages.ReasonExpired
 		if to != nil {
-			reason = h.reason(ctx, m, to)
+			reason = h.reason(ctx, m, to, whyExpired)
 		}
-		moved, err := s.db.HandOff(context.WithoutCancel(ctx), m, to, reason)
-		if err != nil {
-			s.log.Error("messages: hand off expired sms", "message", m.ID, "err", err)
+		if !h.move(ctx, m, to, reason) {
 			return
 		}
-		if moved && to != nil {
-			s.log.Warn("messages: phone did not take an sms in time: handed over", "message", m.ID, "device", m.DeviceID, "to_device", to.DeviceID, "to_sim", to.Slot)
-		} else if moved {
-			s.log.Warn("messages: phone did not take an sms in time: failed", "message", m.ID, "device", m.DeviceID)
+	}
+	for dev := range silent {
+		planned, err := s.db.PlannedSMS(ctx, dev, dispatchBatch)
+		if err != nil {
+			s.log.Error("messages: read planned sms", "device", dev, "err", err)
+			return
+		}
+		for _, m := range planned {
+			if to := h.target(ctx, m); to != nil && (ctx.Err() != nil || !h.move(ctx, m, to, h.reason(ctx, m, to, whySilent))) {
+				return
+			}
 		}
 	}
 	s.poke()
+}
+
+// move hands one message over (or fails it when to is nil); false on a
+// store error.
+func (h *handoff) move(ctx context.Context, m *messages.Message, to *messages.SIMRef, reason string) bool {
+	moved, err := h.s.db.HandOff(context.WithoutCancel(ctx), m, to, reason)
+	switch {
+	case err != nil:
+		h.s.log.Error("messages: hand off sms", "message", m.ID, "err", err)
+		return false
+	case moved && to != nil:
+		h.s.log.Warn("messages: sms handed to another phone", "message", m.ID, "device", m.DeviceID, "to_device", to.DeviceID, "to_sim", to.Slot, "why", reason)
+	case moved:
+		h.s.log.Warn("messages: phone did not take an sms in time: failed", "message", m.ID, "device", m.DeviceID)
+	}
+	return true
 }
 
 // handoff picks, for one sweep, where expired messages go: SIMs of the
@@ -70,9 +99,9 @@ func newHandoff(s *Service, silent map[string]bool) *handoff {
 }
 
 // reason is the history line of a hand-over.
-func (h *handoff) reason(ctx context.Context, m *messages.Message, to *messages.SIMRef) string {
-	return fmt.Sprintf("%s: from SIM %d of %s to SIM %d of %s, the first phone did not take it in time", ReasonHandedOver,
-		m.SIMSlot, h.s.deviceName(ctx, m.DeviceID), to.Slot, h.s.deviceName(ctx, to.DeviceID))
+func (h *handoff) reason(ctx context.Context, m *messages.Message, to *messages.SIMRef, why string) string {
+	return fmt.Sprintf("%s: from SIM %d of %s to SIM %d of %s, %s", ReasonHandedOver,
+		m.SIMSlot, h.s.deviceName(ctx, m.DeviceID), to.Slot, h.s.deviceName(ctx, to.DeviceID), why)
 }
 
 func (h *handoff) target(ctx context.Context, m *messages.Message) *messages.SIMRef {
