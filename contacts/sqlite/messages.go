@@ -30,6 +30,8 @@ type MessageSend struct {
 type SendProgress struct {
 	Send     MessageSend
 	ByStatus map[string]int
+	// LastChange is when any of the send's messages last changed status.
+	LastChange time.Time
 }
 
 const messageCols = `id, COALESCE(send_id, ''), contact_id, channel, to_addr, device_id, sim_slot, from_addr, subject, text, html, segments, status, reason, due_ms, attempts, created_by, created_ms, updated_ms, send_before_ms`
@@ -326,7 +328,7 @@ func (db *DB) Send(ctx context.Context, id string) (*SendProgress, error) {
 	}
 	s.CreatedAt, s.Finish = fromMS(created), fromMS(finish)
 	p := &SendProgress{Send: s, ByStatus: map[string]int{}}
-	rows, err := db.read.QueryContext(ctx, `SELECT status, COUNT(*) FROM messages WHERE send_id = ? GROUP BY status`, id)
+	rows, err := db.read.QueryContext(ctx, `SELECT status, COUNT(*), MAX(updated_ms) FROM messages WHERE send_id = ? GROUP BY status`, id)
 	if err != nil {
 		return nil, fmt.Errorf("send progress: %w", err)
 	}
@@ -334,10 +336,14 @@ func (db *DB) Send(ctx context.Context, id string) (*SendProgress, error) {
 	for rows.Next() {
 		var st string
 		var n int
-		if err := rows.Scan(&st, &n); err != nil {
+		var last int64
+		if err := rows.Scan(&st, &n, &last); err != nil {
 			return nil, fmt.Errorf("send progress: %w", err)
 		}
 		p.ByStatus[st] = n
+		if t := fromMS(last); t.After(p.LastChange) {
+			p.LastChange = t
+		}
 	}
 	return p, rows.Err()
 }

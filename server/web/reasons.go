@@ -20,6 +20,8 @@ type reasonRule struct {
 // words for them; the simulator's), what the mail server or the network
 // answered, and why the server itself did not send.
 var reasonRules = []reasonRule{
+	{messages.SMS, []string{"handed_over"}, "msg.why.handedover"},
+	{messages.SMS, []string{"expired"}, "msg.why.expired"},
 	{messages.SMS, []string{"interrupted"}, "msg.why.interrupted"},
 	{messages.SMS, []string{"limit_exceeded", "prompt", "large number", "user refused", "user denied", "not allowed by the user"}, "msg.why.prompt"},
 	{messages.SMS, []string{"no_service", "no service", "out of service", "no signal"}, "msg.why.noservice"},

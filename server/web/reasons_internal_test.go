@@ -3,7 +3,9 @@ package web
 import (
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/ringcard/ringcard/contacts/sqlite"
 	"github.com/ringcard/ringcard/messages"
 )
 
@@ -31,6 +33,9 @@ func TestReasonWord(t *testing.T) {
 		{messages.SMS, "ERR_42 something new", ""},
 		{messages.Email, "connection refused", "msg.why.maildown"},
 		{messages.SMS, "connection refused", ""}, // a mail answer is not a phone's
+		{messages.SMS, "expired", "msg.why.expired"},
+		{messages.SMS, "handed_over: from SIM 1 of Marco to SIM 2 of Giulia, the first phone is silent", "msg.why.handedover"},
+		{messages.Email, "x509: certificate has expired or is not yet valid", "msg.why.mailtls"},
 	} {
 		if got := reasonKey(tc.channel, tc.reason); got != tc.key {
 			t.Errorf("reasonKey(%s, %q) = %q, want %q", tc.channel, tc.reason, got, tc.key)
@@ -45,6 +50,29 @@ func TestReasonWord(t *testing.T) {
 			if got := reasonWord(lang, tc.channel, tc.reason); got == "" || strings.Contains(got, "⟦") || (lang != "en" && got == T("en", tc.key)) {
 				t.Errorf("reasonWord(%s, %q) = %q", lang, tc.reason, got)
 			}
+		}
+	}
+}
+
+func TestSendRunningStopsWaitingForDeliveryReports(t *testing.T) {
+	now := time.Date(2026, 12, 7, 10, 0, 0, 0, time.UTC)
+	sms := func(by map[string]int, last time.Duration) *sqlite.SendProgress {
+		return &sqlite.SendProgress{Send: sqlite.MessageSend{Channel: messages.SMS}, ByStatus: by, LastChange: now.Add(-last)}
+	}
+	for _, tc := range []struct {
+		name string
+		p    *sqlite.SendProgress
+		want bool
+	}{
+		{"still planned", sms(map[string]int{messages.StatusPlanned: 1, messages.StatusDelivered: 4}, time.Hour), true},
+		{"on a phone", sms(map[string]int{messages.StatusDispatched: 1}, time.Hour), true},
+		{"sent, reports may come", sms(map[string]int{messages.StatusSent: 3, messages.StatusDelivered: 2}, time.Minute), true},
+		{"sent, no report for long", sms(map[string]int{messages.StatusSent: 3, messages.StatusDelivered: 2}, 11*time.Minute), false},
+		{"all delivered or failed", sms(map[string]int{messages.StatusDelivered: 4, messages.StatusFailed: 1}, 0), false},
+		{"e-mail sent", &sqlite.SendProgress{Send: sqlite.MessageSend{Channel: messages.Email}, ByStatus: map[string]int{messages.StatusSent: 5}, LastChange: now}, false},
+	} {
+		if got := sendRunning(tc.p, now); got != tc.want {
+			t.Errorf("%s: running = %v, want %v", tc.name, got, tc.want)
 		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -168,6 +169,21 @@ type statusCount struct {
 	N      int
 }
 
+// deliveryReportWait is how long a send's page keeps waiting for delivery
+// reports after its last change.
+const deliveryReportWait = 10 * time.Minute
+
+// sendRunning tells whether a send's messages are still on their way.
+// Delivery reports may follow an SMS that was sent, but many carriers never
+// send one: a send stops waiting for them once none came for
+// deliveryReportWait.
+func sendRunning(p *sqlite.SendProgress, now time.Time) bool {
+	if p.ByStatus[messages.StatusPlanned]+p.ByStatus[messages.StatusDispatched]+p.ByStatus[messages.StatusQueued] > 0 {
+		return true
+	}
+	return p.Send.Channel == messages.SMS && p.ByStatus[messages.StatusSent] > 0 && now.Sub(p.LastChange) < deliveryReportWait
+}
+
 // failuresMax is how many failure reasons the progress page lists.
 const failuresMax = 20
 
@@ -196,8 +212,7 @@ func (h *Handler) sendProgress(c *gin.Context) error {
 	for _, st := range []string{messages.StatusPlanned, messages.StatusDispatched, messages.StatusQueued, messages.StatusSent, messages.StatusDelivered, messages.StatusFailed} {
 		d.Rows = append(d.Rows, statusCount{st, p.ByStatus[st]})
 	}
-	d.Running = p.ByStatus[messages.StatusPlanned]+p.ByStatus[messages.StatusDispatched]+p.ByStatus[messages.StatusQueued] > 0 ||
-		(p.Send.Channel == messages.SMS && p.ByStatus[messages.StatusSent] > 0) // delivery reports still to come
+	d.Running = sendRunning(p, h.now())
 	if p.ByStatus[messages.StatusFailed] > 0 {
 		if d.Failures, err = h.b.SendFailures(ctx, p.Send.ID, failuresMax); err != nil {
 			return err
