@@ -1,0 +1,367 @@
+package main_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"github.com/ringcard/ringcard/contacts"
+	protocol "github.com/ringcard/ringcard/mobile-protocol"
+	"github.com/ringcard/ringcard/mobile-protocol/client"
+)
+
+// BenchmarkFanOutVsGotify: one change fanned out to N phones, in one run
+// against ringcard and against gotify/server (Gin and gorilla/websocket
+// like ringcard, with no stored per-phone delivery): the time from sending
+// the change until the last phone has read it. Both servers are separate
+// processes running side by side; the phones of both are this process, one
+// goroutine per socket reading every frame whole, and the two are measured
+// in turn, change after change, so both see the same machine. The gotify
+// message carries as many bytes as ringcard's card.updated frame.
+//
+// RINGCARD_BENCH_GOTIFY names the gotify binary (BENCHMARKS.md says how to
+// build it); without it the benchmark is skipped. RINGCARD_BENCH_RESUME
+// says how ringcard's phones resume (plain by default);
+// RINGCARD_BENCH_PHONES runs one phone count instead of 200 and 1,000.
+func BenchmarkFanOutVsGotify(b *testing.B) {
+	bin := os.Getenv("RINGCARD_BENCH_GOTIFY")
+	if bin == "" {
+		b.Skip("RINGCARD_BENCH_GOTIFY is not set: set it to a gotify/server binary to compare fan-out with gotify (BENCHMARKS.md says how to build one)")
+	}
+	if _, err := exec.LookPath(bin); err != nil {
+		b.Fatalf("RINGCARD_BENCH_GOTIFY=%q: %v", bin, err)
+	}
+	resume := benchResume(b)
+	if !resume.Resume {
+		b.Fatal("RINGCARD_BENCH_RESUME=none: phones that never resume get no fan-out, so there is nothing to compare")
+	}
+	counts := []int{200, 1000}
+	if n := envInt("RINGCARD_BENCH_PHONES", 0); n > 0 {
+		counts = []int{n}
+	}
+	for _, phones := range counts {
+		b.Run(fmt.Sprintf("phones=%d", phones), func(b *testing.B) {
+			ctx := context.Background()
+			p, codes, _ := benchServer(b, 25_000, phones+1, false)
+			paired, err := client.PairFleet(ctx, p.url, codes)
+			if err != nil {
+				b.Fatal(err)
+			}
+			// One more phone, resumed as the others, sees what a phone
+			// reads per change; it is open only for the first change.
+			probe, err := paired.Clients[phones].Connect(ctx)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, err := probe.ResumeWith(protocol.Resume{Batch: resume.Batch, Compact: resume.Compact}); err != nil {
+				b.Fatal(err)
+			}
+			fleet := &client.Fleet{Clients: paired.Clients[:phones]}
+			if err := fleet.ConnectWith(ctx, resume); err != nil {
+				b.Fatal(err)
+			}
+			b.Cleanup(fleet.Close)
+			writer := fleet.Clients[0]
+			change := func() error {
+				_, err := writer.AddNote(ctx, protocol.NoteAdd{NoteID: contacts.NewID(), ContactID: "syn-0000001", Text: "fan-out"})
+				return err
+			}
+			// The first change (not measured) warms the connections.
+			if _, err := lastArrival(ctx, change, fleet.WaitEvents, fleet.Events()+int64(phones)); err != nil {
+				b.Fatal(err)
+			}
+			size := frameSize(b, probe)
+			probe.Close()
+
+			g := startGotify(b, bin)
+			gf := g.connect(b, phones)
+			msg := g.message(size)
+
+			// One message first (not measured), as for ringcard.
+			if _, err := lastArrival(ctx, func() error { return g.post(ctx, msg) }, gf.WaitFrames, gf.Frames()+int64(phones)); err != nil {
+				b.Fatal(err)
+			}
+
+			var rc, gt []time.Duration
+			rcCPU0, gtCPU0 := cpuTime(b, p.cmd.Process.Pid), cpuTime(b, g.cmd.Process.Pid)
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				ringcard := func() {
+					d, err := lastArrival(ctx, change, fleet.WaitEvents, fleet.Events()+int64(phones))
+					if err != nil {
+						b.Fatalf("ringcard: %v", err)
+					}
+					rc = append(rc, d)
+				}
+				gotify := func() {
+					d, err := lastArrival(ctx, func() error { return g.post(ctx, msg) }, gf.WaitFrames, gf.Frames()+int64(phones))
+					if err != nil {
+						b.Fatalf("gotify: %v", err)
+					}
+					gt = append(gt, d)
+				}
+				if i%2 == 0 { // take turns going first
+					ringcard()
+					gotify()
+				} else {
+					gotify()
+					ringcard()
+				}
+			}
+			b.StopTimer()
+			slices.Sort(rc)
+			slices.Sort(gt)
+			ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+			b.ReportMetric(ms(rc[len(rc)/2]), "ringcard-p50-ms")
+			b.ReportMetric(ms(gt[len(gt)/2]), "gotify-p50-ms")
+			b.ReportMetric(float64(rc[len(rc)/2])/float64(gt[len(gt)/2]), "p50-ratio")
+			b.ReportMetric(ms(rc[len(rc)*9/10]), "ringcard-p90-ms")
+			b.ReportMetric(ms(gt[len(gt)*9/10]), "gotify-p90-ms")
+			// CPU each server used per change, less disturbed by other work
+			// on the machine than the latencies.
+			b.ReportMetric(float64((cpuTime(b, p.cmd.Process.Pid)-rcCPU0).Microseconds())/float64(b.N), "ringcard-cpu-µs/change")
+			b.ReportMetric(float64((cpuTime(b, g.cmd.Process.Pid)-gtCPU0).Microseconds())/float64(b.N), "gotify-cpu-µs/change")
+			b.ReportMetric(0, "ns/op")
+			b.Logf("%d phones (%+v), frames of %d bytes: ringcard p50 %s max %s; gotify p50 %s max %s",
+				phones, resume, size, rc[len(rc)/2], rc[len(rc)-1], gt[len(gt)/2], gt[len(gt)-1])
+		})
+	}
+}
+
+// lastArrival sends one change and waits until the phones have read
+// `total` frames in all; it returns the time from sending to the last one.
+func lastArrival(ctx context.Context, send func() error, wait func(context.Context, int64) (time.Time, error), total int64) (time.Duration, error) {
+	start := time.Now()
+	if err := send(); err != nil {
+		return 0, err
+	}
+	wctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	last, err := wait(wctx, total)
+	if err != nil {
+		return 0, err
+	}
+	return last.Sub(start), nil
+}
+
+// frameSize returns the size of the first frame with a numbered event the
+// phone s reads: the bytes each phone reads per change, which the gotify
+// message is made as large as.
+func frameSize(b *testing.B, s *client.Socket) int {
+	b.Helper()
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); {
+		data, err := s.ReadRaw(time.Until(deadline))
+		if err != nil {
+			b.Fatalf("probe phone: no numbered event: %v", err)
+		}
+		for _, typ := range []string{protocol.TypeCardUpdated, protocol.TypeCardChanged, protocol.TypeBatch} {
+			if bytes.HasPrefix(data, []byte(`{"type":"`+typ+`"`)) && bytes.Contains(data, []byte(`"seq":`)) {
+				return len(data)
+			}
+		}
+	}
+	b.Fatal("probe phone: no numbered event in 30 s")
+	return 0
+}
+
+// gotifyServer is a running gotify/server process with one application.
+type gotifyServer struct {
+	cmd      *exec.Cmd
+	url      string
+	appToken string
+	http     *http.Client
+}
+
+const gotifyAdminPass = "ringcard-bench"
+
+// startGotify starts gotify (a separate process) on loopback with its
+// SQLite database in a temp dir, in WAL mode with synchronous=NORMAL as
+// ringcard's store is (gotify's default, a rollback journal with full
+// sync, would make it slower), and creates an application to post with.
+func startGotify(b *testing.B, bin string) *gotifyServer {
+	b.Helper()
+	dir := b.TempDir()
+	addr := freeAddr(b)
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		b.Fatal(err)
+	}
+	cmd := exec.Command(bin)
+	cmd.Dir = dir
+	cmd.Env = []string{
+		"HOME=" + dir, // no config file of the machine's is read
+		"GOTIFY_SERVER_LISTENADDR=" + host,
+		"GOTIFY_SERVER_PORT=" + port,
+		"GOTIFY_DATABASE_DIALECT=sqlite3",
+		"GOTIFY_DATABASE_CONNECTION=" + dir + "/gotify.db?_journal_mode=WAL&_synchronous=NORMAL",
+		"GOTIFY_DEFAULTUSER_NAME=admin",
+		"GOTIFY_DEFAULTUSER_PASS=" + gotifyAdminPass,
+		"GOTIFY_PASSSTRENGTH=4", // the admin's basic auth creates the clients; bcrypt's cheapest cost
+		"GOTIFY_UPLOADEDIMAGESDIR=" + dir + "/images",
+		"GOTIFY_PLUGINSDIR=" + dir + "/plugins",
+		"GOTIFY_LOGLEVEL=warn", // as ringcard runs here (RINGCARD_LOG_LEVEL=warn)
+	}
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		b.Fatalf("start gotify: %v", err)
+	}
+	b.Cleanup(func() { _ = cmd.Process.Kill(); _, _ = cmd.Process.Wait() })
+	waitListening(b, addr)
+	g := &gotifyServer{cmd: cmd, url: "http://" + addr, http: &http.Client{Timeout: time.Minute}}
+	var app struct{ Token string }
+	g.admin(b, "/application", map[string]string{"name": "ringcard bench"}, &app)
+	g.appToken = app.Token
+	return g
+}
+
+// admin makes a request as gotify's admin user.
+func (g *gotifyServer) admin(b *testing.B, path string, body, out any) {
+	b.Helper()
+	data, _ := json.Marshal(body)
+	req, err := http.NewRequest(http.MethodPost, g.url+path, bytes.NewReader(data))
+	if err != nil {
+		b.Fatal(err)
+	}
+	req.SetBasicAuth("admin", gotifyAdminPass)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := g.http.Do(req)
+	if err != nil {
+		b.Fatalf("gotify POST %s: %v", path, err)
+	}
+	defer resp.Body.Close()
+	reply, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK {
+		b.Fatalf("gotify POST %s: %s: %s", path, resp.Status, reply)
+	}
+	if err := json.Unmarshal(reply, out); err != nil {
+		b.Fatalf("gotify POST %s: %v: %s", path, err, reply)
+	}
+}
+
+// gotifyMessage is a message to post, encoded.
+type gotifyMessage []byte
+
+// message is a message whose stream frame is about size bytes (gotify adds
+// the id, application id and date around the text).
+func (g *gotifyServer) message(size int) gotifyMessage {
+	const overhead = len(`{"id":1000,"appid":1,"message":"","title":"ringcard bench","priority":0,"date":"2026-12-07T03:52:51.090724816Z"}` + "\n")
+	text := strings.Repeat("x", max(1, size-overhead))
+	data, _ := json.Marshal(map[string]any{"title": "ringcard bench", "message": text, "priority": 0})
+	return data
+}
+
+// post sends a message as the application, as a sender does.
+func (g *gotifyServer) post(ctx context.Context, msg gotifyMessage) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, g.url+"/message", bytes.NewReader(msg))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("X-Gotify-Key", g.appToken)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := g.http.Do(req)
+	if err != nil {
+		return fmt.Errorf("post gotify message: %w", err)
+	}
+	defer resp.Body.Close()
+	reply, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("post gotify message: %s: %s", resp.Status, reply)
+	}
+	return nil
+}
+
+// connect creates n gotify clients (one token each, through the REST API)
+// and opens their /stream websockets.
+func (g *gotifyServer) connect(b *testing.B, n int) *frameFleet {
+	b.Helper()
+	f := &frameFleet{}
+	b.Cleanup(f.Close)
+	for i := range n {
+		var c struct{ Token string }
+		g.admin(b, "/client", map[string]string{"name": fmt.Sprintf("phone %d", i)}, &c)
+		h := http.Header{}
+		h.Set("X-Gotify-Key", c.Token)
+		d := *websocket.DefaultDialer
+		ws, _, err := d.Dial("ws"+strings.TrimPrefix(g.url, "http")+"/stream", h)
+		if err != nil {
+			b.Fatalf("gotify stream %d: %v", i, err)
+		}
+		f.conns = append(f.conns, ws)
+		f.wg.Add(1)
+		go f.read(ws)
+	}
+	return f
+}
+
+// frameFleet is gotify's phones: one goroutine per socket reading every
+// frame whole and counting the messages, as client.Fleet does for
+// ringcard's phones.
+type frameFleet struct {
+	conns  []*websocket.Conn
+	frames atomic.Int64
+	lastAt atomic.Int64 // when the latest frame arrived (UnixNano)
+	wg     sync.WaitGroup
+}
+
+func (f *frameFleet) read(ws *websocket.Conn) {
+	defer f.wg.Done()
+	head := make([]byte, 64)
+	for {
+		_, r, err := ws.NextReader()
+		if err != nil {
+			return
+		}
+		n, _ := io.ReadFull(r, head)
+		if _, err := io.Copy(io.Discard, r); err != nil {
+			return
+		}
+		if !bytes.HasPrefix(head[:n], []byte(`{"id":`)) {
+			continue
+		}
+		f.frames.Add(1)
+		now := time.Now().UnixNano()
+		for {
+			old := f.lastAt.Load()
+			if now <= old || f.lastAt.CompareAndSwap(old, now) {
+				break
+			}
+		}
+	}
+}
+
+// Frames is how many messages the phones have read.
+func (f *frameFleet) Frames() int64 { return f.frames.Load() }
+
+// WaitFrames waits until the phones have read n messages in all and
+// returns when the last of them arrived.
+func (f *frameFleet) WaitFrames(ctx context.Context, n int64) (time.Time, error) {
+	for f.frames.Load() < n {
+		if err := ctx.Err(); err != nil {
+			return time.Time{}, fmt.Errorf("%d of %d gotify messages arrived: %w", f.frames.Load(), n, err)
+		}
+		time.Sleep(50 * time.Microsecond)
+	}
+	return time.Unix(0, f.lastAt.Load()), nil
+}
+
+// Close closes every socket and waits for the readers.
+func (f *frameFleet) Close() {
+	for _, ws := range f.conns {
+		_ = ws.Close()
+	}
+	f.wg.Wait()
+}
