@@ -140,6 +140,9 @@ func BenchmarkEndToEnd(b *testing.B) {
 					if res.Errors > 0 {
 						b.Errorf("%d of %d calls failed", res.Errors, res.Calls)
 					}
+					if !resume.Resume && res.Events > 0 { // the no-fan-out row must be one
+						b.Errorf("phones that never resumed got %d numbered events", res.Events)
+					}
 					b.ReportMetric(float64(res.P50.Microseconds()), "p50-µs")
 					b.ReportMetric(float64(res.P99.Microseconds()), "p99-µs")
 					b.ReportMetric(float64(res.Max.Microseconds()), "max-µs")
