@@ -32,7 +32,8 @@ import (
 // processes running side by side; the phones of both are this process, one
 // goroutine per socket reading every frame whole, and the two are measured
 // in turn, change after change, so both see the same machine. The gotify
-// message carries as many bytes as ringcard's card.updated frame.
+// message's frame carries as many bytes as ringcard's (a card.updated, or
+// what the phones asked for in their resume).
 //
 // RINGCARD_BENCH_GOTIFY names the gotify binary (BENCHMARKS.md says how to
 // build it); without it the benchmark is skipped. RINGCARD_BENCH_RESUME
@@ -144,8 +145,9 @@ func BenchmarkFanOutVsGotify(b *testing.B) {
 			b.ReportMetric(float64(rc[len(rc)/2])/float64(gt[len(gt)/2]), "p50-ratio")
 			b.ReportMetric(ms(rc[len(rc)*9/10]), "ringcard-p90-ms")
 			b.ReportMetric(ms(gt[len(gt)*9/10]), "gotify-p90-ms")
-			// CPU each server used per change, less disturbed by other work
-			// on the machine than the latencies.
+			// The CPU each server used during the changes, over their count:
+			// less disturbed by other work on the machine than the
+			// latencies, but it holds the server's other work in that time.
 			b.ReportMetric(float64((cpuTime(b, p.cmd.Process.Pid)-rcCPU0).Microseconds())/float64(b.N), "ringcard-cpu-µs/change")
 			b.ReportMetric(float64((cpuTime(b, g.cmd.Process.Pid)-gtCPU0).Microseconds())/float64(b.N), "gotify-cpu-µs/change")
 			b.ReportMetric(0, "ns/op")
