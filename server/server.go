@@ -89,6 +89,7 @@ func New(ctx context.Context, cfg Config, db *sqlite.DB, log *slog.Logger) (*Ser
 	if err != nil {
 		return nil, err
 	}
+	mcfg.Busy = func() bool { return s.answering.Load() > 0 } // calls go first, as in the hub
 	s.msg = messaging.New(db, log, mcfg)
 	s.engine = s.routes()
 	return s, nil

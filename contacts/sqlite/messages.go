@@ -158,29 +158,49 @@ func (db *DB) SIMPlanned(ctx context.Context, deviceID string, slot int, dayStar
 	return last, today, nil
 }
 
-// DispatchSMS hands a planned SMS to its phone: in one transaction it marks
-// the message dispatched and stores the phone's numbered event. It reports
-// false when the message was no longer planned (another dispatcher, or a
-// retry after a crash, got there first), so no message is handed twice.
-func (db *DB) DispatchSMS(ctx context.Context, m *messages.Message, eventType, payload string) (bool, error) {
-	done := false
-	err := db.inBackgroundTx(ctx, func(tx *sql.Tx) error { // calls go first
-		now := ms(db.Now())
-		res, err := tx.ExecContext(ctx, `UPDATE messages SET status = ?, dispatched_ms = ?, updated_ms = ?, send_before_ms = ? WHERE id = ? AND status = ?`,
-			messages.StatusDispatched, now, now, ms(m.SendBefore), m.ID, messages.StatusPlanned)
-		if err != nil {
-			return fmt.Errorf("dispatch message: %w", err)
+// dispatchTxTime bounds one transaction of DispatchSMSBatch: a commit
+// per message would make the WAL, the checkpoints and the hub's reads of
+// new events work for every message; one per batch spreads that over the
+// batch, and the bound keeps the write connection free often.
+const dispatchTxTime = 2 * time.Millisecond
+
+// DispatchSMSBatch hands planned SMS to their phones: each message is
+// marked dispatched in the same transaction that stores its phone's
+// numbered event (payload(m) is the event's body), and a message no
+// longer planned (another dispatcher, or a retry after a crash, got there
+// first) is passed over, so none is handed twice. Several go in one
+// transaction, which ends after dispatchTxTime or as soon as a foreground
+// writer (a phone's call) waits: a call waits for one message's writes at
+// most. It returns how many of msgs it went through (at least one; the
+// caller goes on with the rest) and how many of those it dispatched.
+func (db *DB) DispatchSMSBatch(ctx context.Context, msgs []*messages.Message, eventType string, payload func(*messages.Message) string) (through, dispatched int, err error) {
+	through, err = db.backgroundBatch(ctx, len(msgs), dispatchTxTime, func(tx *sql.Tx, i int) error {
+		m := msgs[i]
+		done, err := dispatchSMS(ctx, tx, m, eventType, payload(m), ms(db.Now()))
+		if done {
+			dispatched++
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return nil
-		}
-		if err := statusRow(ctx, tx, m.ID, messages.StatusDispatched, "", now); err != nil {
-			return err
-		}
-		done = true
-		return insertEvent(ctx, tx, m.DeviceID, eventType, "", payload, now)
+		return err
 	})
-	return done, err
+	if err != nil {
+		return 0, 0, err
+	}
+	return through, dispatched, nil
+}
+
+func dispatchSMS(ctx context.Context, tx *sql.Tx, m *messages.Message, eventType, payload string, now int64) (bool, error) {
+	res, err := tx.ExecContext(ctx, `UPDATE messages SET status = ?, dispatched_ms = ?, updated_ms = ?, send_before_ms = ? WHERE id = ? AND status = ?`,
+		messages.StatusDispatched, now, now, ms(m.SendBefore), m.ID, messages.StatusPlanned)
+	if err != nil {
+		return false, fmt.Errorf("dispatch message: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return false, nil
+	}
+	if err := statusRow(ctx, tx, m.ID, messages.StatusDispatched, "", now); err != nil {
+		return false, err
+	}
+	return true, insertEvent(ctx, tx, m.DeviceID, eventType, "", payload, now)
 }
 
 // ClaimEmail marks a planned e-mail as being sent (dispatched) before the

@@ -15,7 +15,11 @@ const dispatchBatch = 1000
 
 // dispatchSMS hands due SMS to their phones, SIM by SIM, as long as each
 // SIM stays within its caps (counted from what was really dispatched, so a
-// restart after a long stop does not burst) and the office is open.
+// restart after a long stop does not burst) and the office is open. The
+// messages of a pass are picked first (a message no longer planned when
+// its turn comes leaves its SIM's share unused until the next pass: the
+// caps are never exceeded), then written a short transaction at a time,
+// each after any card being built is answered.
 func (s *Service) dispatchSMS(ctx context.Context) {
 	now := s.now()
 	if s.cfg.Hours != nil && !s.cfg.Hours.Contains(now.In(s.cfg.Loc)) {
@@ -29,6 +33,7 @@ func (s *Service) dispatchSMS(ctx context.Context) {
 	type budget struct{ window, today int }
 	budgets := map[messages.SIMRef]*budget{}
 	day := dayStart(now.In(s.cfg.Loc))
+	pick := make([]*messages.Message, 0, len(due))
 	for _, m := range due {
 		ref := messages.SIMRef{DeviceID: m.DeviceID, Slot: m.SIMSlot}
 		b, ok := budgets[ref]
@@ -46,20 +51,41 @@ func (s *Service) dispatchSMS(ctx context.Context) {
 			b.window, b.today = 0, 0 // this SIM is done for now; keep its order
 			continue
 		}
+		b.window -= m.Segments
+		b.today -= m.Segments
 		m.SendBefore = sendBefore(now, s.cfg.SendWithin)
-		payload, _ := json.Marshal(protocol.SMSSend{MessageID: m.ID, Number: m.To, Text: m.Text, SIMSlot: m.SIMSlot, SendBefore: m.SendBefore.Format(time.RFC3339)})
-		ok, err := s.db.DispatchSMS(ctx, m, protocol.TypeSMSSend, string(payload))
+		pick = append(pick, m)
+	}
+	for len(pick) > 0 && ctx.Err() == nil {
+		s.yieldToCalls()
+		n, _, err := s.db.DispatchSMSBatch(ctx, pick, protocol.TypeSMSSend, smsPayload)
 		if err != nil {
-			s.log.Error("messages: dispatch sms", "message", m.ID, "err", err)
+			s.log.Error("messages: dispatch sms", "message", pick[0].ID, "err", err)
 			return
 		}
-		if ok {
-			b.window -= m.Segments
-			b.today -= m.Segments
-		}
-		if ctx.Err() != nil {
-			return
-		}
+		pick = pick[n:]
+	}
+}
+
+// smsPayload is the sms.send event's body for a message.
+func smsPayload(m *messages.Message) string {
+	b, _ := json.Marshal(protocol.SMSSend{MessageID: m.ID, Number: m.To, Text: m.Text, SIMSlot: m.SIMSlot, SendBefore: m.SendBefore.Format(time.RFC3339)})
+	return string(b)
+}
+
+// maxHold bounds how long the dispatcher waits for calls being answered
+// before each transaction (under a stream of calls it still goes on).
+const maxHold = 10 * time.Millisecond
+
+// yieldToCalls waits (at most maxHold) while a phone waits for a card:
+// the card path reads the store and needs the processor more than a
+// group send needs these milliseconds.
+func (s *Service) yieldToCalls() {
+	if s.cfg.Busy == nil {
+		return
+	}
+	for start := time.Now(); s.cfg.Busy() && time.Since(start) < maxHold; {
+		time.Sleep(100 * time.Microsecond)
 	}
 }
 

@@ -24,6 +24,9 @@ type Config struct {
 	Tick  time.Duration  // how often due messages are looked for; default 1s
 	// Mailer submits e-mail; nil: e-mail is off (messages wait, planned).
 	Mailer Mailer
+	// Busy reports that a phone is waiting for a card right now: the SMS
+	// dispatcher lets it be answered first. nil: never busy.
+	Busy func() bool
 	// Retries are the waits after each temporary e-mail failure; after the
 	// last, the message fails. Default 1m, 5m, 30m, 2h.
 	Retries []time.Duration
