@@ -41,8 +41,8 @@ func copyDB(b *testing.B, src string) string {
 
 // BenchmarkCallStartDuringGroupSend is the call path (store the call, build
 // the card, counted as answering like the HTTP and websocket handlers do)
-// at 25,000 contacts, idle and while a 10,000-recipient SMS group send
-// runs flat out: caps lifted, the server serving on loopback, and the
+// at 25,000 contacts, idle and while a 20,000-recipient SMS group send
+// runs flat out (the largest a send may be): caps lifted, the server serving on loopback, and the
 // sending phone a real websocket client that receives each sms.send,
 // acknowledges it and reports queued, sent and delivered over HTTP, as a
 // phone does. The send must still be going when the measurement ends (the
@@ -75,7 +75,7 @@ func BenchmarkCallStartDuringGroupSend(b *testing.B) {
 			ph := benchPhone(b, ctx, s, "http://"+ln.Addr().String())
 			var sendID string
 			if mode == "group-send" {
-				sendID = startBenchSend(b, ctx, s, ph.id, 10_000)
+				sendID = startBenchSend(b, ctx, s, ph.id, 20_000)
 				deadline := time.Now().Add(time.Minute)
 				for ph.sms.Load() == 0 { // the send is flowing before the first call
 					if time.Now().After(deadline) {
