@@ -77,9 +77,11 @@ func smsPayload(m *messages.Message) string {
 // before each transaction (under a stream of calls it still goes on).
 const maxHold = 10 * time.Millisecond
 
-// yieldToCalls waits (at most maxHold) while a phone waits for a card:
-// the card path reads the store and needs the processor more than a
-// group send needs these milliseconds.
+// yieldToCalls waits (at most maxHold) while a phone waits for a card.
+// Every commit makes each reading connection drop its page cache at its
+// next read, and the card is built from several reads: a sender's commit
+// in the middle of them makes the card read its pages again. A group send
+// can spare these milliseconds.
 func (s *Service) yieldToCalls() {
 	if s.cfg.Busy == nil {
 		return
@@ -104,7 +106,8 @@ func dayStart(t time.Time) time.Time {
 	return time.Date(y, m, d, 0, 0, 0, 0, t.Location())
 }
 
-// Report records what a phone says became of a message it was given.
+// Report records what a phone says became of a message it was given
+// (after the cards being built, waiting a few milliseconds at most).
 func (s *Service) Report(ctx context.Context, deviceID, id string, r protocol.MessageStatus) (*messages.Message, error) {
 	if !messages.PhoneStatus(r.Status) {
 		return nil, invalid("status: queued, sent, delivered or failed")
@@ -117,6 +120,7 @@ func (s *Service) Report(ctx context.Context, deviceID, id string, r protocol.Me
 			return m, nil
 		}
 	}
+	s.yieldToCalls() // its commit would make the card's reads start over from a cold cache
 	return s.db.ReportMessage(ctx, deviceID, id, r.Status, r.Reason)
 }
 

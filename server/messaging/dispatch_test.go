@@ -13,6 +13,7 @@ import (
 	"github.com/ringcard/ringcard/contacts"
 	"github.com/ringcard/ringcard/contacts/sqlite"
 	"github.com/ringcard/ringcard/messages"
+	protocol "github.com/ringcard/ringcard/mobile-protocol"
 	"github.com/ringcard/ringcard/server/messaging"
 )
 
@@ -70,5 +71,26 @@ func TestDispatchYieldsToCallsWithoutStarving(t *testing.T) {
 	}
 	if p.ByStatus[messages.StatusDispatched] != perWindow || p.ByStatus[messages.StatusPlanned] != n-perWindow {
 		t.Errorf("progress %v, want %d dispatched (the cap) and %d waiting", p.ByStatus, perWindow, n-perWindow)
+	}
+	// The phone's reports wait for the calls too, and are recorded all the same.
+	all, err := db.SendMessages(ctx, "send-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var handed string
+	for _, m := range all {
+		if m.Status == messages.StatusDispatched {
+			handed = m.ID
+		}
+	}
+	before := asked.Load()
+	for _, st := range []string{"queued", "sent", "delivered"} {
+		m, err := svc.Report(ctx, "phone-1", handed, protocol.MessageStatus{Status: st})
+		if err != nil || m.Status != st {
+			t.Fatalf("report %s: %+v %v", st, m, err)
+		}
+	}
+	if asked.Load() == before {
+		t.Error("the reports never asked whether a call was being answered")
 	}
 }
