@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"time"
 )
 
 // Internals the package's external tests drive directly.
@@ -26,6 +27,14 @@ func (db *DB) BackgroundTxForTest(ctx context.Context, fn func() error) error {
 }
 
 func (db *DB) WriteWantedForTest() bool { return db.writeWanted() }
+
+// SetMaxYieldForTest sets how long background jobs let foreground writers
+// go first, until the test ends.
+func SetMaxYieldForTest(t interface{ Cleanup(func()) }, d time.Duration) {
+	old := maxYield
+	maxYield = d
+	t.Cleanup(func() { maxYield = old })
+}
 
 // PrunePlansForTest is SQLite's query plan of each set PruneLogs deletes.
 func (db *DB) PrunePlansForTest(ctx context.Context) ([]string, error) {

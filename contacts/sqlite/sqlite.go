@@ -425,7 +425,7 @@ func (db *DB) foregroundServed() { db.waiting.Add(-1) }
 // maxYield bounds how long a background job lets foreground writers go
 // first: under a constant stream of them it still gets its turn (a merge
 // starved forever would hold up the checkpoints behind it).
-const maxYield = 50 * time.Millisecond
+var maxYield = 50 * time.Millisecond
 
 // yieldToForeground waits (at most maxYield) until no foreground writer is
 // queued for the write connection: the pool would otherwise hand it to a
