@@ -31,6 +31,7 @@ type conn struct {
 	hub     *Hub
 	device  string
 	ws      *websocket.Conn
+	net     *corkConn // under ws: deliveries are written in one system call
 	answers chan []byte
 	wake    chan struct{}
 	resume  chan resumeReq
@@ -77,11 +78,12 @@ func (s *Server) websocket(c *gin.Context) error {
 		return contacts.Errorf(contacts.EInvalid, "this endpoint needs a websocket upgrade")
 	}
 	d := device(c)
-	ws, err := upgrader.Upgrade(c.Writer, c.Request, nil)
+	cw := &corkWriter{ResponseWriter: c.Writer, hj: c.Writer}
+	ws, err := upgrader.Upgrade(cw, c.Request, nil)
 	if err != nil {
 		return nil // the upgrader answered already
 	}
-	cn := &conn{srv: s, hub: s.hub, device: d.ID, ws: ws, answers: make(chan []byte, 32),
+	cn := &conn{srv: s, hub: s.hub, device: d.ID, ws: ws, net: cw.conn, answers: make(chan []byte, 32),
 		wake: make(chan struct{}, 1), resume: make(chan resumeReq, 1), done: make(chan struct{})}
 	if !s.hub.attach(cn) {
 		_ = ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseTryAgainLater, "not serving"), time.Now().Add(time.Second))
@@ -576,9 +578,14 @@ func (c *conn) hold(d time.Duration) {
 	c.heldC = c.held.C
 }
 
-// deliver sends every event numbered for the device after c.gid.
-func (c *conn) deliver() error {
+// deliver sends every event numbered for the device after c.gid. The
+// frames are corked: what one delivery writes goes out in one system call.
+func (c *conn) deliver() (err error) {
+	c.net.cork()
 	defer func() {
+		if uerr := c.net.uncork(time.Now().Add(writeTimeout)); err == nil {
+			err = uerr
+		}
 		if cap(c.evs) > 4 { // an idle phone holds at most a few slots, and no payload
 			c.evs = nil
 		}
