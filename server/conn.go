@@ -23,29 +23,35 @@ import (
 
 const writeTimeout = 10 * time.Second
 
-// conn is one phone's websocket. The reader (the handler's goroutine)
-// handles what the phone sends; one writer goroutine owns every write and
-// the device's position in its event stream.
+// conn is one phone's websocket. Its one long-lived goroutine is the
+// reader: it handles what the phone sends and writes the answers itself
+// (the ringing phone's card goes out from the goroutine that built it).
+// Events are written by a short-lived goroutine the hub's wake-up starts
+// (flush), which ends when nothing is left to send, so an idle phone holds
+// one goroutine and no write buffer. wmu makes the writers take turns.
 type conn struct {
 	srv     *Server
 	hub     *Hub
 	device  string
 	ws      *websocket.Conn
-	net     *corkConn // under ws: deliveries are written in one system call
-	answers chan []byte
-	wake    chan struct{}
-	resume  chan resumeReq
+	net     *corkConn   // under ws: deliveries are written in one system call
 	resumed atomic.Bool // a resume was accepted on this socket
-	done    chan struct{}
+	stopped atomic.Bool
+	run     atomic.Int32 // runIdle, runBusy, runAgain or runDone: see kick
+	fired   atomic.Bool  // the batch hold's timer fired
+	ping    *time.Timer
+	resume  *resumeReq // set by dispatch, started by the reader
 
 	stopOnce  sync.Once
 	stopCode  int
 	stopText  string
 	stopFinal []byte
 
-	// Owned by the writer.
+	wmu sync.Mutex // held while writing; guards what follows
+	// The device's position in its event stream.
 	seq, gid int64
 	live     bool
+	finished bool        // the close frame was sent
 	batch    bool        // the phone asked for batch frames
 	compact  bool        // the phone asked for card.changed
 	evs      []ringEvent // reused between deliveries
@@ -55,8 +61,17 @@ type conn struct {
 	lastBatch time.Time
 	heldUntil time.Time // when the current hold's window ended
 	held      *time.Timer
-	heldC     <-chan time.Time // nil unless events are held
+	holding   bool // events are held until held fires
 }
+
+// The states of conn.run: no flush goroutine, one running, one running
+// that must look again before it ends, and the connection closed.
+const (
+	runIdle int32 = iota
+	runBusy
+	runAgain
+	runDone
+)
 
 // batchWindow is the shortest time between two batches to one phone. The
 // first change after a quiet moment goes out at once; under a stream of
@@ -83,8 +98,7 @@ func (s *Server) websocket(c *gin.Context) error {
 	if err != nil {
 		return nil // the upgrader answered already
 	}
-	cn := &conn{srv: s, hub: s.hub, device: d.ID, ws: ws, net: cw.conn, answers: make(chan []byte, 32),
-		wake: make(chan struct{}, 1), resume: make(chan resumeReq, 1), done: make(chan struct{})}
+	cn := &conn{srv: s, hub: s.hub, device: d.ID, ws: ws, net: cw.conn}
 	if !s.hub.attach(cn) {
 		_ = ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseTryAgainLater, "not serving"), time.Now().Add(time.Second))
 		ws.Close()
@@ -98,7 +112,7 @@ func (s *Server) websocket(c *gin.Context) error {
 		s.fcm.connected(d.ID)
 	}
 	ctx := contacts.WithActor(context.WithoutCancel(c.Request.Context()), contacts.Actor{Kind: contacts.ActorDevice, ID: d.ID, Name: d.Name})
-	go cn.writeLoop()
+	cn.ping = time.AfterFunc(s.hub.opts.PingInterval, cn.pingNow)
 	// The reader gets a goroutine of its own and this handler returns: the
 	// HTTP server's goroutine, its buffers and the handler chain's stack are
 	// not kept for as long as the phone stays connected.
@@ -138,12 +152,19 @@ func (c *conn) readLoop(ctx context.Context) {
 		_ = c.ws.SetReadDeadline(time.Now().Add(idle))
 		c.hub.Seen(c.device)
 		if out := c.dispatch(ctx, data); out != nil {
-			c.answer(out)
+			c.send(out)
 		}
-		select {
-		case <-c.done:
+		if r := c.resume; r != nil {
+			c.resume = nil
+			c.wmu.Lock()
+			err := c.startStream(ctx, *r)
+			c.wmu.Unlock()
+			if err != nil {
+				c.stop(websocket.CloseGoingAway, "write failed", nil)
+			}
+		}
+		if c.stopped.Load() {
 			return
-		default:
 		}
 	}
 }
@@ -232,8 +253,8 @@ func (c *conn) handlePayload(ctx context.Context, env protocol.Envelope) ([]byte
 		if err := c.srv.phoneSaysOpen(ctx, c.device, open); err != nil {
 			return nil, err
 		}
-		c.resume <- resumeReq{after: p.AfterSeq, id: env.ID, batch: p.Batch, compact: p.Compact}
-		return nil, nil // the writer answers after it has positioned the stream
+		c.resume = &resumeReq{after: p.AfterSeq, id: env.ID, batch: p.Batch, compact: p.Compact}
+		return nil, nil // the reader answers once it has positioned the stream
 	case protocol.TypeAck:
 		var p protocol.Ack
 		if err := decodePayload(env.Payload, &p); err != nil {
@@ -345,27 +366,101 @@ func decodePayload(raw json.RawMessage, v any) error {
 	return protocol.Decode(raw, v)
 }
 
-// answer queues a reply; it blocks only this phone's reader.
-func (c *conn) answer(b []byte) {
-	select {
-	case c.answers <- b:
-	case <-c.done:
+// send writes an answer at once, from the reader: it waits only for a
+// delivery to this phone already being written, never for fan-out to
+// others.
+func (c *conn) send(b []byte) {
+	if c.stopped.Load() {
+		return
+	}
+	c.wmu.Lock()
+	err := c.write(b)
+	c.wmu.Unlock()
+	if err != nil {
+		c.stop(websocket.CloseGoingAway, "write failed", nil)
 	}
 }
 
-func (c *conn) wakeUp() {
-	select {
-	case c.wake <- struct{}{}:
-	default:
+// wakeUp tells the connection the hub has numbered events for it.
+func (c *conn) wakeUp() { c.kick() }
+
+// kick makes sure a flush goroutine will look at the connection: it starts
+// one, or tells the running one to look again before it ends.
+func (c *conn) kick() {
+	for {
+		switch c.run.Load() {
+		case runIdle:
+			if c.run.CompareAndSwap(runIdle, runBusy) {
+				go c.flush()
+				return
+			}
+		case runBusy:
+			if c.run.CompareAndSwap(runBusy, runAgain) {
+				return
+			}
+		default: // runAgain, runDone
+			return
+		}
 	}
 }
 
-// stop ends the connection once: the writer sends final (if any), a close
+// flush writes what is waiting for the phone (events, or the close when
+// the connection stops) and ends when nothing is left.
+func (c *conn) flush() {
+	for {
+		c.run.Store(runBusy)
+		c.wmu.Lock()
+		if c.stopped.Load() {
+			c.finish()
+			c.run.Store(runDone)
+			c.wmu.Unlock()
+			return
+		}
+		var err error
+		switch {
+		case c.fired.Swap(false):
+			c.holding = false
+			if c.hub.busy() && time.Since(c.heldUntil) < c.hub.opts.MaxHold {
+				// A card is being built: held batches wait like the hub's
+				// own fan-out, so the ringing phone's answer goes first.
+				c.hold(time.Millisecond)
+				break
+			}
+			err = c.deliver()
+		case c.live:
+			err = c.deliverSoon()
+		}
+		c.wmu.Unlock()
+		if err != nil {
+			c.stop(websocket.CloseGoingAway, "write failed", nil)
+			continue
+		}
+		if c.run.CompareAndSwap(runBusy, runIdle) {
+			return
+		}
+	}
+}
+
+// pingNow pings the phone (its pong keeps the read deadline moving) and
+// arms the next ping.
+func (c *conn) pingNow() {
+	if c.stopped.Load() {
+		return
+	}
+	if err := c.ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(writeTimeout)); err != nil {
+		c.stop(websocket.CloseGoingAway, "write failed", nil)
+		return
+	}
+	c.ping.Reset(c.hub.opts.PingInterval)
+}
+
+// stop ends the connection once: a flush sends final (if any), a close
 // frame with code, and closes the socket.
 func (c *conn) stop(code int, text string, final []byte) {
 	c.stopOnce.Do(func() {
 		c.stopCode, c.stopText, c.stopFinal = code, text, final
-		close(c.done)
+		c.stopped.Store(true)
+		c.kick()
 	})
 }
 
@@ -375,55 +470,28 @@ func (c *conn) revoke() {
 	c.stop(websocket.ClosePolicyViolation, "device revoked", errorFrame("", contacts.Errorf(contacts.EUnauthorized, "this device was revoked")))
 }
 
-func (c *conn) writeLoop() {
-	ping := time.NewTicker(c.hub.opts.PingInterval)
-	defer ping.Stop()
-	defer func() {
-		if c.held != nil {
-			c.held.Stop()
-		}
-	}()
-	defer c.ws.Close()
-	for {
-		var err error
-		select {
-		case <-c.done:
-			c.finish()
-			return
-		case b := <-c.answers:
-			err = c.write(b)
-		case r := <-c.resume:
-			err = c.startStream(r)
-		case <-c.wake:
-			if c.live {
-				err = c.deliverSoon()
-			}
-		case <-c.heldC:
-			c.heldC = nil
-			if c.hub.busy() && time.Since(c.heldUntil) < c.hub.opts.MaxHold {
-				// A card is being built: held batches wait like the hub's
-				// own fan-out, so the ringing phone's answer goes first.
-				c.hold(time.Millisecond)
-				break
-			}
-			err = c.deliver()
-		case <-ping.C:
-			err = c.ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(writeTimeout))
-		}
-		if err != nil {
-			c.stop(websocket.CloseGoingAway, "write failed", nil)
-		}
-	}
-}
-
+// finish sends the final frame and the close, and closes the socket (wmu
+// held).
 func (c *conn) finish() {
+	if c.ping != nil {
+		c.ping.Stop()
+	}
+	if c.held != nil {
+		c.held.Stop()
+	}
 	if c.stopFinal != nil {
 		_ = c.write(c.stopFinal)
 	}
 	_ = c.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(c.stopCode, c.stopText), time.Now().Add(time.Second))
+	c.ws.Close()
+	c.finished = true
 }
 
+// write writes one frame (wmu held).
 func (c *conn) write(b []byte) error {
+	if c.finished {
+		return nil
+	}
 	_ = c.ws.SetWriteDeadline(time.Now().Add(writeTimeout))
 	return c.ws.WriteMessage(websocket.TextMessage, b)
 }
@@ -509,11 +577,13 @@ type resumeReq struct {
 }
 
 // startStream positions the device's stream after the seq the phone has,
-// answers the resume, then replays what it missed.
-func (c *conn) startStream(r resumeReq) error {
+// answers the resume, then replays what it missed (wmu held).
+func (c *conn) startStream(ctx context.Context, r resumeReq) error {
+	if c.finished {
+		return nil
+	}
 	after := r.after
 	c.batch, c.compact = r.batch, r.compact
-	ctx := context.Background()
 	seq, gid, ok := c.hub.position(c.device)
 	if !ok {
 		c.revoke()
@@ -556,7 +626,7 @@ func (c *conn) deliverSoon() error {
 	if !c.batch {
 		return c.deliver()
 	}
-	if c.heldC != nil {
+	if c.holding {
 		return nil // already waiting: these events go with the held ones
 	}
 	wait := batchWindow - time.Since(c.lastBatch)
@@ -570,17 +640,24 @@ func (c *conn) deliverSoon() error {
 
 // hold arms the connection's timer: held events go out when it fires.
 func (c *conn) hold(d time.Duration) {
+	c.holding = true
 	if c.held == nil {
-		c.held = time.NewTimer(d)
+		c.held = time.AfterFunc(d, func() {
+			c.fired.Store(true)
+			c.kick()
+		})
 	} else {
 		c.held.Reset(d)
 	}
-	c.heldC = c.held.C
 }
 
-// deliver sends every event numbered for the device after c.gid. The
-// frames are corked: what one delivery writes goes out in one system call.
+// deliver sends every event numbered for the device after c.gid (wmu
+// held). The frames are corked: what one delivery writes goes out in one
+// system call.
 func (c *conn) deliver() (err error) {
+	if c.finished {
+		return nil
+	}
 	c.net.cork()
 	defer func() {
 		if uerr := c.net.uncork(time.Now().Add(writeTimeout)); err == nil {
