@@ -73,6 +73,13 @@ const (
 	runDone
 )
 
+// fanOutWindow is the shortest time between two fan-outs (HubOptions): under
+// a stream of changes a phone gets what came in the window in one socket
+// write instead of one write per change; a change after a quiet moment goes
+// at once. Frames are unchanged. The ringing phone's card is an answer, not
+// an event: it never waits for the window.
+const fanOutWindow = 20 * time.Millisecond
+
 // batchWindow is the shortest time between two batches to one phone. The
 // first change after a quiet moment goes out at once; under a stream of
 // changes a batch phone gets one frame per window instead of one per event,

@@ -49,6 +49,11 @@ type HubOptions struct {
 	// holds its fan-out (at most MaxHold) so the answer goes first.
 	Busy    func() bool
 	MaxHold time.Duration
+	// FanOutWindow is the shortest time between two fan-outs: changes
+	// stored sooner after the last one wait for the window's end and go out
+	// together, each phone's in one socket write. The first change after a
+	// quiet moment goes at once. Zero: every commit is fanned out at once.
+	FanOutWindow time.Duration
 }
 
 // Waker wakes a device that has no open socket (FCM). The hub calls it from
@@ -159,12 +164,19 @@ func (h *Hub) Run(ctx context.Context) {
 	defer trim.Stop()
 	commits := h.db.Committed()
 	revokedSince := time.Now()
+	window := time.NewTimer(time.Hour)
+	window.Stop()
+	defer window.Stop()
+	var windowC <-chan time.Time // the window's timer, while changes wait for it
+	var lastFan time.Time
 	for {
 		select {
 		case <-ctx.Done():
 			h.flush(context.Background())
 			return
 		case <-commits:
+		case <-windowC:
+			windowC = nil
 		case <-poll.C:
 			revokedSince = h.pollRevoked(ctx, revokedSince)
 		case <-flush.C:
@@ -174,23 +186,38 @@ func (h *Hub) Run(ctx context.Context) {
 			h.trim(ctx)
 			continue
 		}
-		for h.deliverNew(ctx) {
+		if windowC != nil {
+			continue // the window's end delivers these too
+		}
+		if wait := h.opts.FanOutWindow - time.Since(lastFan); wait > 0 {
+			window.Reset(wait)
+			windowC = window.C
+			continue
+		}
+		for {
+			n, more := h.deliverNew(ctx)
+			if n > 0 {
+				lastFan = time.Now()
+			}
+			if !more {
+				break
+			}
 		}
 	}
 }
 
-// deliverNew numbers and announces one batch of stored events; it reports
-// whether there may be more.
-func (h *Hub) deliverNew(ctx context.Context) bool {
+// deliverNew numbers and announces one batch of stored events: it returns
+// how many, and whether there may be more.
+func (h *Hub) deliverNew(ctx context.Context) (int, bool) {
 	const batch = 256
 	h.yieldToCalls()
 	evs, err := h.db.EventsAfter(ctx, h.lastGIDLocked(), 0, batch)
 	if err != nil {
 		h.log.Error("read new events", "err", err)
-		return false
+		return 0, false
 	}
 	if len(evs) == 0 {
-		return false
+		return 0, false
 	}
 	rendered := make([]ringEvent, 0, len(evs))
 	for _, e := range evs {
@@ -204,7 +231,7 @@ func (h *Hub) deliverNew(ctx context.Context) bool {
 		rendered = append(rendered, ringEvent{gid: e.GID, device: e.DeviceID, typ: r.Type, payload: r.Payload, compact: r.Compact})
 	}
 	if len(rendered) == 0 {
-		return false
+		return 0, false
 	}
 	var wake []*conn
 	offline := map[string]int64{}
@@ -242,7 +269,7 @@ func (h *Hub) deliverNew(ctx context.Context) bool {
 			h.opts.Waker.Wake(id, seq, offlineEvents[id])
 		}
 	}
-	return len(rendered) == batch
+	return len(rendered), len(rendered) == batch
 }
 
 // yieldToCalls waits, briefly, while a call is being answered: on a small

@@ -69,7 +69,7 @@ func New(ctx context.Context, cfg Config, db *sqlite.DB, log *slog.Logger) (*Ser
 		return nil, err
 	}
 	opts := HubOptions{PingInterval: cfg.PingInterval.D(), IdleTimeout: cfg.IdleTimeout.D(), Retention: cfg.Retention.D(),
-		Busy: func() bool { return s.answering.Load() > 0 }, MaxHold: 10 * time.Millisecond}
+		Busy: func() bool { return s.answering.Load() > 0 }, MaxHold: 10 * time.Millisecond, FanOutWindow: fanOutWindow}
 	waker, err := s.startFCM(ctx)
 	if err != nil {
 		return nil, err
