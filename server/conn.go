@@ -54,7 +54,7 @@ type conn struct {
 	finished bool        // the close frame was sent
 	batch    bool        // the phone asked for batch frames
 	compact  bool        // the phone asked for card.changed
-	evs      []ringEvent // reused between deliveries
+	evs      []ringEvent // from evsPool during a delivery
 	head     [96]byte    // an event's envelope up to its payload
 	// A batch phone gets at most one batch per batchWindow: events that
 	// come faster wait (at most that long) and go out together.
@@ -518,8 +518,11 @@ const maxBatchBytes = 256 << 10
 // every phone, only the seq differs, so nothing is copied or allocated per
 // phone. A phone that asked for batches gets them in as few frames as the
 // size bound allows. c.seq and c.gid advance with every frame written.
+//
+// The messages are put into the corked connection directly (c.net), not
+// through the library's writer: a text frame each, byte for byte what the
+// library would send, with no copy through its write buffer.
 func (c *conn) writeEvents(evs []ringEvent) error {
-	_ = c.ws.SetWriteDeadline(time.Now().Add(writeTimeout))
 	for len(evs) > 0 {
 		n := 1
 		if c.batch {
@@ -529,41 +532,31 @@ func (c *conn) writeEvents(evs []ringEvent) error {
 				n++
 			}
 		}
-		w, err := c.ws.NextWriter(websocket.TextMessage)
-		if err != nil {
-			return err
-		}
+		size := 0
 		if c.batch {
-			if _, err := w.Write(batchHead); err != nil {
-				return err
-			}
+			size += len(batchHead) + len(batchTail) + n - 1 // the commas
+		}
+		for i, e := range evs[:n] {
+			typ, payload := c.framing(e)
+			size += len(appendEventHead(c.head[:0], typ, c.seq+int64(i)+1)) + len(payload) + len(closeBrace)
+		}
+		c.net.startText(size)
+		if c.batch {
+			c.net.put(batchHead)
 		}
 		for i, e := range evs[:n] {
 			if i > 0 {
-				if _, err := w.Write(comma); err != nil {
-					return err
-				}
+				c.net.put(comma)
 			}
-			typ, payload := e.typ, e.payload
-			if c.compact && e.compact != nil {
-				typ, payload = protocol.TypeCardChanged, e.compact
-			}
-			if _, err := w.Write(appendEventHead(c.head[:0], typ, c.seq+int64(i)+1)); err != nil {
-				return err
-			}
-			if _, err := w.Write(payload); err != nil {
-				return err
-			}
-			if _, err := w.Write(closeBrace); err != nil {
-				return err
-			}
+			typ, payload := c.framing(e)
+			c.net.put(appendEventHead(c.head[:0], typ, c.seq+int64(i)+1))
+			c.net.put(payload)
+			c.net.put(closeBrace)
 		}
 		if c.batch {
-			if _, err := w.Write(batchTail); err != nil {
-				return err
-			}
+			c.net.put(batchTail)
 		}
-		if err := w.Close(); err != nil {
+		if err := c.net.endText(); err != nil {
 			return err
 		}
 		c.seq, c.gid = c.seq+int64(n), evs[n-1].gid
@@ -573,6 +566,14 @@ func (c *conn) writeEvents(evs []ringEvent) error {
 		}
 	}
 	return nil
+}
+
+// framing is an event's type and payload as this phone takes it.
+func (c *conn) framing(e ringEvent) (typ string, payload []byte) {
+	if c.compact && e.compact != nil {
+		return protocol.TypeCardChanged, e.compact
+	}
+	return e.typ, e.payload
 }
 
 // resumeReq is a phone's resume: the seq it has, the frame's id and the
@@ -665,16 +666,16 @@ func (c *conn) deliver() (err error) {
 	if c.finished {
 		return nil
 	}
-	c.net.cork()
+	c.net.cork(time.Now().Add(writeTimeout))
+	c.evs = *evsPool.Get().(*[]ringEvent)
 	defer func() {
-		if uerr := c.net.uncork(time.Now().Add(writeTimeout)); err == nil {
+		if uerr := c.net.uncork(); err == nil {
 			err = uerr
 		}
-		if cap(c.evs) > 4 { // an idle phone holds at most a few slots, and no payload
-			c.evs = nil
-		}
-		clear(c.evs[:cap(c.evs)])
-		c.evs = c.evs[:0]
+		clear(c.evs[:cap(c.evs)]) // no payload kept alive by the pool
+		evs := c.evs[:0]
+		evsPool.Put(&evs)
+		c.evs = nil // an idle phone holds none
 	}()
 	for {
 		evs, upto, covered := c.hub.pending(c.device, c.gid, c.evs[:0])
@@ -700,6 +701,9 @@ func (c *conn) deliver() (err error) {
 		}
 	}
 }
+
+// evsPool holds the slices deliveries list their events in.
+var evsPool = sync.Pool{New: func() any { s := make([]ringEvent, 0, 16); return &s }}
 
 func frame(typ, re string, payload any) []byte {
 	env := protocol.Envelope{Type: typ, Re: re}
