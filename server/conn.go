@@ -73,11 +73,12 @@ const (
 	runDone
 )
 
-// fanOutWindow is the shortest time between two fan-outs (HubOptions): under
-// a stream of changes a phone gets what came in the window in one socket
-// write instead of one write per change; a change after a quiet moment goes
-// at once. Frames are unchanged. The ringing phone's card is an answer, not
-// an event: it never waits for the window.
+// fanOutWindow is the longest a change waits for the previous fan-out to
+// be written (HubOptions): when the machine cannot write every change to
+// every phone as it comes, a phone gets what came meanwhile in one socket
+// write instead of one write per change; a change that finds the previous
+// fan-out written goes at once. Frames are unchanged. The ringing phone's
+// card is an answer, not an event: it never waits.
 const fanOutWindow = 20 * time.Millisecond
 
 // batchWindow is the shortest time between two batches to one phone. The
@@ -398,6 +399,7 @@ func (c *conn) kick() {
 		switch c.run.Load() {
 		case runIdle:
 			if c.run.CompareAndSwap(runIdle, runBusy) {
+				c.hub.flushStarted()
 				go c.flush()
 				return
 			}
@@ -414,6 +416,7 @@ func (c *conn) kick() {
 // flush writes what is waiting for the phone (events, or the close when
 // the connection stops) and ends when nothing is left.
 func (c *conn) flush() {
+	defer c.hub.flushEnded()
 	for {
 		c.run.Store(runBusy)
 		c.wmu.Lock()

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/ringcard/ringcard/contacts/sqlite"
@@ -33,6 +34,11 @@ type Hub struct {
 	floor   int64       // every event with gid in (floor, lastGID] is in ring
 	closed  bool
 
+	// active counts conns' running flush goroutines; the last to end
+	// signals drained.
+	active  atomic.Int64
+	drained chan struct{}
+
 	cache renderCache
 }
 
@@ -49,10 +55,12 @@ type HubOptions struct {
 	// holds its fan-out (at most MaxHold) so the answer goes first.
 	Busy    func() bool
 	MaxHold time.Duration
-	// FanOutWindow is the shortest time between two fan-outs: changes
-	// stored sooner after the last one wait for the window's end and go out
-	// together, each phone's in one socket write. The first change after a
-	// quiet moment goes at once. Zero: every commit is fanned out at once.
+	// FanOutWindow is the longest a change waits for the previous fan-out
+	// to be written: while phones' flushes are still writing it, new changes
+	// wait (at most this long after it started) and then go out together,
+	// each phone's in one socket write. So a change goes at once when the
+	// fan-out keeps up, and under a stream faster than the machine can write
+	// the phones get fewer, fuller writes. Zero: every commit at once.
 	FanOutWindow time.Duration
 }
 
@@ -111,7 +119,7 @@ func NewHub(ctx context.Context, db *sqlite.DB, log *slog.Logger, render RenderF
 	if opts.FlushEvery == 0 {
 		opts.FlushEvery = 5 * time.Second
 	}
-	h := &Hub{db: db, log: log, render: render, opts: opts, devs: map[string]*devState{}}
+	h := &Hub{db: db, log: log, render: render, opts: opts, devs: map[string]*devState{}, drained: make(chan struct{}, 1)}
 	last, err := db.LastEventGID(ctx)
 	if err != nil {
 		return nil, err
@@ -169,16 +177,20 @@ func (h *Hub) Run(ctx context.Context) {
 	defer window.Stop()
 	var windowC <-chan time.Time // the window's timer, while changes wait for it
 	var lastFan time.Time
+	dirty := false // there may be events not yet fanned out
 	for {
 		select {
 		case <-ctx.Done():
 			h.flush(context.Background())
 			return
 		case <-commits:
+			dirty = true
+		case <-h.drained:
 		case <-windowC:
 			windowC = nil
 		case <-poll.C:
 			revokedSince = h.pollRevoked(ctx, revokedSince)
+			dirty = true
 		case <-flush.C:
 			h.flush(ctx)
 			continue
@@ -186,14 +198,23 @@ func (h *Hub) Run(ctx context.Context) {
 			h.trim(ctx)
 			continue
 		}
-		if windowC != nil {
-			continue // the window's end delivers these too
-		}
-		if wait := h.opts.FanOutWindow - time.Since(lastFan); wait > 0 {
-			window.Reset(wait)
-			windowC = window.C
+		if !dirty {
 			continue
 		}
+		if h.active.Load() > 0 {
+			if wait := h.opts.FanOutWindow - time.Since(lastFan); wait > 0 {
+				if windowC == nil {
+					window.Reset(wait)
+					windowC = window.C
+				}
+				continue // the previous fan-out is still being written
+			}
+		}
+		if windowC != nil {
+			window.Stop()
+			windowC = nil
+		}
+		dirty = false
 		for {
 			n, more := h.deliverNew(ctx)
 			if n > 0 {
@@ -270,6 +291,18 @@ func (h *Hub) deliverNew(ctx context.Context) (int, bool) {
 		}
 	}
 	return len(rendered), len(rendered) == batch
+}
+
+// flushStarted and flushEnded count conns' flush goroutines.
+func (h *Hub) flushStarted() { h.active.Add(1) }
+
+func (h *Hub) flushEnded() {
+	if h.active.Add(-1) == 0 {
+		select {
+		case h.drained <- struct{}{}:
+		default:
+		}
+	}
 }
 
 // yieldToCalls waits, briefly, while a call is being answered: on a small
