@@ -73,13 +73,17 @@ const (
 	runDone
 )
 
-// fanOutWindow is the longest a change waits for the previous fan-out to
-// be written (HubOptions): when the machine cannot write every change to
-// every phone as it comes, a phone gets what came meanwhile in one socket
-// write instead of one write per change; a change that finds the previous
-// fan-out written goes at once. Frames are unchanged. The ringing phone's
-// card is an answer, not an event: it never waits.
+// fanOutWindow is the shortest time between two fan-outs while phones are
+// ringing or the previous fan-out is still being written (HubOptions): a
+// phone then gets what came in the window in one socket write instead of
+// one write per change, and the calls keep the CPU. Otherwise a change goes
+// at once. Frames are unchanged. The ringing phone's card is an answer, not
+// an event: it never waits.
 const fanOutWindow = 20 * time.Millisecond
+
+// callsRecent is how recently a phone must have asked for a card for the
+// hub to count phones as ringing (HubOptions.Calling).
+const callsRecent = 100 * time.Millisecond
 
 // batchWindow is the shortest time between two batches to one phone. The
 // first change after a quiet moment goes out at once; under a stream of
@@ -280,6 +284,7 @@ func (c *conn) handlePayload(ctx context.Context, env protocol.Envelope) ([]byte
 			return nil, err
 		}
 		c.srv.answering.Add(1) // the hub's fan-out waits while the card is built
+		c.srv.lastCall.Store(time.Now().UnixNano())
 		start := time.Now()
 		card, err := c.srv.startCall(ctx, d, p)
 		c.srv.answering.Add(-1)

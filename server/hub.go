@@ -55,13 +55,15 @@ type HubOptions struct {
 	// holds its fan-out (at most MaxHold) so the answer goes first.
 	Busy    func() bool
 	MaxHold time.Duration
-	// FanOutWindow is the longest a change waits for the previous fan-out
-	// to be written: while phones' flushes are still writing it, new changes
-	// wait (at most this long after it started) and then go out together,
-	// each phone's in one socket write. So a change goes at once when the
-	// fan-out keeps up, and under a stream faster than the machine can write
-	// the phones get fewer, fuller writes. Zero: every commit at once.
+	// FanOutWindow is the shortest time between two fan-outs while Calling
+	// reports phones ringing or phones' flushes are still writing the
+	// previous one: changes stored sooner wait for the window's end and go
+	// out together, each phone's in one socket write. Otherwise (a change
+	// after a quiet moment, or one at a time with nobody ringing) a change
+	// goes at once. Zero: every commit at once.
 	FanOutWindow time.Duration
+	// Calling reports that phones have been asking for cards just now.
+	Calling func() bool
 }
 
 // Waker wakes a device that has no open socket (FCM). The hub calls it from
@@ -201,13 +203,13 @@ func (h *Hub) Run(ctx context.Context) {
 		if !dirty {
 			continue
 		}
-		if h.active.Load() > 0 {
+		if h.active.Load() > 0 || (h.opts.Calling != nil && h.opts.Calling()) {
 			if wait := h.opts.FanOutWindow - time.Since(lastFan); wait > 0 {
 				if windowC == nil {
 					window.Reset(wait)
 					windowC = window.C
 				}
-				continue // the previous fan-out is still being written
+				continue // phones are ringing, or the previous fan-out is still being written
 			}
 		}
 		if windowC != nil {
