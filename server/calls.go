@@ -92,6 +92,7 @@ func (s *Server) postCall(c *gin.Context) error {
 		return err
 	}
 	s.answering.Add(1)
+	s.lastCall.Store(time.Now().UnixNano())
 	defer s.answering.Add(-1) // after the card is written below
 	start := time.Now()
 	card, err := s.startCall(c.Request.Context(), device(c), req)

@@ -23,39 +23,67 @@ import (
 
 const writeTimeout = 10 * time.Second
 
-// conn is one phone's websocket. The reader (the handler's goroutine)
-// handles what the phone sends; one writer goroutine owns every write and
-// the device's position in its event stream.
+// conn is one phone's websocket. Its one long-lived goroutine is the
+// reader: it handles what the phone sends and writes the answers itself
+// (the ringing phone's card goes out from the goroutine that built it).
+// Events are written by a short-lived goroutine the hub's wake-up starts
+// (flush), which ends when nothing is left to send, so an idle phone holds
+// one goroutine and no write buffer. wmu makes the writers take turns.
 type conn struct {
 	srv     *Server
 	hub     *Hub
 	device  string
 	ws      *websocket.Conn
-	answers chan []byte
-	wake    chan struct{}
-	resume  chan resumeReq
+	net     *corkConn   // under ws: deliveries are written in one system call
 	resumed atomic.Bool // a resume was accepted on this socket
-	done    chan struct{}
+	stopped atomic.Bool
+	run     atomic.Int32 // runIdle, runBusy, runAgain or runDone: see kick
+	fired   atomic.Bool  // the batch hold's timer fired
+	ping    *time.Timer
+	resume  *resumeReq // set by dispatch, started by the reader
 
 	stopOnce  sync.Once
 	stopCode  int
 	stopText  string
 	stopFinal []byte
 
-	// Owned by the writer.
+	wmu sync.Mutex // held while writing; guards what follows
+	// The device's position in its event stream.
 	seq, gid int64
 	live     bool
+	finished bool        // the close frame was sent
 	batch    bool        // the phone asked for batch frames
 	compact  bool        // the phone asked for card.changed
-	evs      []ringEvent // reused between deliveries
+	evs      []ringEvent // from evsPool during a delivery
 	head     [96]byte    // an event's envelope up to its payload
 	// A batch phone gets at most one batch per batchWindow: events that
 	// come faster wait (at most that long) and go out together.
 	lastBatch time.Time
 	heldUntil time.Time // when the current hold's window ended
 	held      *time.Timer
-	heldC     <-chan time.Time // nil unless events are held
+	holding   bool // events are held until held fires
 }
+
+// The states of conn.run: no flush goroutine, one running, one running
+// that must look again before it ends, and the connection closed.
+const (
+	runIdle int32 = iota
+	runBusy
+	runAgain
+	runDone
+)
+
+// fanOutWindow is the shortest time between two fan-outs while phones are
+// ringing or the previous fan-out is still being written (HubOptions): a
+// phone then gets what came in the window in one socket write instead of
+// one write per change, and the calls keep the CPU. Otherwise a change goes
+// at once. Frames are unchanged. The ringing phone's card is an answer, not
+// an event: it never waits.
+const fanOutWindow = 20 * time.Millisecond
+
+// callsRecent is how recently a phone must have asked for a card for the
+// hub to count phones as ringing (HubOptions.Calling).
+const callsRecent = 100 * time.Millisecond
 
 // batchWindow is the shortest time between two batches to one phone. The
 // first change after a quiet moment goes out at once; under a stream of
@@ -77,12 +105,12 @@ func (s *Server) websocket(c *gin.Context) error {
 		return contacts.Errorf(contacts.EInvalid, "this endpoint needs a websocket upgrade")
 	}
 	d := device(c)
-	ws, err := upgrader.Upgrade(c.Writer, c.Request, nil)
+	cw := &corkWriter{ResponseWriter: c.Writer, hj: c.Writer}
+	ws, err := upgrader.Upgrade(cw, c.Request, nil)
 	if err != nil {
 		return nil // the upgrader answered already
 	}
-	cn := &conn{srv: s, hub: s.hub, device: d.ID, ws: ws, answers: make(chan []byte, 32),
-		wake: make(chan struct{}, 1), resume: make(chan resumeReq, 1), done: make(chan struct{})}
+	cn := &conn{srv: s, hub: s.hub, device: d.ID, ws: ws, net: cw.conn}
 	if !s.hub.attach(cn) {
 		_ = ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseTryAgainLater, "not serving"), time.Now().Add(time.Second))
 		ws.Close()
@@ -96,7 +124,7 @@ func (s *Server) websocket(c *gin.Context) error {
 		s.fcm.connected(d.ID)
 	}
 	ctx := contacts.WithActor(context.WithoutCancel(c.Request.Context()), contacts.Actor{Kind: contacts.ActorDevice, ID: d.ID, Name: d.Name})
-	go cn.writeLoop()
+	cn.ping = time.AfterFunc(s.hub.opts.PingInterval, cn.pingNow)
 	// The reader gets a goroutine of its own and this handler returns: the
 	// HTTP server's goroutine, its buffers and the handler chain's stack are
 	// not kept for as long as the phone stays connected.
@@ -136,12 +164,19 @@ func (c *conn) readLoop(ctx context.Context) {
 		_ = c.ws.SetReadDeadline(time.Now().Add(idle))
 		c.hub.Seen(c.device)
 		if out := c.dispatch(ctx, data); out != nil {
-			c.answer(out)
+			c.send(out)
 		}
-		select {
-		case <-c.done:
+		if r := c.resume; r != nil {
+			c.resume = nil
+			c.wmu.Lock()
+			err := c.startStream(ctx, *r)
+			c.wmu.Unlock()
+			if err != nil {
+				c.stop(websocket.CloseGoingAway, "write failed", nil)
+			}
+		}
+		if c.stopped.Load() {
 			return
-		default:
 		}
 	}
 }
@@ -230,8 +265,8 @@ func (c *conn) handlePayload(ctx context.Context, env protocol.Envelope) ([]byte
 		if err := c.srv.phoneSaysOpen(ctx, c.device, open); err != nil {
 			return nil, err
 		}
-		c.resume <- resumeReq{after: p.AfterSeq, id: env.ID, batch: p.Batch, compact: p.Compact}
-		return nil, nil // the writer answers after it has positioned the stream
+		c.resume = &resumeReq{after: p.AfterSeq, id: env.ID, batch: p.Batch, compact: p.Compact}
+		return nil, nil // the reader answers once it has positioned the stream
 	case protocol.TypeAck:
 		var p protocol.Ack
 		if err := decodePayload(env.Payload, &p); err != nil {
@@ -249,6 +284,7 @@ func (c *conn) handlePayload(ctx context.Context, env protocol.Envelope) ([]byte
 			return nil, err
 		}
 		c.srv.answering.Add(1) // the hub's fan-out waits while the card is built
+		c.srv.lastCall.Store(time.Now().UnixNano())
 		start := time.Now()
 		card, err := c.srv.startCall(ctx, d, p)
 		c.srv.answering.Add(-1)
@@ -343,27 +379,103 @@ func decodePayload(raw json.RawMessage, v any) error {
 	return protocol.Decode(raw, v)
 }
 
-// answer queues a reply; it blocks only this phone's reader.
-func (c *conn) answer(b []byte) {
-	select {
-	case c.answers <- b:
-	case <-c.done:
+// send writes an answer at once, from the reader: it waits only for a
+// delivery to this phone already being written, never for fan-out to
+// others.
+func (c *conn) send(b []byte) {
+	if c.stopped.Load() {
+		return
+	}
+	c.wmu.Lock()
+	err := c.write(b)
+	c.wmu.Unlock()
+	if err != nil {
+		c.stop(websocket.CloseGoingAway, "write failed", nil)
 	}
 }
 
-func (c *conn) wakeUp() {
-	select {
-	case c.wake <- struct{}{}:
-	default:
+// wakeUp tells the connection the hub has numbered events for it.
+func (c *conn) wakeUp() { c.kick() }
+
+// kick makes sure a flush goroutine will look at the connection: it starts
+// one, or tells the running one to look again before it ends.
+func (c *conn) kick() {
+	for {
+		switch c.run.Load() {
+		case runIdle:
+			if c.run.CompareAndSwap(runIdle, runBusy) {
+				c.hub.flushStarted()
+				go c.flush()
+				return
+			}
+		case runBusy:
+			if c.run.CompareAndSwap(runBusy, runAgain) {
+				return
+			}
+		default: // runAgain, runDone
+			return
+		}
 	}
 }
 
-// stop ends the connection once: the writer sends final (if any), a close
+// flush writes what is waiting for the phone (events, or the close when
+// the connection stops) and ends when nothing is left.
+func (c *conn) flush() {
+	defer c.hub.flushEnded()
+	for {
+		c.run.Store(runBusy)
+		c.wmu.Lock()
+		if c.stopped.Load() {
+			c.finish()
+			c.run.Store(runDone)
+			c.wmu.Unlock()
+			return
+		}
+		var err error
+		switch {
+		case c.fired.Swap(false):
+			c.holding = false
+			if c.hub.busy() && time.Since(c.heldUntil) < c.hub.opts.MaxHold {
+				// A card is being built: held batches wait like the hub's
+				// own fan-out, so the ringing phone's answer goes first.
+				c.hold(time.Millisecond)
+				break
+			}
+			err = c.deliver()
+		case c.live:
+			err = c.deliverSoon()
+		}
+		c.wmu.Unlock()
+		if err != nil {
+			c.stop(websocket.CloseGoingAway, "write failed", nil)
+			continue
+		}
+		if c.run.CompareAndSwap(runBusy, runIdle) {
+			return
+		}
+	}
+}
+
+// pingNow pings the phone (its pong keeps the read deadline moving) and
+// arms the next ping.
+func (c *conn) pingNow() {
+	if c.stopped.Load() {
+		return
+	}
+	if err := c.ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(writeTimeout)); err != nil {
+		c.stop(websocket.CloseGoingAway, "write failed", nil)
+		return
+	}
+	c.ping.Reset(c.hub.opts.PingInterval)
+}
+
+// stop ends the connection once: a flush sends final (if any), a close
 // frame with code, and closes the socket.
 func (c *conn) stop(code int, text string, final []byte) {
 	c.stopOnce.Do(func() {
 		c.stopCode, c.stopText, c.stopFinal = code, text, final
-		close(c.done)
+		c.stopped.Store(true)
+		c.kick()
 	})
 }
 
@@ -373,55 +485,28 @@ func (c *conn) revoke() {
 	c.stop(websocket.ClosePolicyViolation, "device revoked", errorFrame("", contacts.Errorf(contacts.EUnauthorized, "this device was revoked")))
 }
 
-func (c *conn) writeLoop() {
-	ping := time.NewTicker(c.hub.opts.PingInterval)
-	defer ping.Stop()
-	defer func() {
-		if c.held != nil {
-			c.held.Stop()
-		}
-	}()
-	defer c.ws.Close()
-	for {
-		var err error
-		select {
-		case <-c.done:
-			c.finish()
-			return
-		case b := <-c.answers:
-			err = c.write(b)
-		case r := <-c.resume:
-			err = c.startStream(r)
-		case <-c.wake:
-			if c.live {
-				err = c.deliverSoon()
-			}
-		case <-c.heldC:
-			c.heldC = nil
-			if c.hub.busy() && time.Since(c.heldUntil) < c.hub.opts.MaxHold {
-				// A card is being built: held batches wait like the hub's
-				// own fan-out, so the ringing phone's answer goes first.
-				c.hold(time.Millisecond)
-				break
-			}
-			err = c.deliver()
-		case <-ping.C:
-			err = c.ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(writeTimeout))
-		}
-		if err != nil {
-			c.stop(websocket.CloseGoingAway, "write failed", nil)
-		}
-	}
-}
-
+// finish sends the final frame and the close, and closes the socket (wmu
+// held).
 func (c *conn) finish() {
+	if c.ping != nil {
+		c.ping.Stop()
+	}
+	if c.held != nil {
+		c.held.Stop()
+	}
 	if c.stopFinal != nil {
 		_ = c.write(c.stopFinal)
 	}
 	_ = c.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(c.stopCode, c.stopText), time.Now().Add(time.Second))
+	c.ws.Close()
+	c.finished = true
 }
 
+// write writes one frame (wmu held).
 func (c *conn) write(b []byte) error {
+	if c.finished {
+		return nil
+	}
 	_ = c.ws.SetWriteDeadline(time.Now().Add(writeTimeout))
 	return c.ws.WriteMessage(websocket.TextMessage, b)
 }
@@ -441,8 +526,11 @@ const maxBatchBytes = 256 << 10
 // every phone, only the seq differs, so nothing is copied or allocated per
 // phone. A phone that asked for batches gets them in as few frames as the
 // size bound allows. c.seq and c.gid advance with every frame written.
+//
+// The messages are put into the corked connection directly (c.net), not
+// through the library's writer: a text frame each, byte for byte what the
+// library would send, with no copy through its write buffer.
 func (c *conn) writeEvents(evs []ringEvent) error {
-	_ = c.ws.SetWriteDeadline(time.Now().Add(writeTimeout))
 	for len(evs) > 0 {
 		n := 1
 		if c.batch {
@@ -452,41 +540,31 @@ func (c *conn) writeEvents(evs []ringEvent) error {
 				n++
 			}
 		}
-		w, err := c.ws.NextWriter(websocket.TextMessage)
-		if err != nil {
-			return err
-		}
+		size := 0
 		if c.batch {
-			if _, err := w.Write(batchHead); err != nil {
-				return err
-			}
+			size += len(batchHead) + len(batchTail) + n - 1 // the commas
+		}
+		for i, e := range evs[:n] {
+			typ, payload := c.framing(e)
+			size += len(appendEventHead(c.head[:0], typ, c.seq+int64(i)+1)) + len(payload) + len(closeBrace)
+		}
+		c.net.startText(size)
+		if c.batch {
+			c.net.put(batchHead)
 		}
 		for i, e := range evs[:n] {
 			if i > 0 {
-				if _, err := w.Write(comma); err != nil {
-					return err
-				}
+				c.net.put(comma)
 			}
-			typ, payload := e.typ, e.payload
-			if c.compact && e.compact != nil {
-				typ, payload = protocol.TypeCardChanged, e.compact
-			}
-			if _, err := w.Write(appendEventHead(c.head[:0], typ, c.seq+int64(i)+1)); err != nil {
-				return err
-			}
-			if _, err := w.Write(payload); err != nil {
-				return err
-			}
-			if _, err := w.Write(closeBrace); err != nil {
-				return err
-			}
+			typ, payload := c.framing(e)
+			c.net.put(appendEventHead(c.head[:0], typ, c.seq+int64(i)+1))
+			c.net.put(payload)
+			c.net.put(closeBrace)
 		}
 		if c.batch {
-			if _, err := w.Write(batchTail); err != nil {
-				return err
-			}
+			c.net.put(batchTail)
 		}
-		if err := w.Close(); err != nil {
+		if err := c.net.endText(); err != nil {
 			return err
 		}
 		c.seq, c.gid = c.seq+int64(n), evs[n-1].gid
@@ -498,6 +576,14 @@ func (c *conn) writeEvents(evs []ringEvent) error {
 	return nil
 }
 
+// framing is an event's type and payload as this phone takes it.
+func (c *conn) framing(e ringEvent) (typ string, payload []byte) {
+	if c.compact && e.compact != nil {
+		return protocol.TypeCardChanged, e.compact
+	}
+	return e.typ, e.payload
+}
+
 // resumeReq is a phone's resume: the seq it has, the frame's id and the
 // framing it asked for.
 type resumeReq struct {
@@ -507,11 +593,13 @@ type resumeReq struct {
 }
 
 // startStream positions the device's stream after the seq the phone has,
-// answers the resume, then replays what it missed.
-func (c *conn) startStream(r resumeReq) error {
+// answers the resume, then replays what it missed (wmu held).
+func (c *conn) startStream(ctx context.Context, r resumeReq) error {
+	if c.finished {
+		return nil
+	}
 	after := r.after
 	c.batch, c.compact = r.batch, r.compact
-	ctx := context.Background()
 	seq, gid, ok := c.hub.position(c.device)
 	if !ok {
 		c.revoke()
@@ -554,7 +642,7 @@ func (c *conn) deliverSoon() error {
 	if !c.batch {
 		return c.deliver()
 	}
-	if c.heldC != nil {
+	if c.holding {
 		return nil // already waiting: these events go with the held ones
 	}
 	wait := batchWindow - time.Since(c.lastBatch)
@@ -568,22 +656,34 @@ func (c *conn) deliverSoon() error {
 
 // hold arms the connection's timer: held events go out when it fires.
 func (c *conn) hold(d time.Duration) {
+	c.holding = true
 	if c.held == nil {
-		c.held = time.NewTimer(d)
+		c.held = time.AfterFunc(d, func() {
+			c.fired.Store(true)
+			c.kick()
+		})
 	} else {
 		c.held.Reset(d)
 	}
-	c.heldC = c.held.C
 }
 
-// deliver sends every event numbered for the device after c.gid.
-func (c *conn) deliver() error {
+// deliver sends every event numbered for the device after c.gid (wmu
+// held). The frames are corked: what one delivery writes goes out in one
+// system call.
+func (c *conn) deliver() (err error) {
+	if c.finished {
+		return nil
+	}
+	c.net.cork(time.Now().Add(writeTimeout))
+	c.evs = *evsPool.Get().(*[]ringEvent)
 	defer func() {
-		if cap(c.evs) > 4 { // an idle phone holds at most a few slots, and no payload
-			c.evs = nil
+		if uerr := c.net.uncork(); err == nil {
+			err = uerr
 		}
-		clear(c.evs[:cap(c.evs)])
-		c.evs = c.evs[:0]
+		clear(c.evs[:cap(c.evs)]) // no payload kept alive by the pool
+		evs := c.evs[:0]
+		evsPool.Put(&evs)
+		c.evs = nil // an idle phone holds none
 	}()
 	for {
 		evs, upto, covered := c.hub.pending(c.device, c.gid, c.evs[:0])
@@ -609,6 +709,9 @@ func (c *conn) deliver() error {
 		}
 	}
 }
+
+// evsPool holds the slices deliveries list their events in.
+var evsPool = sync.Pool{New: func() any { s := make([]ringEvent, 0, 16); return &s }}
 
 func frame(typ, re string, payload any) []byte {
 	env := protocol.Envelope{Type: typ, Re: re}

@@ -56,8 +56,7 @@ func FuzzWebsocketFrame(f *testing.F) {
 		if len(data) > protocol.MaxBody {
 			return // readFrame refuses larger frames before dispatch
 		}
-		c := &conn{srv: s, hub: s.hub, device: device, answers: make(chan []byte, 1),
-			wake: make(chan struct{}, 1), resume: make(chan resumeReq, 1), done: make(chan struct{})}
+		c := &conn{srv: s, hub: s.hub, device: device}
 		start := time.Now()
 		out := c.dispatch(ctx, data)
 		if d := time.Since(start); d > 10*time.Second {

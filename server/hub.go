@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/ringcard/ringcard/contacts/sqlite"
@@ -33,6 +34,11 @@ type Hub struct {
 	floor   int64       // every event with gid in (floor, lastGID] is in ring
 	closed  bool
 
+	// active counts conns' running flush goroutines; the last to end
+	// signals drained.
+	active  atomic.Int64
+	drained chan struct{}
+
 	cache renderCache
 }
 
@@ -49,6 +55,15 @@ type HubOptions struct {
 	// holds its fan-out (at most MaxHold) so the answer goes first.
 	Busy    func() bool
 	MaxHold time.Duration
+	// FanOutWindow is the shortest time between two fan-outs while Calling
+	// reports phones ringing or phones' flushes are still writing the
+	// previous one: changes stored sooner wait for the window's end and go
+	// out together, each phone's in one socket write. Otherwise (a change
+	// after a quiet moment, or one at a time with nobody ringing) a change
+	// goes at once. Zero: every commit at once.
+	FanOutWindow time.Duration
+	// Calling reports that phones have been asking for cards just now.
+	Calling func() bool
 }
 
 // Waker wakes a device that has no open socket (FCM). The hub calls it from
@@ -106,7 +121,7 @@ func NewHub(ctx context.Context, db *sqlite.DB, log *slog.Logger, render RenderF
 	if opts.FlushEvery == 0 {
 		opts.FlushEvery = 5 * time.Second
 	}
-	h := &Hub{db: db, log: log, render: render, opts: opts, devs: map[string]*devState{}}
+	h := &Hub{db: db, log: log, render: render, opts: opts, devs: map[string]*devState{}, drained: make(chan struct{}, 1)}
 	last, err := db.LastEventGID(ctx)
 	if err != nil {
 		return nil, err
@@ -159,14 +174,25 @@ func (h *Hub) Run(ctx context.Context) {
 	defer trim.Stop()
 	commits := h.db.Committed()
 	revokedSince := time.Now()
+	window := time.NewTimer(time.Hour)
+	window.Stop()
+	defer window.Stop()
+	var windowC <-chan time.Time // the window's timer, while changes wait for it
+	var lastFan time.Time
+	dirty := false // there may be events not yet fanned out
 	for {
 		select {
 		case <-ctx.Done():
 			h.flush(context.Background())
 			return
 		case <-commits:
+			dirty = true
+		case <-h.drained:
+		case <-windowC:
+			windowC = nil
 		case <-poll.C:
 			revokedSince = h.pollRevoked(ctx, revokedSince)
+			dirty = true
 		case <-flush.C:
 			h.flush(ctx)
 			continue
@@ -174,23 +200,47 @@ func (h *Hub) Run(ctx context.Context) {
 			h.trim(ctx)
 			continue
 		}
-		for h.deliverNew(ctx) {
+		if !dirty {
+			continue
+		}
+		if h.active.Load() > 0 || (h.opts.Calling != nil && h.opts.Calling()) {
+			if wait := h.opts.FanOutWindow - time.Since(lastFan); wait > 0 {
+				if windowC == nil {
+					window.Reset(wait)
+					windowC = window.C
+				}
+				continue // phones are ringing, or the previous fan-out is still being written
+			}
+		}
+		if windowC != nil {
+			window.Stop()
+			windowC = nil
+		}
+		dirty = false
+		for {
+			n, more := h.deliverNew(ctx)
+			if n > 0 {
+				lastFan = time.Now()
+			}
+			if !more {
+				break
+			}
 		}
 	}
 }
 
-// deliverNew numbers and announces one batch of stored events; it reports
-// whether there may be more.
-func (h *Hub) deliverNew(ctx context.Context) bool {
+// deliverNew numbers and announces one batch of stored events: it returns
+// how many, and whether there may be more.
+func (h *Hub) deliverNew(ctx context.Context) (int, bool) {
 	const batch = 256
 	h.yieldToCalls()
 	evs, err := h.db.EventsAfter(ctx, h.lastGIDLocked(), 0, batch)
 	if err != nil {
 		h.log.Error("read new events", "err", err)
-		return false
+		return 0, false
 	}
 	if len(evs) == 0 {
-		return false
+		return 0, false
 	}
 	rendered := make([]ringEvent, 0, len(evs))
 	for _, e := range evs {
@@ -204,7 +254,7 @@ func (h *Hub) deliverNew(ctx context.Context) bool {
 		rendered = append(rendered, ringEvent{gid: e.GID, device: e.DeviceID, typ: r.Type, payload: r.Payload, compact: r.Compact})
 	}
 	if len(rendered) == 0 {
-		return false
+		return 0, false
 	}
 	var wake []*conn
 	offline := map[string]int64{}
@@ -242,7 +292,19 @@ func (h *Hub) deliverNew(ctx context.Context) bool {
 			h.opts.Waker.Wake(id, seq, offlineEvents[id])
 		}
 	}
-	return len(rendered) == batch
+	return len(rendered), len(rendered) == batch
+}
+
+// flushStarted and flushEnded count conns' flush goroutines.
+func (h *Hub) flushStarted() { h.active.Add(1) }
+
+func (h *Hub) flushEnded() {
+	if h.active.Add(-1) == 0 {
+		select {
+		case h.drained <- struct{}{}:
+		default:
+		}
+	}
 }
 
 // yieldToCalls waits, briefly, while a call is being answered: on a small

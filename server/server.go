@@ -39,6 +39,7 @@ type Server struct {
 	// answering counts calls whose card is being built: the hub's fan-out
 	// waits for them (the call path answers first and fans out after).
 	answering atomic.Int32
+	lastCall  atomic.Int64 // when a phone last asked for a card (UnixNano)
 	live      liveFeed     // the office's feed of calls and phone health
 	private   privateCalls // calls on private SIMs, never stored
 	calls     callWatch    // closes calls of phones that went away (opencalls.go)
@@ -69,7 +70,8 @@ func New(ctx context.Context, cfg Config, db *sqlite.DB, log *slog.Logger) (*Ser
 		return nil, err
 	}
 	opts := HubOptions{PingInterval: cfg.PingInterval.D(), IdleTimeout: cfg.IdleTimeout.D(), Retention: cfg.Retention.D(),
-		Busy: func() bool { return s.answering.Load() > 0 }, MaxHold: 10 * time.Millisecond}
+		Busy: func() bool { return s.answering.Load() > 0 }, MaxHold: 10 * time.Millisecond, FanOutWindow: fanOutWindow,
+		Calling: func() bool { return time.Since(time.Unix(0, s.lastCall.Load())) < callsRecent }}
 	waker, err := s.startFCM(ctx)
 	if err != nil {
 		return nil, err
