@@ -59,3 +59,26 @@ func (db *DB) PrunePlansForTest(ctx context.Context) ([]string, error) {
 	}
 	return out, nil
 }
+
+// PlanForTest is SQLite's query plan of q with args.
+func (db *DB) PlanForTest(ctx context.Context, q string, args ...any) (string, error) {
+	rows, err := db.read.QueryContext(ctx, `EXPLAIN QUERY PLAN `+q, args...)
+	if err != nil {
+		return "", err
+	}
+	defer rows.Close()
+	plan := ""
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+			return "", err
+		}
+		plan += detail + "; "
+	}
+	return plan, rows.Err()
+}
+
+// CloseOnNextCallQueryForTest is the query a call's start closes the SIM's
+// earlier open call with.
+const CloseOnNextCallQueryForTest = `SELECT ` + callColumns + ` FROM calls INDEXED BY calls_unended_sim WHERE ` + closeOnNextCall

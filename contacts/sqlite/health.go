@@ -152,7 +152,7 @@ func (db *DB) OpenCall(ctx context.Context, contactID, skip string, since time.T
 // OpenCalls returns every call in progress that started after since, newest
 // first: the office's live board.
 func (db *DB) OpenCalls(ctx context.Context, since time.Time) ([]*contacts.Call, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT `+callColumns+` FROM calls WHERE outcome = '' AND ended_ms = 0 AND started_ms > ? ORDER BY started_ms DESC LIMIT 200`, ms(since))
+	rows, err := db.read.QueryContext(ctx, `SELECT `+callColumns+` FROM calls INDEXED BY calls_unended_started WHERE `+unended+` AND started_ms > ? ORDER BY started_ms DESC LIMIT 200`, ms(since))
 	if err != nil {
 		return nil, fmt.Errorf("open calls: %w", err)
 	}

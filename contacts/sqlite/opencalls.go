@@ -14,6 +14,9 @@ import (
 // migration 0011 are on exactly these terms, so keep them verbatim.
 const unended = `outcome = '' AND ended_ms = 0`
 
+// closeOnNextCall finds the calls a new call on the same SIM closes.
+const closeOnNextCall = `device_id = ? AND sim_slot = ? AND ` + unended + ` AND id != ? AND started_ms <= ?`
+
 // StartCallEnding is StartCall that also closes, in the same transaction,
 // the calls still open on the same phone and SIM that started before this
 // one: a phone that starts a new call on a SIM is no longer on the earlier
@@ -29,8 +32,7 @@ func (db *DB) StartCallEnding(ctx context.Context, c *contacts.Call) (created bo
 		if created, err = startCall(ctx, tx, db, c); err != nil || !created {
 			return err
 		}
-		ended, err = closeUnended(ctx, tx, db.Now(), contacts.EndNextCall, c.StartedAt,
-			`device_id = ? AND sim_slot = ? AND `+unended+` AND id != ? AND started_ms <= ?`, c.DeviceID, c.SIMSlot, c.ID, ms(c.StartedAt))
+		ended, err = closeUnended(ctx, tx, db.Now(), contacts.EndNextCall, c.StartedAt, "calls_unended_sim", closeOnNextCall, c.DeviceID, c.SIMSlot, c.ID, ms(c.StartedAt))
 		return err
 	})
 	if err != nil {
@@ -46,7 +48,7 @@ func (db *DB) CloseCallsOpenSince(ctx context.Context, cutoff time.Time) ([]*con
 	var out []*contacts.Call
 	err := db.inBackgroundTx(ctx, func(tx *sql.Tx) error {
 		var err error
-		out, err = closeUnended(ctx, tx, db.Now(), contacts.EndOpenLimit, db.Now(), unended+` AND started_ms <= ?`, ms(cutoff))
+		out, err = closeUnended(ctx, tx, db.Now(), contacts.EndOpenLimit, db.Now(), "calls_unended_started", unended+` AND started_ms <= ?`, ms(cutoff))
 		return err
 	})
 	if err != nil {
@@ -69,7 +71,7 @@ func (db *DB) CloseDeviceCalls(ctx context.Context, deviceID string, keep []stri
 		if keep == nil {
 			list = "[]"
 		}
-		out, err = closeUnended(ctx, tx, db.Now(), reason, db.Now(),
+		out, err = closeUnended(ctx, tx, db.Now(), reason, db.Now(), "calls_unended_sim",
 			`device_id = ? AND `+unended+` AND started_ms <= ? AND id NOT IN (SELECT value FROM json_each(?))`, deviceID, ms(upTo), list)
 		return err
 	})
@@ -141,8 +143,11 @@ func (db *DB) OldestOpenCall(ctx context.Context) (started time.Time, ok bool, e
 // closeUnended closes the open calls matching where: ended at endedAt,
 // outcome and duration unknown, end_unreported = reason. Each gets an
 // audit line, and its contact a card.updated event (phones drop on_call).
-func closeUnended(ctx context.Context, tx *sql.Tx, now time.Time, reason string, endedAt time.Time, where string, args ...any) ([]*contacts.Call, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT `+callColumns+` FROM calls WHERE `+where, args...)
+// index names the partial index of open calls to search: left to itself,
+// SQLite takes calls_open_all, whose empty outcome also holds every call
+// the server closed, and reads them all on each call's start.
+func closeUnended(ctx context.Context, tx *sql.Tx, now time.Time, reason string, endedAt time.Time, index, where string, args ...any) ([]*contacts.Call, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT `+callColumns+` FROM calls INDEXED BY `+index+` WHERE `+where, args...)
 	if err != nil {
 		return nil, fmt.Errorf("read open calls: %w", err)
 	}
