@@ -107,6 +107,8 @@ var accessRules = []Rule{
 	{"POST", "/settings/users/:login/role", Admin},
 	{"POST", "/settings/users/:login/unlock", Admin},
 	{"GET", "/audit", Admin},
+	{"GET", "/settings/messages", Admin}, // message templates: as PUT /api/v1/office/message-templates
+	{"POST", "/settings/messages", Admin},
 	{"GET", "/sends", Admin}, // group sends: as POST /api/v1/office/sends
 	{"POST", "/sends/preview", Admin},
 	{"POST", "/sends", Admin},

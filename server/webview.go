@@ -173,6 +173,11 @@ func (b webBackend) MessageTemplates(ctx context.Context) ([]messages.Template, 
 	return b.s.msg.Templates(ctx)
 }
 
+// SetMessageTemplates validates and replaces the office's message templates.
+func (b webBackend) SetMessageTemplates(ctx context.Context, ts []messages.Template) error {
+	return b.s.msg.SetTemplates(ctx, ts)
+}
+
 // SendProgress is a group send's messages counted by status.
 func (b webBackend) SendProgress(ctx context.Context, id string) (*sqlite.SendProgress, error) {
 	return b.s.msg.Progress(ctx, id)

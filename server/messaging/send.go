@@ -129,7 +129,7 @@ func (s *Service) Plan(ctx context.Context, req SendRequest, staff string) (*Pre
 			p.Skipped = append(p.Skipped, Skip{c.ID, c.Name(), skip})
 			continue
 		}
-		f := fields(c, staff)
+		f := Fields(c, staff)
 		text, _ := messages.Fill(req.Text, f)
 		subject, _ := messages.Fill(req.Subject, f)
 		html, _ := messages.Fill(req.HTML, f)
@@ -311,8 +311,8 @@ func address(c *contacts.Contact, channel string, o sqlite.OptOut) (to, skip str
 	return "", "no e-mail address"
 }
 
-// fields are a contact's values for the template placeholders.
-func fields(c *contacts.Contact, staff string) messages.Fields {
+// Fields are a contact's values for the template placeholders.
+func Fields(c *contacts.Contact, staff string) messages.Fields {
 	first := c.GivenName
 	if first == "" {
 		first, _, _ = strings.Cut(c.Name(), " ")

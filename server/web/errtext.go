@@ -73,6 +73,8 @@ var errRules = []errRule{
 	{regexp.MustCompile(`^no header row found`), "err.noheader"},
 	{regexp.MustCompile(`^the file has no rows$|^the workbook has no sheet with contacts$|^no vCards found`), "err.norows"},
 	{regexp.MustCompile(`^Google Contacts is not connected`), "err.nogoogle"},
+	{regexp.MustCompile(`^(?:templates\[\d+\]: )?template: unknown placeholder \{([^}]*)\} \(known: ([^)]*)\)$`), "err.placeholder"},
+	{regexp.MustCompile(`^(?:templates\[\d+\]: )?a second (sms|email) template ` + quoted + ` in ([a-z]+)$`), "err.tpltwice"},
 }
 
 // errFields name the fields errors are about ("display_name: ...").

@@ -19,6 +19,9 @@ type Messenger interface {
 	PlanMessage(ctx context.Context, req messaging.SendRequest, staff string) (*messaging.Preview, error)
 	SendMessage(ctx context.Context, req messaging.SendRequest, staff string) (*messaging.Preview, error)
 	MessageTemplates(ctx context.Context) ([]messages.Template, error)
+	// SetMessageTemplates validates and replaces the office's message
+	// templates (the templates page, admins).
+	SetMessageTemplates(ctx context.Context, ts []messages.Template) error
 	SendProgress(ctx context.Context, id string) (*sqlite.SendProgress, error)
 }
 

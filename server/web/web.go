@@ -278,6 +278,8 @@ func (h *Handler) Mount(r gin.IRouter, api gin.IRouter) {
 	pages.POST("/followups/:id", h.handle(h.changeFollowup))
 	h.mountOrders(pages)
 	pages.POST("/contacts/:id/followups", h.handle(h.addFollowup))
+	pages.GET("/settings/messages", h.handle(h.msgTemplatesPage))
+	pages.POST("/settings/messages", h.handle(h.saveMsgTemplate))
 	pages.GET("/sends", h.handle(h.sendPage))
 	pages.POST("/sends/preview", h.handle(h.previewSend))
 	pages.POST("/sends", h.handle(h.startSend))

@@ -255,7 +255,7 @@ var startWords = map[string][3]string{
 // init merges the data words into the catalogue (one table for T and for
 // the tests that check pages against it).
 func init() {
-	for _, m := range []map[string][3]string{words, auditWords, startWords, importWords, mapWords, errWords} {
+	for _, m := range []map[string][3]string{words, auditWords, startWords, importWords, mapWords, errWords, msgTplWords} {
 		for k, v := range m {
 			if _, dup := catalogue[k]; dup {
 				panic("catalogue: duplicate key " + k)
