@@ -40,6 +40,7 @@ type msgTplData struct {
 	Stages       []string
 	Languages    []string
 	Placeholders []string
+	LangNames    map[string]string // each language in itself, as the settings page names them
 	Form         msgTplForm
 	Message      string
 	Error        string
@@ -75,7 +76,7 @@ func (h *Handler) renderMsgTemplates(c *gin.Context, status int, ts []messages.T
 	if err != nil {
 		return err
 	}
-	d := msgTplData{Templates: ts, Languages: messages.Languages, Placeholders: messages.Placeholders, Message: message, Error: errText}
+	d := msgTplData{Templates: ts, Languages: messages.Languages, Placeholders: messages.Placeholders, LangNames: langNames, Message: message, Error: errText}
 	d.Stages = append(append(d.Stages, p.Stages...), p.Lost)
 	if s := f.Template.Stage; s != "" && !slices.Contains(d.Stages, s) {
 		d.Stages = append(d.Stages, s) // a stage since removed from the pipeline: kept, shown
@@ -221,12 +222,16 @@ func (h *Handler) templateErr(c *gin.Context, err error) string {
 	return errText(lang, contacts.Errorf(code, "%s", msg))
 }
 
+// langNames are the office's languages, each named in itself.
+var langNames = map[string]string{"en": "English", "ru": "Русский", "it": "Italiano"}
+
 // msgTplWords are the page's words.
 var msgTplWords = map[string][3]string{
 	"mtpl.title":      {"Message templates", "Шаблоны сообщений", "Modelli di messaggio"},
 	"mtpl.help":       {"SMS and e-mail texts staff pick when writing to a client. A template tied to a stage is offered when a client moves to it.", "Тексты СМС и писем, которые сотрудники выбирают, когда пишут клиенту. Шаблон, привязанный к этапу, предлагается, когда клиент переходит на этот этап.", "Testi di SMS ed e-mail che lo staff sceglie quando scrive a un cliente. Un modello legato a una fase viene proposto quando un cliente passa a quella fase."},
 	"mtpl.none":       {"No message templates yet.", "Шаблонов сообщений пока нет.", "Ancora nessun modello di messaggio."},
 	"mtpl.name":       {"Name", "Название", "Nome"},
+	"mtpl.channel":    {"Channel", "Канал", "Canale"},
 	"mtpl.language":   {"Language", "Язык", "Lingua"},
 	"mtpl.stage":      {"Offered on the stage", "Предлагать на этапе", "Proposto nella fase"},
 	"mtpl.nostage":    {"none", "нет", "nessuna"},
@@ -240,9 +245,6 @@ var msgTplWords = map[string][3]string{
 	"mtpl.nobody":     {"No client found for %q.", "Клиент по запросу «%s» не найден.", "Nessun cliente trovato per %q."},
 	"mtpl.nocontacts": {"No clients yet to preview with.", "Пока нет клиентов для предпросмотра.", "Ancora nessun cliente per l'anteprima."},
 	"mtpl.link":       {"Message templates", "Шаблоны сообщений", "Modelli di messaggio"},
-	"mtpl.lang.en":    {"English", "английский", "inglese"},
-	"mtpl.lang.ru":    {"Russian", "русский", "russo"},
-	"mtpl.lang.it":    {"Italian", "итальянский", "italiano"},
 	"err.placeholder": {"The text uses an unknown placeholder {%s}: use one of %s.", "В тексте неизвестная подстановка {%s}: используйте одну из %s.", "Il testo usa un segnaposto sconosciuto {%s}: usa uno tra %s."},
 	"err.tpltwice":    {"There is already a %s template %q in %s.", "Шаблон (%s) «%s» на языке %s уже есть.", "Esiste già un modello %s %q in %s."},
 }

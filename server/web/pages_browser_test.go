@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -117,6 +118,7 @@ func TestBrowserEveryPage(t *testing.T) {
 			}
 		}},
 		{name: "settings", path: "/settings", need: []need{{"#templates", false, false}}},
+		{name: "msgtemplates", path: "/settings/messages?who=Fabbri&edit=" + url.QueryEscape("Order ready|it|sms"), need: []need{{"#mtpl-text", false, false}, {"#mtpl-save", false, true}, {"#mtpl-preview-btn", false, true}, {"#mtpl-delete", false, true}, {"#mtpl-preview-text", false, false}, {".mtpl-edit", false, true}}},
 		{name: "sends", path: "/sends?group=Wholesale", need: []need{{"#send-text", false, false}, {"#send-check", false, true}}},
 		{name: "stage-offer", path: offerPage, need: []need{{"#stage-offer", false, false}, {"#offer-text", false, false}, {"#offer-send", false, true}, {"#offer-skip", false, true}}},
 		{name: "send-progress", path: progressPage, need: []need{{"#send-bar", false, false}, {"#send-counts", false, false}, {"#send-failures", false, false}, {"#send-reload", false, true}}},
