@@ -168,6 +168,11 @@ func (b webBackend) SendMessage(ctx context.Context, req messaging.SendRequest, 
 	return b.s.msg.Start(ctx, req, staff)
 }
 
+// MessageFields are a client's values for the template placeholders.
+func (b webBackend) MessageFields(ctx context.Context, c *contacts.Contact, staff string) (messages.Fields, error) {
+	return b.s.msg.FieldsFor(ctx, c, staff)
+}
+
 // MessageTemplates are the office's message templates.
 func (b webBackend) MessageTemplates(ctx context.Context) ([]messages.Template, error) {
 	return b.s.msg.Templates(ctx)

@@ -247,6 +247,44 @@ func (db *DB) OrdersOf(ctx context.Context, contactID string) ([]*orders.Order, 
 	return out, rows.Err()
 }
 
+// OrderNumbers returns, for each of these contacts that has orders, the
+// number a message's {order} means: its most recent open order's, or when
+// every order is closed, its most recent order's. Contacts without orders
+// are absent.
+func (db *DB) OrderNumbers(ctx context.Context, contactIDs []string) (map[string]string, error) {
+	out := map[string]string{}
+	const chunk = 500
+	for len(contactIDs) > 0 {
+		ids := contactIDs[:min(chunk, len(contactIDs))]
+		contactIDs = contactIDs[len(ids):]
+		args := make([]any, len(ids))
+		for i, id := range ids {
+			args[i] = id
+		}
+		rows, err := db.read.QueryContext(ctx, `SELECT contact_id, number FROM orders WHERE contact_id IN (?`+strings.Repeat(",?", len(ids)-1)+`)
+			ORDER BY contact_id, closed, created_ms DESC, id`, args...)
+		if err != nil {
+			return nil, fmt.Errorf("order numbers: %w", err)
+		}
+		for rows.Next() {
+			var id, number string
+			if err := rows.Scan(&id, &number); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("order numbers: %w", err)
+			}
+			if _, ok := out[id]; !ok {
+				out[id] = number
+			}
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return nil, fmt.Errorf("order numbers: %w", err)
+		}
+	}
+	return out, nil
+}
+
 // OrderMoves lists an order's stage moves, oldest first.
 func (db *DB) OrderMoves(ctx context.Context, orderID string) ([]orders.Move, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT from_stage, to_stage, by_name, at_ms FROM order_stage_changes WHERE order_id = ? ORDER BY at_ms, id`, orderID)

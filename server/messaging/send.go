@@ -30,6 +30,14 @@ type SendRequest struct {
 	// Subject for e-mail).
 	Template string `json:"template,omitempty"`
 	Language string `json:"language,omitempty"`
+	// OrderID, for a message to one contact about one of their orders (a
+	// stage move of that order), makes {order} that order's number; without
+	// it {order} is each contact's most recent open order's number.
+	OrderID string `json:"order_id,omitempty"`
+	// Literal says the text (and subject) is final, already filled as the
+	// page showed it (the stage offer's box): it is sent as it is, and a
+	// "{...}" in it, from a client's name or typed, is plain text.
+	Literal bool `json:"literal,omitempty"`
 }
 
 // Recipient is one contact a send goes to, with its text filled in.
@@ -103,10 +111,19 @@ func (s *Service) Plan(ctx context.Context, req SendRequest, staff string) (*Pre
 			return nil, nil, err
 		}
 	}
-	if _, err := messages.Fill(req.Text+req.Subject+req.HTML, messages.Fields{}); err != nil {
-		return nil, nil, invalid("%s", err.Error())
+	if req.Literal && req.Template != "" {
+		return nil, nil, invalid("literal: a text already filled, not a template")
+	}
+	if !req.Literal {
+		if _, err := messages.Fill(req.Text+req.Subject+req.HTML, messages.Fields{}); err != nil {
+			return nil, nil, invalid("%s", err.Error())
+		}
 	}
 	list, err := s.recipients(ctx, req)
+	if err != nil {
+		return nil, nil, err
+	}
+	numbers, err := s.orderNumbers(ctx, req, list)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -129,10 +146,13 @@ func (s *Service) Plan(ctx context.Context, req SendRequest, staff string) (*Pre
 			p.Skipped = append(p.Skipped, Skip{c.ID, c.Name(), skip})
 			continue
 		}
-		f := Fields(c, staff)
-		text, _ := messages.Fill(req.Text, f)
-		subject, _ := messages.Fill(req.Subject, f)
-		html, _ := messages.Fill(req.HTML, f)
+		text, subject, html := req.Text, req.Subject, req.HTML
+		if !req.Literal {
+			f := Fields(c, staff, numbers[c.ID])
+			text, _ = messages.Fill(req.Text, f)
+			subject, _ = messages.Fill(req.Subject, f)
+			html, _ = messages.Fill(req.HTML, f)
+		}
 		m := &messages.Message{ID: contacts.NewID(), ContactID: c.ID, Channel: req.Channel, To: to, Subject: subject, Text: text, HTML: html,
 			Due: now, CreatedBy: staff}
 		if req.Channel == messages.SMS {
@@ -311,14 +331,57 @@ func address(c *contacts.Contact, channel string, o sqlite.OptOut) (to, skip str
 	return "", "no e-mail address"
 }
 
-// Fields are a contact's values for the template placeholders.
-func Fields(c *contacts.Contact, staff string) messages.Fields {
+// orderNumbers is each recipient's value of {order} from the orders
+// module, when the send's text uses it: the order req.OrderID names (one
+// contact, their order), or each contact's most recent open order
+// (sqlite.DB.OrderNumbers). A contact absent has no orders.
+func (s *Service) orderNumbers(ctx context.Context, req SendRequest, list []*contacts.Contact) (map[string]string, error) {
+	if req.OrderID != "" {
+		if len(list) != 1 || req.Group != "" {
+			return nil, invalid("order_id: only for a message to one client")
+		}
+		o, err := s.db.Order(ctx, req.OrderID)
+		if contacts.ErrorCode(err) == contacts.ENotFound || (err == nil && o.ContactID != list[0].ID) {
+			return nil, invalid("order_id: not an order of this client")
+		}
+		if err != nil {
+			return nil, err
+		}
+		return map[string]string{list[0].ID: o.Number}, nil
+	}
+	if req.Literal || !strings.Contains(req.Text+req.Subject+req.HTML, "{order}") {
+		return nil, nil
+	}
+	ids := make([]string, len(list))
+	for i, c := range list {
+		ids[i] = c.ID
+	}
+	return s.db.OrderNumbers(ctx, ids)
+}
+
+// FieldsFor are contact c's values for the template placeholders, as a
+// send to c fills them ({order}: c's most recent open order's number).
+func (s *Service) FieldsFor(ctx context.Context, c *contacts.Contact, staff string) (messages.Fields, error) {
+	numbers, err := s.db.OrderNumbers(ctx, []string{c.ID})
+	if err != nil {
+		return nil, err
+	}
+	return Fields(c, staff, numbers[c.ID]), nil
+}
+
+// Fields are a contact's values for the template placeholders. order is
+// the number {order} stands for (an order of theirs, see orderNumbers);
+// when it is empty (the contact has no orders), {order} is the contact's
+// own "Order" field, as before the orders module.
+func Fields(c *contacts.Contact, staff, order string) messages.Fields {
 	first := c.GivenName
 	if first == "" {
 		first, _, _ = strings.Cut(c.Name(), " ")
 	}
-	order := ""
 	for _, cf := range c.Custom {
+		if order != "" {
+			break
+		}
 		if k := strings.ToLower(cf.Key); k == "order" || k == "order number" || k == "заказ" || k == "ordine" {
 			order = cf.Value
 		}

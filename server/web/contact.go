@@ -77,7 +77,7 @@ func (h *Handler) renderContact(c *gin.Context, id string, form messageForm) err
 	if err != nil {
 		return err
 	}
-	offer, err := h.stageOffer(c, ct.ID, ct.Stage, opts, "/contacts/"+ct.ID)
+	offer, err := h.stageOffer(c, ct.ID, "", ct.Stage, opts, "/contacts/"+ct.ID)
 	if err != nil {
 		return err
 	}

@@ -19,6 +19,9 @@ type Messenger interface {
 	PlanMessage(ctx context.Context, req messaging.SendRequest, staff string) (*messaging.Preview, error)
 	SendMessage(ctx context.Context, req messaging.SendRequest, staff string) (*messaging.Preview, error)
 	MessageTemplates(ctx context.Context) ([]messages.Template, error)
+	// MessageFields are a client's values for the template placeholders,
+	// as a send fills them ({order}: their most recent open order).
+	MessageFields(ctx context.Context, c *contacts.Contact, staff string) (messages.Fields, error)
 	// SetMessageTemplates validates and replaces the office's message
 	// templates (the templates page, admins).
 	SetMessageTemplates(ctx context.Context, ts []messages.Template) error
@@ -89,8 +92,10 @@ func (h *Handler) contactMessages(c *gin.Context, id string, sims []dialOption, 
 func (h *Handler) sendMessage(c *gin.Context) error {
 	id := c.Param("id")
 	form := messageForm{Channel: c.PostForm("channel"), SIM: c.PostForm("sim"), Subject: c.PostForm("subject"), Text: c.PostForm("text")}
-	req := messaging.SendRequest{Channel: form.Channel, ContactIDs: []string{id}, Subject: form.Subject, Text: form.Text}
+	// literal: the stage offer's box, filled as shown, is sent as it is
+	req := messaging.SendRequest{Channel: form.Channel, ContactIDs: []string{id}, Subject: form.Subject, Text: form.Text, Literal: c.PostForm("literal") == "1"}
 	if tpl := c.PostForm("template"); tpl != "" {
+		req.Literal = false
 		parts := strings.Split(tpl, "|")
 		if len(parts) != 3 {
 			return contacts.Errorf(contacts.EInvalid, "template: unknown")

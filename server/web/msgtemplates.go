@@ -11,7 +11,6 @@ import (
 
 	"github.com/ringcard/ringcard/contacts"
 	"github.com/ringcard/ringcard/messages"
-	"github.com/ringcard/ringcard/server/messaging"
 )
 
 // The message templates page (admins): the office's SMS and e-mail
@@ -90,7 +89,7 @@ func (h *Handler) renderMsgTemplates(c *gin.Context, status int, ts []messages.T
 
 // fillTemplatePreview fills f's template for the client f.Who finds (the
 // most recently changed client when it is empty), as a send fills it
-// (messaging.Fields, signed by the admin), with its SMS parts.
+// (the backend's MessageFields, signed by the admin), with its SMS parts.
 func (h *Handler) fillTemplatePreview(c *gin.Context, f *msgTplForm) error {
 	ctx := c.Request.Context()
 	var who *contacts.Contact
@@ -119,7 +118,10 @@ func (h *Handler) fillTemplatePreview(c *gin.Context, f *msgTplForm) error {
 	if f.Template.Text == "" {
 		return nil
 	}
-	fields := messaging.Fields(who, currentSession(c).User.Name)
+	fields, err := h.b.MessageFields(ctx, who, currentSession(c).User.Name)
+	if err != nil {
+		return err
+	}
 	text, err := messages.Fill(f.Template.Text, fields)
 	if err == nil {
 		f.Subject, err = messages.Fill(f.Template.Subject, fields)

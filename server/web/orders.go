@@ -89,7 +89,7 @@ func (h *Handler) ordersPage(c *gin.Context) error {
 			if err != nil {
 				return err
 			}
-			if d.Offer, err = h.stageOffer(c, ct.ID, o.Stage, opts, "/contacts/"+ct.ID+"/orders"); err != nil {
+			if d.Offer, err = h.stageOffer(c, ct.ID, o.ID, o.Stage, opts, "/contacts/"+ct.ID+"/orders"); err != nil {
 				return err
 			}
 			if d.Offer != nil {

@@ -35,17 +35,19 @@ type stageOffer struct {
 	Self      string   // the page offering it (the switch form's target)
 	Extra     string   // a query value the page needs kept (order=<id>)
 	ExtraName string
+	OrderID   string // the order moved (order page): {order} is its number
 	CSRF      string
 }
 
 // stageOffer builds the offer for the page at self when the request says a
 // move to a stage just happened (?offer=<stage>), what was moved (the
 // client, or one of their orders) is still in it (current), and the stage
-// has templates; nil otherwise. ?tpl= and ?sim= are the
+// has templates; nil otherwise. orderID is the order moved (the order
+// page; "" for the client page). ?tpl= and ?sim= are the
 // user's choices on the offer. The page's language is offered first, SMS
 // before e-mail; a channel the client opted out of (or has no number or
 // address for, or no work SIM to send from) is passed over, and said why.
-func (h *Handler) stageOffer(c *gin.Context, contactID, current string, sims []dialOption, self string) (*stageOffer, error) {
+func (h *Handler) stageOffer(c *gin.Context, contactID, orderID, current string, sims []dialOption, self string) (*stageOffer, error) {
 	stage := c.Query("offer")
 	if stage == "" || stage != current {
 		return nil, nil
@@ -71,7 +73,7 @@ func (h *Handler) stageOffer(c *gin.Context, contactID, current string, sims []d
 		return r
 	}
 	slices.SortStableFunc(on, func(a, b messages.Template) int { return rank(a) - rank(b) })
-	o := &stageOffer{ContactID: contactID, Stage: stage, Self: self, CSRF: currentSession(c).CSRF}
+	o := &stageOffer{ContactID: contactID, OrderID: orderID, Stage: stage, Self: self, CSRF: currentSession(c).CSRF}
 	for _, s := range sims {
 		if !strings.HasSuffix(s.Value, ":0") {
 			o.SIMs = append(o.SIMs, s)
@@ -114,7 +116,7 @@ func (h *Handler) stageOffer(c *gin.Context, contactID, current string, sims []d
 // language.
 func (h *Handler) fillOffer(c *gin.Context, o *stageOffer, t messages.Template, staff string) (string, error) {
 	lang := h.lang(c)
-	req := messaging.SendRequest{Channel: t.Channel, ContactIDs: []string{o.ContactID}, Template: t.Name, Language: t.Language}
+	req := messaging.SendRequest{Channel: t.Channel, ContactIDs: []string{o.ContactID}, Template: t.Name, Language: t.Language, OrderID: o.OrderID}
 	if t.Channel == messages.SMS {
 		dev, slot, _ := strings.Cut(o.SIM, ":")
 		n, err := strconv.Atoi(slot)
