@@ -229,8 +229,11 @@ var langNames = map[string]string{"en": "English", "ru": "Русский", "it":
 
 // msgTplWords are the page's words.
 var msgTplWords = map[string][3]string{
-	"mtpl.title":      {"Message templates", "Шаблоны сообщений", "Modelli di messaggio"},
-	"mtpl.help":       {"SMS and e-mail texts staff pick when writing to a client. A template tied to a stage is offered when a client moves to it.", "Тексты СМС и писем, которые сотрудники выбирают, когда пишут клиенту. Шаблон, привязанный к этапу, предлагается, когда клиент переходит на этот этап.", "Testi di SMS ed e-mail che lo staff sceglie quando scrive a un cliente. Un modello legato a una fase viene proposto quando un cliente passa a quella fase."},
+	"mtpl.title": {"Message templates", "Шаблоны сообщений", "Modelli di messaggio"},
+	"mtpl.help":  {"SMS and e-mail texts staff pick when writing to a client. A template tied to a stage is offered when a client moves to it.", "Тексты СМС и писем, которые сотрудники выбирают, когда пишут клиенту. Шаблон, привязанный к этапу, предлагается, когда клиент переходит на этот этап.", "Testi di SMS ed e-mail che lo staff sceglie quando scrive a un cliente. Un modello legato a una fase viene proposto quando un cliente passa a quella fase."},
+	"mtpl.order": {"{order} is an order number: the order moved when offered on an order's stage move, otherwise the client's most recent open order (or most recent order); a client without orders gets their \"Order\" field.",
+		"{order} — номер заказа: заказа, переведённого на этап, когда шаблон предложен при переводе заказа, иначе последнего открытого (или просто последнего) заказа клиента; у клиента без заказов — его поле «Заказ».",
+		"{order} è il numero d'ordine: dell'ordine spostato quando il modello è proposto al cambio di fase di un ordine, altrimenti dell'ultimo ordine aperto (o dell'ultimo ordine) del cliente; per un cliente senza ordini, il suo campo \"Ordine\"."},
 	"mtpl.none":       {"No message templates yet.", "Шаблонов сообщений пока нет.", "Ancora nessun modello di messaggio."},
 	"mtpl.name":       {"Name", "Название", "Nome"},
 	"mtpl.channel":    {"Channel", "Канал", "Canale"},
