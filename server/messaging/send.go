@@ -45,6 +45,7 @@ type Recipient struct {
 	ContactID string `json:"contact_id"`
 	Name      string `json:"name"`
 	To        string `json:"to"`
+	Subject   string `json:"subject,omitempty"` // e-mail, filled
 	Text      string `json:"text"`
 	Segments  int    `json:"segments,omitempty"`
 	// Planned: which SIM sends it and when (SMS).
@@ -160,7 +161,7 @@ func (s *Service) Plan(ctx context.Context, req SendRequest, staff string) (*Pre
 			p.Segments += m.Segments
 		}
 		msgs = append(msgs, m)
-		p.Recipients = append(p.Recipients, Recipient{ContactID: c.ID, Name: c.Name(), To: to, Text: text, Segments: m.Segments})
+		p.Recipients = append(p.Recipients, Recipient{ContactID: c.ID, Name: c.Name(), To: to, Subject: subject, Text: text, Segments: m.Segments})
 	}
 	if len(msgs) > 0 {
 		planner := messages.Planner{Caps: s.cfg.Caps, Hours: s.cfg.Hours, Loc: s.cfg.Loc}

@@ -5,7 +5,7 @@ import (
 	"html"
 	"net/http"
 	"net/url"
-	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -13,8 +13,6 @@ import (
 	"github.com/ringcard/ringcard/messages"
 	"github.com/ringcard/ringcard/server/messaging"
 )
-
-var orderFormRE = regexp.MustCompile(`action="/orders/([^/"]+)/stage"`)
 
 // addOrders adds n orders to the client through the orders page and
 // returns them newest first, as the store lists them.
@@ -50,10 +48,12 @@ func TestOrderPlaceholderIsTheOrderNumber(t *testing.T) {
 	_, csrf := signIn(t, staff, e.URL, "sam", testPassword)
 	ct := mobileContact(t, e)
 	ct.Company = "{x} & {name} Srl"
+	ct.Emails = append(ct.Emails, contacts.Email{Address: "orders-test@example.com"})
 	if err := e.DB.UpdateContact(bg, ct); err != nil {
 		t.Fatal(err)
 	}
-	ts := []messages.Template{{Name: "Ready", Language: "en", Channel: messages.SMS, Stage: "done", Text: "Order {order} for {company} is ready"}}
+	ts := []messages.Template{{Name: "Ready", Language: "en", Channel: messages.SMS, Stage: "done", Text: "Order {order} for {company} is ready"},
+		{Name: "Ready mail", Language: "en", Channel: messages.Email, Stage: "done", Subject: "Order {order}", Text: "{company}: order {order} is ready"}}
 	if err := messaging.SaveTemplates(bg, e.DB, ts); err != nil {
 		t.Fatal(err)
 	}
@@ -89,6 +89,27 @@ func TestOrderPlaceholderIsTheOrderNumber(t *testing.T) {
 		t.Fatalf("stored after the offer: %+v %v, want %q", ms, err, want)
 	}
 
+	// The e-mail picked on the offer: its subject is filled too, and sent as shown.
+	body = getPage(t, staff, e.URL+loc.RequestURI()+"&tpl="+url.QueryEscape("Ready mail|en|email"))
+	v = formValues(t, body, "offer-form")
+	if v.Get("channel") != "email" || v.Get("subject") != "Order "+older.Number || v.Get("text") != "{x} & {name} Srl: order "+older.Number+" is ready" {
+		t.Fatalf("the e-mail offer carries %v", v)
+	}
+	if st, b := postForm(t, staff, e.URL+"/contacts/"+ct.ID+"/message", v); st != http.StatusSeeOther {
+		t.Fatalf("send the e-mail offer: %d %s", st, b)
+	}
+	ms, err = e.DB.ContactMessages(bg, ct.ID, 10)
+	if err != nil || len(ms) != 2 {
+		t.Fatalf("stored after the e-mail offer: %+v %v", ms, err)
+	}
+	mail := ms[0]
+	if mail.Channel != messages.Email {
+		mail = ms[1]
+	}
+	if mail.Subject != "Order "+older.Number || mail.Text != v.Get("text") {
+		t.Fatalf("the e-mail stored: %q %q", mail.Subject, mail.Text)
+	}
+
 	// From the client page: the most recent open order (the older one is
 	// closed, a newest one is lost).
 	lost := addOrders(t, e, staff, csrf, ct.ID, 1)[0]
@@ -104,11 +125,11 @@ func TestOrderPlaceholderIsTheOrderNumber(t *testing.T) {
 		t.Fatalf("send from the client page: %d %s", st, b)
 	}
 	ms, err = e.DB.ContactMessages(bg, ct.ID, 10)
-	if err != nil || len(ms) != 2 || (ms[0].Text != want && ms[1].Text != want) {
+	if err != nil || len(ms) != 3 || !slices.ContainsFunc(ms, func(m *messages.Message) bool { return m.Text == want }) {
 		t.Fatalf("stored after the client page's send: %+v %v, want %q", ms, err, want)
 	}
 	for _, m := range ms {
-		if m.Segments != messages.Segments(m.Text).Segments {
+		if m.Channel == messages.SMS && m.Segments != messages.Segments(m.Text).Segments {
 			t.Errorf("message %q stored with %d parts", m.Text, m.Segments)
 		}
 	}

@@ -139,7 +139,7 @@ func (h *Handler) fillOffer(c *gin.Context, o *stageOffer, t messages.Template, 
 		return T(lang, "msg.skipped"), nil
 	}
 	r := p.Recipients[0]
-	o.Name, o.Choice, o.Channel, o.Subject, o.Text, o.To, o.Segments = t.Name, templateValue(t), t.Channel, t.Subject, r.Text, r.To, r.Segments
+	o.Name, o.Choice, o.Channel, o.Subject, o.Text, o.To, o.Segments = t.Name, templateValue(t), t.Channel, r.Subject, r.Text, r.To, r.Segments
 	return "", nil
 }
 
