@@ -52,6 +52,9 @@ type templateOption struct{ Value, Label string }
 type messageData struct {
 	Messages []*messages.Message
 	Form     messageForm
+	// Phones names the office's phones by device id, so a message says
+	// which phone sent it and not only the SIM's slot.
+	Phones map[string]string
 }
 
 // contactMessages loads the client's messages, opt-outs, the work SIMs and
@@ -74,6 +77,12 @@ func (h *Handler) contactMessages(c *gin.Context, id string, sims []dialOption, 
 		form.Templates = append(form.Templates, templateOption{Value: t.Name + "|" + t.Language + "|" + t.Channel,
 			Label: t.Name + " (" + t.Language + ", " + T(h.lang(c), "msg.ch."+t.Channel) + ")"})
 	}
+	phones := make(map[string]string, len(sims))
+	for _, s := range sims {
+		if dev, _, ok := strings.Cut(s.Value, ":"); ok {
+			phones[dev] = s.Name
+		}
+	}
 	for _, s := range sims { // only a phone's SIMs: a phone without SIMs cannot send
 		if !strings.HasSuffix(s.Value, ":0") {
 			form.SIMs = append(form.SIMs, s)
@@ -83,7 +92,7 @@ func (h *Handler) contactMessages(c *gin.Context, id string, sims []dialOption, 
 		form.Channel = messages.SMS
 	}
 	form.NoSMS, form.NoEmail = o.NoSMS, o.NoEmail
-	return messageData{Messages: ms, Form: form}, nil
+	return messageData{Messages: ms, Form: form, Phones: phones}, nil
 }
 
 // sendMessage previews (action=preview) or sends the client page's message.

@@ -74,6 +74,11 @@ func TestClientPageMessages(t *testing.T) {
 	if !strings.Contains(list, "Ваш заказ готов.") || !strings.Contains(list, `class="msg-status"`) {
 		t.Errorf("the client's messages lack the sent one")
 	}
+	// Which phone it went from, not only the SIM's slot: every SMS of the
+	// office is "SIM 1" of some phone.
+	if !strings.Contains(list, "Giulia · SIM 1") {
+		t.Errorf("the client's messages do not say which phone sent it: %.400s", list)
+	}
 
 	// No SMS: the toggle is saved, shown, and the next preview says why
 	// nothing would go.
