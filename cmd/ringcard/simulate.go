@@ -87,7 +87,7 @@ func simulateCmd(g *globals) *cobra.Command {
 		Short: "A phone simulator that speaks protocol v1 (pair, call, note, listen)",
 	}
 	cmd.PersistentFlags().StringVar(&f.state, "state", "ringcard-sim.json", "file where the simulated phone keeps its token and last seq")
-	cmd.PersistentFlags().StringVar(&f.server, "server", "", "server URL (default: the one paired with; for pair, the one `ringcard devices pair` prints for --db)")
+	cmd.PersistentFlags().StringVar(&f.server, "server", "", "server `URL` (default: the one paired with; for pair, the one \"ringcard devices pair\" prints for --db)")
 
 	var code, name, fcmToken, pin string
 	pair := &cobra.Command{
