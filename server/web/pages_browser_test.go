@@ -43,6 +43,11 @@ type pageCheck struct {
 const layoutJS = `(function(cfg){
   var out = [], vw = window.innerWidth, vh = window.innerHeight;
   if (document.documentElement.scrollWidth > vw + 1) out.push("the page scrolls sideways: " + document.documentElement.scrollWidth + "px wide on a " + vw + "px screen");
+  // At a phone's width tables become lists of cards: column headings in a
+  // row of their own would show as a card of headings.
+  if (cfg.touch) document.querySelectorAll("table.list th").forEach(function(th){
+    if (th.getClientRects().length && th.textContent.trim()) out.push("a table's column heading shows as a card at phone width: " + th.textContent.trim());
+  });
   cfg.need.forEach(function(n){
     var els = document.querySelectorAll(n.sel);
     if (!els.length) { out.push(n.sel + ": missing"); return; }
