@@ -94,6 +94,17 @@ func TestClientPageMessages(t *testing.T) {
 	if !strings.Contains(body, `id="optout-sms" checked`) {
 		t.Errorf("the No SMS box is not shown checked")
 	}
+	// Recent changes word the message and the opt-out, not their keys.
+	for _, raw := range []string{"<td>message.queue</td>", "<td>contact.optout</td>"} {
+		if strings.Contains(body, raw) {
+			t.Errorf("recent changes show the action key %s", raw)
+		}
+	}
+	for _, want := range []string{"<td>Message written</td>", "<td>No SMS / no e-mail changed</td>"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("recent changes lack %s", want)
+		}
+	}
 	v.Set("action", "preview")
 	v.Set("csrf", o.Get("csrf"))
 	st, prev = postForm(t, staff, e.URL+page+"/message", v)

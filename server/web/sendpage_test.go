@@ -85,4 +85,17 @@ func TestGroupSendPage(t *testing.T) {
 	if ms, _ := e.DB.ContactMessages(context.Background(), members[0].ID, 10); len(ms) != 0 {
 		t.Errorf("the opted-out client got %d messages", len(ms))
 	}
+	// The audit log words the send (and the opt-out) in the user's
+	// language, not as the stored action key.
+	audit := getPage(t, admin, e.URL+"/audit")
+	for _, raw := range []string{"<td>message.send</td>", "<td>contact.optout</td>"} {
+		if strings.Contains(audit, raw) {
+			t.Errorf("the audit log shows the action key %s", raw)
+		}
+	}
+	for _, want := range []string{"Group send started", "No SMS / no e-mail changed"} {
+		if !strings.Contains(audit, want) {
+			t.Errorf("the audit log lacks %q", want)
+		}
+	}
 }

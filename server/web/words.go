@@ -168,6 +168,11 @@ var words = map[string][3]string{
 	"action.access.denied":         {"Refused: needs an admin", "Отказано: нужен администратор", "Rifiutato: serve un amministratore"},
 	"action.group.rename":          {"Group renamed", "Группа переименована", "Gruppo rinominato"},
 	"action.group.delete":          {"Group deleted", "Группа удалена", "Gruppo eliminato"},
+	"action.contact.optout":        {"No SMS / no e-mail changed", "Изменён запрет СМС / писем", "Modificato il divieto di SMS / e-mail"},
+	"action.message.queue":         {"Message written", "Сообщение написано", "Messaggio scritto"},
+	"action.message.sent":          {"Message sent", "Сообщение отправлено", "Messaggio inviato"},
+	"action.message.failed":        {"Message not sent", "Сообщение не отправлено", "Messaggio non inviato"},
+	"action.message.send":          {"Group send started", "Начата рассылка", "Invio di gruppo avviato"},
 
 	"date.bad": {"%q is not a date: write it as %s.", "«%s» — не дата: пишите как %s.", "%q non è una data: scrivila come %s."},
 }
