@@ -263,7 +263,7 @@ func auditDetail(lang string, e sqlite.AuditEntry) string {
 		if s == "the phone says it is still going on" {
 			return T(lang, "audit.reopen")
 		}
-	case "contact.merge", "contact.unmerge", "sync.conflict.resolve", "history.import", "device.sim_policy":
+	case "contact.merge", "contact.unmerge", "sync.conflict.resolve", "history.import", "device.sim_policy", "contact.optout":
 		if out, ok := wordRules(lang, auditRules, s); ok {
 			return out
 		}
@@ -330,6 +330,9 @@ var (
 		{regexp.MustCompile(`^(.+): value$`), "audit.keptvalue", []string{"field"}},
 		{regexp.MustCompile(`^(.*): (\d+) calls and notes of numbers without a contact$`), "audit.historyimport", nil},
 		{regexp.MustCompile(`^(.*) SIM (\d+): (\w+)$`), "audit.simpolicy", []string{"", "", "policy."}},
+		{regexp.MustCompile(`^no SMS: (true|false), no e-mail: (true|false) \(SMS reply to SIM (.*)\)$`), "audit.optoutreply", []string{"optout.sms.", "optout.email."}},
+		{regexp.MustCompile(`^no SMS: (true|false), no e-mail: (true|false) \(office: (.*)\)$`), "audit.optoutoffice", []string{"optout.sms.", "optout.email."}},
+		{regexp.MustCompile(`^no SMS: (true|false), no e-mail: (true|false) \(import (.*) row (\d+)\)$`), "audit.optoutimport", []string{"optout.sms.", "optout.email."}},
 	}
 	followupRules = []detailRule{
 		{regexp.MustCompile(`^done$`), "audit.fudone", nil},

@@ -24,6 +24,9 @@ func TestAuditDetailWords(t *testing.T) {
 		{"followup.update", "snoozed to " + due.Format(time.RFC3339), "отложено до 07.12.2026 15:30"},
 		{"device.sim_policy", "Giulia SIM 2: private", "Giulia, SIM 2: личная: карточки без записи"},
 		{"call.reopen", "the phone says it is still going on", "телефон сообщает, что звонок ещё идёт"},
+		{"contact.optout", "no SMS: true, no e-mail: false (SMS reply to SIM Work)", "Не отправлять СМС, Письма можно (ответ на SIM Work)"},
+		{"contact.optout", "no SMS: false, no e-mail: true (office: Anna Bianchi)", "СМС можно, Не отправлять письма (в офисе: Anna Bianchi)"},
+		{"contact.optout", "no SMS: true, no e-mail: true (import clients.xlsx row 12)", "Не отправлять СМС, Не отправлять письма (импорт clients.xlsx, строка 12)"},
 		{"note.add", "Stage: call back", "Stage: call back"}, // a note is as typed
 	} {
 		if got := auditDetail("ru", sqlite.AuditEntry{Action: c.action, Detail: c.in}); got != c.want {
