@@ -135,6 +135,7 @@ var words = map[string][3]string{
 
 	"action.call.start":            {"Call started", "Начало звонка", "Chiamata iniziata"},
 	"action.call.end":              {"Call ended", "Конец звонка", "Chiamata terminata"},
+	"action.call.reopen":           {"Call still going on (the phone said so)", "Звонок ещё идёт (по данным телефона)", "Chiamata ancora in corso (lo dice il telefono)"},
 	"action.contact.create":        {"Contact created", "Контакт создан", "Contatto creato"},
 	"action.contact.update":        {"Contact changed", "Контакт изменён", "Contatto modificato"},
 	"action.contact.delete":        {"Contact deleted", "Контакт удалён", "Contatto eliminato"},
@@ -173,6 +174,12 @@ var words = map[string][3]string{
 	"action.message.sent":          {"Message sent", "Сообщение отправлено", "Messaggio inviato"},
 	"action.message.failed":        {"Message not sent", "Сообщение не отправлено", "Messaggio non inviato"},
 	"action.message.send":          {"Group send started", "Начата рассылка", "Invio di gruppo avviato"},
+	"action.message.handoff":       {"Message moved to another phone", "Сообщение передано другому телефону", "Messaggio passato a un altro telefono"},
+	"action.order.create":          {"Order created", "Создан заказ", "Ordine creato"},
+	"action.order.update":          {"Order changed", "Заказ изменён", "Ordine modificato"},
+	"action.order.stage":           {"Order moved to a stage", "Заказ переведён на этап", "Ordine spostato di fase"},
+	"action.payment.record":        {"Payment recorded", "Платёж записан", "Pagamento registrato"},
+	"action.document.issue":        {"Document issued", "Документ выставлен", "Documento emesso"},
 
 	"date.bad": {"%q is not a date: write it as %s.", "«%s» — не дата: пишите как %s.", "%q non è una data: scrivila come %s."},
 }
