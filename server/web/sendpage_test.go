@@ -64,6 +64,9 @@ func TestGroupSendPage(t *testing.T) {
 	if ms, _ := e.DB.ContactMessages(context.Background(), members[1].ID, 10); len(ms) != 0 {
 		t.Fatalf("a preview stored messages")
 	}
+	if n := strings.Count(prev[strings.Index(prev, `id="send-recipients"`):strings.Index(prev, `id="send-skipped"`)], "<tr>"); n <= 10 || !strings.Contains(prev, `<details class="fold" id="send-recipients-fold">`) {
+		t.Errorf("a preview of %d recipients (the demo Wholesale group has more than 10) is not folded", n)
+	}
 
 	start := formValues(t, prev, "send-start")
 	if start.Get("text") != "Nuovo listino per {company}" || start.Get("sim") != sim {
