@@ -46,30 +46,24 @@ type MailConfig struct {
 }
 
 func (c *MessagesConfig) caps() messages.Caps {
-	caps := messages.DefaultCaps()
-	if c.SMSPerWindow > 0 {
-		caps.PerWindow = c.SMSPerWindow
-	}
-	if c.SMSWindow > 0 {
-		caps.Window = c.SMSWindow.D()
-	}
-	if c.SMSDaily > 0 {
-		caps.Daily = c.SMSDaily
-	}
-	return caps
+	return overrideCaps(messages.DefaultCaps(), c.SMSPerWindow, c.SMSWindow, c.SMSDaily)
 }
 
 // emailCaps are the mail account's caps: the defaults, overridden.
 func (c *MessagesConfig) emailCaps() messages.Caps {
-	caps := messaging.DefaultEmailCaps()
-	if c.EmailPerWindow > 0 {
-		caps.PerWindow = c.EmailPerWindow
+	return overrideCaps(messaging.DefaultEmailCaps(), c.EmailPerWindow, c.EmailWindow, c.EmailDaily)
+}
+
+// overrideCaps is caps with the settings that are set (above zero).
+func overrideCaps(caps messages.Caps, perWindow int, window Duration, daily int) messages.Caps {
+	if perWindow > 0 {
+		caps.PerWindow = perWindow
 	}
-	if c.EmailWindow > 0 {
-		caps.Window = c.EmailWindow.D()
+	if window > 0 {
+		caps.Window = window.D()
 	}
-	if c.EmailDaily > 0 {
-		caps.Daily = c.EmailDaily
+	if daily > 0 {
+		caps.Daily = daily
 	}
 	return caps
 }
