@@ -234,7 +234,7 @@ func (h *Hub) Run(ctx context.Context) {
 func (h *Hub) deliverNew(ctx context.Context) (int, bool) {
 	const batch = 256
 	h.yieldToCalls()
-	evs, err := h.db.EventsAfter(ctx, h.lastGIDLocked(), 0, batch)
+	evs, err := h.newEvents(ctx, batch)
 	if err != nil {
 		h.log.Error("read new events", "err", err)
 		return 0, false
@@ -293,6 +293,18 @@ func (h *Hub) deliverNew(ctx context.Context) (int, bool) {
 		}
 	}
 	return len(rendered), len(rendered) == batch
+}
+
+// newEvents returns up to limit events after the last one numbered: those
+// this process just committed, kept in memory by the store, when they are
+// the next ones, else read from the store (events written by another
+// process, after a restart, ...).
+func (h *Hub) newEvents(ctx context.Context, limit int) ([]sqlite.Event, error) {
+	after := h.lastGIDLocked()
+	if evs, ok := h.db.RecentEventsAfter(after, limit); ok {
+		return evs, nil
+	}
+	return h.db.EventsAfter(ctx, after, 0, limit)
 }
 
 // flushStarted and flushEnded count conns' flush goroutines.

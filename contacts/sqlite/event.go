@@ -1,10 +1,13 @@
 package sqlite
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
+	"sync"
 	"time"
 
 	"github.com/ringcard/ringcard/contacts"
@@ -23,10 +26,13 @@ type Event struct {
 }
 
 func insertEvent(ctx context.Context, tx *sql.Tx, deviceID, typ, contactID, payload string, atMS int64) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO events (device_id, type, contact_id, payload, at_ms) VALUES (?, ?, ?, ?, ?)`,
+	res, err := tx.ExecContext(ctx, `INSERT INTO events (device_id, type, contact_id, payload, at_ms) VALUES (?, ?, ?, ?, ?)`,
 		nullStr(deviceID), typ, contactID, payload, atMS)
 	if err != nil {
 		return fmt.Errorf("store event: %w", err)
+	}
+	if gid, err := res.LastInsertId(); err == nil {
+		txEvents.add(tx, Event{GID: gid, DeviceID: deviceID, Type: typ, ContactID: contactID, Payload: payload, At: fromMS(atMS)})
 	}
 	return nil
 }
@@ -49,6 +55,16 @@ func (db *DB) LastEventGID(ctx context.Context) (int64, error) {
 		_ = db.read.QueryRowContext(ctx, `SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'events'), 0)`).Scan(&gid)
 	}
 	return gid, nil
+}
+
+// RecentEventsAfter returns, without reading the store, up to limit events
+// with gid after+1, after+2, ... as this process's write transactions
+// committed them (see recentEvents). ok is false when it cannot vouch for
+// the range (the next event was written by another process, was committed
+// too long ago, or is not committed yet): the caller reads the store
+// (EventsAfter), which stays the source of truth.
+func (db *DB) RecentEventsAfter(after int64, limit int) (evs []Event, ok bool) {
+	return db.recent.after(after, limit)
 }
 
 // EventsAfter returns up to limit events with gid in (after, upto] for every
@@ -254,5 +270,94 @@ func (db *DB) TrimEvents(ctx context.Context, before time.Time) (int64, error) {
 	if err != nil {
 		return 0, fmt.Errorf("trim events: %w", err)
 	}
+	if deleted > 0 {
+		db.recent.reset() // never serve an event the store no longer has
+	}
 	return deleted, nil
+}
+
+// txEvents holds the events each open write transaction (see writeTx) has
+// inserted; writeTx moves them to the DB's recentEvents when the transaction
+// commits and drops them when it rolls back. An event inserted in a
+// transaction writeTx did not open is not kept, so it is read from the store.
+var txEvents = txEventLog{m: map[*sql.Tx][]Event{}}
+
+type txEventLog struct {
+	mu sync.Mutex
+	m  map[*sql.Tx][]Event
+}
+
+func (l *txEventLog) begin(tx *sql.Tx) {
+	l.mu.Lock()
+	l.m[tx] = nil
+	l.mu.Unlock()
+}
+
+func (l *txEventLog) add(tx *sql.Tx, e Event) {
+	l.mu.Lock()
+	if evs, ok := l.m[tx]; ok {
+		l.m[tx] = append(evs, e)
+	}
+	l.mu.Unlock()
+}
+
+// end forgets tx and returns the events it inserted.
+func (l *txEventLog) end(tx *sql.Tx) []Event {
+	l.mu.Lock()
+	evs := l.m[tx]
+	delete(l.m, tx)
+	l.mu.Unlock()
+	return evs
+}
+
+// recentEventsKept bounds recentEvents: the hub reads them right after the
+// commit, so a few transactions' worth is plenty.
+const recentEventsKept = 512
+
+// recentEvents keeps the events of this process's latest committed write
+// transactions, ordered by gid, so the hub can fan out a change without
+// reading back what was just written. Only a contiguous run of gids is
+// served; anything else falls back to the store.
+type recentEvents struct {
+	mu  sync.Mutex
+	evs []Event
+}
+
+func (r *recentEvents) add(evs []Event) {
+	if len(evs) == 0 {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, e := range evs {
+		// Transactions commit in gid order but may get here out of it.
+		i := len(r.evs)
+		for i > 0 && r.evs[i-1].GID > e.GID {
+			i--
+		}
+		r.evs = slices.Insert(r.evs, i, e)
+	}
+	if over := len(r.evs) - recentEventsKept; over > 0 {
+		r.evs = append(r.evs[:0:0], r.evs[over:]...)
+	}
+}
+
+func (r *recentEvents) reset() {
+	r.mu.Lock()
+	r.evs = nil
+	r.mu.Unlock()
+}
+
+func (r *recentEvents) after(after int64, limit int) ([]Event, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	i, found := slices.BinarySearchFunc(r.evs, after+1, func(e Event, gid int64) int { return cmp.Compare(e.GID, gid) })
+	if !found {
+		return nil, false
+	}
+	var out []Event
+	for want := after + 1; i < len(r.evs) && len(out) < limit && r.evs[i].GID == want; i, want = i+1, want+1 {
+		out = append(out, r.evs[i])
+	}
+	return out, true
 }

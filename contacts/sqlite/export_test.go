@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"time"
 )
 
@@ -82,3 +83,16 @@ func (db *DB) PlanForTest(ctx context.Context, q string, args ...any) (string, e
 // CloseOnNextCallQueryForTest is the query a call's start closes the SIM's
 // earlier open call with.
 const CloseOnNextCallQueryForTest = `SELECT ` + callColumns + ` FROM calls INDEXED BY calls_unended_sim WHERE ` + closeOnNextCall
+
+// EventThenFailForTest stores an event in a write transaction that then
+// fails, so it rolls back.
+func (db *DB) EventThenFailForTest(ctx context.Context) error {
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		if err := insertEvent(ctx, tx, "", "dial", "", `{"rolled":"back"}`, ms(db.Now())); err != nil {
+			return err
+		}
+		return errRolledBackForTest
+	})
+}
+
+var errRolledBackForTest = errors.New("rolled back for the test")

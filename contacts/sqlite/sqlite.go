@@ -40,6 +40,7 @@ type DB struct {
 	norm  contacts.Normalizer
 
 	committed chan struct{}
+	recent    recentEvents // the events of the latest commits, for the hub
 	// waiting counts foreground writers (everything but the sync and the
 	// index merges) blocked for the one write connection: background jobs
 	// let them go first (yieldToForeground) and end their transactions early while one
@@ -378,13 +379,17 @@ func (db *DB) writeTx(ctx context.Context, foreground bool, fn func(tx *sql.Tx) 
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
+	txEvents.begin(tx)
 	if err := fn(tx); err != nil {
+		txEvents.end(tx)
 		_ = tx.Rollback()
 		return err
 	}
 	if err := tx.Commit(); err != nil {
+		txEvents.end(tx)
 		return fmt.Errorf("commit: %w", err)
 	}
+	db.recent.add(txEvents.end(tx))
 	db.unmerged.Store(true)
 	select {
 	case db.committed <- struct{}{}:
