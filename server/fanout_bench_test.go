@@ -166,3 +166,48 @@ func waitForB(b *testing.B, what string, cond func() bool) {
 		time.Sleep(100 * time.Microsecond)
 	}
 }
+
+// BenchmarkChangeToOnePhone: the fixed cost of a change: a note stored
+// (AddNote's write transaction) until the one connected phone has read the
+// card.updated it causes. ns/op is that whole round, commit and render and
+// socket write included, with nothing else going on.
+func BenchmarkChangeToOnePhone(b *testing.B) {
+	e := newEnv(b, true)
+	c := pairMany(b, e, 1, false)[0]
+	s, err := c.Connect(context.Background())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := s.Resume(0); err != nil {
+		b.Fatal(err)
+	}
+	got := make(chan struct{}, 1024)
+	go func() {
+		head := make([]byte, 48)
+		for {
+			_, r, err := s.Conn().NextReader()
+			if err != nil {
+				return
+			}
+			n, _ := io.ReadFull(r, head)
+			_, _ = io.Copy(io.Discard, r)
+			if bytes.Contains(head[:n], []byte(`"seq":`)) {
+				got <- struct{}{}
+			}
+		}
+	}()
+	waitForB(b, "socket", func() bool { return e.Srv.Hub().Connected() == 1 })
+	ctx := context.Background()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := e.DB.AddNote(ctx, &contacts.Note{ID: contacts.NewID(), ContactID: "demo-0001", Text: "fixed cost", Author: "bench", At: time.Now()}); err != nil {
+			b.Fatal(err)
+		}
+		select {
+		case <-got:
+		case <-time.After(10 * time.Second):
+			b.Fatal("the phone never got the change")
+		}
+	}
+}
