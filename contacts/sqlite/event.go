@@ -310,8 +310,9 @@ func (l *txEventLog) end(tx *sql.Tx) []Event {
 	return evs
 }
 
-// recentEventsKept bounds recentEvents: the hub reads them right after the
-// commit, so a few transactions' worth is plenty.
+// recentEventsKept bounds recentEvents (it holds between this and twice as
+// many): the hub reads them right after the commit, so a few transactions'
+// worth is plenty.
 const recentEventsKept = 512
 
 // recentEvents keeps the events of this process's latest committed write
@@ -337,8 +338,9 @@ func (r *recentEvents) add(evs []Event) {
 		}
 		r.evs = slices.Insert(r.evs, i, e)
 	}
-	if over := len(r.evs) - recentEventsKept; over > 0 {
-		r.evs = append(r.evs[:0:0], r.evs[over:]...)
+	// Dropped in bulk, so a commit does not copy the whole window each time.
+	if len(r.evs) >= 2*recentEventsKept {
+		r.evs = append(r.evs[:0:0], r.evs[len(r.evs)-recentEventsKept:]...)
 	}
 }
 
