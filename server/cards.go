@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/ringcard/ringcard/contacts"
-	"github.com/ringcard/ringcard/contacts/sqlite"
 	protocol "github.com/ringcard/ringcard/mobile-protocol"
 )
 
@@ -16,43 +15,26 @@ func (s *Server) cardFor(ctx context.Context, p *contacts.Parsed, call *contacts
 	if p == nil || p.Key == "" {
 		return contacts.BuildCard(s.templates(), in), nil
 	}
-	var card contacts.Card
-	// One read transaction: a consistent card, on one connection.
-	err := s.db.ReadSnapshot(ctx, func(db *sqlite.DB) error {
-		matches, err := db.ContactsByNumber(ctx, p.Key)
-		if err != nil {
-			return err
+	matches, err := s.db.ContactsByNumber(ctx, p.Key)
+	if err != nil {
+		return contacts.Card{}, err
+	}
+	if len(matches) > 0 {
+		in.Contact = matches[0]
+		for _, m := range matches[1:] {
+			in.OtherMatches = append(in.OtherMatches, contacts.Match{ContactID: m.ID, DisplayName: m.Name()})
 		}
-		if len(matches) > 0 {
-			in.Contact = matches[0]
-			for _, m := range matches[1:] {
-				in.OtherMatches = append(in.OtherMatches, contacts.Match{ContactID: m.ID, DisplayName: m.Name()})
-			}
-		}
-		card, err = s.fillHistory(ctx, db, in, p.Key, call)
-		return err
-	})
-	return card, err
+	}
+	return s.fillHistory(ctx, in, p.Key, call)
 }
 
 // contactCard builds the card of a contact when no number is in question:
 // for card.updated events and the offline directory. The card shows the
 // contact's first number, so other_matches lists the others sharing it.
 func (s *Server) contactCard(ctx context.Context, c *contacts.Contact, directory bool) (contacts.Card, error) {
-	var card contacts.Card
-	err := s.db.ReadSnapshot(ctx, func(db *sqlite.DB) error {
-		var err error
-		card, err = s.contactCardIn(ctx, db, c, directory)
-		return err
-	})
-	return card, err
-}
-
-// contactCardIn is contactCard reading through db (a read snapshot).
-func (s *Server) contactCardIn(ctx context.Context, db *sqlite.DB, c *contacts.Contact, directory bool) (contacts.Card, error) {
 	in := contacts.CardInput{Contact: c, Directory: directory}
 	if len(c.Numbers) > 0 && c.Numbers[0].Key != "" {
-		matches, err := db.ContactsByNumber(ctx, c.Numbers[0].Key)
+		matches, err := s.db.ContactsByNumber(ctx, c.Numbers[0].Key)
 		if err != nil {
 			return contacts.Card{}, err
 		}
@@ -62,10 +44,10 @@ func (s *Server) contactCardIn(ctx context.Context, db *sqlite.DB, c *contacts.C
 			}
 		}
 	}
-	return s.fillHistory(ctx, db, in, "", nil)
+	return s.fillHistory(ctx, in, "", nil)
 }
 
-func (s *Server) fillHistory(ctx context.Context, db *sqlite.DB, in contacts.CardInput, key string, call *contacts.Call) (contacts.Card, error) {
+func (s *Server) fillHistory(ctx context.Context, in contacts.CardInput, key string, call *contacts.Call) (contacts.Card, error) {
 	tpls := s.templates()
 	contactID, skip := "", ""
 	if in.Contact != nil {
@@ -75,14 +57,14 @@ func (s *Server) fillHistory(ctx context.Context, db *sqlite.DB, in contacts.Car
 		skip = call.ID
 	}
 	var err error
-	if in.History, err = db.History(ctx, contactID, key, tpls.HistoryLimit(in.Contact), skip); err != nil {
+	if in.History, err = s.db.History(ctx, contactID, key, tpls.HistoryLimit(in.Contact), skip); err != nil {
 		return contacts.Card{}, err
 	}
-	if in.LastCall, err = db.LastCall(ctx, contactID, key, call); err != nil {
+	if in.LastCall, err = s.db.LastCall(ctx, contactID, key, call); err != nil {
 		return contacts.Card{}, err
 	}
 	if contactID != "" {
-		open, err := db.OpenCall(ctx, contactID, skip, s.now().Add(-s.cfg.Calls.openLimit()))
+		open, err := s.db.OpenCall(ctx, contactID, skip, s.now().Add(-s.cfg.Calls.openLimit()))
 		if err != nil {
 			return contacts.Card{}, err
 		}
@@ -90,7 +72,7 @@ func (s *Server) fillHistory(ctx context.Context, db *sqlite.DB, in contacts.Car
 			in.OnCall = &contacts.OnCall{By: open.By, DeviceID: open.DeviceID, Since: open.StartedAt, CallID: open.ID}
 		}
 		if tpls.UsesMoney(in.Contact) {
-			if in.Derived, err = s.moneyFields(ctx, db, contactID); err != nil {
+			if in.Derived, err = s.moneyFields(ctx, contactID); err != nil {
 				return contacts.Card{}, err
 			}
 		}

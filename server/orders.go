@@ -6,7 +6,6 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/ringcard/ringcard/contacts"
-	"github.com/ringcard/ringcard/contacts/sqlite"
 	"github.com/ringcard/ringcard/orders"
 	"github.com/ringcard/ringcard/server/orderapi"
 )
@@ -22,8 +21,8 @@ func (s *Server) mountOrders(office gin.IRouter) {
 
 // moneyFields renders the card's debt and open-orders fields from the
 // contact's one summary row.
-func (s *Server) moneyFields(ctx context.Context, db *sqlite.DB, contactID string) (map[string]string, error) {
-	sum, err := db.MoneySummary(ctx, contactID)
+func (s *Server) moneyFields(ctx context.Context, contactID string) (map[string]string, error) {
+	sum, err := s.db.MoneySummary(ctx, contactID)
 	if err != nil {
 		return nil, err
 	}

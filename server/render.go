@@ -21,30 +21,22 @@ import (
 func (s *Server) renderEvent(ctx context.Context, e sqlite.Event) (Rendered, error) {
 	switch e.Type {
 	case sqlite.EventCardUpdated:
-		var r Rendered
-		// The contact and its card are read in one read transaction.
-		err := s.db.ReadSnapshot(ctx, func(db *sqlite.DB) error {
-			c, err := db.Contact(ctx, e.ContactID)
-			if contacts.ErrorCode(err) == contacts.ENotFound {
-				r = Rendered{Type: protocol.TypeContactRemoved, Payload: mustJSON(protocol.ContactRemoved{ContactID: e.ContactID})}
-				return nil
-			}
-			if err != nil {
-				return err
-			}
-			if rc, ok := s.hub.cache.get(c.ID, c.Rev); ok {
-				r = Rendered{Type: protocol.TypeCardUpdated, Payload: rc.json, Compact: rc.compact}
-				return nil
-			}
-			card, err := s.contactCardIn(ctx, db, c, false)
-			if err != nil {
-				return err
-			}
-			rc := s.hub.cache.put(c.ID, c.Rev, mustJSON(wireCard(card)))
-			r = Rendered{Type: protocol.TypeCardUpdated, Payload: rc.json, Compact: rc.compact}
-			return nil
-		})
-		return r, err
+		c, err := s.db.Contact(ctx, e.ContactID)
+		if contacts.ErrorCode(err) == contacts.ENotFound {
+			return Rendered{Type: protocol.TypeContactRemoved, Payload: mustJSON(protocol.ContactRemoved{ContactID: e.ContactID})}, nil
+		}
+		if err != nil {
+			return Rendered{}, err
+		}
+		if rc, ok := s.hub.cache.get(c.ID, c.Rev); ok {
+			return Rendered{Type: protocol.TypeCardUpdated, Payload: rc.json, Compact: rc.compact}, nil
+		}
+		card, err := s.contactCard(ctx, c, false)
+		if err != nil {
+			return Rendered{}, err
+		}
+		rc := s.hub.cache.put(c.ID, c.Rev, mustJSON(wireCard(card)))
+		return Rendered{Type: protocol.TypeCardUpdated, Payload: rc.json, Compact: rc.compact}, nil
 	case sqlite.EventContactRemoved:
 		return Rendered{Type: protocol.TypeContactRemoved, Payload: mustJSON(protocol.ContactRemoved{ContactID: e.ContactID})}, nil
 	}

@@ -134,7 +134,7 @@ type Position struct {
 // ResumePosition finds the event numbered `after` for a device, reading
 // its base and counting from it in one read transaction.
 func (db *DB) ResumePosition(ctx context.Context, deviceID string, after int64) (Position, error) {
-	tx, err := db.pool.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	tx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return Position{}, fmt.Errorf("resume position: %w", err)
 	}

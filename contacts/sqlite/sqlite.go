@@ -34,13 +34,10 @@ var migrationFS embed.FS
 type DB struct {
 	path  string
 	write *sql.DB
-	read  queryer // pool, or a read transaction in a snapshot (ReadSnapshot)
-	pool  *sql.DB // the read connections
-	// snapshot marks a DB that ReadSnapshot hands out: it only reads.
-	snapshot bool
-	Now      func() time.Time
-	Log      *slog.Logger // for what the store does in the background (checkpoints)
-	norm     contacts.Normalizer
+	read  *sql.DB
+	Now   func() time.Time
+	Log   *slog.Logger // for what the store does in the background (checkpoints)
+	norm  contacts.Normalizer
 
 	committed chan struct{}
 	recent    recentEvents // the events of the latest commits, for the hub
@@ -92,7 +89,7 @@ func Open(ctx context.Context, path string, norm contacts.Normalizer) (*DB, erro
 	}
 	r.SetMaxOpenConns(8)
 	r.SetMaxIdleConns(8)
-	db.read, db.pool = r, r
+	db.read = r
 	ckpt, err := sql.Open(cachingDriverName, base)
 	if err != nil {
 		db.Close()
@@ -223,7 +220,7 @@ func (db *DB) Close() error {
 		errs = append(errs, db.ckpt.Close())
 	}
 	if db.read != nil {
-		errs = append(errs, db.pool.Close())
+		errs = append(errs, db.read.Close())
 	}
 	return errors.Join(append(errs, db.write.Close())...)
 }
@@ -369,9 +366,6 @@ func (db *DB) inBackgroundTx(ctx context.Context, fn func(tx *sql.Tx) error) err
 }
 
 func (db *DB) writeTx(ctx context.Context, foreground bool, fn func(tx *sql.Tx) error) error {
-	if db.snapshot {
-		return errors.New("write in a read snapshot")
-	}
 	var tx *sql.Tx
 	var err error
 	if foreground {
@@ -428,22 +422,6 @@ func (db *DB) backgroundBatch(ctx context.Context, n int, maxTime time.Duration,
 		return 0, err
 	}
 	return done, nil
-}
-
-// ReadSnapshot runs fn with a DB whose reads all go through one read
-// transaction: one consistent snapshot of the store, on one connection
-// (whose page cache a commit made stale once, not once per query). The DB
-// fn gets only reads; a write through it fails. It is valid only during fn.
-func (db *DB) ReadSnapshot(ctx context.Context, fn func(snap *DB) error) error {
-	if db.snapshot {
-		return fn(db)
-	}
-	tx, err := db.pool.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
-	if err != nil {
-		return fmt.Errorf("begin read: %w", err)
-	}
-	defer tx.Rollback()
-	return fn(&DB{path: db.path, write: db.write, read: tx, pool: db.pool, snapshot: true, Now: db.Now, Log: db.Log, norm: db.norm})
 }
 
 // foregroundServed ends a foreground writer's wait.

@@ -254,7 +254,7 @@ type PushSnapshot struct {
 // PushSnapshot reads a contact (tombstones too), its base, its latest
 // notes and the newest outbox entry for it, in one read transaction.
 func (db *DB) PushSnapshot(ctx context.Context, contactID string, notes int) (*PushSnapshot, error) {
-	tx, err := db.pool.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	tx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return nil, fmt.Errorf("begin read: %w", err)
 	}
