@@ -394,8 +394,65 @@ func (c *conn) send(b []byte) {
 	}
 }
 
-// wakeUp tells the connection the hub has numbered events for it.
-func (c *conn) wakeUp() { c.kick() }
+// writeNow writes the phone's new events from the hub's fan-out, with no
+// goroutine of its own, when it can without waiting: the phone's writer
+// is free (else its reader is answering, or a flush is running, and a
+// flush is kicked), and the socket takes the whole write
+// at once. Otherwise what was not written stays in the cork and a flush
+// writes it (with writeTimeout) before anything else, so one slow phone
+// never holds up the others. evs is scratch space; it is returned for
+// reuse.
+func (c *conn) writeNow(evs []ringEvent) []ringEvent {
+	if c.run.Load() != runIdle || !c.wmu.TryLock() {
+		c.kick()
+		return evs
+	}
+	done, evs, err := c.deliverNow(evs)
+	c.wmu.Unlock()
+	switch {
+	case err != nil:
+		c.stop(websocket.CloseGoingAway, "write failed", nil)
+	case !done:
+		c.kick()
+	}
+	return evs
+}
+
+// deliverNow writes the events pending for the phone in one system call
+// that does not wait (wmu held). done false: a flush must finish the job
+// (the events are not all in the ring, too many for one cork, a batch
+// phone's timing, a TLS socket, or the socket took only part of it).
+func (c *conn) deliverNow(evs []ringEvent) (done bool, _ []ringEvent, err error) {
+	if c.finished || c.stopped.Load() || c.fired.Load() || c.batch || c.holding || !c.net.canWriteNow() {
+		return false, evs, nil
+	}
+	if !c.live {
+		return true, evs, nil // no stream yet: nothing to send
+	}
+	evs, _, covered := c.hub.pending(c.device, c.gid, evs[:0])
+	if !covered {
+		return false, evs, nil
+	}
+	if len(evs) == 0 {
+		return true, evs, nil
+	}
+	size := 0
+	for _, e := range evs {
+		_, payload := c.framing(e)
+		size += len(payload) + len(c.head) + wsMaxFrameHdr
+	}
+	if size > corkSize {
+		return false, evs, nil
+	}
+	c.net.corkNow()
+	werr := c.writeEvents(evs)
+	done, err = c.net.uncorkNow()
+	if werr != nil {
+		err = werr
+	}
+	clear(evs) // no payload kept alive by the scratch space
+	return done, evs, err
+}
 
 // kick makes sure a flush goroutine will look at the connection: it starts
 // one, or tells the running one to look again before it ends.

@@ -3,9 +3,11 @@ package server
 import (
 	"bufio"
 	"encoding/binary"
+	"errors"
 	"net"
 	"net/http"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -23,6 +25,23 @@ type corkConn struct {
 	buf      *[]byte   // from corkPool while corked and written to
 	deadline time.Time // for what a cork writes
 	err      error     // the first write error of the frame being put
+	// nb: the cork is being filled for a write that must not wait
+	// (uncorkNow): nothing is written before it.
+	nb bool
+	// raw is the socket for writes that must not wait; nil when the
+	// connection is not a plain socket (TLS).
+	raw syscall.RawConn
+}
+
+// newCorkConn wraps nc.
+func newCorkConn(nc net.Conn) *corkConn {
+	c := &corkConn{Conn: nc}
+	if sc, ok := nc.(syscall.Conn); ok {
+		if raw, err := sc.SyscallConn(); err == nil {
+			c.raw = raw
+		}
+	}
+	return c
 }
 
 // corkSize bounds what a cork holds before it writes (a few cards).
@@ -30,15 +49,27 @@ const corkSize = 32 << 10
 
 var corkPool = sync.Pool{New: func() any { b := make([]byte, 0, corkSize); return &b }}
 
-// Write buffers p while corked, else writes it.
+// Write buffers p while corked, else writes it. Uncorked, the rest of a
+// cork uncorkNow could not write goes first, so frames are never cut.
 func (c *corkConn) Write(p []byte) (int, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if !c.corked {
+		if c.buf != nil {
+			_, err := c.Conn.Write(*c.buf) // the deadline the caller set
+			c.release()
+			if err != nil {
+				return 0, err
+			}
+		}
 		return c.Conn.Write(p)
 	}
 	if c.buf == nil {
 		c.buf = corkPool.Get().(*[]byte)
+	}
+	if c.nb {
+		*c.buf = append(*c.buf, p...)
+		return len(p), nil
 	}
 	if len(*c.buf)+len(p) > cap(*c.buf) {
 		if err := c.flushLocked(); err != nil {
@@ -73,9 +104,64 @@ func (c *corkConn) uncork() error {
 	if len(*c.buf) > 0 {
 		err = c.flushLocked()
 	}
+	c.release()
+	return err
+}
+
+func (c *corkConn) release() {
+	*c.buf = (*c.buf)[:0]
 	corkPool.Put(c.buf)
 	c.buf = nil
-	return err
+}
+
+// canWriteNow reports whether the connection takes writes that must not
+// wait (corkNow).
+func (c *corkConn) canWriteNow() bool { return c.raw != nil }
+
+// corkNow starts collecting writes for uncorkNow; nothing is written
+// until then, whatever the size.
+func (c *corkConn) corkNow() {
+	c.mu.Lock()
+	c.corked, c.nb = true, true
+	c.mu.Unlock()
+}
+
+// uncorkNow writes what was collected with one system call that does not
+// wait for the socket. It reports whether all of it went; what did not
+// stays in the cork and is written first by the next write or uncork, so
+// it must be followed by one (with a deadline) soon.
+func (c *corkConn) uncorkNow() (bool, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.corked, c.nb = false, false
+	if c.buf == nil {
+		return true, nil
+	}
+	b := *c.buf
+	var n int
+	var werr error
+	if err := c.raw.Write(func(fd uintptr) bool {
+		for {
+			n, werr = syscall.Write(int(fd), b)
+			if werr != syscall.EINTR {
+				return true // never wait for the socket
+			}
+		}
+	}); err != nil {
+		return false, err
+	}
+	if n < 0 {
+		n = 0
+	}
+	if werr != nil && !errors.Is(werr, syscall.EAGAIN) {
+		return false, werr
+	}
+	if n == len(b) {
+		c.release()
+		return true, nil
+	}
+	*c.buf = b[:copy(b, b[n:])]
+	return false, nil
 }
 
 func (c *corkConn) flushLocked() error {
@@ -126,6 +212,10 @@ func (c *corkConn) put(p []byte) {
 	if c.err != nil {
 		return
 	}
+	if c.nb {
+		*c.buf = append(*c.buf, p...)
+		return
+	}
 	if len(*c.buf)+len(p) > cap(*c.buf) {
 		if c.err = c.flushLocked(); c.err != nil {
 			return
@@ -160,6 +250,6 @@ func (w *corkWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	w.conn = &corkConn{Conn: nc}
+	w.conn = newCorkConn(nc)
 	return w.conn, brw, nil
 }

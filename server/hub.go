@@ -40,6 +40,8 @@ type Hub struct {
 	drained chan struct{}
 
 	cache renderCache
+
+	scratch []ringEvent // deliverNew's, for the phones it writes to
 }
 
 // HubOptions tune the hub.
@@ -285,7 +287,7 @@ func (h *Hub) deliverNew(ctx context.Context) (int, bool) {
 	}
 	h.mu.Unlock()
 	for _, c := range wake {
-		c.wakeUp()
+		h.scratch = c.writeNow(h.scratch)
 	}
 	if h.opts.Waker != nil {
 		for id, seq := range offline {
