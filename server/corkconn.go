@@ -140,6 +140,10 @@ func (c *corkConn) uncorkNow() (bool, error) {
 	b := *c.buf
 	var n int
 	var werr error
+	// A deadline an earlier write set may have passed (the phone was idle):
+	// this write does not wait, so it needs none, and the writes after it
+	// set their own.
+	_ = c.Conn.SetWriteDeadline(time.Time{})
 	if err := c.raw.Write(func(fd uintptr) bool {
 		for {
 			n, werr = syscall.Write(int(fd), b)
