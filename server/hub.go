@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"runtime"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -41,7 +42,7 @@ type Hub struct {
 
 	cache renderCache
 
-	scratch []ringEvent // deliverNew's, for the phones it writes to
+	scratch [][]ringEvent // fanOut's, one per writer
 }
 
 // HubOptions tune the hub.
@@ -286,9 +287,7 @@ func (h *Hub) deliverNew(ctx context.Context) (int, bool) {
 		}
 	}
 	h.mu.Unlock()
-	for _, c := range wake {
-		h.scratch = c.writeNow(h.scratch)
-	}
+	h.fanOut(wake)
 	if h.opts.Waker != nil {
 		for id, seq := range offline {
 			h.opts.Waker.Wake(id, seq, offlineEvents[id])
@@ -307,6 +306,31 @@ func (h *Hub) newEvents(ctx context.Context, limit int) ([]sqlite.Event, error) 
 		return evs, nil
 	}
 	return h.db.EventsAfter(ctx, after, 0, limit)
+}
+
+// fanOut writes the woken phones' new events from GOMAXPROCS writers (the
+// hub's goroutine and as many more), each going through its share of the
+// phones in turn with writes that do not wait (conn.writeNow); a phone
+// that cannot take its events at once goes to its own flush goroutine.
+func (h *Hub) fanOut(wake []*conn) {
+	n := min(runtime.GOMAXPROCS(0), (len(wake)+63)/64)
+	for len(h.scratch) < n {
+		h.scratch = append(h.scratch, nil)
+	}
+	var wg sync.WaitGroup
+	for w := 1; w < n; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < len(wake); i += n {
+				h.scratch[w] = wake[i].writeNow(h.scratch[w])
+			}
+		}()
+	}
+	for i := 0; i < len(wake); i += max(n, 1) {
+		h.scratch[0] = wake[i].writeNow(h.scratch[0])
+	}
+	wg.Wait()
 }
 
 // flushStarted and flushEnded count conns' flush goroutines.
