@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -72,5 +73,94 @@ func TestCorkedTextFrames(t *testing.T) {
 	}
 	if err := <-done; err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestCorkNowPartialWrite: a write that must not wait goes out although an
+// earlier deadline has passed (an idle phone's); when the socket takes only
+// part of it (the phone is not reading), it reports so without waiting, and
+// the next write sends the rest first, so the phone reads every message
+// whole and in order.
+func TestCorkNowPartialWrite(t *testing.T) {
+	done, partial := make(chan error, 1), make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		cw := &corkWriter{ResponseWriter: w, hj: w.(http.Hijacker)}
+		ws, err := upgrader.Upgrade(cw, r, nil)
+		if err != nil {
+			done <- err
+			return
+		}
+		defer ws.Close()
+		cn := cw.conn
+		if !cn.canWriteNow() {
+			done <- fmt.Errorf("a plain TCP connection must take writes that do not wait")
+			return
+		}
+		_ = cn.SetWriteDeadline(time.Now().Add(-time.Second)) // passed while idle
+		for i := 0; ; i++ {
+			if i == 10_000 {
+				done <- fmt.Errorf("the socket never filled up")
+				return
+			}
+			cn.corkNow()
+			cn.startText(32 << 10)
+			cn.put(bytes.Repeat([]byte{'a' + byte(i%26)}, 32<<10))
+			if err := cn.endText(); err != nil {
+				done <- err
+				return
+			}
+			start := time.Now()
+			all, err := cn.uncorkNow()
+			if err != nil {
+				done <- fmt.Errorf("message %d: %w", i, err)
+				return
+			}
+			if d := time.Since(start); d > time.Second {
+				done <- fmt.Errorf("message %d: the write waited %v", i, d)
+				return
+			}
+			if !all {
+				break // the rest is in the cork
+			}
+		}
+		close(partial)
+		_ = ws.SetWriteDeadline(time.Now().Add(30 * time.Second))
+		done <- ws.WriteMessage(websocket.TextMessage, []byte("after")) // writes the rest first
+	}))
+	defer srv.Close()
+	c, _, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(srv.URL, "http"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	// Not reading until the server's socket is full: wait for a write that
+	// could not go whole.
+	select {
+	case <-partial:
+	case err := <-done:
+		t.Fatal(err)
+	case <-time.After(30 * time.Second):
+		t.Fatal("the socket never took only part of a write")
+	}
+	_ = c.SetReadDeadline(time.Now().Add(30 * time.Second))
+	n := 0
+	for {
+		_, m, err := c.ReadMessage()
+		if err != nil {
+			t.Fatalf("after %d messages: %v", n, err)
+		}
+		if string(m) == "after" {
+			break
+		}
+		if len(m) != 32<<10 || m[0] != 'a'+byte(n%26) || m[len(m)-1] != m[0] {
+			t.Fatalf("message %d: %d bytes starting %q, want %d bytes of %q", n, len(m), m[0], 32<<10, 'a'+byte(n%26))
+		}
+		n++
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if n < 2 {
+		t.Fatalf("only %d messages before the socket filled", n)
 	}
 }
