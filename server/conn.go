@@ -26,9 +26,10 @@ const writeTimeout = 10 * time.Second
 // conn is one phone's websocket. Its one long-lived goroutine is the
 // reader: it handles what the phone sends and writes the answers itself
 // (the ringing phone's card goes out from the goroutine that built it).
-// Events are written by a short-lived goroutine the hub's wake-up starts
-// (flush), which ends when nothing is left to send, so an idle phone holds
-// one goroutine and no write buffer. wmu makes the writers take turns.
+// Events are written by the hub's fan-out itself when the socket takes
+// them at once (writeNow), else by a short-lived goroutine (flush), which
+// ends when nothing is left to send, so an idle phone holds one goroutine
+// and no write buffer. wmu makes the writers take turns.
 type conn struct {
 	srv     *Server
 	hub     *Hub
