@@ -3,7 +3,6 @@ package server
 import (
 	"bufio"
 	"encoding/binary"
-	"errors"
 	"net"
 	"net/http"
 	"sync"
@@ -35,13 +34,7 @@ type corkConn struct {
 
 // newCorkConn wraps nc.
 func newCorkConn(nc net.Conn) *corkConn {
-	c := &corkConn{Conn: nc}
-	if sc, ok := nc.(syscall.Conn); ok {
-		if raw, err := sc.SyscallConn(); err == nil {
-			c.raw = raw
-		}
-	}
-	return c
+	return &corkConn{Conn: nc, raw: rawSocket(nc)}
 }
 
 // corkSize bounds what a cork holds before it writes (a few cards).
@@ -138,27 +131,13 @@ func (c *corkConn) uncorkNow() (bool, error) {
 		return true, nil
 	}
 	b := *c.buf
-	var n int
-	var werr error
 	// A deadline an earlier write set may have passed (the phone was idle):
 	// this write does not wait, so it needs none, and the writes after it
 	// set their own.
 	_ = c.Conn.SetWriteDeadline(time.Time{})
-	if err := c.raw.Write(func(fd uintptr) bool {
-		for {
-			n, werr = syscall.Write(int(fd), b)
-			if werr != syscall.EINTR {
-				return true // never wait for the socket
-			}
-		}
-	}); err != nil {
+	n, err := writeNoWait(c.raw, b)
+	if err != nil {
 		return false, err
-	}
-	if n < 0 {
-		n = 0
-	}
-	if werr != nil && !errors.Is(werr, syscall.EAGAIN) {
-		return false, werr
 	}
 	if n == len(b) {
 		c.release()
