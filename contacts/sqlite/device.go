@@ -62,17 +62,9 @@ func (db *DB) Pair(ctx context.Context, code, tokenHash string, d *contacts.Devi
 		if _, err := tx.ExecContext(ctx, `UPDATE pair_codes SET used_ms = ? WHERE code_hash = ?`, ms(db.Now()), HashSecret(code)); err != nil {
 			return fmt.Errorf("use code: %w", err)
 		}
-		pending, err := decodePolicies(policies)
+		sims, pendingJSON, err := applyPendingPolicies(d.SIMs, policies)
 		if err != nil {
 			return err
-		}
-		pendingJSON, err := encodePolicies(contacts.ApplySIMPolicies(d.SIMs, pending))
-		if err != nil {
-			return err
-		}
-		sims, err := json.Marshal(d.SIMs)
-		if err != nil {
-			return fmt.Errorf("encode sims: %w", err)
 		}
 		d.Name = name
 		if d.Name == "" {
@@ -85,7 +77,7 @@ func (db *DB) Pair(ctx context.Context, code, tokenHash string, d *contacts.Devi
 		d.ID = contacts.NewID()
 		d.CreatedAt = db.Now()
 		_, err = tx.ExecContext(ctx, `INSERT INTO devices (id, name, device_name, platform, app_version, sims, fcm_token, token_hash, created_ms, last_seen_ms, base_gid, base_seq, pending_sim_policies)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)`, d.ID, d.Name, d.DeviceName, d.Platform, d.AppVersion, string(sims), d.FCMToken, tokenHash, ms(d.CreatedAt), ms(d.CreatedAt), gid, pendingJSON)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)`, d.ID, d.Name, d.DeviceName, d.Platform, d.AppVersion, sims, d.FCMToken, tokenHash, ms(d.CreatedAt), ms(d.CreatedAt), gid, pendingJSON)
 		if err != nil {
 			return fmt.Errorf("insert device: %w", err)
 		}
@@ -224,19 +216,11 @@ func (db *DB) UpdateDevice(ctx context.Context, d *contacts.Device) error {
 		if err := tx.QueryRowContext(ctx, `SELECT pending_sim_policies FROM devices WHERE id = ?`, d.ID).Scan(&policies); err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("read pending SIM policies: %w", err)
 		}
-		pending, err := decodePolicies(policies)
+		sims, pendingJSON, err := applyPendingPolicies(d.SIMs, policies)
 		if err != nil {
 			return err
 		}
-		pendingJSON, err := encodePolicies(contacts.ApplySIMPolicies(d.SIMs, pending))
-		if err != nil {
-			return err
-		}
-		sims, err := json.Marshal(d.SIMs)
-		if err != nil {
-			return fmt.Errorf("encode sims: %w", err)
-		}
-		res, err := tx.ExecContext(ctx, `UPDATE devices SET fcm_token = ?, sims = ?, app_version = ?, pending_sim_policies = ? WHERE id = ? AND revoked_ms = 0`, d.FCMToken, string(sims), d.AppVersion, pendingJSON, d.ID)
+		res, err := tx.ExecContext(ctx, `UPDATE devices SET fcm_token = ?, sims = ?, app_version = ?, pending_sim_policies = ? WHERE id = ? AND revoked_ms = 0`, d.FCMToken, sims, d.AppVersion, pendingJSON, d.ID)
 		if err != nil {
 			return fmt.Errorf("update device: %w", err)
 		}
@@ -340,4 +324,22 @@ func (db *DB) SetSetting(ctx context.Context, key string, v any) error {
 		}
 		return nil
 	})
+}
+
+// applyPendingPolicies applies the SIM policies chosen at pairing and still
+// pending (policies as stored) to the SIMs the phone reports, and returns
+// the SIMs and what stays pending, both encoded for the devices row.
+func applyPendingPolicies(sims []contacts.SIM, policies string) (simsJSON, pendingJSON string, err error) {
+	pending, err := decodePolicies(policies)
+	if err != nil {
+		return "", "", err
+	}
+	if pendingJSON, err = encodePolicies(contacts.ApplySIMPolicies(sims, pending)); err != nil {
+		return "", "", err
+	}
+	b, err := json.Marshal(sims)
+	if err != nil {
+		return "", "", fmt.Errorf("encode sims: %w", err)
+	}
+	return string(b), pendingJSON, nil
 }
