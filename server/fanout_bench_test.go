@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gorilla/websocket"
+
 	"github.com/ringcard/ringcard/contacts"
 	protocol "github.com/ringcard/ringcard/mobile-protocol"
 	"github.com/ringcard/ringcard/mobile-protocol/client"
@@ -67,26 +69,15 @@ func BenchmarkFanOut(b *testing.B) {
 		if _, err := s.Resume(0); err != nil {
 			b.Fatal(err)
 		}
-		go func() {
-			head := make([]byte, 48)
-			for {
-				_, r, err := s.Conn().NextReader()
-				if err != nil {
-					return
-				}
-				n, _ := io.ReadFull(r, head)
-				_, _ = io.Copy(io.Discard, r)
-				if bytes.Contains(head[:n], []byte(`"seq":`)) {
-					now := time.Now()
-					mu.Lock()
-					if now.After(lastAt) {
-						lastAt = now
-					}
-					mu.Unlock()
-					got.Add(1)
-				}
+		go readNumbered(s.Conn(), func() {
+			now := time.Now()
+			mu.Lock()
+			if now.After(lastAt) {
+				lastAt = now
 			}
-		}()
+			mu.Unlock()
+			got.Add(1)
+		})
 	}
 	waitForB(b, "sockets", func() bool { return e.Srv.Hub().Connected() == phones })
 	ctx := context.Background()
@@ -184,20 +175,7 @@ func BenchmarkChangeToOnePhone(b *testing.B) {
 		b.Fatal(err)
 	}
 	got := make(chan struct{}, 1024)
-	go func() {
-		head := make([]byte, 48)
-		for {
-			_, r, err := s.Conn().NextReader()
-			if err != nil {
-				return
-			}
-			n, _ := io.ReadFull(r, head)
-			_, _ = io.Copy(io.Discard, r)
-			if bytes.Contains(head[:n], []byte(`"seq":`)) {
-				got <- struct{}{}
-			}
-		}
-	}()
+	go readNumbered(s.Conn(), func() { got <- struct{}{} })
 	waitForB(b, "socket", func() bool { return e.Srv.Hub().Connected() == 1 })
 	ctx := context.Background()
 	cpu0 := processCPU()
@@ -222,4 +200,21 @@ func processCPU() time.Duration {
 	var ru syscall.Rusage
 	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// readNumbered reads every frame on ws, as a phone does, and calls
+// numbered for each that carries a numbered event, until the socket ends.
+func readNumbered(ws *websocket.Conn, numbered func()) {
+	head := make([]byte, 48)
+	for {
+		_, r, err := ws.NextReader()
+		if err != nil {
+			return
+		}
+		n, _ := io.ReadFull(r, head)
+		_, _ = io.Copy(io.Discard, r)
+		if bytes.Contains(head[:n], []byte(`"seq":`)) {
+			numbered()
+		}
+	}
 }
