@@ -71,14 +71,7 @@ func TestSMSSendBeforeHandOff(t *testing.T) {
 	if lucaLater == "" {
 		t.Fatalf("plan %+v: want a second message for Luca a minute on", p.Recipients)
 	}
-	gs, err := giulia.Connect(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer gs.Close()
-	if _, err := gs.Resume(0); err != nil {
-		t.Fatal(err)
-	}
+	gs := resumed(t, giulia)
 	_, own := readSMS(t, gs)
 	before, err := time.Parse(time.RFC3339, own.SendBefore)
 	if err != nil || before.Before(time.Now().Add(time.Second)) || before.After(time.Now().Add(3*time.Second)) {
@@ -152,27 +145,13 @@ func TestSMSReportedExpiredGoesToAnotherPhone(t *testing.T) {
 		SIMs: []messages.SIMRef{{DeviceID: gID, Slot: 1}, {DeviceID: lID, Slot: 1}}}, "Anna"); err != nil {
 		t.Fatal(err)
 	}
-	ls, err := luca.Connect(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ls.Close()
-	if _, err := ls.Resume(0); err != nil {
-		t.Fatal(err)
-	}
+	ls := resumed(t, luca)
 	_, late := readSMS(t, ls)
 	r, err := luca.ReportMessage(ctx, late.MessageID, protocol.MessageStatus{Status: "failed", Reason: protocol.ReasonExpired})
 	if err != nil || r.Status == "failed" {
 		t.Fatalf("expired report: %+v, %v; want it planned again elsewhere", r, err)
 	}
-	gs, err := giulia.Connect(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer gs.Close()
-	if _, err := gs.Resume(0); err != nil {
-		t.Fatal(err)
-	}
+	gs := resumed(t, giulia)
 	got := map[string]bool{}
 	for len(got) < 2 {
 		_, sms := readSMS(t, gs)

@@ -39,6 +39,21 @@ func seedClients(t *testing.T, db *sqlite.DB, names ...string) []string {
 	return ids
 }
 
+// resumed connects the phone's socket, closed when the test ends, and
+// resumes its stream from the start.
+func resumed(t *testing.T, c *client.Client) *client.Socket {
+	t.Helper()
+	s, err := c.Connect(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	if _, err := s.Resume(0); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
 // readSMS reads frames until an sms.send arrives.
 func readSMS(t *testing.T, s *client.Socket) (protocol.Envelope, protocol.SMSSend) {
 	t.Helper()
@@ -90,27 +105,14 @@ func TestSMSOneMessageEndToEnd(t *testing.T) {
 	if p.SendID != "" || len(p.Recipients) != 1 || p.Segments != 1 {
 		t.Fatalf("preview %+v", p)
 	}
-	s, err := ph.Connect(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.Resume(0); err != nil {
-		t.Fatal(err)
-	}
+	s := resumed(t, ph)
 	env, sms := readSMS(t, s)
 	if sms.Text != "Buongiorno Chloé, il suo ordine è pronto. Anna" || sms.Number != "+393475550000" || sms.SIMSlot != 1 {
 		t.Fatalf("sms.send %+v", sms)
 	}
 	s.Close()
 	// Reconnect without acknowledging: the same event comes again.
-	s, err = ph.Connect(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	if _, err := s.Resume(0); err != nil {
-		t.Fatal(err)
-	}
+	s = resumed(t, ph)
 	env2, again := readSMS(t, s)
 	if again.MessageID != sms.MessageID || env2.Seq != env.Seq {
 		t.Fatalf("re-delivered %+v seq %d, want the same message_id %s and seq %d", again, env2.Seq, sms.MessageID, env.Seq)
