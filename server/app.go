@@ -11,11 +11,12 @@ import (
 	"github.com/ringcard/ringcard/contacts"
 	"github.com/ringcard/ringcard/contacts/sqlite"
 	"github.com/ringcard/ringcard/messages"
+	"github.com/ringcard/ringcard/server/config"
 	"github.com/ringcard/ringcard/server/messaging"
 )
 
 // NewLogger builds the process's one logger from the config.
-func NewLogger(cfg Config, w io.Writer) *slog.Logger {
+func NewLogger(cfg config.Config, w io.Writer) *slog.Logger {
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(strings.ToUpper(cfg.LogLevel))); err != nil {
 		level = slog.LevelInfo
@@ -28,7 +29,7 @@ func NewLogger(cfg Config, w io.Writer) *slog.Logger {
 }
 
 // OpenStore opens the configured database.
-func OpenStore(ctx context.Context, cfg Config) (*sqlite.DB, error) {
+func OpenStore(ctx context.Context, cfg config.Config) (*sqlite.DB, error) {
 	return sqlite.Open(ctx, cfg.DB, contacts.Normalizer{DefaultRegion: cfg.DefaultRegion})
 }
 

@@ -14,6 +14,7 @@ import (
 
 	"github.com/ringcard/ringcard/contacts/sqlite"
 	"github.com/ringcard/ringcard/internal/fsperm"
+	"github.com/ringcard/ringcard/server/config"
 )
 
 const backupLayout = "20060102-150405"
@@ -24,7 +25,7 @@ func BackupName(t time.Time) string { return "ringcard-" + t.Format(backupLayout
 // RunBackup takes a verified online backup of db into the configured
 // directory and applies the retention policy. The daily scheduler and
 // `ringcard backup` both use it.
-func RunBackup(ctx context.Context, db *sqlite.DB, cfg Config, now time.Time) (sqlite.BackupInfo, []string, error) {
+func RunBackup(ctx context.Context, db *sqlite.DB, cfg config.Config, now time.Time) (sqlite.BackupInfo, []string, error) {
 	dir := cfg.Backup.DirFor(db.Path())
 	info, err := db.Backup(ctx, filepath.Join(dir, BackupName(now)))
 	if err != nil {
@@ -188,7 +189,7 @@ func (s *Server) StartBackups(ctx context.Context) {
 // LockServe holds the configured database's server lock (sqlite.LockServe)
 // for the life of `ringcard serve`: a second server on the same file, and a
 // restore under it, are refused whatever address they were given.
-func LockServe(cfg Config) (unlock func(), err error) {
+func LockServe(cfg config.Config) (unlock func(), err error) {
 	unlock, err = sqlite.LockServe(cfg.DB)
 	if err != nil {
 		return nil, fmt.Errorf("serve: %w", err)
@@ -199,7 +200,7 @@ func LockServe(cfg Config) (unlock func(), err error) {
 // ServerRunning reports whether a server holds the database's lock or
 // something answers on the configured address: restore refuses to replace
 // the database under a running server.
-func ServerRunning(cfg Config) bool {
+func ServerRunning(cfg config.Config) bool {
 	if sqlite.ServeLocked(cfg.DB) {
 		return true
 	}

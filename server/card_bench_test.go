@@ -13,6 +13,7 @@ import (
 	"github.com/ringcard/ringcard/contacts"
 	"github.com/ringcard/ringcard/contacts/contactstest"
 	"github.com/ringcard/ringcard/contacts/sqlite"
+	"github.com/ringcard/ringcard/server/config"
 )
 
 func benchDB(b *testing.B, n int) string {
@@ -32,7 +33,7 @@ func benchServer(b *testing.B, n int) *Server {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { db.Close() })
-	cfg := DefaultConfig()
+	cfg := config.Default()
 	s, err := New(ctx, cfg, db, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		b.Fatal(err)

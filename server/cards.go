@@ -64,7 +64,7 @@ func (s *Server) fillHistory(ctx context.Context, in contacts.CardInput, key str
 		return contacts.Card{}, err
 	}
 	if contactID != "" {
-		open, err := s.db.OpenCall(ctx, contactID, skip, s.now().Add(-s.cfg.Calls.openLimit()))
+		open, err := s.db.OpenCall(ctx, contactID, skip, s.now().Add(-s.cfg.Calls.EffectiveOpenLimit()))
 		if err != nil {
 			return contacts.Card{}, err
 		}

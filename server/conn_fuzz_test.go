@@ -14,6 +14,7 @@ import (
 	"github.com/ringcard/ringcard/contacts"
 	protocol "github.com/ringcard/ringcard/mobile-protocol"
 	"github.com/ringcard/ringcard/mobile-protocol/client"
+	"github.com/ringcard/ringcard/server/config"
 )
 
 // FuzzWebsocketFrame feeds the server's handling of a phone's websocket
@@ -110,7 +111,7 @@ func FuzzWebsocketFrame(f *testing.F) {
 // one phone paired through the API; it returns the phone's device id.
 func fuzzServer(tb testing.TB) (*Server, string) {
 	tb.Helper()
-	cfg := DefaultConfig()
+	cfg := config.Default()
 	cfg.DB = filepath.Join(tb.TempDir(), "ringcard.db")
 	cfg.Addr = "127.0.0.1:0"
 	ctx, cancel := context.WithCancel(context.Background())

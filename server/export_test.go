@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/ringcard/ringcard/server/config"
 )
 
 // MountPushForTest mounts the office device endpoints on r (tests sign no
@@ -13,7 +15,7 @@ func (s *Server) MountPushForTest(r gin.IRouter) { s.mountPush(r) }
 
 // CheckSilentForTest runs one silent-phone check at now.
 func (s *Server) CheckSilentForTest(ctx context.Context, now time.Time) error {
-	wh, err := ParseWorkingHours(s.cfg.WorkingHours)
+	wh, err := config.ParseWorkingHours(s.cfg.WorkingHours)
 	if err != nil {
 		return err
 	}

@@ -4,10 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
 	"log/slog"
 	"net/http"
-	"os"
 	"strconv"
 	"sync"
 
@@ -15,6 +13,7 @@ import (
 
 	"github.com/ringcard/ringcard/contacts"
 	"github.com/ringcard/ringcard/contacts/sqlite"
+	"github.com/ringcard/ringcard/server/config"
 	"github.com/ringcard/ringcard/server/web"
 	contactsync "github.com/ringcard/ringcard/sync"
 )
@@ -36,12 +35,12 @@ var ErrGoogleNotConnected = contacts.Errorf(contacts.EConflict, "Google Contacts
 
 // NewGoogleEngine builds the sync engine for the configured account. It
 // fails with ErrGoogleNotConnected when there is none.
-func NewGoogleEngine(ctx context.Context, cfg Config, db *sqlite.DB, log *slog.Logger) (*contactsync.Engine, error) {
+func NewGoogleEngine(ctx context.Context, cfg config.Config, db *sqlite.DB, log *slog.Logger) (*contactsync.Engine, error) {
 	return newGoogleEngine(ctx, cfg, db, log, nil)
 }
 
 // newGoogleEngine is NewGoogleEngine telling onRun each run's outcome.
-func newGoogleEngine(ctx context.Context, cfg Config, db *sqlite.DB, log *slog.Logger, onRun func(error)) (*contactsync.Engine, error) {
+func newGoogleEngine(ctx context.Context, cfg config.Config, db *sqlite.DB, log *slog.Logger, onRun func(error)) (*contactsync.Engine, error) {
 	gc := cfg.Google
 	if !gc.Connected() {
 		return nil, ErrGoogleNotConnected
@@ -61,12 +60,12 @@ func newGoogleEngine(ctx context.Context, cfg Config, db *sqlite.DB, log *slog.L
 	return contactsync.New(db, p, contactsync.Options{
 		Log: log.With("component", "google"), Interval: gc.Interval.D(),
 		NoteLogLimit: gc.NoteLogLimit, NotesInLog: gc.NotesInLog, OnRun: onRun,
-		RequestsPerMinute: gc.pace(),
+		RequestsPerMinute: gc.Pace(),
 	}), nil
 }
 
 // GoogleOAuth is the configured OAuth client.
-func GoogleOAuth(cfg Config) contactsync.OAuth {
+func GoogleOAuth(cfg config.Config) contactsync.OAuth {
 	return contactsync.OAuth{ClientID: cfg.Google.ClientID, ClientSecret: cfg.Google.ClientSecret,
 		AuthURL: cfg.Google.AuthURL, TokenURL: cfg.Google.TokenURL}
 }
@@ -186,11 +185,6 @@ func (s *Server) googleResolve(c *gin.Context) error {
 	}
 	c.JSON(http.StatusOK, gin.H{"conflict": k})
 	return nil
-}
-
-func fileExists(path string) bool {
-	_, err := os.Stat(path)
-	return err == nil || !errors.Is(err, fs.ErrNotExist)
 }
 
 // syncStatusView shows the sync's state on the web view's settings page.

@@ -7,6 +7,7 @@ import (
 	"github.com/ringcard/ringcard/contacts"
 	"github.com/ringcard/ringcard/contacts/sqlite"
 	protocol "github.com/ringcard/ringcard/mobile-protocol"
+	"github.com/ringcard/ringcard/server/config"
 )
 
 // DeviceHealth is what the office sees of a phone: can it be reached now,
@@ -107,7 +108,7 @@ func (h DeviceHealth) State() string {
 // a log line and a device.silent event on the office's live feed, once
 // until the phone is seen again.
 func (s *Server) watchSilent(ctx context.Context, every time.Duration) {
-	wh, err := ParseWorkingHours(s.cfg.WorkingHours)
+	wh, err := config.ParseWorkingHours(s.cfg.WorkingHours)
 	if err != nil {
 		s.log.Error("working hours", "err", err)
 		return
@@ -124,7 +125,7 @@ func (s *Server) watchSilent(ctx context.Context, every time.Duration) {
 	}
 }
 
-func (s *Server) checkSilent(ctx context.Context, wh WorkingHours, now time.Time) {
+func (s *Server) checkSilent(ctx context.Context, wh config.WorkingHours, now time.Time) {
 	health, err := s.DeviceHealth(ctx)
 	if err != nil {
 		s.log.Error("check silent phones", "err", err)

@@ -17,6 +17,7 @@ import (
 	"github.com/ringcard/ringcard/messages"
 	protocol "github.com/ringcard/ringcard/mobile-protocol"
 	"github.com/ringcard/ringcard/mobile-protocol/client"
+	"github.com/ringcard/ringcard/server/config"
 	"github.com/ringcard/ringcard/server/messaging"
 )
 
@@ -59,8 +60,8 @@ func BenchmarkCallStartDuringGroupSend(b *testing.B) {
 				b.Fatal(err)
 			}
 			defer db.Close()
-			cfg := DefaultConfig()
-			cfg.Messages = MessagesConfig{SMSHours: "any", Tick: Duration(10 * time.Millisecond), SMSPerWindow: 1_000_000, SMSWindow: Duration(time.Minute), SMSDaily: 1_000_000}
+			cfg := config.Default()
+			cfg.Messages = config.Messages{SMSHours: "any", Tick: config.Duration(10 * time.Millisecond), SMSPerWindow: 1_000_000, SMSWindow: config.Duration(time.Minute), SMSDaily: 1_000_000}
 			s, err := New(ctx, cfg, db, slog.New(slog.NewTextHandler(io.Discard, nil)))
 			if err != nil {
 				b.Fatal(err)

@@ -38,7 +38,7 @@ func (s *Server) syncQueue(ctx context.Context) (metrics.SyncQueue, error) {
 	if err != nil {
 		return metrics.SyncQueue{}, err
 	}
-	q := metrics.SyncQueue{Staff: st.Waiting.Staff, Bulk: st.Waiting.Bulk, Pace: s.cfg.Google.pace()}
+	q := metrics.SyncQueue{Staff: st.Waiting.Staff, Bulk: st.Waiting.Bulk, Pace: s.cfg.Google.Pace()}
 	if d := st.Drain; d != nil && s.now().Sub(d.At) < 2*time.Minute {
 		q.PerMinute, q.RequestsPerMinute, q.Pace = d.PerMinute, d.RequestsLastMinute, d.PacePerMinute
 	}

@@ -87,7 +87,7 @@ func (s *Server) officeOpenCalls(c *gin.Context) error {
 
 // OpenCalls lists the calls ringing or in progress across the office.
 func (s *Server) OpenCalls(ctx context.Context) ([]*LiveCall, error) {
-	calls, err := s.db.OpenCalls(ctx, s.now().Add(-s.cfg.Calls.openLimit()))
+	calls, err := s.db.OpenCalls(ctx, s.now().Add(-s.cfg.Calls.EffectiveOpenLimit()))
 	if err != nil {
 		return nil, err
 	}

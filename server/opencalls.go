@@ -88,7 +88,7 @@ func (w *callWatch) after(id string, d time.Duration, fn func(ctx context.Contex
 // open are closed.
 func (s *Server) phoneGone(deviceID string) {
 	goneAt, goneAtDB := time.Now(), s.now()
-	s.calls.after(deviceID, s.cfg.Calls.goneAfter(), func(ctx context.Context) {
+	s.calls.after(deviceID, s.cfg.Calls.EffectiveGoneAfter(), func(ctx context.Context) {
 		if s.hub.IsConnected(deviceID) || s.hub.LastSeen(deviceID).After(goneAt) {
 			return // back, or still talking over REST
 		}
@@ -113,7 +113,7 @@ func (s *Server) phoneSaysOpen(ctx context.Context, deviceID string, open []stri
 		return nil
 	}
 	now := s.now()
-	reopened, err := s.db.ReopenCalls(ctx, deviceID, open, now.Add(-s.cfg.Calls.openLimit()))
+	reopened, err := s.db.ReopenCalls(ctx, deviceID, open, now.Add(-s.cfg.Calls.EffectiveOpenLimit()))
 	if err != nil {
 		return err
 	}
@@ -154,7 +154,7 @@ func openCallIDs(in *[]string) ([]string, error) {
 // start (what passed the bound while the server was down) and then each
 // time the oldest open call reaches it, until ctx ends.
 func (s *Server) sweepOpenCalls(ctx context.Context) {
-	limit := s.cfg.Calls.openLimit()
+	limit := s.cfg.Calls.EffectiveOpenLimit()
 	for {
 		ended, err := s.db.CloseCallsOpenSince(ctx, s.now().Add(-limit))
 		switch {

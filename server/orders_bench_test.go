@@ -14,6 +14,7 @@ import (
 	"github.com/ringcard/ringcard/contacts/contactstest"
 	"github.com/ringcard/ringcard/contacts/sqlite"
 	"github.com/ringcard/ringcard/orders"
+	"github.com/ringcard/ringcard/server/config"
 )
 
 // benchOrdersServer is the 25,000-contact benchmark database copied, with
@@ -58,7 +59,7 @@ func benchOrdersServer(b *testing.B) *Server {
 	if err := db.Checkpoint(ctx); err != nil { // the import's WAL is copied back before measuring
 		b.Fatal(err)
 	}
-	s, err := New(ctx, DefaultConfig(), db, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	s, err := New(ctx, config.Default(), db, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		b.Fatal(err)
 	}

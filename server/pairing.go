@@ -14,6 +14,7 @@ import (
 	"github.com/ringcard/ringcard/contacts"
 	"github.com/ringcard/ringcard/contacts/sqlite"
 	protocol "github.com/ringcard/ringcard/mobile-protocol"
+	"github.com/ringcard/ringcard/server/config"
 	"github.com/ringcard/ringcard/server/tlsconf"
 )
 
@@ -88,7 +89,7 @@ func RecordPairTarget(ctx context.Context, db *sqlite.DB, to PairTarget) error {
 
 // PairBaseURL is the server URL a pairing code should carry: the configured
 // public_url, else the one the server last recorded, else http(s)://<addr>.
-func PairBaseURL(ctx context.Context, db *sqlite.DB, cfg Config) string {
+func PairBaseURL(ctx context.Context, db *sqlite.DB, cfg config.Config) string {
 	if cfg.PublicURL != "" {
 		return cfg.BaseURL()
 	}
@@ -104,7 +105,7 @@ func PairBaseURL(ctx context.Context, db *sqlite.DB, cfg Config) string {
 // configuration itself uses ringcard's own certificate, that key's pin
 // (the key is read, or made when no server has made it yet: the server
 // then uses the same one).
-func PairTargetFor(ctx context.Context, db *sqlite.DB, cfg Config) (PairTarget, error) {
+func PairTargetFor(ctx context.Context, db *sqlite.DB, cfg config.Config) (PairTarget, error) {
 	to := PairTarget{URL: PairBaseURL(ctx, db, cfg)}
 	if cfg.TLS.Resolve(cfg.Addr) == tlsconf.ModeSelfSigned {
 		pin, err := tlsconf.KeyPin(tlsconf.PathsFor(cfg.DB).Key)

@@ -18,7 +18,7 @@ func (s *Server) routes() *gin.Engine {
 	// proxy: X-Forwarded-For from anyone would let a client escape the
 	// pairing and sign-in lockouts by inventing addresses, and behind a proxy
 	// without this every client would share the proxy's address.
-	_ = r.SetTrustedProxies(s.cfg.TrustedProxies) // validated in Config.Validate
+	_ = r.SetTrustedProxies(s.cfg.TrustedProxies) // validated in config.Config.Validate
 	r.HandleMethodNotAllowed = true
 	r.RedirectTrailingSlash = false
 	r.Use(s.transportHeaders, s.logRequests, s.recoverPanics, web.SecurityHeaders, s.access) // access: who may use each route (access.go)

@@ -18,6 +18,7 @@ import (
 
 	"github.com/ringcard/ringcard/contacts"
 	"github.com/ringcard/ringcard/contacts/sqlite"
+	"github.com/ringcard/ringcard/server/config"
 	"github.com/ringcard/ringcard/server/messaging"
 	"github.com/ringcard/ringcard/server/metrics"
 	"github.com/ringcard/ringcard/server/orderapi"
@@ -27,7 +28,7 @@ import (
 
 // Server is the running ringcard server.
 type Server struct {
-	cfg    Config
+	cfg    config.Config
 	db     *sqlite.DB
 	log    *slog.Logger
 	now    func() time.Time
@@ -58,7 +59,7 @@ type Server struct {
 }
 
 // New wires a server around an open database.
-func New(ctx context.Context, cfg Config, db *sqlite.DB, log *slog.Logger) (*Server, error) {
+func New(ctx context.Context, cfg config.Config, db *sqlite.DB, log *slog.Logger) (*Server, error) {
 	s := &Server{cfg: cfg, db: db, log: log, now: db.Now, norm: db.Normalizer(), // one clock: the store's
 		pairRL: newLimiter(5, 10*time.Minute), metricsToken: metricsTokenHash(cfg.Metrics.Token)}
 	s.cfg.Metrics.Token = ""   // only its hash is kept
@@ -87,7 +88,7 @@ func New(ctx context.Context, cfg Config, db *sqlite.DB, log *slog.Logger) (*Ser
 		return nil, fmt.Errorf("start hub: %w", err)
 	}
 	s.hub = hub
-	mcfg, err := MessagingConfig(cfg)
+	mcfg, err := cfg.Messaging()
 	if err != nil {
 		return nil, err
 	}

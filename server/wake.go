@@ -12,6 +12,7 @@ import (
 
 	"github.com/ringcard/ringcard/contacts/sqlite"
 	protocol "github.com/ringcard/ringcard/mobile-protocol"
+	"github.com/ringcard/ringcard/server/config"
 	"github.com/ringcard/ringcard/server/metrics"
 	"github.com/ringcard/ringcard/server/push"
 )
@@ -194,7 +195,7 @@ func (s *Server) startFCM(ctx context.Context) (*fcmWaker, error) {
 	}
 	ttls := push.DefaultTTLs()
 	for _, o := range []struct {
-		set Duration
+		set config.Duration
 		dst *time.Duration
 	}{{c.SyncTTL, &ttls.Sync}, {c.EventTTL, &ttls.Event}, {c.DialTTL, &ttls.Dial}} {
 		if o.set > 0 {

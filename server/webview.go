@@ -19,8 +19,8 @@ import (
 // (/api/v1/office).
 func (s *Server) mountWeb(r *gin.Engine, office gin.IRouter) {
 	cfg := s.cfg.Web
-	_ = cfg.validate() // fills defaults when the config was not validated (tests)
-	boardAge := s.cfg.Calls.openLimit()
+	_ = cfg.Validate() // fills defaults when the config was not validated (tests)
+	boardAge := s.cfg.Calls.EffectiveOpenLimit()
 	if a := cfg.ActiveCallAge.D(); a > 0 && a < boardAge {
 		boardAge = a
 	}

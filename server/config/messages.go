@@ -1,4 +1,4 @@
-package server
+package config
 
 import (
 	"fmt"
@@ -8,9 +8,9 @@ import (
 	"github.com/ringcard/ringcard/server/messaging"
 )
 
-// MessagesConfig paces SMS sent through the office's phones and sets the
+// Messages paces SMS sent through the office's phones and sets the
 // office's mail account for e-mail.
-type MessagesConfig struct {
+type Messages struct {
 	SMSPerWindow int      `json:"sms_per_window"` // segments one SIM may send per window (default 25: Android asks the user past 30 in 30 minutes)
 	SMSWindow    Duration `json:"sms_window"`     // default 30m
 	SMSDaily     int      `json:"sms_daily"`      // segments one SIM may send per day (default 200)
@@ -25,17 +25,17 @@ type MessagesConfig struct {
 	// E-mail pacing on the office's mail account (defaults 20 a minute,
 	// 450 a day: under Gmail's 500 a day and Microsoft 365's 30 a minute)
 	// and hours ("" the working hours, "any" any time).
-	EmailPerWindow int        `json:"email_per_window"`
-	EmailWindow    Duration   `json:"email_window"`
-	EmailDaily     int        `json:"email_daily"`
-	EmailHours     string     `json:"email_hours"`
-	Mail           MailConfig `json:"mail"`
+	EmailPerWindow int      `json:"email_per_window"`
+	EmailWindow    Duration `json:"email_window"`
+	EmailDaily     int      `json:"email_daily"`
+	EmailHours     string   `json:"email_hours"`
+	Mail           Mail     `json:"mail"`
 }
 
-// MailConfig is the office's mail account (SMTP submission). Off unless a
+// Mail is the office's mail account (SMTP submission). Off unless a
 // host is set; the password may come from RINGCARD_MESSAGES_MAIL_PASSWORD
 // or a file named by RINGCARD_MESSAGES_MAIL_PASSWORD_FILE.
-type MailConfig struct {
+type Mail struct {
 	Host     string   `json:"host"`
 	Port     int      `json:"port"`     // default 587 (starttls) or 465 (tls)
 	Security string   `json:"security"` // starttls (default), tls, or none (loopback only)
@@ -45,12 +45,12 @@ type MailConfig struct {
 	Timeout  Duration `json:"timeout"`
 }
 
-func (c *MessagesConfig) caps() messages.Caps {
+func (c *Messages) caps() messages.Caps {
 	return overrideCaps(messages.DefaultCaps(), c.SMSPerWindow, c.SMSWindow, c.SMSDaily)
 }
 
 // emailCaps are the mail account's caps: the defaults, overridden.
-func (c *MessagesConfig) emailCaps() messages.Caps {
+func (c *Messages) emailCaps() messages.Caps {
 	return overrideCaps(messaging.DefaultEmailCaps(), c.EmailPerWindow, c.EmailWindow, c.EmailDaily)
 }
 
@@ -68,7 +68,7 @@ func overrideCaps(caps messages.Caps, perWindow int, window Duration, daily int)
 	return caps
 }
 
-func (c *MessagesConfig) validate() error {
+func (c *Messages) validate() error {
 	if c.SMSPerWindow < 0 || c.SMSDaily < 0 || c.SMSWindow < 0 || c.Tick < 0 || c.EmailPerWindow < 0 || c.EmailWindow < 0 || c.EmailDaily < 0 ||
 		c.SMSSendWithin < 0 || c.SMSClockMargin < 0 {
 		return fmt.Errorf("messages: sms_per_window, sms_window, sms_daily, sms_send_within, sms_clock_margin, email_per_window, email_window, email_daily and tick must not be negative")
@@ -88,7 +88,7 @@ func (c *MessagesConfig) validate() error {
 	return nil
 }
 
-func (c *MailConfig) mailer() (*messaging.SMTPMailer, error) {
+func (c *Mail) mailer() (*messaging.SMTPMailer, error) {
 	sec, port := c.Security, c.Port
 	if sec == "" {
 		sec = "starttls"
@@ -102,9 +102,9 @@ func (c *MailConfig) mailer() (*messaging.SMTPMailer, error) {
 	return messaging.NewSMTPMailer(messaging.MailSettings{Host: c.Host, Port: port, Security: sec, Username: c.Username, Password: c.Password, From: c.From, Timeout: c.Timeout.D()})
 }
 
-// MessagingConfig builds the messaging service's settings from the
+// Messaging builds the messaging service's settings from the
 // configuration (the server and the CLI plan sends alike).
-func MessagingConfig(c Config) (messaging.Config, error) {
+func (c Config) Messaging() (messaging.Config, error) {
 	mc := c.Messages
 	cfg := messaging.Config{Caps: mc.caps(), EmailCaps: mc.emailCaps(), Tick: mc.Tick.D(), Loc: time.Local,
 		SendWithin: mc.SMSSendWithin.D(), ClockMargin: mc.SMSClockMargin.D()}

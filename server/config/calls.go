@@ -1,13 +1,13 @@
-package server
+package config
 
 import (
 	"fmt"
 	"time"
 )
 
-// CallsConfig bounds how long a call whose end the phone never reports
+// Calls bounds how long a call whose end the phone never reports
 // stays "in progress" on the live board, the cards and the history.
-type CallsConfig struct {
+type Calls struct {
 	// OpenLimit closes a call still open this long after it started, said
 	// as "end not reported" in the history (default 90m). Sales calls are
 	// minutes long; one past an hour and a half is almost surely a phone
@@ -23,7 +23,7 @@ type CallsConfig struct {
 	GoneAfter Duration `json:"gone_after"`
 }
 
-// Defaults of CallsConfig.
+// Defaults of Calls.
 const (
 	defaultOpenLimit = 90 * time.Minute
 	defaultGoneAfter = 10 * time.Minute
@@ -31,7 +31,7 @@ const (
 
 // validate rejects bounds that would close live calls at once or leave
 // dead ones for most of a day.
-func (c *CallsConfig) validate() error {
+func (c *Calls) validate() error {
 	if c.OpenLimit == 0 {
 		c.OpenLimit = Duration(defaultOpenLimit)
 	}
@@ -47,16 +47,18 @@ func (c *CallsConfig) validate() error {
 	return nil
 }
 
-// openLimit is OpenLimit or its default.
-func (c CallsConfig) openLimit() time.Duration {
+// EffectiveOpenLimit is OpenLimit or, in a config that was not validated
+// (tests), its default: the age past which an open call is closed.
+func (c Calls) EffectiveOpenLimit() time.Duration {
 	if c.OpenLimit > 0 {
 		return c.OpenLimit.D()
 	}
 	return defaultOpenLimit
 }
 
-// goneAfter is GoneAfter or its default.
-func (c CallsConfig) goneAfter() time.Duration {
+// EffectiveGoneAfter is GoneAfter or, in a config that was not validated
+// (tests), its default: how long a phone gone mid-call may stay unheard of.
+func (c Calls) EffectiveGoneAfter() time.Duration {
 	if c.GoneAfter > 0 {
 		return c.GoneAfter.D()
 	}

@@ -1,13 +1,13 @@
-package server
+package config
 
 import (
 	"fmt"
 	"time"
 )
 
-// FCMConfig configures push through Firebase Cloud Messaging, used only for
+// FCM configures push through Firebase Cloud Messaging, used only for
 // phones with no open websocket. Off unless a project ID is set.
-type FCMConfig struct {
+type FCM struct {
 	ProjectID       string   `json:"project_id"`       // the Firebase project; empty: FCM off
 	CredentialsFile string   `json:"credentials_file"` // service-account JSON key (readable by ringcard only)
 	Endpoint        string   `json:"endpoint"`         // FCM base URL, e.g. a stand-in's http://127.0.0.1:9000/v1; empty: Google's
@@ -17,10 +17,10 @@ type FCMConfig struct {
 }
 
 // Enabled reports whether FCM is configured.
-func (c *FCMConfig) Enabled() bool { return c.ProjectID != "" }
+func (c *FCM) Enabled() bool { return c.ProjectID != "" }
 
 // validate rejects bad fcm settings.
-func (c *FCMConfig) validate() error {
+func (c *FCM) validate() error {
 	if c.ProjectID == "" {
 		if c.CredentialsFile != "" || c.Endpoint != "" {
 			return fmt.Errorf("fcm: credentials_file or endpoint set but no project_id")

@@ -1,17 +1,20 @@
-package server
+package config
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
+	"os"
 	"time"
 
 	contactsync "github.com/ringcard/ringcard/sync"
 )
 
-// GoogleConfig configures the two-way sync with the office's Google
+// Google configures the two-way sync with the office's Google
 // Contacts account. Nothing syncs until `ringcard google connect` stored a
 // token (or no_auth points the sync at a stand-in).
-type GoogleConfig struct {
+type Google struct {
 	Endpoint     string   `json:"endpoint"`       // People API base URL; "" is Google's (https://people.googleapis.com/); a stand-in's URL for demos and tests
 	TokenFile    string   `json:"token_file"`     // where the OAuth token (with its refresh token) is kept, mode 0600
 	ClientID     string   `json:"client_id"`      // OAuth client ID (a "Desktop app" client in Google Cloud)
@@ -30,8 +33,8 @@ type GoogleConfig struct {
 	RequestsPerMinute int `json:"requests_per_minute"`
 }
 
-// defaultGoogleConfig is filled in for every field left at zero.
-var defaultGoogleConfig = GoogleConfig{
+// defaultGoogle is filled in for every field left at zero.
+var defaultGoogle = Google{
 	TokenFile:    "google-token.json",
 	Interval:     Duration(5 * time.Minute),
 	NoteLogLimit: 1024,
@@ -41,8 +44,8 @@ var defaultGoogleConfig = GoogleConfig{
 }
 
 // validate fills defaults and rejects bad google settings.
-func (c *GoogleConfig) validate() error {
-	d := defaultGoogleConfig
+func (c *Google) validate() error {
+	d := defaultGoogle
 	if c.TokenFile == "" {
 		c.TokenFile = d.TokenFile
 	}
@@ -84,9 +87,9 @@ func (c *GoogleConfig) validate() error {
 	return nil
 }
 
-// pace is the sync's request budget a minute, the default when the config
-// was not validated (tests).
-func (c *GoogleConfig) pace() int {
+// Pace is the sync's request budget a minute (requests_per_minute), the
+// default when the config was not validated (tests).
+func (c *Google) Pace() int {
 	if c.RequestsPerMinute > 0 {
 		return c.RequestsPerMinute
 	}
@@ -95,9 +98,17 @@ func (c *GoogleConfig) pace() int {
 
 // Connected reports whether the sync can reach an account: a stand-in
 // that wants no credentials, or a stored OAuth token.
-func (c *GoogleConfig) Connected() bool {
+func (c *Google) Connected() bool {
 	if c.NoAuth {
 		return true
 	}
 	return fileExists(c.TokenFile)
+}
+
+// fileExists reports whether something is at path; an error other than
+// "not there" (a permission denied) counts as there, so a token that
+// cannot be read is reported when the sync opens it, not taken as absent.
+func fileExists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil || !errors.Is(err, fs.ErrNotExist)
 }

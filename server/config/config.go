@@ -1,4 +1,10 @@
-package server
+// Package config is everything ringcard can be told: the Config struct with
+// its defaults, reading it from a JSON file and RINGCARD_* environment
+// variables, setting one key from text (flags, `ringcard config`), and the
+// validation that rejects settings that cannot work together. It holds no
+// server state: the server, the CLI and the tests build a Config here and
+// hand it to server.New.
+package config
 
 import (
 	"bytes"
@@ -41,20 +47,20 @@ type Config struct {
 	SilentAfter    Duration      `json:"silent_after"`    // how long a phone may be unseen during working hours
 	Shutdown       time.Duration `json:"-"`
 
-	Google  GoogleConfig   `json:"google"`  // two-way sync with Google Contacts (off unless connected)
-	FCM     FCMConfig      `json:"fcm"`     // push through Firebase Cloud Messaging (off unless configured)
-	Web     WebConfig      `json:"web"`     // the office web view
-	Backup  BackupConfig   `json:"backup"`  // daily backups
-	Metrics MetricsConfig  `json:"metrics"` // who may read /metrics besides admins and this machine
-	TLS     tlsconf.Config `json:"tls"`     // how the listener is secured (config_tls.go)
-	Calls   CallsConfig    `json:"calls"`   // when a call whose end was never reported stops being in progress
+	Google  Google         `json:"google"`  // two-way sync with Google Contacts (off unless connected)
+	FCM     FCM            `json:"fcm"`     // push through Firebase Cloud Messaging (off unless configured)
+	Web     Web            `json:"web"`     // the office web view
+	Backup  Backup         `json:"backup"`  // daily backups
+	Metrics Metrics        `json:"metrics"` // who may read /metrics besides admins and this machine
+	TLS     tlsconf.Config `json:"tls"`     // how the listener is secured (tls.go)
+	Calls   Calls          `json:"calls"`   // when a call whose end was never reported stops being in progress
 
-	Messages MessagesConfig `json:"messages"` // SMS through the phones, e-mail through the office's account
+	Messages Messages `json:"messages"` // SMS through the phones, e-mail through the office's account
 }
 
-// DefaultConfig is the embedded default: a local SQLite file, no Google, no
+// Default is the embedded default: a local SQLite file, no Google, no
 // Firebase.
-func DefaultConfig() Config {
+func Default() Config {
 	return Config{
 		Addr:          "127.0.0.1:8080",
 		DB:            "ringcard.db",
@@ -119,7 +125,7 @@ func (c *Config) Validate() error {
 	default:
 		return fmt.Errorf("log_format %q: text or json", c.LogFormat)
 	}
-	return errors.Join(c.Google.validate(), c.FCM.validate(), c.Web.validate(), c.Backup.validate(), c.Metrics.validate(), c.validateTLS(), c.Calls.validate(), c.Messages.validate())
+	return errors.Join(c.Google.validate(), c.FCM.validate(), c.Web.Validate(), c.Backup.validate(), c.Metrics.validate(), c.validateTLS(), c.Calls.validate(), c.Messages.validate())
 }
 
 // BaseURL is the URL phones are told to reach the server at: public_url,
@@ -181,12 +187,12 @@ func (d *Duration) UnmarshalText(b []byte) error {
 	return nil
 }
 
-// LoadConfig builds the effective config: defaults, then the JSON file at
+// Load builds the effective config: defaults, then the JSON file at
 // path (if path is not empty; a missing file is an error only when
 // required), then RINGCARD_<KEY> environment variables read with getenv.
 // Flags are applied by the caller on top.
-func LoadConfig(path string, required bool, getenv func(string) string) (Config, error) {
-	cfg := DefaultConfig()
+func Load(path string, required bool, getenv func(string) string) (Config, error) {
+	cfg := Default()
 	if path != "" {
 		data, err := os.ReadFile(path)
 		switch {
@@ -213,8 +219,8 @@ func EnvName(key string) string {
 	return "RINGCARD_" + strings.ToUpper(strings.ReplaceAll(key, ".", "_"))
 }
 
-// ConfigKeys lists every settable key, nested ones as "google.endpoint".
-func ConfigKeys() []string {
+// Keys lists every settable key, nested ones as "google.endpoint".
+func Keys() []string {
 	var out []string
 	var walk func(t reflect.Type, prefix string)
 	walk = func(t reflect.Type, prefix string) {
@@ -240,7 +246,7 @@ var textUnmarshaler = reflect.TypeOf((*interface{ UnmarshalText([]byte) error })
 // applyEnv sets every field whose RINGCARD_<JSON KEY> variable is set; a
 // <KEY>_FILE variable reads the value from a file (for secrets).
 func applyEnv(cfg *Config, getenv func(string) string) error {
-	for _, key := range ConfigKeys() {
+	for _, key := range Keys() {
 		val := getenv(EnvName(key))
 		if f := getenv(EnvName(key) + "_FILE"); f != "" && val == "" {
 			b, err := os.ReadFile(f)
@@ -252,16 +258,16 @@ func applyEnv(cfg *Config, getenv func(string) string) error {
 		if val == "" {
 			continue
 		}
-		if err := SetField(cfg, key, val); err != nil {
+		if err := Set(cfg, key, val); err != nil {
 			return fmt.Errorf("%s: %w", EnvName(key), err)
 		}
 	}
 	return nil
 }
 
-// SetField sets the config field with the given key ("db",
+// Set sets the config field with the given key ("db",
 // "google.endpoint") from text.
-func SetField(cfg *Config, key, val string) error {
+func Set(cfg *Config, key, val string) error {
 	v := reflect.ValueOf(cfg).Elem()
 	parts := strings.Split(key, ".")
 	for _, part := range parts[:len(parts)-1] {

@@ -1,12 +1,12 @@
-package server
+package config
 
 import (
 	"fmt"
 	"time"
 )
 
-// WebConfig configures the office web view.
-type WebConfig struct {
+// Web configures the office web view.
+type Web struct {
 	SecureCookies   string   `json:"secure_cookies"`   // auto (Secure when the request came over HTTPS), always, never (plain-HTTP office LAN)
 	SessionLifetime Duration `json:"session_lifetime"` // how long a sign-in lasts
 	LockoutAttempts int      `json:"lockout_attempts"` // failed sign-ins (per address, per account) before each attempt must wait...
@@ -17,8 +17,8 @@ type WebConfig struct {
 	ActiveCallAge   Duration `json:"active_call_age"`  // optional: an unfinished call older than this leaves the live board sooner than calls.open_limit
 }
 
-// defaultWebConfig is filled in for every field left at zero.
-var defaultWebConfig = WebConfig{
+// defaultWeb is filled in for every field left at zero.
+var defaultWeb = Web{
 	SecureCookies:   "auto",
 	SessionLifetime: Duration(12 * time.Hour),
 	LockoutAttempts: 5,
@@ -28,9 +28,11 @@ var defaultWebConfig = WebConfig{
 	MinPassword:     8,
 }
 
-// validate fills defaults and rejects bad web settings.
-func (c *WebConfig) validate() error {
-	d := defaultWebConfig
+// Validate fills defaults and rejects bad web settings. Config.Validate
+// calls it; the server calls it too, for a config that was not validated
+// (tests).
+func (c *Web) Validate() error {
+	d := defaultWeb
 	if c.SecureCookies == "" {
 		c.SecureCookies = d.SecureCookies
 	}

@@ -1,10 +1,10 @@
-package server_test
+package config_test
 
 import (
 	"strings"
 	"testing"
 
-	"github.com/ringcard/ringcard/server"
+	"github.com/ringcard/ringcard/server/config"
 	contactsync "github.com/ringcard/ringcard/sync"
 )
 
@@ -12,7 +12,7 @@ import (
 // the environment, and must be a sane number.
 func TestGoogleRequestsPerMinute(t *testing.T) {
 	env := func(vars map[string]string) func(string) string { return func(k string) string { return vars[k] } }
-	cfg, err := server.LoadConfig("", false, env(nil))
+	cfg, err := config.Load("", false, env(nil))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -22,11 +22,11 @@ func TestGoogleRequestsPerMinute(t *testing.T) {
 	if cfg.Google.RequestsPerMinute != contactsync.DefaultRequestsPerMinute || cfg.Google.RequestsPerMinute >= 90 {
 		t.Errorf("default = %d, want %d (under Google's 90)", cfg.Google.RequestsPerMinute, contactsync.DefaultRequestsPerMinute)
 	}
-	cfg, err = server.LoadConfig("", false, env(map[string]string{"RINGCARD_GOOGLE_REQUESTS_PER_MINUTE": "300"}))
+	cfg, err = config.Load("", false, env(map[string]string{"RINGCARD_GOOGLE_REQUESTS_PER_MINUTE": "300"}))
 	if err != nil || cfg.Validate() != nil || cfg.Google.RequestsPerMinute != 300 {
 		t.Errorf("from the environment: %d (%v)", cfg.Google.RequestsPerMinute, err)
 	}
-	cfg, err = server.LoadConfig("", false, env(map[string]string{"RINGCARD_GOOGLE_REQUESTS_PER_MINUTE": "-5"}))
+	cfg, err = config.Load("", false, env(map[string]string{"RINGCARD_GOOGLE_REQUESTS_PER_MINUTE": "-5"}))
 	if err != nil {
 		t.Fatal(err)
 	}

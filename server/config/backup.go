@@ -1,4 +1,4 @@
-package server
+package config
 
 import (
 	"fmt"
@@ -6,10 +6,10 @@ import (
 	"time"
 )
 
-// BackupConfig configures ringcard's part: Backup is the daily online backup.
+// Backup configures the daily online backup.
 // Zero values take the defaults: a backup every day at 03:00 into "backups"
 // next to the database, keeping 7 daily and 4 weekly copies.
-type BackupConfig struct {
+type Backup struct {
 	Disabled   bool   `json:"disabled"`    // no daily backup (ringcard backup still works)
 	Dir        string `json:"dir"`         // where backups go; default <database dir>/backups
 	Time       string `json:"time"`        // HH:MM in the server's local time; default 03:00
@@ -18,7 +18,7 @@ type BackupConfig struct {
 }
 
 // validate rejects bad backup settings.
-func (c *BackupConfig) validate() error {
+func (c *Backup) validate() error {
 	if c.Time != "" {
 		if _, err := time.Parse("15:04", c.Time); err != nil {
 			return fmt.Errorf("backup.time %q: want HH:MM, e.g. 03:00", c.Time)
@@ -34,7 +34,7 @@ func (c *BackupConfig) validate() error {
 }
 
 // DirFor is the backup directory for the database at dbPath.
-func (c BackupConfig) DirFor(dbPath string) string {
+func (c Backup) DirFor(dbPath string) string {
 	if c.Dir != "" {
 		return c.Dir
 	}
@@ -42,7 +42,7 @@ func (c BackupConfig) DirFor(dbPath string) string {
 }
 
 // At is the daily backup's hour and minute.
-func (c BackupConfig) At() (hour, minute int) {
+func (c Backup) At() (hour, minute int) {
 	t, err := time.Parse("15:04", c.Time)
 	if c.Time == "" || err != nil {
 		return 3, 0
@@ -51,7 +51,7 @@ func (c BackupConfig) At() (hour, minute int) {
 }
 
 // Retention is how many daily and weekly backups are kept.
-func (c BackupConfig) Retention() (daily, weekly int) {
+func (c Backup) Retention() (daily, weekly int) {
 	daily, weekly = c.KeepDaily, c.KeepWeekly
 	if daily == 0 {
 		daily = 7
