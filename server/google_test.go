@@ -14,7 +14,7 @@ import (
 
 	"github.com/ringcard/ringcard/contacts"
 	protocol "github.com/ringcard/ringcard/mobile-protocol"
-	"github.com/ringcard/ringcard/server"
+	"github.com/ringcard/ringcard/server/config"
 	contactsync "github.com/ringcard/ringcard/sync"
 	"github.com/ringcard/ringcard/sync/peoplestub"
 )
@@ -36,7 +36,7 @@ func TestGoogleSyncEndToEnd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := newEnv(t, false, func(c *server.Config) {
+	e := newEnv(t, false, func(c *config.Config) {
 		c.Google.Endpoint, c.Google.NoAuth = gs.URL, true
 	})
 	e.Srv.StartGoogle(ctx)

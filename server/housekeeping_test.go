@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ringcard/ringcard/server"
+	"github.com/ringcard/ringcard/server/config"
 )
 
 // Retention settings: read from the environment like any key, 0 keeps for
@@ -21,7 +21,7 @@ func TestRetentionConfig(t *testing.T) {
 		{map[string]string{"RINGCARD_SIGNIN_RETENTION": "12h"}, "signin_retention"},
 		{map[string]string{"RINGCARD_AUDIT_RETENTION": "1h"}, "audit_retention"},
 	} {
-		c, err := server.LoadConfig("", false, func(k string) string { return tc.env[k] })
+		c, err := config.Load("", false, func(k string) string { return tc.env[k] })
 		if err == nil {
 			err = c.Validate()
 		}
@@ -32,7 +32,7 @@ func TestRetentionConfig(t *testing.T) {
 			t.Errorf("%v: %v, want an error naming %s", tc.env, err, tc.want)
 		}
 	}
-	if c := server.DefaultConfig(); c.AuditKeep.String() != "8760h0m0s" || c.SigninKeep.String() != "720h0m0s" {
+	if c := config.Default(); c.AuditKeep.String() != "8760h0m0s" || c.SigninKeep.String() != "720h0m0s" {
 		t.Errorf("defaults: audit %s, sign-ins %s; want a year and 30 days", c.AuditKeep, c.SigninKeep)
 	}
 }

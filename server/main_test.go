@@ -19,6 +19,7 @@ import (
 	protocol "github.com/ringcard/ringcard/mobile-protocol"
 	"github.com/ringcard/ringcard/mobile-protocol/client"
 	"github.com/ringcard/ringcard/server"
+	"github.com/ringcard/ringcard/server/config"
 )
 
 // testEnv is a real server on a loopback port with a real SQLite file.
@@ -27,17 +28,17 @@ type testEnv struct {
 	URL  string
 	DB   *sqlite.DB
 	Srv  *server.Server
-	Cfg  server.Config
+	Cfg  config.Config
 	stop func()
 }
 
-type serverConfig = server.Config
+type serverConfig = config.Config
 
-type envOpt func(*server.Config)
+type envOpt func(*config.Config)
 
 func newEnv(t testing.TB, demo bool, opts ...envOpt) *testEnv {
 	t.Helper()
-	cfg := server.DefaultConfig()
+	cfg := config.Default()
 	cfg.DB = filepath.Join(t.TempDir(), "ringcard.db")
 	cfg.Addr = "127.0.0.1:0"
 	for _, o := range opts {

@@ -9,15 +9,15 @@ import (
 
 	"github.com/ringcard/ringcard/messages"
 	protocol "github.com/ringcard/ringcard/mobile-protocol"
-	"github.com/ringcard/ringcard/server"
+	"github.com/ringcard/ringcard/server/config"
 	"github.com/ringcard/ringcard/server/messaging"
 )
 
 // shortDeadlines gives phones 2 s to take an SMS, and 300 ms for clocks.
-func shortDeadlines(c *server.Config) {
+func shortDeadlines(c *config.Config) {
 	withSMSAnyTime(c)
-	c.Messages.SMSSendWithin = server.Duration(2 * time.Second)
-	c.Messages.SMSClockMargin = server.Duration(300 * time.Millisecond)
+	c.Messages.SMSSendWithin = config.Duration(2 * time.Second)
+	c.Messages.SMSClockMargin = config.Duration(300 * time.Millisecond)
 }
 
 // waitMessage polls a message until ok holds.

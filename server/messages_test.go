@@ -14,13 +14,13 @@ import (
 	"github.com/ringcard/ringcard/messages"
 	protocol "github.com/ringcard/ringcard/mobile-protocol"
 	"github.com/ringcard/ringcard/mobile-protocol/client"
-	"github.com/ringcard/ringcard/server"
+	"github.com/ringcard/ringcard/server/config"
 	"github.com/ringcard/ringcard/server/messaging"
 )
 
-func withSMSAnyTime(c *server.Config) {
+func withSMSAnyTime(c *config.Config) {
 	c.Messages.SMSHours = "any"
-	c.Messages.Tick = server.Duration(50 * time.Millisecond)
+	c.Messages.Tick = config.Duration(50 * time.Millisecond)
 }
 
 func seedClients(t *testing.T, db *sqlite.DB, names ...string) []string {

@@ -20,6 +20,7 @@ import (
 	"github.com/ringcard/ringcard/contacts/sqlite"
 	protocol "github.com/ringcard/ringcard/mobile-protocol"
 	"github.com/ringcard/ringcard/server"
+	"github.com/ringcard/ringcard/server/config"
 	"github.com/ringcard/ringcard/server/push/fcmstub"
 	"github.com/ringcard/ringcard/server/web"
 	"github.com/ringcard/ringcard/sync/peoplestub"
@@ -27,7 +28,7 @@ import (
 
 const metricsToken = "0123456789abcdef0123456789abcdef"
 
-func withMetricsToken(c *server.Config) { c.Metrics.Token = metricsToken }
+func withMetricsToken(c *config.Config) { c.Metrics.Token = metricsToken }
 
 // scrape GETs /metrics through the real server (from loopback) and returns
 // the status and body.
@@ -216,7 +217,7 @@ func signedIn(t *testing.T, e *testEnv, login, role string) *http.Cookie {
 // credentials, a wrong token or a forged X-Forwarded-For gets 401 in the
 // protocol's error shape, and a staff member's browser 403.
 func TestMetricsAccess(t *testing.T) {
-	e := newEnv(t, false, withMetricsToken, func(c *server.Config) { c.TrustedProxies = []string{"127.0.0.2"} })
+	e := newEnv(t, false, withMetricsToken, func(c *config.Config) { c.TrustedProxies = []string{"127.0.0.2"} })
 	session := signedIn(t, e, "boss", sqlite.RoleAdmin)
 	staff := signedIn(t, e, "sam", sqlite.RoleStaff)
 	// Another machine: the real handler with a non-loopback peer address.
@@ -333,7 +334,7 @@ func TestHealthzDetails(t *testing.T) {
 func TestMetricsSyncRuns(t *testing.T) {
 	gs := httptest.NewServer(peoplestub.New(peoplestub.Options{}))
 	defer gs.Close()
-	e := newEnv(t, false, func(c *server.Config) { c.Google.Endpoint, c.Google.NoAuth = gs.URL, true })
+	e := newEnv(t, false, func(c *config.Config) { c.Google.Endpoint, c.Google.NoAuth = gs.URL, true })
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	e.Srv.StartGoogle(ctx)
@@ -353,7 +354,7 @@ func TestMetricsTokenConfig(t *testing.T) {
 		t.Fatal(err)
 	}
 	env := map[string]string{"RINGCARD_METRICS_TOKEN_FILE": f}
-	cfg, err := server.LoadConfig("", false, func(k string) string { return env[k] })
+	cfg, err := config.Load("", false, func(k string) string { return env[k] })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -376,7 +377,7 @@ func TestMetricsSyncQueue(t *testing.T) {
 	stub.SetDown(peoplestub.Down503)
 	gs := httptest.NewServer(stub)
 	defer gs.Close()
-	e := newEnv(t, false, func(c *server.Config) { c.Google.Endpoint, c.Google.NoAuth = gs.URL, true })
+	e := newEnv(t, false, func(c *config.Config) { c.Google.Endpoint, c.Google.NoAuth = gs.URL, true })
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	if err := e.DB.SetSyncEnabled(ctx, true); err != nil {

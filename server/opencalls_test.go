@@ -15,6 +15,7 @@ import (
 	protocol "github.com/ringcard/ringcard/mobile-protocol"
 	"github.com/ringcard/ringcard/mobile-protocol/client"
 	"github.com/ringcard/ringcard/server"
+	"github.com/ringcard/ringcard/server/config"
 )
 
 // twoSIMPhone pairs a phone with two work SIMs.
@@ -182,7 +183,7 @@ func TestNewCallOnSameSIMEndsTheEarlierOne(t *testing.T) {
 }
 
 func TestPhoneThatVanishesMidCall(t *testing.T) {
-	e := newEnv(t, true, func(c *server.Config) { c.Calls.GoneAfter = server.Duration(300 * time.Millisecond) })
+	e := newEnv(t, true, func(c *config.Config) { c.Calls.GoneAfter = config.Duration(300 * time.Millisecond) })
 	ctx := context.Background()
 	giulia, rest := e.phone("Giulia"), e.phone("Rita") // Rita's phone never opens a socket
 	ws, err := giulia.Connect(ctx)
@@ -264,7 +265,7 @@ func TestResumeListsTheOpenCalls(t *testing.T) {
 // restart does.
 type restartEnv struct {
 	t    *testing.T
-	cfg  server.Config
+	cfg  config.Config
 	stop func()
 	URL  string
 	DB   *sqlite.DB
@@ -297,9 +298,9 @@ func (r *restartEnv) start() {
 
 func TestOpenLimitAcrossRestarts(t *testing.T) {
 	const limit = 1500 * time.Millisecond
-	cfg := server.DefaultConfig()
+	cfg := config.Default()
 	cfg.DB = t.TempDir() + "/ringcard.db"
-	cfg.Calls.OpenLimit = server.Duration(limit)
+	cfg.Calls.OpenLimit = config.Duration(limit)
 	r := &restartEnv{t: t, cfg: cfg}
 	r.start()
 	defer func() { r.stop() }()

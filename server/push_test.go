@@ -12,11 +12,12 @@ import (
 	protocol "github.com/ringcard/ringcard/mobile-protocol"
 	"github.com/ringcard/ringcard/mobile-protocol/client"
 	"github.com/ringcard/ringcard/server"
+	"github.com/ringcard/ringcard/server/config"
 	"github.com/ringcard/ringcard/server/push/fcmstub"
 )
 
 func withFCM(stub *httptest.Server) envOpt {
-	return func(c *server.Config) {
+	return func(c *config.Config) {
 		c.FCM.ProjectID = "ringcard-test"
 		c.FCM.Endpoint = stub.URL + "/v1"
 	}

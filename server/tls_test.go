@@ -16,10 +16,11 @@ import (
 	protocol "github.com/ringcard/ringcard/mobile-protocol"
 	"github.com/ringcard/ringcard/mobile-protocol/client"
 	"github.com/ringcard/ringcard/server"
+	"github.com/ringcard/ringcard/server/config"
 	"github.com/ringcard/ringcard/server/tlsconf"
 )
 
-func selfSigned(c *server.Config) { c.TLS.Mode = tlsconf.ModeSelfSigned }
+func selfSigned(c *config.Config) { c.TLS.Mode = tlsconf.ModeSelfSigned }
 
 // pinnedPhone pairs a phone from a pairing link, as the app does from the
 // QR code: server, code and pin all come from the link.
@@ -235,7 +236,7 @@ func TestProxyModeTrustsForwardedProtoFromProxiesOnly(t *testing.T) {
 		hsts    bool
 	}{{"trusted", []string{"127.0.0.1"}, true}, {"untrusted", []string{"10.9.9.9"}, false}} {
 		t.Run(tc.name, func(t *testing.T) {
-			e := newEnv(t, false, func(c *server.Config) {
+			e := newEnv(t, false, func(c *config.Config) {
 				c.TLS.Mode, c.PublicURL, c.TrustedProxies = tlsconf.ModeProxy, "https://ringcard.example.com", tc.proxies
 			})
 			if !strings.HasPrefix(e.URL, "http://") {
@@ -259,25 +260,25 @@ func TestProxyModeTrustsForwardedProtoFromProxiesOnly(t *testing.T) {
 func TestTLSConfigValidate(t *testing.T) {
 	for _, tc := range []struct {
 		name string
-		set  func(*server.Config)
+		set  func(*config.Config)
 		want string // part of the error; "" for valid
 	}{
-		{"default", func(*server.Config) {}, ""},
-		{"lan auto", func(c *server.Config) { c.Addr = "0.0.0.0:8443" }, ""},
-		{"unknown mode", func(c *server.Config) { c.TLS.Mode = "on" }, "tls.mode"},
-		{"files without key", func(c *server.Config) { c.TLS.Mode, c.TLS.CertFile = "files", "c.pem" }, "tls.key_file"},
-		{"files given in auto", func(c *server.Config) { c.TLS.CertFile, c.TLS.KeyFile = "c.pem", "k.pem" }, `need tls.mode "files"`},
-		{"acme without domain", func(c *server.Config) { c.TLS.Mode = "acme" }, "tls.acme_domains"},
-		{"acme with address", func(c *server.Config) { c.TLS.Mode, c.TLS.ACMEDomains = "acme", []string{"192.168.1.10"} }, "not a public DNS name"},
-		{"acme plain directory", func(c *server.Config) {
+		{"default", func(*config.Config) {}, ""},
+		{"lan auto", func(c *config.Config) { c.Addr = "0.0.0.0:8443" }, ""},
+		{"unknown mode", func(c *config.Config) { c.TLS.Mode = "on" }, "tls.mode"},
+		{"files without key", func(c *config.Config) { c.TLS.Mode, c.TLS.CertFile = "files", "c.pem" }, "tls.key_file"},
+		{"files given in auto", func(c *config.Config) { c.TLS.CertFile, c.TLS.KeyFile = "c.pem", "k.pem" }, `need tls.mode "files"`},
+		{"acme without domain", func(c *config.Config) { c.TLS.Mode = "acme" }, "tls.acme_domains"},
+		{"acme with address", func(c *config.Config) { c.TLS.Mode, c.TLS.ACMEDomains = "acme", []string{"192.168.1.10"} }, "not a public DNS name"},
+		{"acme plain directory", func(c *config.Config) {
 			c.TLS.Mode, c.TLS.ACMEDomains, c.TLS.ACMEDirectory = "acme", []string{"crm.example.com"}, "http://ca.example/dir"
 		}, "https URL"},
-		{"acme ok", func(c *server.Config) { c.TLS.Mode, c.TLS.ACMEDomains = "acme", []string{"crm.example.com"} }, ""},
-		{"proxy without public_url", func(c *server.Config) { c.TLS.Mode, c.TrustedProxies = "proxy", []string{"127.0.0.1"} }, "public_url"},
-		{"proxy without trusted_proxies", func(c *server.Config) { c.TLS.Mode, c.PublicURL = "proxy", "https://crm.example.com" }, "trusted_proxies"},
+		{"acme ok", func(c *config.Config) { c.TLS.Mode, c.TLS.ACMEDomains = "acme", []string{"crm.example.com"} }, ""},
+		{"proxy without public_url", func(c *config.Config) { c.TLS.Mode, c.TrustedProxies = "proxy", []string{"127.0.0.1"} }, "public_url"},
+		{"proxy without trusted_proxies", func(c *config.Config) { c.TLS.Mode, c.PublicURL = "proxy", "https://crm.example.com" }, "trusted_proxies"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			c := server.DefaultConfig()
+			c := config.Default()
 			tc.set(&c)
 			err := c.Validate()
 			switch {
@@ -288,7 +289,7 @@ func TestTLSConfigValidate(t *testing.T) {
 			}
 		})
 	}
-	c := server.DefaultConfig()
+	c := config.Default()
 	c.Addr = "0.0.0.0:8443"
 	if got := c.BaseURL(); !strings.HasPrefix(got, "https://") || !strings.HasSuffix(got, ":8443") {
 		t.Errorf("BaseURL on 0.0.0.0 = %s, want https://<lan address>:8443", got)

@@ -16,6 +16,7 @@ import (
 	"github.com/ringcard/ringcard/contacts"
 	"github.com/ringcard/ringcard/contacts/sqlite"
 	"github.com/ringcard/ringcard/server"
+	"github.com/ringcard/ringcard/server/config"
 	"github.com/ringcard/ringcard/server/dataio"
 )
 
@@ -41,7 +42,7 @@ func cliActor(ctx context.Context) context.Context {
 }
 
 // openDB loads the config and opens the store.
-func (g *globals) openDB(ctx context.Context) (server.Config, *sqlite.DB, error) {
+func (g *globals) openDB(ctx context.Context) (config.Config, *sqlite.DB, error) {
 	cfg, err := g.config()
 	if err != nil {
 		return cfg, nil, err

@@ -15,11 +15,12 @@ import (
 	"github.com/ringcard/ringcard/contacts"
 	"github.com/ringcard/ringcard/contacts/sqlite"
 	"github.com/ringcard/ringcard/server"
+	"github.com/ringcard/ringcard/server/config"
 )
 
 // withDB opens the configured database for one admin command, acting as
 // the CLI in the audit log.
-func withDB(cmd *cobra.Command, g *globals, fn func(ctx context.Context, cfg server.Config, db *sqlite.DB) error) error {
+func withDB(cmd *cobra.Command, g *globals, fn func(ctx context.Context, cfg config.Config, db *sqlite.DB) error) error {
 	cfg, err := g.config()
 	if err != nil {
 		return err
@@ -54,7 +55,7 @@ work otherwise; change it later with "ringcard devices sim".`,
 			if err != nil {
 				return err
 			}
-			return withDB(cmd, g, func(ctx context.Context, cfg server.Config, db *sqlite.DB) error {
+			return withDB(cmd, g, func(ctx context.Context, cfg config.Config, db *sqlite.DB) error {
 				to, err := server.PairTargetFor(ctx, db, cfg)
 				if err != nil {
 					return err
@@ -81,7 +82,7 @@ work otherwise; change it later with "ringcard devices sim".`,
 		Short: "List paired phones with their health",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return withDB(cmd, g, func(ctx context.Context, _ server.Config, db *sqlite.DB) error {
+			return withDB(cmd, g, func(ctx context.Context, _ config.Config, db *sqlite.DB) error {
 				rows, err := server.StoredDeviceHealth(ctx, db)
 				if err != nil {
 					return err
@@ -100,7 +101,7 @@ work otherwise; change it later with "ringcard devices sim".`,
 		Short: "Revoke a phone: its token stops working at once",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return withDB(cmd, g, func(ctx context.Context, _ server.Config, db *sqlite.DB) error {
+			return withDB(cmd, g, func(ctx context.Context, _ config.Config, db *sqlite.DB) error {
 				d, err := db.RevokeDevice(ctx, args[0])
 				if err != nil {
 					return err
@@ -121,7 +122,7 @@ work otherwise; change it later with "ringcard devices sim".`,
 			if err != nil {
 				return fmt.Errorf("SLOT: a number such as 1 or 2")
 			}
-			return withDB(cmd, g, func(ctx context.Context, _ server.Config, db *sqlite.DB) error {
+			return withDB(cmd, g, func(ctx context.Context, _ config.Config, db *sqlite.DB) error {
 				d, err := db.SetSIMPolicy(ctx, args[0], slot, policy, label)
 				if err != nil {
 					return err
@@ -141,7 +142,7 @@ work otherwise; change it later with "ringcard devices sim".`,
 		Short: "Ask a phone to call a number (over its socket, or FCM when it has none)",
 		Args:  cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return withDB(cmd, g, func(ctx context.Context, _ server.Config, db *sqlite.DB) error {
+			return withDB(cmd, g, func(ctx context.Context, _ config.Config, db *sqlite.DB) error {
 				d, err := db.FindDevice(ctx, args[0])
 				if err != nil {
 					return err
@@ -159,7 +160,7 @@ work otherwise; change it later with "ringcard devices sim".`,
 	return cmd
 }
 
-func printPairCode(out io.Writer, cfg server.Config, base string, pc server.PairCode, asJSON bool) error {
+func printPairCode(out io.Writer, cfg config.Config, base string, pc server.PairCode, asJSON bool) error {
 	if asJSON {
 		m := map[string]any{"code": pc.Code, "url": pc.URL, "expires_at": pc.ExpiresAt.Format(time.RFC3339)}
 		if pc.Pin != "" {

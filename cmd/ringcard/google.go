@@ -11,6 +11,7 @@ import (
 
 	"github.com/ringcard/ringcard/contacts/sqlite"
 	"github.com/ringcard/ringcard/server"
+	"github.com/ringcard/ringcard/server/config"
 	contactsync "github.com/ringcard/ringcard/sync"
 )
 
@@ -93,7 +94,7 @@ func googleSyncCmd(g *globals) *cobra.Command {
 		Short: "Sync now: pull Google's changes, then send ringcard's",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return withDB(cmd, g, func(ctx context.Context, cfg server.Config, db *sqlite.DB) error {
+			return withDB(cmd, g, func(ctx context.Context, cfg config.Config, db *sqlite.DB) error {
 				e, err := server.NewGoogleEngine(ctx, cfg, db, server.NewLogger(cfg, os.Stderr))
 				if err != nil {
 					return err

@@ -14,7 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ringcard/ringcard/contacts"
-	"github.com/ringcard/ringcard/server"
+	"github.com/ringcard/ringcard/server/config"
 )
 
 func main() {
@@ -79,7 +79,7 @@ func flagName(key string) string {
 }
 
 // config loads defaults, the config file, the environment, then flags.
-func (g *globals) config() (server.Config, error) {
+func (g *globals) config() (config.Config, error) {
 	path, required := g.configFile, true
 	if path == "" {
 		path = os.Getenv("RINGCARD_CONFIG")
@@ -87,13 +87,13 @@ func (g *globals) config() (server.Config, error) {
 	if path == "" {
 		path, required = "ringcard.json", false
 	}
-	cfg, err := server.LoadConfig(path, required, os.Getenv)
+	cfg, err := config.Load(path, required, os.Getenv)
 	if err != nil {
 		return cfg, err
 	}
 	for key, v := range g.flags {
 		if *v != "" {
-			if err := server.SetField(&cfg, key, *v); err != nil {
+			if err := config.Set(&cfg, key, *v); err != nil {
 				return cfg, fmt.Errorf("--%s: %w", flagName(key), err)
 			}
 		}

@@ -12,7 +12,7 @@ import (
 
 	"github.com/ringcard/ringcard/contacts/sqlite"
 	"github.com/ringcard/ringcard/messages"
-	"github.com/ringcard/ringcard/server"
+	"github.com/ringcard/ringcard/server/config"
 	"github.com/ringcard/ringcard/server/messaging"
 )
 
@@ -28,8 +28,8 @@ func messagesCmd(g *globals) *cobra.Command {
 		Short: "Plan a group send (who gets it, who is skipped, which SIM and when) and start it",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return withDB(cmd, g, func(ctx context.Context, cfg server.Config, db *sqlite.DB) error {
-				mcfg, err := server.MessagingConfig(cfg)
+			return withDB(cmd, g, func(ctx context.Context, cfg config.Config, db *sqlite.DB) error {
+				mcfg, err := cfg.Messaging()
 				if err != nil {
 					return err
 				}
@@ -83,7 +83,7 @@ func messagesCmd(g *globals) *cobra.Command {
 		Short: "Show a group send's progress by status (--watch to follow it until done)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return withDB(cmd, g, func(ctx context.Context, cfg server.Config, db *sqlite.DB) error {
+			return withDB(cmd, g, func(ctx context.Context, cfg config.Config, db *sqlite.DB) error {
 				for {
 					p, err := db.Send(ctx, args[0])
 					if err != nil {

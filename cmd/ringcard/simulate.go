@@ -19,6 +19,7 @@ import (
 	protocol "github.com/ringcard/ringcard/mobile-protocol"
 	"github.com/ringcard/ringcard/mobile-protocol/client"
 	"github.com/ringcard/ringcard/server"
+	"github.com/ringcard/ringcard/server/config"
 )
 
 // simState is what the simulated phone remembers between commands.
@@ -386,7 +387,7 @@ func recordedPairTarget(cmd *cobra.Command, g *globals) (server.PairTarget, erro
 		return server.PairTarget{URL: cfg.BaseURL()}, nil
 	}
 	var to server.PairTarget
-	err = withDB(cmd, g, func(ctx context.Context, cfg server.Config, db *sqlite.DB) error {
+	err = withDB(cmd, g, func(ctx context.Context, cfg config.Config, db *sqlite.DB) error {
 		to, err = server.PairTargetFor(ctx, db, cfg)
 		return err
 	})

@@ -15,6 +15,7 @@ import (
 
 	"github.com/ringcard/ringcard/contacts/sqlite"
 	"github.com/ringcard/ringcard/server"
+	"github.com/ringcard/ringcard/server/config"
 	"github.com/ringcard/ringcard/server/web"
 )
 
@@ -27,7 +28,7 @@ func usersCmd(g *globals) *cobra.Command {
 		Short: "Add an account; the password is asked for (or read with --password-stdin). The first account is an admin",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return withDB(cmd, g, func(ctx context.Context, cfg server.Config, db *sqlite.DB) error {
+			return withDB(cmd, g, func(ctx context.Context, cfg config.Config, db *sqlite.DB) error {
 				hash, err := readPassword(cmd, stdin, cfg.Web.MinPassword)
 				if err != nil {
 					return err
@@ -51,7 +52,7 @@ func usersCmd(g *globals) *cobra.Command {
 		Short: "Set an account's password (ends its sessions)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return withDB(cmd, g, func(ctx context.Context, cfg server.Config, db *sqlite.DB) error {
+			return withDB(cmd, g, func(ctx context.Context, cfg config.Config, db *sqlite.DB) error {
 				if _, err := db.UserByLogin(ctx, args[0]); err != nil { // before asking for a password
 					return err
 				}
@@ -75,7 +76,7 @@ func usersCmd(g *globals) *cobra.Command {
 		Short: "Disable an account (ends its sessions); --enable turns it back on",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return withDB(cmd, g, func(ctx context.Context, _ server.Config, db *sqlite.DB) error {
+			return withDB(cmd, g, func(ctx context.Context, _ config.Config, db *sqlite.DB) error {
 				if err := db.SetUserDisabled(ctx, args[0], !enable); err != nil {
 					return err
 				}
@@ -95,7 +96,7 @@ func usersCmd(g *globals) *cobra.Command {
 		Short: "Make an account an admin or staff (ends its sessions); the last active admin stays admin",
 		Args:  cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return withDB(cmd, g, func(ctx context.Context, _ server.Config, db *sqlite.DB) error {
+			return withDB(cmd, g, func(ctx context.Context, _ config.Config, db *sqlite.DB) error {
 				if err := db.SetUserRole(ctx, args[0], args[1]); err != nil {
 					return err
 				}
@@ -110,7 +111,7 @@ func usersCmd(g *globals) *cobra.Command {
 		Short: "Forget an account's failed sign-ins, so that nobody waits to sign in to it",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return withDB(cmd, g, func(ctx context.Context, _ server.Config, db *sqlite.DB) error {
+			return withDB(cmd, g, func(ctx context.Context, _ config.Config, db *sqlite.DB) error {
 				if err := db.UnlockUser(ctx, args[0]); err != nil {
 					return err
 				}
@@ -126,7 +127,7 @@ func usersCmd(g *globals) *cobra.Command {
 		Short: "List accounts",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return withDB(cmd, g, func(ctx context.Context, _ server.Config, db *sqlite.DB) error {
+			return withDB(cmd, g, func(ctx context.Context, _ config.Config, db *sqlite.DB) error {
 				users, err := db.Users(ctx)
 				if err != nil {
 					return err

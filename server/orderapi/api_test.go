@@ -28,6 +28,7 @@ import (
 	"github.com/ringcard/ringcard/mobile-protocol/client"
 	"github.com/ringcard/ringcard/orders"
 	"github.com/ringcard/ringcard/server"
+	"github.com/ringcard/ringcard/server/config"
 	"github.com/ringcard/ringcard/server/orderapi"
 	"github.com/ringcard/ringcard/server/web"
 )
@@ -46,7 +47,7 @@ func newEnv(t *testing.T) *env { return newEnvAt(t, nil) }
 // newEnvAt starts the server with a fixed clock (nil: the real one).
 func newEnvAt(t *testing.T, now func() time.Time) *env {
 	t.Helper()
-	cfg := server.DefaultConfig()
+	cfg := config.Default()
 	cfg.DB = filepath.Join(t.TempDir(), "ringcard.db")
 	cfg.Addr = "127.0.0.1:0"
 	ctx, cancel := context.WithCancel(context.Background())

@@ -15,7 +15,7 @@ import (
 	"github.com/ringcard/ringcard/contacts"
 	"github.com/ringcard/ringcard/contacts/contactstest"
 	"github.com/ringcard/ringcard/contacts/sqlite"
-	"github.com/ringcard/ringcard/server"
+	"github.com/ringcard/ringcard/server/config"
 )
 
 // bigOffice loads the demo contacts, then enough copies of them (new IDs,
@@ -122,7 +122,7 @@ func BenchmarkClientPage1000(b *testing.B) {
 	serverTimes(b, e.Srv.Handler(), cookie, []string{"/contacts/busy-client"})
 }
 
-var _ = server.DefaultConfig
+var _ = config.Default
 
 // BenchmarkStartPage25k: the start page (search box, follow-ups due, missed
 // calls not returned, calls in progress, clients touched last) of an office

@@ -25,6 +25,7 @@ import (
 	protocol "github.com/ringcard/ringcard/mobile-protocol"
 	"github.com/ringcard/ringcard/mobile-protocol/client"
 	"github.com/ringcard/ringcard/server"
+	"github.com/ringcard/ringcard/server/config"
 	"github.com/ringcard/ringcard/server/web"
 )
 
@@ -42,7 +43,7 @@ type env struct {
 	Srv *server.Server
 }
 
-func newEnv(t testing.TB, opts ...func(*server.Config)) *env {
+func newEnv(t testing.TB, opts ...func(*config.Config)) *env {
 	t.Helper()
 	return newEnvAt(t, nil, opts...)
 }
@@ -55,9 +56,9 @@ func (c *clock) Now() time.Time          { return time.Now().Add(time.Duration(c
 func (c *clock) Advance(d time.Duration) { c.offset.Add(int64(d)) }
 
 // newEnvAt is newEnv with the server and the store on clk (nil: real time).
-func newEnvAt(t testing.TB, clk *clock, opts ...func(*server.Config)) *env {
+func newEnvAt(t testing.TB, clk *clock, opts ...func(*config.Config)) *env {
 	t.Helper()
-	cfg := server.DefaultConfig()
+	cfg := config.Default()
 	cfg.DB = filepath.Join(t.TempDir(), "ringcard.db")
 	for _, o := range opts {
 		o(&cfg)

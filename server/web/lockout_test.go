@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/ringcard/ringcard/contacts/sqlite"
-	"github.com/ringcard/ringcard/server"
+	"github.com/ringcard/ringcard/server/config"
 	"github.com/ringcard/ringcard/server/web"
 )
 
@@ -102,7 +102,7 @@ func (s *signer) signout() {
 }
 
 func defaultPolicy() web.Policy {
-	cfg := server.DefaultConfig()
+	cfg := config.Default()
 	cfg.DB = "x.db"
 	if err := cfg.Validate(); err != nil {
 		panic(err)
@@ -160,7 +160,7 @@ func TestSigninGuessesPerHour(t *testing.T) {
 	})
 	t.Run("many addresses", func(t *testing.T) {
 		clk := &clock{}
-		e := newEnvAt(t, clk, func(c *server.Config) { c.TrustedProxies = []string{"127.0.0.1"} })
+		e := newEnvAt(t, clk, func(c *config.Config) { c.TrustedProxies = []string{"127.0.0.1"} })
 		s := newSigner(t, e.URL)
 		got := guessFor(t, clk, time.Hour, func(i int) (int, time.Duration) {
 			return s.try(testLogin, "wrong", fmt.Sprintf("10.%d.%d.%d", i>>16&255, i>>8&255, i&255))

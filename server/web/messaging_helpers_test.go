@@ -8,7 +8,7 @@ import (
 	"github.com/ringcard/ringcard/contacts"
 	"github.com/ringcard/ringcard/contacts/sqlite"
 	protocol "github.com/ringcard/ringcard/mobile-protocol"
-	"github.com/ringcard/ringcard/server"
+	"github.com/ringcard/ringcard/server/config"
 )
 
 // messagingEnv is a server that may send SMS at any hour, with a paired
@@ -16,7 +16,7 @@ import (
 // the admin: the set-up every messaging page test starts from.
 func messagingEnv(t *testing.T) (*env, protocol.DeviceInfo) {
 	t.Helper()
-	e := newEnv(t, func(c *server.Config) { c.Messages.SMSHours = "any" })
+	e := newEnv(t, func(c *config.Config) { c.Messages.SMSHours = "any" })
 	ph := e.phone(t, "Giulia")
 	var info protocol.DeviceInfo
 	if err := ph.Do(context.Background(), http.MethodGet, "/api/v1/device", nil, &info); err != nil {

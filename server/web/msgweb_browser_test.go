@@ -11,7 +11,7 @@ import (
 
 	"github.com/ringcard/ringcard/messages"
 	protocol "github.com/ringcard/ringcard/mobile-protocol"
-	"github.com/ringcard/ringcard/server"
+	"github.com/ringcard/ringcard/server/config"
 	"github.com/ringcard/ringcard/server/messaging"
 )
 
@@ -101,7 +101,7 @@ func TestBrowserStageOffer(t *testing.T) {
 // phone's code in its title) change without a reload, and it says so when
 // the send is over.
 func TestBrowserSendProgressLive(t *testing.T) {
-	e := newEnv(t, func(c *server.Config) { c.Messages.SMSHours = "any" })
+	e := newEnv(t, func(c *config.Config) { c.Messages.SMSHours = "any" })
 	bg := context.Background()
 	ph := e.phone(t, "Giulia")
 	var info protocol.DeviceInfo

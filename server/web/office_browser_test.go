@@ -18,7 +18,7 @@ import (
 	"github.com/ringcard/ringcard/contacts/sqlite"
 	protocol "github.com/ringcard/ringcard/mobile-protocol"
 	"github.com/ringcard/ringcard/mobile-protocol/client"
-	"github.com/ringcard/ringcard/server"
+	"github.com/ringcard/ringcard/server/config"
 	"github.com/ringcard/ringcard/sync/peoplestub"
 )
 
@@ -352,7 +352,7 @@ func TestBrowserSyncNow(t *testing.T) {
 		PhoneNumbers: []*people.PhoneNumber{{Value: "+39 06 1234 5678", Type: "work"}}}); err != nil {
 		t.Fatal(err)
 	}
-	e := newEnv(t, func(c *server.Config) { c.Google.Endpoint, c.Google.NoAuth = gs.URL, true })
+	e := newEnv(t, func(c *config.Config) { c.Google.Endpoint, c.Google.NoAuth = gs.URL, true })
 	sctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	e.Srv.StartGoogle(sctx)

@@ -10,7 +10,7 @@ import (
 
 	"github.com/ringcard/ringcard/contacts"
 	"github.com/ringcard/ringcard/contacts/sqlite"
-	"github.com/ringcard/ringcard/server"
+	"github.com/ringcard/ringcard/server/config"
 	contactsync "github.com/ringcard/ringcard/sync"
 	"github.com/ringcard/ringcard/sync/peoplestub"
 )
@@ -24,7 +24,7 @@ func TestSettingsShowWhatWaitsForGoogle(t *testing.T) {
 	stub.SetDown(peoplestub.Down503)
 	gs := httptest.NewServer(stub)
 	defer gs.Close()
-	e := newEnv(t, func(c *server.Config) { c.Google.Endpoint, c.Google.NoAuth = gs.URL, true })
+	e := newEnv(t, func(c *config.Config) { c.Google.Endpoint, c.Google.NoAuth = gs.URL, true })
 	ctx := context.Background()
 	if err := e.DB.SetSyncEnabled(ctx, true); err != nil {
 		t.Fatal(err)

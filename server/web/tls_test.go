@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ringcard/ringcard/server"
+	"github.com/ringcard/ringcard/server/config"
 	"github.com/ringcard/ringcard/server/tlsconf"
 )
 
@@ -18,7 +18,7 @@ import (
 // compare before accepting the warning) and the key's pin, and the
 // pairing page shows the pin next to the code.
 func TestPhonesPageShowsTheFingerprintTheBrowserSees(t *testing.T) {
-	e := newEnv(t, func(c *server.Config) { c.TLS.Mode = tlsconf.ModeSelfSigned })
+	e := newEnv(t, func(c *config.Config) { c.TLS.Mode = tlsconf.ModeSelfSigned })
 	if !strings.HasPrefix(e.URL, "https://") {
 		t.Fatalf("URL %s: want https", e.URL)
 	}

@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ringcard/ringcard/server"
+	"github.com/ringcard/ringcard/server/config"
 	"github.com/ringcard/ringcard/server/push"
 )
 
@@ -97,7 +97,7 @@ func printedEnv(t *testing.T, stdout string) map[string]string {
 func TestSendsThroughSDKAreLogged(t *testing.T) {
 	stdout, stderr, stop := start(t, "--unregistered", "dead-token, other")
 	env := printedEnv(t, stdout.String())
-	cfg, err := server.LoadConfig("", false, func(k string) string { return env[k] })
+	cfg, err := config.Load("", false, func(k string) string { return env[k] })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -198,7 +198,7 @@ func TestPrintedJSONConfigLoads(t *testing.T) {
 	if err := os.WriteFile(path, []byte(m[1]), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	cfg, err := server.LoadConfig(path, true, func(string) string { return "" })
+	cfg, err := config.Load(path, true, func(string) string { return "" })
 	if err != nil {
 		t.Fatal(err)
 	}
