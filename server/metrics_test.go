@@ -8,8 +8,6 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -343,31 +341,6 @@ func TestMetricsSyncRuns(t *testing.T) {
 		v, _ := metric(body, `ringcard_sync_runs_total{result="ok"}`)
 		return v >= 1
 	})
-}
-
-// TestMetricsTokenConfig: the token can come from a file
-// (RINGCARD_METRICS_TOKEN_FILE), is masked by `ringcard config`, and a
-// short one is refused.
-func TestMetricsTokenConfig(t *testing.T) {
-	f := filepath.Join(t.TempDir(), "token")
-	if err := os.WriteFile(f, []byte(metricsToken+"\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	env := map[string]string{"RINGCARD_METRICS_TOKEN_FILE": f}
-	cfg, err := config.Load("", false, func(k string) string { return env[k] })
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cfg.Validate(); err != nil || cfg.Metrics.Token != metricsToken {
-		t.Fatalf("token from file = %q (%v)", cfg.Metrics.Token, err)
-	}
-	if got := cfg.Effective().Metrics.Token; strings.Contains(got, metricsToken[:8]) {
-		t.Errorf("ringcard config shows the token: %q", got)
-	}
-	cfg.Metrics.Token = "short"
-	if err := cfg.Validate(); err == nil {
-		t.Error("a 5-character metrics token was accepted")
-	}
 }
 
 // TestMetricsSyncQueue: /metrics shows what waits for Google in each lane

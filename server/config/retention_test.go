@@ -1,4 +1,4 @@
-package server_test
+package config_test
 
 import (
 	"strings"
