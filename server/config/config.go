@@ -172,6 +172,7 @@ type Duration time.Duration
 // D returns the time.Duration.
 func (d Duration) D() time.Duration { return time.Duration(d) }
 
+// String is the duration as time.Duration writes it ("10m0s").
 func (d Duration) String() string { return time.Duration(d).String() }
 
 // MarshalText writes "10m0s".
