@@ -17,7 +17,7 @@ import (
 	"github.com/ringcard/ringcard/contacts"
 	"github.com/ringcard/ringcard/contacts/sqlite"
 	protocol "github.com/ringcard/ringcard/mobile-protocol"
-	"github.com/ringcard/ringcard/server"
+	"github.com/ringcard/ringcard/server/backup"
 	"github.com/ringcard/ringcard/server/config"
 	"github.com/ringcard/ringcard/server/push/fcmstub"
 	"github.com/ringcard/ringcard/server/web"
@@ -115,7 +115,7 @@ func TestMetricsMove(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitFor(t, "an FCM send to Giulia", 5*time.Second, func() bool { return len(stub.MessagesFor("tok-giulia")) > 0 })
-	if _, _, err := server.RunBackup(ctx, e.DB, e.Cfg, time.Now().Add(-90*time.Second)); err != nil {
+	if _, _, err := backup.Run(ctx, e.DB, e.Cfg, time.Now().Add(-90*time.Second)); err != nil {
 		t.Fatal(err)
 	}
 	failSignin(t, e.URL)

@@ -16,6 +16,7 @@ import (
 	"github.com/ringcard/ringcard/contacts"
 	"github.com/ringcard/ringcard/contacts/sqlite"
 	"github.com/ringcard/ringcard/server"
+	"github.com/ringcard/ringcard/server/backup"
 	"github.com/ringcard/ringcard/server/config"
 	"github.com/ringcard/ringcard/server/dataio"
 )
@@ -248,7 +249,7 @@ func backupCmd(g *globals) *cobra.Command {
 			}
 			defer db.Close()
 			start := time.Now()
-			info, removed, err := server.RunBackup(cmd.Context(), db, cfg, time.Now())
+			info, removed, err := backup.Run(cmd.Context(), db, cfg, time.Now())
 			if err != nil {
 				return err
 			}

@@ -1,4 +1,4 @@
-package server_test
+package backup_test
 
 import (
 	"os"
@@ -6,22 +6,22 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ringcard/ringcard/server"
+	"github.com/ringcard/ringcard/server/backup"
 )
 
-func TestPruneBackupsKeepsDailyAndWeekly(t *testing.T) {
+func TestPruneKeepsDailyAndWeekly(t *testing.T) {
 	dir := t.TempDir()
 	start := time.Date(2026, 3, 1, 3, 0, 0, 0, time.Local) // a Sunday
 	for d := 0; d < 40; d++ {
 		for _, h := range []int{0, 9} { // the daily one and a manual one later that day
-			name := server.BackupName(start.AddDate(0, 0, d).Add(time.Duration(h) * time.Hour))
+			name := backup.Name(start.AddDate(0, 0, d).Add(time.Duration(h) * time.Hour))
 			if err := os.WriteFile(filepath.Join(dir, name), []byte("x"), 0o600); err != nil {
 				t.Fatal(err)
 			}
 		}
 	}
 	os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("keep me"), 0o600)
-	if _, err := server.PruneBackups(dir, 7, 4); err != nil {
+	if _, err := backup.Prune(dir, 7, 4); err != nil {
 		t.Fatal(err)
 	}
 	entries, _ := os.ReadDir(dir)
@@ -34,10 +34,10 @@ func TestPruneBackupsKeepsDailyAndWeekly(t *testing.T) {
 	want := map[string]bool{"notes.txt": true}
 	last := start.AddDate(0, 0, 39)
 	for d := 0; d < 7; d++ {
-		want[server.BackupName(last.AddDate(0, 0, -d).Add(9*time.Hour))] = true
+		want[backup.Name(last.AddDate(0, 0, -d).Add(9*time.Hour))] = true
 	}
 	for _, day := range []time.Time{time.Date(2026, 3, 29, 12, 0, 0, 0, time.Local), time.Date(2026, 3, 22, 12, 0, 0, 0, time.Local)} {
-		want[server.BackupName(time.Date(day.Year(), day.Month(), day.Day(), 3, 0, 0, 0, time.Local).Add(9*time.Hour))] = true
+		want[backup.Name(time.Date(day.Year(), day.Month(), day.Day(), 3, 0, 0, 0, time.Local).Add(9*time.Hour))] = true
 	}
 	if len(kept) != len(want) {
 		t.Fatalf("kept %d files %v, want %d", len(kept), kept, len(want))
@@ -49,7 +49,7 @@ func TestPruneBackupsKeepsDailyAndWeekly(t *testing.T) {
 	}
 }
 
-func TestNextBackup(t *testing.T) {
+func TestNext(t *testing.T) {
 	loc := time.Local
 	tests := []struct{ now, want time.Time }{
 		{time.Date(2026, 3, 1, 2, 59, 0, 0, loc), time.Date(2026, 3, 1, 3, 0, 0, 0, loc)},
@@ -57,8 +57,8 @@ func TestNextBackup(t *testing.T) {
 		{time.Date(2026, 12, 31, 23, 0, 0, 0, loc), time.Date(2027, 1, 1, 3, 0, 0, 0, loc)},
 	}
 	for _, tt := range tests {
-		if got := server.NextBackup(tt.now, 3, 0); !got.Equal(tt.want) {
-			t.Errorf("NextBackup(%v) = %v, want %v", tt.now, got, tt.want)
+		if got := backup.Next(tt.now, 3, 0); !got.Equal(tt.want) {
+			t.Errorf("Next(%v) = %v, want %v", tt.now, got, tt.want)
 		}
 	}
 }
