@@ -2,6 +2,6 @@ package server
 
 import "github.com/gin-gonic/gin"
 
-// MountGoogle exposes mountGoogle to the external tests (the lead mounts
-// it on the office-authenticated group).
-func (s *Server) MountGoogle(r gin.IRouter) { s.mountGoogle(r) }
+// MountGoogle mounts the Google sync routes on r for the external tests
+// (the server mounts them on the office-authenticated group).
+func (s *Server) MountGoogle(r gin.IRouter) { s.google.Mount(r) }

@@ -21,6 +21,7 @@ import (
 	"github.com/ringcard/ringcard/server/config"
 	"github.com/ringcard/ringcard/server/messaging"
 	"github.com/ringcard/ringcard/server/metrics"
+	"github.com/ringcard/ringcard/server/officeapi"
 	"github.com/ringcard/ringcard/server/orderapi"
 	"github.com/ringcard/ringcard/server/tlsconf"
 	"github.com/ringcard/ringcard/server/web"
@@ -45,7 +46,6 @@ type Server struct {
 	private   privateCalls // calls on private SIMs, never stored
 	calls     callWatch    // closes calls of phones that went away (opencalls.go)
 	fcm       *fcmWaker    // nil when FCM is off
-	google    googleRunner // the Google Contacts sync (google.go)
 	engine    *gin.Engine
 	web       *web.Handler // the office web view (webview.go)
 	http      *http.Server
@@ -56,6 +56,7 @@ type Server struct {
 	proxies      []*net.IPNet       // trusted_proxies, parsed
 	msg          *messaging.Service // SMS and e-mail to clients (messages.go)
 	orders       *orderapi.API      // orders, documents, payments, forecast (orders.go)
+	google       *officeapi.Sync    // the Google Contacts sync and its office routes (google.go)
 }
 
 // New wires a server around an open database.

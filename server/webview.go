@@ -39,7 +39,6 @@ func (s *Server) mountWeb(r *gin.Engine, office gin.IRouter) {
 		panic(err) // the templates are embedded: only a broken build gets here
 	}
 	s.web = h
-	h.SetSyncStatus(syncStatusView{s})
 	h.Mount(r, office)
 }
 
