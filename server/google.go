@@ -70,7 +70,7 @@ func (s *Server) StartGoogle(ctx context.Context) {
 // mountGoogle adds the Google sync's office routes (server/officeapi) and
 // shows the sync's state on the web view's settings page.
 func (s *Server) mountGoogle(office gin.IRouter) {
-	s.google = officeapi.NewSync(officeapi.SyncOptions{DB: s.db, Google: s.cfg.Google, Decode: s.readJSON, Fail: s.fail})
+	s.google = officeapi.NewSync(s.db, s.cfg.Google, s.officeOptions())
 	s.google.Mount(office)
 	s.web.SetSyncStatus(s.google)
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/ringcard/ringcard/contacts"
+	"github.com/ringcard/ringcard/server/officeapi"
 	"github.com/ringcard/ringcard/server/web"
 )
 
@@ -84,4 +85,10 @@ func (s *Server) recoverPanics(c *gin.Context) {
 		}
 	}()
 	c.Next()
+}
+
+// officeOptions is what each part of the office API (server/officeapi)
+// takes from the server.
+func (s *Server) officeOptions() officeapi.Options {
+	return officeapi.Options{Now: s.now, Decode: s.readJSON, Fail: s.fail}
 }

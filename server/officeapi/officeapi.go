@@ -1,13 +1,26 @@
-// Package officeapi is the office's JSON API under /api/v1/office that is
-// not orders (server/orderapi): the Google sync's status, runs and
-// conflicts, and (in the files of each part) the office's other routes.
-// Each part takes a small options struct (its store, the server's strict
-// JSON reader and its error writer, the protocol's error shape) and mounts
-// its routes on the office group; who may use each route is decided in one
-// place, server/access.go.
+// Package officeapi is the office's JSON API under /api/v1/office, apart
+// from orders (server/orderapi) and the routes phones share with the office
+// (follow-ups, the pipeline's stages: package server). Each part is one
+// file: the Google sync's status, runs and conflicts (sync.go); the
+// pipeline's settings and figures, the lists, duplicates and merges
+// (data.go). Each takes what it needs from the store plus Options, and
+// mounts its routes on the office group; who may use each route is decided
+// in one place, server/access.go.
 package officeapi
 
-import "github.com/gin-gonic/gin"
+import (
+	"time"
+
+	"github.com/gin-gonic/gin"
+)
+
+// Options are what every part takes from the server: its clock, its strict
+// JSON reader and its error writer (the protocol's error shape).
+type Options struct {
+	Now    func() time.Time
+	Decode func(c *gin.Context, v any) error
+	Fail   func(c *gin.Context, err error)
+}
 
 // handle adapts a handler that returns an error to gin: the error goes to
 // fail, which writes it in the protocol's error shape.

@@ -20,24 +20,20 @@ import (
 // ErrGoogleNotConnected means no Google account is connected.
 var ErrGoogleNotConnected = contacts.Errorf(contacts.EConflict, "Google Contacts is not connected: run `ringcard google connect`")
 
-// SyncOptions wires the sync routes into the server.
-type SyncOptions struct {
-	DB     *sqlite.DB    // the sync's state and conflicts live in the store
-	Google config.Google // whether an account is connected, and to which endpoint
-	Decode func(c *gin.Context, v any) error
-	Fail   func(c *gin.Context, err error)
-}
-
 // Sync serves the office's Google sync routes and holds the sync engine
 // while it runs in the background (none when no account is connected).
 type Sync struct {
-	o      SyncOptions
+	db     *sqlite.DB    // the sync's state and conflicts
+	google config.Google // whether an account is connected, and to which endpoint
+	o      Options
 	mu     sync.Mutex
 	engine *contactsync.Engine
 }
 
 // NewSync returns the sync routes, with no engine running yet.
-func NewSync(o SyncOptions) *Sync { return &Sync{o: o} }
+func NewSync(db *sqlite.DB, google config.Google, o Options) *Sync {
+	return &Sync{db: db, google: google, o: o}
+}
 
 // Run runs e in the background until ctx ends; the routes use it.
 func (s *Sync) Run(ctx context.Context, e *contactsync.Engine) {
@@ -63,8 +59,8 @@ func (s *Sync) Mount(r gin.IRouter) {
 }
 
 func (s *Sync) read(ctx context.Context) (contactsync.Status, error) {
-	st, err := contactsync.ReadStatus(ctx, s.o.DB)
-	st.Connected = s.o.Google.Connected()
+	st, err := contactsync.ReadStatus(ctx, s.db)
+	st.Connected = s.google.Connected()
 	st.Running = s.get() != nil
 	return st, err
 }
@@ -112,7 +108,7 @@ func (s *Sync) run(c *gin.Context) error {
 
 func (s *Sync) conflicts(c *gin.Context) error {
 	limit, _ := strconv.Atoi(c.Query("limit"))
-	ks, err := s.o.DB.SyncConflicts(c.Request.Context(), c.Query("all") != "true", limit)
+	ks, err := s.db.SyncConflicts(c.Request.Context(), c.Query("all") != "true", limit)
 	if err != nil {
 		return err
 	}
@@ -139,7 +135,7 @@ func (s *Sync) resolve(c *gin.Context) error {
 	if contacts.ActorFrom(ctx).Kind == contacts.ActorSystem {
 		ctx = contacts.WithActor(ctx, contacts.Actor{Kind: contacts.ActorUser, Name: "office"})
 	}
-	k, err := contactsync.ResolveConflict(ctx, s.o.DB, id, req.Choice, req.Value)
+	k, err := contactsync.ResolveConflict(ctx, s.db, id, req.Choice, req.Value)
 	if err != nil {
 		return err
 	}
@@ -159,7 +155,7 @@ func (s *Sync) SyncStatus(ctx context.Context) web.SyncStatus {
 		out.LastError = "status unavailable: " + contacts.ErrorMessage(err)
 	}
 	if st.Connected {
-		out.Account = s.o.Google.Endpoint
+		out.Account = s.google.Endpoint
 		if out.Account == "" {
 			out.Account = "Google Contacts"
 		}
