@@ -7,6 +7,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/ringcard/ringcard/server/config"
+	"github.com/ringcard/ringcard/server/officeapi"
 )
 
 // MountPushForTest mounts the office device endpoints on r (tests sign no
@@ -24,4 +25,6 @@ func (s *Server) CheckSilentForTest(ctx context.Context, now time.Time) error {
 }
 
 // SubscribeLiveForTest subscribes to the office live feed.
-func (s *Server) SubscribeLiveForTest() (<-chan LiveEvent, func()) { return s.live.subscribe() }
+func (s *Server) SubscribeLiveForTest() (<-chan officeapi.LiveEvent, func()) {
+	return s.live.Subscribe()
+}

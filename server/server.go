@@ -57,6 +57,7 @@ type Server struct {
 	msg          *messaging.Service // SMS and e-mail to clients (messages.go)
 	orders       *orderapi.API      // orders, documents, payments, forecast (orders.go)
 	google       *officeapi.Sync    // the Google Contacts sync and its office routes (google.go)
+	board        *officeapi.Board   // the office's live board (officepush.go)
 }
 
 // New wires a server around an open database.
