@@ -1,9 +1,11 @@
 // Package officeapi is the office's JSON API under /api/v1/office, apart
-// from orders (server/orderapi) and the routes phones share with the office
-// (follow-ups, the pipeline's stages: package server). Each part is one
-// file: the Google sync's status, runs and conflicts (sync.go); the
-// pipeline's settings and figures, the lists, duplicates and merges
-// (data.go). Each takes what it needs from the store plus Options, and
+// from orders (server/orderapi) and what the office shares with the phones
+// or reads from the hub (follow-ups, the pipeline's stages, the phones and
+// dialling: package server). One file per part: the Google sync's status,
+// runs and conflicts (sync.go); the pipeline's settings and figures, the
+// lists, duplicates and merges (data.go); the live board and its feed
+// (live.go); messages, group sends, opt-outs and message templates
+// (messages.go). Each takes what it needs from the store plus Options, and
 // mounts its routes on the office group; who may use each route is decided
 // in one place, server/access.go.
 package officeapi
