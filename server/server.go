@@ -1,6 +1,8 @@
-// Package server is ringcard's HTTP side: the phone protocol's REST calls and
-// websocket, the event hub that numbers and delivers events per device, and
-// (later) push and the office web view.
+// Package server is ringcard's HTTP side: the routes and who may use each
+// (routes.go, access.go), the phone protocol's REST calls and websocket,
+// the event hub that numbers and delivers events per device, push, and the
+// wiring of the office's parts: its JSON (server/officeapi,
+// server/orderapi) and its web view (server/web, backed by webview.go).
 package server
 
 import (
