@@ -65,9 +65,14 @@ func Open(ctx context.Context, path string, norm contacts.Normalizer) (*DB, erro
 	if err := privateFiles(path); err != nil {
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
-	// mmap: pages are read without a syscall each, which matters because
-	// every commit makes the readers' page caches stale.
-	pragmas := "_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=mmap_size(268435456)"
+	// No mmap: in WAL mode, a connection that finds the WAL changed since
+	// its last read unmaps the whole file and maps it again (SQLite's
+	// pagerBeginReadTransaction), and every commit changes it. With a commit
+	// before nearly every card (a call start stores the call, then reads
+	// the card) that munmap, its TLB shootdown and the page faults after it
+	// cost more than reading the pages the card needs with pread: call start
+	// p50 about 1.0 ms with mmap against 0.56 ms without (BENCHMARKS.md).
+	pragmas := "_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=mmap_size(0)"
 	base := "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + pragmas
 	// The writer never checkpoints: a checkpoint fsyncs, and it would do so
 	// inside some phone's call. The checkpointer goroutine does it instead.
