@@ -34,14 +34,12 @@ func (s *Server) cardFor(ctx context.Context, p *contacts.Parsed, call *contacts
 func (s *Server) contactCard(ctx context.Context, c *contacts.Contact, directory bool) (contacts.Card, error) {
 	in := contacts.CardInput{Contact: c, Directory: directory}
 	if len(c.Numbers) > 0 && c.Numbers[0].Key != "" {
-		matches, err := s.db.ContactsByNumber(ctx, c.Numbers[0].Key)
+		others, err := s.db.OtherContactsByNumber(ctx, c.Numbers[0].Key, c.ID)
 		if err != nil {
 			return contacts.Card{}, err
 		}
-		for _, m := range matches {
-			if m.ID != c.ID {
-				in.OtherMatches = append(in.OtherMatches, contacts.Match{ContactID: m.ID, DisplayName: m.Name()})
-			}
+		for _, m := range others {
+			in.OtherMatches = append(in.OtherMatches, contacts.Match{ContactID: m.ID, DisplayName: m.Name()})
 		}
 	}
 	return s.fillHistory(ctx, in, "", nil)

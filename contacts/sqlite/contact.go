@@ -262,6 +262,20 @@ func contactByID(ctx context.Context, q queryer, id string) (*contacts.Contact, 
 	return scanContact(q.QueryRowContext(ctx, `SELECT data, rev, deleted FROM contacts WHERE id = ? AND deleted = 0`, id), "contact "+id)
 }
 
+// contactExists returns contactByID's error for a contact that is not there,
+// without reading (and decoding) the contact.
+func contactExists(ctx context.Context, q queryer, id string) error {
+	var one int
+	err := q.QueryRowContext(ctx, `SELECT 1 FROM contacts WHERE id = ? AND deleted = 0`, id).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return contacts.Errorf(contacts.ENotFound, "contact %s not found", id)
+	}
+	if err != nil {
+		return fmt.Errorf("read contact %s: %w", id, err)
+	}
+	return nil
+}
+
 func contactByClientID(ctx context.Context, q queryer, clientID string) (*contacts.Contact, error) {
 	return scanContact(q.QueryRowContext(ctx, `SELECT data, rev, deleted FROM contacts WHERE client_id = ?`, clientID), "client_id "+clientID)
 }
@@ -293,6 +307,18 @@ func decodeContact(data string, rev int64, deleted bool) (*contacts.Contact, err
 func (db *DB) ContactsByNumber(ctx context.Context, key string) ([]*contacts.Contact, error) {
 	out, err := db.queryContacts(ctx, `SELECT c.data, c.rev, c.deleted FROM contact_numbers n JOIN contacts c ON c.id = n.contact_id
 		WHERE n.key = ? AND c.deleted = 0 ORDER BY c.created_ms, c.id LIMIT 20`, key)
+	if err != nil {
+		return nil, fmt.Errorf("look up number: %w", err)
+	}
+	return out, nil
+}
+
+// OtherContactsByNumber is ContactsByNumber without the contact exceptID:
+// the other_matches of that contact's card, read without decoding the
+// contact itself again.
+func (db *DB) OtherContactsByNumber(ctx context.Context, key, exceptID string) ([]*contacts.Contact, error) {
+	out, err := db.queryContacts(ctx, `SELECT c.data, c.rev, c.deleted FROM contact_numbers n JOIN contacts c ON c.id = n.contact_id
+		WHERE n.key = ? AND c.deleted = 0 AND c.id != ? ORDER BY c.created_ms, c.id LIMIT 19`, key, exceptID)
 	if err != nil {
 		return nil, fmt.Errorf("look up number: %w", err)
 	}

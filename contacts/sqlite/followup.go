@@ -92,7 +92,7 @@ func (db *DB) AddFollowup(ctx context.Context, f *Followup) (created bool, err e
 		case !errors.Is(err, sql.ErrNoRows):
 			return fmt.Errorf("read follow-up: %w", err)
 		}
-		if _, err := contactByID(ctx, tx, f.ContactID); err != nil {
+		if err := contactExists(ctx, tx, f.ContactID); err != nil {
 			return err
 		}
 		now := db.Now()

@@ -58,7 +58,7 @@ func (db *DB) AddNote(ctx context.Context, n *contacts.Note) (created bool, err 
 
 func (db *DB) resolveNoteContact(ctx context.Context, tx *sql.Tx, n *contacts.Note) error {
 	if n.ContactID != "" {
-		if _, err := contactByID(ctx, tx, n.ContactID); err != nil {
+		if err := contactExists(ctx, tx, n.ContactID); err != nil {
 			return err
 		}
 		return nil
