@@ -1,7 +1,9 @@
 package server
 
 import (
+	"net/http"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -11,9 +13,19 @@ import (
 
 const deviceKey = "ringcard.device"
 
+// callStartRoute is the REST call start: its caller waits for a card.
+const callStartRoute = "/api/v1/calls"
+
 // authDevice admits a request with a valid bearer token of an active device.
 // The scheme is matched in any case ("bearer", "BEARER"), as RFC 7235 says.
 func (s *Server) authDevice(c *gin.Context) {
+	if c.Request.Method == http.MethodPost && c.FullPath() == callStartRoute {
+		// A phone is ringing: the hub's fan-out waits from here until its
+		// card is written, the token check included.
+		s.answering.Add(1)
+		defer s.answering.Add(-1)
+		s.lastCall.Store(time.Now().UnixNano())
+	}
 	scheme, token, ok := strings.Cut(strings.TrimSpace(c.GetHeader("Authorization")), " ")
 	if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(token) == "" {
 		s.fail(c, contacts.Errorf(contacts.EUnauthorized, "Authorization: Bearer <token> is required"))

@@ -311,12 +311,21 @@ func (h *Hub) newEvents(ctx context.Context, limit int) ([]sqlite.Event, error) 
 // one phone after another, with writes that do not wait (conn.writeNow); a
 // phone that cannot take its events at once goes to its own flush
 // goroutine. One writer: two (GOMAXPROCS here) cost more CPU per call at
-// 1,000 phones and did not bring the last phone sooner (BENCHMARKS.md).
+// 1,000 phones and did not bring the last phone sooner (BENCHMARKS.md). A
+// large fan-out pauses while a phone's card is being built, as deliverNew
+// does before it starts.
 func (h *Hub) fanOut(wake []*conn) {
-	for _, c := range wake {
+	for i, c := range wake {
+		if i%fanOutCheck == fanOutCheck-1 && h.busy() {
+			h.yieldToCalls() // a phone rang meanwhile: its card goes first
+		}
 		h.scratch = c.writeNow(h.scratch)
 	}
 }
+
+// fanOutCheck is how many phones the fan-out writes between two looks at
+// whether a phone is waiting for a card (about 0.2 ms of writes).
+const fanOutCheck = 16
 
 // flushStarted and flushEnded count conns' flush goroutines.
 func (h *Hub) flushStarted() { h.active.Add(1) }
