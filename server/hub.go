@@ -5,7 +5,9 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"os"
 	"slices"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -41,7 +43,8 @@ type Hub struct {
 
 	cache renderCache
 
-	scratch []ringEvent // fanOut's, for the phone it is writing to
+	scratch  []ringEvent // fanOut's, for the phone it is writing to
+	scratch2 []ringEvent // its second writer's
 }
 
 // HubOptions tune the hub.
@@ -310,22 +313,53 @@ func (h *Hub) newEvents(ctx context.Context, limit int) ([]sqlite.Event, error) 
 // fanOut writes the woken phones' new events from the hub's goroutine,
 // one phone after another, with writes that do not wait (conn.writeNow); a
 // phone that cannot take its events at once goes to its own flush
-// goroutine. One writer: two (GOMAXPROCS here) cost more CPU per call at
-// 1,000 phones and did not bring the last phone sooner (BENCHMARKS.md). A
-// large fan-out pauses while a phone's card is being built, as deliverNew
-// does before it starts.
+// goroutine. A large fan-out pauses while a phone's card is being built,
+// as deliverNew does before it starts.
+//
+// While no phone is ringing, a fan-out to many phones is shared with a
+// second writer, which takes the next phone from the same list as the hub
+// does, so the second core works too. Not while phones ring: there two
+// writers cost more CPU per call and took the CPU from the ringing phone
+// (BENCHMARKS.md); the second writer also stops as soon as a card is
+// being built.
 func (h *Hub) fanOut(wake []*conn) {
-	for i, c := range wake {
-		if i%fanOutCheck == fanOutCheck-1 && h.busy() {
+	var next atomic.Int64
+	var helped chan struct{}
+	if len(wake) >= fanOutShare && !h.busy() && (h.opts.Calling == nil || !h.opts.Calling()) {
+		helped = make(chan struct{})
+		go func() {
+			defer close(helped)
+			for !h.busy() {
+				i := next.Add(1) - 1
+				if i >= int64(len(wake)) {
+					return
+				}
+				h.scratch2 = wake[i].writeNow(h.scratch2)
+			}
+		}()
+	}
+	for n := 1; ; n++ {
+		i := next.Add(1) - 1
+		if i >= int64(len(wake)) {
+			break
+		}
+		if n%fanOutCheck == 0 && h.busy() {
 			h.yieldToCalls() // a phone rang meanwhile: its card goes first
 		}
-		h.scratch = c.writeNow(h.scratch)
+		h.scratch = wake[i].writeNow(h.scratch)
+	}
+	if helped != nil {
+		<-helped
 	}
 }
 
 // fanOutCheck is how many phones the fan-out writes between two looks at
 // whether a phone is waiting for a card (about 0.2 ms of writes).
 const fanOutCheck = 16
+
+// fanOutShare is the fewest phones a fan-out shares with a second writer:
+// below it, starting the writer costs about what it saves.
+var fanOutShare = envShare()
 
 // flushStarted and flushEnded count conns' flush goroutines.
 func (h *Hub) flushStarted() { h.active.Add(1) }
@@ -610,4 +644,12 @@ func (h *Hub) LastSeen(id string) time.Time {
 		return d.seen
 	}
 	return time.Time{}
+}
+
+func envShare() int {
+	if v := os.Getenv("RC_SHARE"); v != "" {
+		n, _ := strconv.Atoi(v)
+		return n
+	}
+	return 256
 }
