@@ -15,6 +15,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/url"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
@@ -398,6 +399,11 @@ func (db *DB) writeTx(ctx context.Context, foreground bool, fn func(tx *sql.Tx) 
 	db.unmerged.Store(true)
 	select {
 	case db.committed <- struct{}{}:
+		// The hub was waiting for this commit: let it run now, on this
+		// core, rather than when this goroutine next waits (after its
+		// HTTP answer, about 0.1 ms later). A call start loses nothing:
+		// the hub yields to a card being built.
+		runtime.Gosched()
 	default:
 	}
 	return nil
