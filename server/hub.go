@@ -5,9 +5,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"os"
 	"slices"
-	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -359,7 +357,7 @@ const fanOutCheck = 16
 
 // fanOutShare is the fewest phones a fan-out shares with a second writer:
 // below it, starting the writer costs about what it saves.
-var fanOutShare = envShare()
+const fanOutShare = 64
 
 // flushStarted and flushEnded count conns' flush goroutines.
 func (h *Hub) flushStarted() { h.active.Add(1) }
@@ -644,12 +642,4 @@ func (h *Hub) LastSeen(id string) time.Time {
 		return d.seen
 	}
 	return time.Time{}
-}
-
-func envShare() int {
-	if v := os.Getenv("RC_SHARE"); v != "" {
-		n, _ := strconv.Atoi(v)
-		return n
-	}
-	return 256
 }
