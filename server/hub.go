@@ -41,8 +41,9 @@ type Hub struct {
 
 	cache renderCache
 
-	scratch  []ringEvent // fanOut's, for the phone it is writing to
-	scratch2 []ringEvent // its second writer's
+	scratch  []ringEvent  // fanOut's, for the phone it is writing to
+	scratch2 []ringEvent  // its second writer's
+	shared   atomic.Int64 // fan-outs shared with a second writer
 }
 
 // HubOptions tune the hub.
@@ -325,6 +326,7 @@ func (h *Hub) fanOut(wake []*conn) {
 	var helped chan struct{}
 	if len(wake) >= fanOutShare && !h.busy() && (h.opts.Calling == nil || !h.opts.Calling()) {
 		helped = make(chan struct{})
+		h.shared.Add(1)
 		go func() {
 			defer close(helped)
 			for !h.busy() {

@@ -133,6 +133,38 @@ func TestEventsReachEveryPhoneInOrder(t *testing.T) {
 	}
 }
 
+// TestSharedFanOutIsWhole: with more phones than one writer takes alone
+// and nobody ringing, the hub and a second writer share the fan-out; every
+// phone must still get every event once, in order, whichever writer wrote
+// to it, while changes keep coming.
+func TestSharedFanOutIsWhole(t *testing.T) {
+	e := newEnv(t, true)
+	const phones, changes = 80, 6
+	socks := make([]*client.Socket, phones)
+	var writer *client.Client
+	for i := range socks {
+		c := e.phone(fmt.Sprintf("Phone %d", i))
+		socks[i] = connect(t, c, 0)
+		writer = c
+	}
+	ctx := context.Background()
+	for i := 0; i < changes; i++ {
+		if _, err := writer.AddNote(ctx, protocol.NoteAdd{NoteID: contacts.NewID(), ContactID: "demo-0016", Text: fmt.Sprintf("note %d", i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i, s := range socks {
+		evs, _ := streamEvents(t, s, 0, changes) // no gap, no repeat
+		var card protocol.Card
+		if err := json.Unmarshal(evs[changes-1].Payload, &card); err != nil || len(card.History) == 0 || card.History[0].Text != fmt.Sprintf("note %d", changes-1) {
+			t.Fatalf("phone %d: last card = %+v %v, want the last note on top", i, card.History, err)
+		}
+	}
+	if n := e.Srv.Hub().SharedFanOutsForTest(); n == 0 {
+		t.Errorf("no fan-out to %d phones was shared with a second writer", phones)
+	}
+}
+
 func TestResumeAfterDisconnect(t *testing.T) {
 	e := newEnv(t, true)
 	a, b := e.phone("Giulia"), e.phone("Marco")
