@@ -30,6 +30,11 @@ type corkConn struct {
 	// raw is the socket for writes that must not wait; nil when the
 	// connection is not a plain socket (TLS).
 	raw syscall.RawConn
+	// wdl is the write deadline the socket has, once known (wdlKnown):
+	// a fan-out's write that needs none does not clear it again (setting a
+	// deadline costs a few percent of a fan-out's CPU).
+	wdl      time.Time
+	wdlKnown bool
 }
 
 // newCorkConn wraps nc.
@@ -74,6 +79,34 @@ func (c *corkConn) Write(p []byte) (int, error) {
 	}
 	*c.buf = append(*c.buf, p...)
 	return len(p), nil
+}
+
+// SetWriteDeadline sets the socket's write deadline (the websocket library
+// sets one before each of its writes) unless the socket has it already.
+func (c *corkConn) SetWriteDeadline(t time.Time) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.setWriteDeadlineLocked(t)
+}
+
+// SetDeadline sets both deadlines, the write one as SetWriteDeadline does.
+func (c *corkConn) SetDeadline(t time.Time) error {
+	if err := c.Conn.SetReadDeadline(t); err != nil {
+		return err
+	}
+	return c.SetWriteDeadline(t)
+}
+
+func (c *corkConn) setWriteDeadlineLocked(t time.Time) error {
+	if c.wdlKnown && t.Equal(c.wdl) {
+		return nil
+	}
+	if err := c.Conn.SetWriteDeadline(t); err != nil {
+		c.wdlKnown = false
+		return err
+	}
+	c.wdl, c.wdlKnown = t, true
+	return nil
 }
 
 // cork starts collecting writes; what it writes must be written by
@@ -134,7 +167,7 @@ func (c *corkConn) uncorkNow() (bool, error) {
 	// A deadline an earlier write set may have passed (the phone was idle):
 	// this write does not wait, so it needs none, and the writes after it
 	// set their own.
-	_ = c.Conn.SetWriteDeadline(time.Time{})
+	_ = c.setWriteDeadlineLocked(time.Time{})
 	n, err := writeNoWait(c.raw, b)
 	if err != nil {
 		return false, err
@@ -148,7 +181,7 @@ func (c *corkConn) uncorkNow() (bool, error) {
 }
 
 func (c *corkConn) flushLocked() error {
-	_ = c.Conn.SetWriteDeadline(c.deadline)
+	_ = c.setWriteDeadlineLocked(c.deadline)
 	_, err := c.Conn.Write(*c.buf)
 	*c.buf = (*c.buf)[:0]
 	return err

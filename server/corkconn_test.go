@@ -2,9 +2,13 @@ package server
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
+	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -162,5 +166,70 @@ func TestCorkNowPartialWrite(t *testing.T) {
 	}
 	if n < 2 {
 		t.Fatalf("only %d messages before the socket filled", n)
+	}
+}
+
+// TestCorkDeadlines: the corkConn skips setting a write deadline the socket
+// already has, and only that: a deadline set before it wrapped the socket
+// (the HTTP server's) is cleared when asked, a passed deadline stops
+// writes, and a write that must not wait clears it first.
+func TestCorkDeadlines(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	accepted := make(chan net.Conn, 1)
+	go func() {
+		nc, err := ln.Accept()
+		if err != nil {
+			close(accepted)
+			return
+		}
+		accepted <- nc
+	}()
+	client, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer client.Close()
+	nc := <-accepted
+	if nc == nil {
+		t.Fatal("accept failed")
+	}
+	defer nc.Close()
+	passed := time.Now().Add(-time.Second)
+
+	_ = nc.SetWriteDeadline(passed) // as the HTTP server may have, before the upgrade
+	c := newCorkConn(nc)
+	if err := c.SetDeadline(time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Write([]byte("a")); err != nil {
+		t.Fatalf("the deadline set before wrapping was not cleared: %v", err)
+	}
+	for i := 0; i < 2; i++ { // the second time, the corkConn has that deadline already
+		_ = c.SetWriteDeadline(passed)
+		if _, err := c.Write([]byte("x")); !errors.Is(err, os.ErrDeadlineExceeded) {
+			t.Fatalf("round %d: a write after a passed deadline: err = %v, want a timeout", i, err)
+		}
+	}
+	c.corkNow()
+	_, _ = c.Write([]byte("b"))
+	if all, err := c.uncorkNow(); err != nil || !all {
+		t.Fatalf("a write that must not wait, after a passed deadline: all = %v, err = %v", all, err)
+	}
+	_ = c.SetWriteDeadline(passed)
+	if _, err := c.Write([]byte("x")); !errors.Is(err, os.ErrDeadlineExceeded) {
+		t.Fatalf("after uncorkNow cleared the deadline, a passed one was not set again: err = %v", err)
+	}
+	_ = c.SetWriteDeadline(time.Now().Add(time.Minute))
+	if _, err := c.Write([]byte("c")); err != nil {
+		t.Fatal(err)
+	}
+	got := make([]byte, 3)
+	_ = client.SetReadDeadline(time.Now().Add(10 * time.Second))
+	if _, err := io.ReadFull(client, got); err != nil || string(got) != "abc" {
+		t.Fatalf("the phone read %q (%v), want \"abc\"", got, err)
 	}
 }
