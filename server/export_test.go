@@ -28,6 +28,3 @@ func (s *Server) CheckSilentForTest(ctx context.Context, now time.Time) error {
 func (s *Server) SubscribeLiveForTest() (<-chan officeapi.LiveEvent, func()) {
 	return s.live.Subscribe()
 }
-
-// SharedFanOutsForTest counts the fan-outs shared with a second writer.
-func (h *Hub) SharedFanOutsForTest() int64 { return h.shared.Load() }

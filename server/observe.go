@@ -227,15 +227,3 @@ func syncResult(err error) string {
 	}
 	return "error"
 }
-
-// WaitingAll is, for every device the hub serves, the events numbered for
-// it and not yet acknowledged (one lock, for a metrics scrape).
-func (h *Hub) WaitingAll() map[string]int64 {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	out := make(map[string]int64, len(h.devs))
-	for id, d := range h.devs {
-		out[id] = d.seq - d.ackSeq
-	}
-	return out
-}

@@ -8,6 +8,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/ringcard/ringcard/contacts"
+	"github.com/ringcard/ringcard/server/hub"
 	"github.com/ringcard/ringcard/server/officeapi"
 )
 
@@ -18,7 +19,7 @@ func (s *Server) mountPush(r gin.IRouter) {
 	r.PUT("/devices/:id/sims/:slot", s.handle(s.officeSIMPolicy))
 	r.POST("/dial", s.handle(s.officeDial))
 	s.board = officeapi.NewBoard(s.db, &s.live.Feed, officeapi.BoardTimes{OpenLimit: s.cfg.Calls.EffectiveOpenLimit(),
-		IdleTimeout: s.cfg.IdleTimeout.D(), PingInterval: s.cfg.PingInterval.D(), WriteTimeout: writeTimeout}, s.officeOptions())
+		IdleTimeout: s.cfg.IdleTimeout.D(), PingInterval: s.cfg.PingInterval.D(), WriteTimeout: hub.WriteTimeout}, s.officeOptions())
 	s.board.Mount(r)
 }
 

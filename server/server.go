@@ -21,6 +21,7 @@ import (
 	"github.com/ringcard/ringcard/contacts"
 	"github.com/ringcard/ringcard/contacts/sqlite"
 	"github.com/ringcard/ringcard/server/config"
+	"github.com/ringcard/ringcard/server/hub"
 	"github.com/ringcard/ringcard/server/messaging"
 	"github.com/ringcard/ringcard/server/metrics"
 	"github.com/ringcard/ringcard/server/officeapi"
@@ -37,7 +38,7 @@ type Server struct {
 	now    func() time.Time
 	norm   contacts.Normalizer
 	tpls   atomic.Pointer[contacts.Templates]
-	hub    *Hub
+	hub    *hub.Hub
 	pairRL *limiter
 	pairMu sync.Mutex // one pairing attempt at a time (see pair)
 	// answering counts calls whose card is being built: the hub's fan-out
@@ -62,6 +63,18 @@ type Server struct {
 	board        *officeapi.Board   // the office's live board (officepush.go)
 }
 
+// fanOutWindow is the shortest time between two fan-outs while phones are
+// ringing or the previous fan-out is still being written (hub.Options): a
+// phone then gets what came in the window in one socket write instead of
+// one write per change, and the calls keep the CPU. Otherwise a change goes
+// at once. Frames are unchanged. The ringing phone's card is an answer, not
+// an event: it never waits.
+const fanOutWindow = 20 * time.Millisecond
+
+// callsRecent is how recently a phone must have asked for a card for the
+// hub to count phones as ringing (hub.Options.Calling).
+const callsRecent = 100 * time.Millisecond
+
 // New wires a server around an open database.
 func New(ctx context.Context, cfg config.Config, db *sqlite.DB, log *slog.Logger) (*Server, error) {
 	s := &Server{cfg: cfg, db: db, log: log, now: db.Now, norm: db.Normalizer(), // one clock: the store's
@@ -74,7 +87,7 @@ func New(ctx context.Context, cfg config.Config, db *sqlite.DB, log *slog.Logger
 	if err := s.setupTransport(); err != nil {
 		return nil, err
 	}
-	opts := HubOptions{PingInterval: cfg.PingInterval.D(), IdleTimeout: cfg.IdleTimeout.D(), Retention: cfg.Retention.D(),
+	opts := hub.Options{PingInterval: cfg.PingInterval.D(), IdleTimeout: cfg.IdleTimeout.D(), Retention: cfg.Retention.D(),
 		Busy: func() bool { return s.answering.Load() > 0 }, MaxHold: 10 * time.Millisecond, FanOutWindow: fanOutWindow,
 		Calling: func() bool { return time.Since(time.Unix(0, s.lastCall.Load())) < callsRecent }}
 	waker, err := s.startFCM(ctx)
@@ -87,11 +100,11 @@ func New(ctx context.Context, cfg config.Config, db *sqlite.DB, log *slog.Logger
 	if err := db.ResetConnected(ctx); err != nil {
 		return nil, err
 	}
-	hub, err := NewHub(ctx, db, log, s.renderEvent, opts)
+	h, err := hub.New(ctx, db, log, s.renderEvent, opts)
 	if err != nil {
 		return nil, fmt.Errorf("start hub: %w", err)
 	}
-	s.hub = hub
+	s.hub = h
 	mcfg, err := cfg.Messaging()
 	if err != nil {
 		return nil, err
@@ -110,7 +123,7 @@ func (s *Server) Handler() http.Handler { return s.engine }
 func (s *Server) Routes() gin.RoutesInfo { return s.engine.Routes() }
 
 // Hub is the event hub.
-func (s *Server) Hub() *Hub { return s.hub }
+func (s *Server) Hub() *hub.Hub { return s.hub }
 
 // Serve runs the hub and answers on ln until ctx is cancelled, then shuts
 // down gracefully.

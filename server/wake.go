@@ -13,6 +13,7 @@ import (
 	"github.com/ringcard/ringcard/contacts/sqlite"
 	protocol "github.com/ringcard/ringcard/mobile-protocol"
 	"github.com/ringcard/ringcard/server/config"
+	"github.com/ringcard/ringcard/server/hub"
 	"github.com/ringcard/ringcard/server/metrics"
 	"github.com/ringcard/ringcard/server/push"
 )
@@ -78,7 +79,7 @@ func (w *fcmWaker) cursor() string {
 var urgentEvents = map[string]bool{"followup.due": true, protocol.TypeSMSSend: true}
 
 // Wake queues what the device needs; it never blocks.
-func (w *fcmWaker) Wake(deviceID string, seq int64, events []WakeEvent) {
+func (w *fcmWaker) Wake(deviceID string, seq int64, events []hub.WakeEvent) {
 	sync, urgent, dials := false, false, false
 	for _, e := range events {
 		switch {

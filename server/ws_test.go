@@ -160,7 +160,7 @@ func TestSharedFanOutIsWhole(t *testing.T) {
 			t.Fatalf("phone %d: last card = %+v %v, want the last note on top", i, card.History, err)
 		}
 	}
-	if n := e.Srv.Hub().SharedFanOutsForTest(); n == 0 {
+	if n := e.Srv.Hub().SharedFanOuts(); n == 0 {
 		t.Errorf("no fan-out to %d phones was shared with a second writer", phones)
 	}
 }

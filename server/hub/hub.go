@@ -1,4 +1,25 @@
-package server
+// Package hub is how stored events reach the phones' sockets. Every
+// change is stored once, as an event, in the same transaction as the
+// change; the Hub reads the new events in order, renders each once for
+// every phone (through the server's RenderFunc; Card keeps rendered
+// cards), numbers them per device in memory and writes them to each
+// phone's socket, or wakes a phone with no socket (Waker). hub.go is the
+// numbering and the fan-out, conn.go one phone's outgoing event stream
+// (resume, replay, batches, the close), corkconn.go the network connection
+// under the websocket, which sends what one delivery writes in one system
+// call, cache.go the rendered cards.
+//
+// The phone API reads the socket: the server upgrades a phone's request
+// with Accept and runs the one long-lived goroutine per phone, which reads
+// frames (ReadFrame), answers them (Send) and starts the stream once the
+// phone resumes (StartStream). Everything that writes events is here:
+// the hub's fan-out writes a phone's events itself when its socket takes
+// them at once, else a short-lived flush goroutine writes them, so an idle
+// phone holds one goroutine (the reader) and no write buffer. The reader
+// stays in the server because what it answers (calls, notes, acks) is the
+// phone API; the hub needs no handler interface for it and the server
+// needs only these few methods.
+package hub
 
 import (
 	"cmp"
@@ -25,7 +46,7 @@ type Hub struct {
 	db     *sqlite.DB
 	log    *slog.Logger
 	render RenderFunc
-	opts   HubOptions
+	opts   Options
 
 	mu      sync.Mutex
 	devs    map[string]*devState
@@ -46,8 +67,8 @@ type Hub struct {
 	shared   atomic.Int64 // fan-outs shared with a second writer
 }
 
-// HubOptions tune the hub.
-type HubOptions struct {
+// Options tune the hub.
+type Options struct {
 	PingInterval time.Duration
 	IdleTimeout  time.Duration
 	Retention    time.Duration
@@ -99,7 +120,7 @@ type Rendered struct {
 type devState struct {
 	from      int64 // events up to this gid predate the device
 	seq, gid  int64 // the latest event numbered for this device
-	conn      *conn
+	conn      *Conn
 	ackSeq    int64
 	acked     bool // ackSeq changed since the last flush
 	seen      time.Time
@@ -114,8 +135,8 @@ type ringEvent struct {
 	compact []byte // see Rendered.Compact
 }
 
-// NewHub loads every active device's position from the store.
-func NewHub(ctx context.Context, db *sqlite.DB, log *slog.Logger, render RenderFunc, opts HubOptions) (*Hub, error) {
+// New loads every active device's position from the store.
+func New(ctx context.Context, db *sqlite.DB, log *slog.Logger, render RenderFunc, opts Options) (*Hub, error) {
 	if opts.RingSize == 0 {
 		opts.RingSize = 4096
 	}
@@ -260,7 +281,7 @@ func (h *Hub) deliverNew(ctx context.Context) (int, bool) {
 	if len(rendered) == 0 {
 		return 0, false
 	}
-	var wake []*conn
+	var wake []*Conn
 	offline := map[string]int64{}
 	offlineEvents := map[string][]WakeEvent{}
 	h.mu.Lock()
@@ -310,7 +331,7 @@ func (h *Hub) newEvents(ctx context.Context, limit int) ([]sqlite.Event, error) 
 }
 
 // fanOut writes the woken phones' new events from the hub's goroutine,
-// one phone after another, with writes that do not wait (conn.writeNow); a
+// one phone after another, with writes that do not wait (Conn.writeNow); a
 // phone that cannot take its events at once goes to its own flush
 // goroutine. A large fan-out pauses while a phone's card is being built,
 // as deliverNew does before it starts.
@@ -321,7 +342,7 @@ func (h *Hub) newEvents(ctx context.Context, limit int) ([]sqlite.Event, error) 
 // writers cost more CPU per call and took the CPU from the ringing phone
 // (BENCHMARKS.md); the second writer also stops as soon as a card is
 // being built.
-func (h *Hub) fanOut(wake []*conn) {
+func (h *Hub) fanOut(wake []*Conn) {
 	var next atomic.Int64
 	var helped chan struct{}
 	if len(wake) >= fanOutShare && !h.busy() && (h.opts.Calling == nil || !h.opts.Calling()) {
@@ -435,7 +456,7 @@ func (h *Hub) pending(id string, after int64, dst []ringEvent) (evs []ringEvent,
 }
 
 // attach makes c the device's socket, closing any older one.
-func (h *Hub) attach(c *conn) bool {
+func (h *Hub) attach(c *Conn) bool {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	d, ok := h.devs[c.device]
@@ -450,9 +471,9 @@ func (h *Hub) attach(c *conn) bool {
 	return true
 }
 
-// detach forgets c; it reports whether c was the device's current socket
-// (a socket replaced by a newer one is not).
-func (h *Hub) detach(c *conn) bool {
+// Detach forgets c once its reader has ended; it reports whether c was
+// the device's current socket (a socket replaced by a newer one is not).
+func (h *Hub) Detach(c *Conn) bool {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if d, ok := h.devs[c.device]; ok && d.conn == c {
@@ -510,7 +531,7 @@ func (h *Hub) Revoke(id string) {
 	delete(h.devs, id)
 	h.mu.Unlock()
 	if ok && d.conn != nil {
-		d.conn.revoke()
+		d.conn.Revoke()
 	}
 }
 
@@ -518,7 +539,7 @@ func (h *Hub) Revoke(id string) {
 func (h *Hub) CloseAll() {
 	h.mu.Lock()
 	h.closed = true
-	var conns []*conn
+	var conns []*Conn
 	for _, d := range h.devs {
 		if d.conn != nil {
 			conns = append(conns, d.conn)
@@ -635,6 +656,22 @@ func (h *Hub) Waiting(id string) int64 {
 	}
 	return 0
 }
+
+// WaitingAll is, for every device the hub serves, the events numbered for
+// it and not yet acknowledged (one lock, for a metrics scrape).
+func (h *Hub) WaitingAll() map[string]int64 {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	out := make(map[string]int64, len(h.devs))
+	for id, d := range h.devs {
+		out[id] = d.seq - d.ackSeq
+	}
+	return out
+}
+
+// SharedFanOuts counts the fan-outs shared with a second writer (tests
+// check that a large fan-out was shared).
+func (h *Hub) SharedFanOuts() int64 { return h.shared.Load() }
 
 // LastSeen is when the device last spoke to this server process.
 func (h *Hub) LastSeen(id string) time.Time {

@@ -55,9 +55,9 @@ func FuzzWebsocketFrame(f *testing.F) {
 	ctx := contacts.WithActor(context.Background(), contacts.Actor{Kind: contacts.ActorDevice, ID: device})
 	f.Fuzz(func(t *testing.T, data []byte) {
 		if len(data) > protocol.MaxBody {
-			return // readFrame refuses larger frames before dispatch
+			return // ReadFrame refuses larger frames before dispatch
 		}
-		c := &conn{srv: s, hub: s.hub, device: device}
+		c := &phoneConn{srv: s, device: device}
 		start := time.Now()
 		out := c.dispatch(ctx, data)
 		if d := time.Since(start); d > 10*time.Second {
