@@ -2,6 +2,7 @@ package contacts
 
 import (
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 )
@@ -15,6 +16,16 @@ func JoinNonEmpty(sep string, parts ...string) string {
 		}
 	}
 	return strings.Join(out, sep)
+}
+
+// TimeText is a time as the protocol writes it (UTC, RFC 3339 with the
+// fraction of a second), "" for none: the phones' cards and the office's
+// live feed write their times alike.
+func TimeText(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339Nano)
 }
 
 func equalFold(a, b string) bool { return strings.EqualFold(a, b) }

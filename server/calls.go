@@ -81,7 +81,7 @@ func (s *Server) startCall(ctx context.Context, d *contacts.Device, in protocol.
 		return protocol.Card{}, err
 	}
 	if created { // a retried call_id is not a new call on the board
-		s.live.callStarted(&call, card)
+		s.live.CallStarted(&call, card.DisplayName)
 	}
 	return wireCard(card), nil
 }
@@ -160,7 +160,7 @@ func (s *Server) endCall(c *gin.Context) error {
 
 // publishEnded tells the office's live feed a call ended.
 func (s *Server) publishEnded(call *contacts.Call) {
-	s.live.callEnded(call, s.contactName(call.ContactID))
+	s.live.CallEnded(call, s.contactName(call.ContactID))
 }
 
 // addNote stores a note from a phone (or the office), attributed to who

@@ -97,19 +97,19 @@ func wireCard(c contacts.Card) protocol.Card {
 		w.Fields = append(w.Fields, protocol.Field{Key: f.Key, Label: f.Label, Value: f.Value, Color: f.Color, Size: f.Size})
 	}
 	for _, h := range c.History {
-		w.History = append(w.History, protocol.HistoryEntry{At: timeText(h.At), Kind: h.Kind, By: h.By, Text: h.Text,
+		w.History = append(w.History, protocol.HistoryEntry{At: contacts.TimeText(h.At), Kind: h.Kind, By: h.By, Text: h.Text,
 			Direction: h.Direction, Outcome: h.Outcome, DurationS: h.DurationS, SIMSlot: h.SIMSlot, CallID: h.CallID, Stage: h.Stage,
 			EndNotReported: h.EndNotReported})
 	}
 	if lc := c.LastCall; lc != nil {
-		w.LastCall = &protocol.LastCall{At: timeText(lc.StartedAt), Direction: lc.Direction, By: lc.By, SIMSlot: lc.SIMSlot, Outcome: lc.Outcome, DurationS: lc.DurationS,
+		w.LastCall = &protocol.LastCall{At: contacts.TimeText(lc.StartedAt), Direction: lc.Direction, By: lc.By, SIMSlot: lc.SIMSlot, Outcome: lc.Outcome, DurationS: lc.DurationS,
 			EndNotReported: lc.EndNotReported != ""}
 	}
 	if c.SIM != nil {
 		w.SIM = &protocol.SIM{Slot: c.SIM.Slot, Label: c.SIM.Label, Policy: c.SIM.StatedPolicy()}
 	}
 	if c.OnCall != nil {
-		w.OnCall = &protocol.OnCall{By: c.OnCall.By, DeviceID: c.OnCall.DeviceID, Since: timeText(c.OnCall.Since)}
+		w.OnCall = &protocol.OnCall{By: c.OnCall.By, DeviceID: c.OnCall.DeviceID, Since: contacts.TimeText(c.OnCall.Since)}
 	}
 	for _, m := range c.OtherMatches {
 		w.OtherMatches = append(w.OtherMatches, protocol.Match{ContactID: m.ContactID, DisplayName: m.DisplayName})
@@ -126,9 +126,9 @@ func wireCard(c contacts.Card) protocol.Card {
 func wireCall(c *contacts.Call) protocol.Call {
 	w := protocol.Call{CallID: c.ID, ContactID: strPtr(c.ContactID), Direction: c.Direction, Number: c.Number.Raw,
 		E164: strPtr(c.Number.E164), SIMSlot: c.SIMSlot, By: c.By, DeviceID: c.DeviceID,
-		StartedAt: timeText(c.StartedAt), DurationS: c.DurationS, Outcome: strPtr(c.Outcome)}
+		StartedAt: contacts.TimeText(c.StartedAt), DurationS: c.DurationS, Outcome: strPtr(c.Outcome)}
 	if !c.EndedAt.IsZero() {
-		t := timeText(c.EndedAt)
+		t := contacts.TimeText(c.EndedAt)
 		w.EndedAt = &t
 	}
 	return w
@@ -136,7 +136,7 @@ func wireCall(c *contacts.Call) protocol.Call {
 
 func wireNote(n *contacts.Note) protocol.Note {
 	return protocol.Note{NoteID: n.ID, ContactID: strPtr(n.ContactID), Number: numberOnly(n), CallID: n.CallID,
-		Text: n.Text, Author: n.Author, At: timeText(n.At)}
+		Text: n.Text, Author: n.Author, At: contacts.TimeText(n.At)}
 }
 
 func numberOnly(n *contacts.Note) string {
@@ -144,13 +144,6 @@ func numberOnly(n *contacts.Note) string {
 		return ""
 	}
 	return n.NumberKey
-}
-
-func timeText(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.UTC().Format(time.RFC3339Nano)
 }
 
 func parseTime(field, v string) (time.Time, error) {

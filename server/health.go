@@ -147,12 +147,12 @@ func (s *Server) checkSilent(ctx context.Context, wh config.WorkingHours, now ti
 			if err := s.db.SetSilent(ctx, h.ID, now); err != nil {
 				s.log.Error("flag silent phone", "err", err)
 			}
-			s.live.Publish(officeapi.LiveEvent{Type: "device.silent", At: now.UTC(), Device: &officeapi.LiveDev{DeviceID: h.ID, Name: h.Name, LastSeen: timeText(seen)}})
+			s.live.Publish(officeapi.LiveEvent{Type: "device.silent", At: now.UTC(), Device: &officeapi.LiveDev{DeviceID: h.ID, Name: h.Name, LastSeen: contacts.TimeText(seen)}})
 		case !quiet && h.Silent:
 			if err := s.db.SetSilent(ctx, h.ID, time.Time{}); err != nil {
 				s.log.Error("clear silent phone", "err", err)
 			}
-			s.live.Publish(officeapi.LiveEvent{Type: "device.online", At: now.UTC(), Device: &officeapi.LiveDev{DeviceID: h.ID, Name: h.Name, LastSeen: timeText(seen)}})
+			s.live.Publish(officeapi.LiveEvent{Type: "device.online", At: now.UTC(), Device: &officeapi.LiveDev{DeviceID: h.ID, Name: h.Name, LastSeen: contacts.TimeText(seen)}})
 		}
 	}
 }

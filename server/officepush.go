@@ -18,7 +18,7 @@ func (s *Server) mountPush(r gin.IRouter) {
 	r.GET("/devices", s.handle(s.officeDevices))
 	r.PUT("/devices/:id/sims/:slot", s.handle(s.officeSIMPolicy))
 	r.POST("/dial", s.handle(s.officeDial))
-	s.board = officeapi.NewBoard(s.db, &s.live.Feed, officeapi.BoardTimes{OpenLimit: s.cfg.Calls.EffectiveOpenLimit(),
+	s.board = officeapi.NewBoard(s.db, &s.live, officeapi.BoardTimes{OpenLimit: s.cfg.Calls.EffectiveOpenLimit(),
 		IdleTimeout: s.cfg.IdleTimeout.D(), PingInterval: s.cfg.PingInterval.D(), WriteTimeout: hub.WriteTimeout}, s.officeOptions())
 	s.board.Mount(r)
 }

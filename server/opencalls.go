@@ -123,7 +123,7 @@ func (s *Server) phoneSaysOpen(ctx context.Context, deviceID string, open []stri
 	}
 	go func() {
 		for _, c := range reopened {
-			s.live.callStarted(c, contacts.Card{DisplayName: s.contactName(c.ContactID)})
+			s.live.CallStarted(c, s.contactName(c.ContactID))
 		}
 		s.publishAllEnded(ended)
 	}()

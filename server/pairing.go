@@ -223,7 +223,7 @@ func simsToWire(in []contacts.SIM) []protocol.SIM {
 
 func deviceInfo(d *contacts.Device) protocol.DeviceInfo {
 	return protocol.DeviceInfo{DeviceID: d.ID, Name: d.Name, Platform: d.Platform, AppVersion: d.AppVersion,
-		SIMs: simsToWire(d.SIMs), HasFCM: d.FCMToken != "", CreatedAt: timeText(d.CreatedAt)}
+		SIMs: simsToWire(d.SIMs), HasFCM: d.FCMToken != "", CreatedAt: contacts.TimeText(d.CreatedAt)}
 }
 
 func (s *Server) getDevice(c *gin.Context) error {

@@ -44,11 +44,11 @@ type Server struct {
 	// answering counts calls whose card is being built: the hub's fan-out
 	// waits for them (the call path answers first and fans out after).
 	answering atomic.Int32
-	lastCall  atomic.Int64 // when a phone last asked for a card (UnixNano)
-	live      liveFeed     // the office's feed of calls and phone health
-	private   privateCalls // calls on private SIMs, never stored
-	calls     callWatch    // closes calls of phones that went away (opencalls.go)
-	fcm       *fcmWaker    // nil when FCM is off
+	lastCall  atomic.Int64   // when a phone last asked for a card (UnixNano)
+	live      officeapi.Feed // the office's feed of calls and phone health
+	private   privateCalls   // calls on private SIMs, never stored
+	calls     callWatch      // closes calls of phones that went away (opencalls.go)
+	fcm       *fcmWaker      // nil when FCM is off
 	engine    *gin.Engine
 	web       *web.Handler // the office web view (webview.go)
 	http      *http.Server

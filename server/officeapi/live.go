@@ -105,16 +105,7 @@ func (f *Feed) Publish(e LiveEvent) {
 func CallOf(c *contacts.Call, name string) *LiveCall {
 	return &LiveCall{CallID: c.ID, Direction: c.Direction, Number: c.Number.Raw, E164: c.Number.E164, ContactID: c.ContactID,
 		DisplayName: name, By: c.By, DeviceID: c.DeviceID, SIMSlot: c.SIMSlot, SIMLabel: c.SIMLabel,
-		StartedAt: timeText(c.StartedAt), Outcome: c.Outcome, DurationS: c.DurationS, EndNotReported: c.EndNotReported}
-}
-
-// timeText is a time as the protocol writes it (UTC, RFC 3339), "" for
-// none.
-func timeText(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.UTC().Format(time.RFC3339Nano)
+		StartedAt: contacts.TimeText(c.StartedAt), Outcome: c.Outcome, DurationS: c.DurationS, EndNotReported: c.EndNotReported}
 }
 
 // CallStarted publishes a call that started, showing name.
