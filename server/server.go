@@ -1,8 +1,11 @@
 // Package server is ringcard's HTTP side: the routes and who may use each
-// (routes.go, access.go), the phone protocol's REST calls and websocket,
-// the event hub that numbers and delivers events per device, push, and the
-// wiring of the office's parts: its JSON (server/officeapi,
-// server/orderapi) and its web view (server/web, backed by webview.go).
+// (routes.go, access.go), the phone protocol's REST calls and the reading
+// side of its websocket (phonews.go: resume, ack, calls, notes), the
+// rendering of stored events for the phones (render.go), push, and the
+// wiring of the other parts: the event hub that numbers events per device
+// and writes them to the phones' sockets (server/hub), the office's JSON
+// (server/officeapi, server/orderapi) and its web view (server/web, backed
+// by webview.go).
 package server
 
 import (
