@@ -38,7 +38,36 @@ type renderCache struct {
 type renderedCard struct {
 	rev     int64
 	json    []byte
-	compact []byte // the card.changed payload
+	compact *Compact
+}
+
+// Compact is a card's card.changed, encoded when the first phone that
+// asked for compact events needs it: a change that reaches only phones on
+// card.updated frames (most offices) never pays for comparing the cards.
+type Compact struct {
+	once      sync.Once
+	contactID string
+	rev       int64
+	cur       []byte // the card at rev
+	prev      []byte // the card at prevRev, nil when none was kept; dropped once encoded
+	prevRev   int64
+	b         []byte
+}
+
+// payload is the card.changed payload: when the card of an earlier rev
+// was kept, it names the keys that changed since.
+func (c *Compact) payload() []byte {
+	c.once.Do(func() {
+		cc := protocol.CardChanged{ContactID: c.contactID, Rev: c.rev}
+		if c.prev != nil {
+			if changed, err := changedKeys(c.prev, c.cur); err == nil {
+				cc.BaseRev, cc.Changed = c.prevRev, changed
+			}
+		}
+		c.b = mustJSON(cc)
+		c.prev, c.cur = nil, nil
+	})
+	return c.b
 }
 
 const renderCacheMax = 10_000
@@ -58,17 +87,12 @@ func (r *renderCache) get(id string, rev int64) (renderedCard, bool) {
 // changed since it.
 func (r *renderCache) put(id string, rev int64, b []byte) renderedCard {
 	r.mu.Lock()
-	prev, hadPrev := r.m[id]
-	r.mu.Unlock()
-	cc := protocol.CardChanged{ContactID: id, Rev: rev}
-	if hadPrev && prev.rev < rev {
-		if changed, err := changedKeys(prev.json, b); err == nil {
-			cc.BaseRev, cc.Changed = prev.rev, changed
-		}
-	}
-	rc := renderedCard{rev: rev, json: b, compact: mustJSON(cc)}
-	r.mu.Lock()
 	defer r.mu.Unlock()
+	cc := &Compact{contactID: id, rev: rev, cur: b}
+	if prev, ok := r.m[id]; ok && prev.rev < rev {
+		cc.prev, cc.prevRev = prev.json, prev.rev
+	}
+	rc := renderedCard{rev: rev, json: b, compact: cc}
 	if r.m == nil || len(r.m) >= renderCacheMax {
 		r.m = map[string]renderedCard{}
 	}

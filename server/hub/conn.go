@@ -409,7 +409,7 @@ func (c *Conn) writeEvents(evs []ringEvent) error {
 // framing is an event's type and payload as this phone takes it.
 func (c *Conn) framing(e ringEvent) (typ string, payload []byte) {
 	if c.compact && e.compact != nil {
-		return protocol.TypeCardChanged, e.compact
+		return protocol.TypeCardChanged, e.compact.payload()
 	}
 	return e.typ, e.payload
 }

@@ -112,9 +112,9 @@ type RenderFunc func(ctx context.Context, e sqlite.Event) (Rendered, error)
 type Rendered struct {
 	Type    string
 	Payload []byte
-	// Compact is the card.changed payload sent instead of a card.updated to
-	// phones that asked for compact events; nil for other types.
-	Compact []byte
+	// Compact is the card.changed sent instead of a card.updated to phones
+	// that asked for compact events; nil for other types.
+	Compact *Compact
 }
 
 type devState struct {
@@ -132,7 +132,7 @@ type ringEvent struct {
 	device  string
 	typ     string
 	payload []byte
-	compact []byte // see Rendered.Compact
+	compact *Compact // see Rendered.Compact
 }
 
 // New loads every active device's position from the store.
