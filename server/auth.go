@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"time"
@@ -18,6 +19,14 @@ const callStartRoute = "/api/v1/calls"
 
 // authDevice admits a request with a valid bearer token of an active device.
 // The scheme is matched in any case ("bearer", "BEARER"), as RFC 7235 says.
+//
+// A phone's request runs to its end even if the phone goes away meanwhile
+// (its context is not canceled with the connection): every phone request
+// is short, and its writes are meant to finish (a phone retries with the
+// same ids). It also keeps the call path fast: with a context that can be
+// canceled, the SQLite driver starts a goroutine per statement to watch it,
+// and database/sql one per query, each waking another thread (BENCHMARKS.md,
+// "Fourth pass").
 func (s *Server) authDevice(c *gin.Context) {
 	if c.Request.Method == http.MethodPost && c.FullPath() == callStartRoute {
 		// A phone is ringing: the hub's fan-out waits from here until its
@@ -31,13 +40,14 @@ func (s *Server) authDevice(c *gin.Context) {
 		s.fail(c, contacts.Errorf(contacts.EUnauthorized, "Authorization: Bearer <token> is required"))
 		return
 	}
-	d, err := s.db.DeviceByToken(c.Request.Context(), sqlite.HashSecret(strings.TrimSpace(token)))
+	ctx := context.WithoutCancel(c.Request.Context())
+	d, err := s.db.DeviceByToken(ctx, sqlite.HashSecret(strings.TrimSpace(token)))
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
 	c.Set(deviceKey, d)
-	c.Request = c.Request.WithContext(contacts.WithActor(c.Request.Context(), contacts.Actor{Kind: contacts.ActorDevice, ID: d.ID, Name: d.Name}))
+	c.Request = c.Request.WithContext(contacts.WithActor(ctx, contacts.Actor{Kind: contacts.ActorDevice, ID: d.ID, Name: d.Name}))
 	s.hub.Seen(d.ID)
 	c.Next()
 }

@@ -243,7 +243,10 @@ func (h *Hub) Run(ctx context.Context) {
 		}
 		dirty = false
 		for {
-			n, more := h.deliverNew(ctx)
+			// The reads of a delivery are not interrupted by shutdown (each
+			// is short): with a context that can be canceled, the SQLite
+			// driver starts a goroutine to watch it for every statement.
+			n, more := h.deliverNew(context.WithoutCancel(ctx))
 			if n > 0 {
 				lastFan = time.Now()
 			}
