@@ -20,13 +20,14 @@ const callStartRoute = "/api/v1/calls"
 // authDevice admits a request with a valid bearer token of an active device.
 // The scheme is matched in any case ("bearer", "BEARER"), as RFC 7235 says.
 //
-// A phone's request runs to its end even if the phone goes away meanwhile
-// (its context is not canceled with the connection): every phone request
-// is short, and its writes are meant to finish (a phone retries with the
+// A phone's write (a call, a note, a contact...) runs to its end even if
+// the phone goes away meanwhile (its context is not canceled with the
+// connection): it is short, and meant to finish (a phone retries with the
 // same ids). It also keeps the call path fast: with a context that can be
 // canceled, the SQLite driver starts a goroutine per statement to watch it,
 // and database/sql one per query, each waking another thread (BENCHMARKS.md,
-// "Fourth pass").
+// "Fourth pass"). A read (GET: a directory page, a lookup) stops when the
+// phone has gone.
 func (s *Server) authDevice(c *gin.Context) {
 	if c.Request.Method == http.MethodPost && c.FullPath() == callStartRoute {
 		// A phone is ringing: the hub's fan-out waits from here until its
@@ -40,7 +41,10 @@ func (s *Server) authDevice(c *gin.Context) {
 		s.fail(c, contacts.Errorf(contacts.EUnauthorized, "Authorization: Bearer <token> is required"))
 		return
 	}
-	ctx := context.WithoutCancel(c.Request.Context())
+	ctx := c.Request.Context()
+	if c.Request.Method != http.MethodGet {
+		ctx = context.WithoutCancel(ctx)
+	}
 	d, err := s.db.DeviceByToken(ctx, sqlite.HashSecret(strings.TrimSpace(token)))
 	if err != nil {
 		s.fail(c, err)

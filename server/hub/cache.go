@@ -44,6 +44,9 @@ type renderedCard struct {
 // Compact is a card's card.changed, encoded when the first phone that
 // asked for compact events needs it: a change that reaches only phones on
 // card.updated frames (most offices) never pays for comparing the cards.
+// Until then it keeps the card of the rev before, often still the payload
+// of an earlier event in the ring; at most one more card per contact kept
+// (renderCacheMax) and per event in the ring (Options.RingSize).
 type Compact struct {
 	once      sync.Once
 	contactID string

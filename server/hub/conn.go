@@ -103,17 +103,20 @@ func (h *Hub) Accept(w http.ResponseWriter, r *http.Request, deviceID string) *C
 		return nil // the upgrader answered already
 	}
 	cn := &Conn{hub: h, device: deviceID, ws: ws, net: cw.conn}
-	if !h.attach(cn) {
-		_ = ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseTryAgainLater, "not serving"), time.Now().Add(time.Second))
-		ws.Close()
-		return nil
-	}
 	// The keep-alive: a ping every PingInterval; the phone's pongs and
-	// frames move the read deadline on by IdleTimeout.
+	// frames move the read deadline on by IdleTimeout. Armed before the
+	// hub knows the socket, so that a close from the hub (another socket
+	// of the device, a revoke) finds the timer to stop.
 	idle := h.opts.IdleTimeout
 	_ = ws.SetReadDeadline(time.Now().Add(idle))
 	ws.SetPongHandler(func(string) error { return ws.SetReadDeadline(time.Now().Add(idle)) })
 	cn.ping = time.AfterFunc(h.opts.PingInterval, cn.pingNow)
+	if !h.attach(cn) {
+		cn.ping.Stop()
+		_ = ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseTryAgainLater, "not serving"), time.Now().Add(time.Second))
+		ws.Close()
+		return nil
+	}
 	return cn
 }
 
@@ -149,12 +152,17 @@ func (c *Conn) Send(b []byte) {
 	if c.stopped.Load() {
 		return
 	}
-	c.wmu.Lock()
-	err := c.write(b)
-	c.wmu.Unlock()
-	if err != nil {
+	if err := c.locked(func() error { return c.write(b) }); err != nil {
 		c.Stop(websocket.CloseGoingAway, "write failed", nil)
 	}
+}
+
+// locked runs fn with wmu held, and lets it go even if fn panics (the
+// reader recovers and stops the connection, whose flush needs wmu).
+func (c *Conn) locked(fn func() error) error {
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	return fn()
 }
 
 // writeNow writes the phone's new events from the hub's fan-out, with no
@@ -205,6 +213,7 @@ func (c *Conn) deliverNow(evs []ringEvent) (done bool, _ []ringEvent, err error)
 		size += len(payload) + len(c.head) + wsMaxFrameHdr
 	}
 	if size > corkSize {
+		clear(evs)
 		return false, evs, nil
 	}
 	c.net.corkNow()
@@ -426,10 +435,7 @@ type Resume struct {
 // its resume: it waits for a delivery being written, then positions,
 // answers and replays (startStream); a failed write stops the connection.
 func (c *Conn) StartStream(ctx context.Context, r Resume) {
-	c.wmu.Lock()
-	err := c.startStream(ctx, r)
-	c.wmu.Unlock()
-	if err != nil {
+	if err := c.locked(func() error { return c.startStream(ctx, r) }); err != nil {
 		c.Stop(websocket.CloseGoingAway, "write failed", nil)
 	}
 }

@@ -243,14 +243,15 @@ func (h *Hub) Run(ctx context.Context) {
 		}
 		dirty = false
 		for {
-			// The reads of a delivery are not interrupted by shutdown (each
-			// is short): with a context that can be canceled, the SQLite
-			// driver starts a goroutine to watch it for every statement.
+			// A delivery's reads are not interrupted by shutdown (each is
+			// short; a backlog stops between deliveries): with a context
+			// that can be canceled, the SQLite driver starts a goroutine to
+			// watch it for every statement.
 			n, more := h.deliverNew(context.WithoutCancel(ctx))
 			if n > 0 {
 				lastFan = time.Now()
 			}
-			if !more {
+			if !more || ctx.Err() != nil {
 				break
 			}
 		}
