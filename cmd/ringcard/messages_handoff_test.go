@@ -44,6 +44,15 @@ type simPhone struct {
 	cmd            *exec.Cmd
 	mu             sync.Mutex
 	out            bytes.Buffer // what listen printed: one frame a line
+	errs           bytes.Buffer // what it said on stderr (connects, resumes, lost connections)
+}
+
+type simStderr struct{ ph *simPhone }
+
+func (w simStderr) Write(b []byte) (int, error) {
+	w.ph.mu.Lock()
+	defer w.ph.mu.Unlock()
+	return w.ph.errs.Write(b)
 }
 
 func (ph *simPhone) Write(b []byte) (int, error) {
@@ -80,11 +89,26 @@ func (ph *simPhone) listen(t *testing.T, flags ...string) {
 	t.Helper()
 	ph.cmd = exec.Command(binary(t), append([]string{"simulate", "--state", ph.state, "listen", "--sms-log", ph.log}, flags...)...)
 	ph.cmd.Stdout = ph
+	ph.cmd.Stderr = simStderr{ph}
 	if err := ph.cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	cmd := ph.cmd
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _, _ = cmd.Process.Wait() })
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		_, _ = cmd.Process.Wait()
+		if t.Failed() { // what the phone saw, for the failure's story
+			ph.mu.Lock()
+			defer ph.mu.Unlock()
+			t.Logf("simulated phone %s: stderr:\n%s\nlast frames:\n%s", ph.id, ph.errs.String(), lastLines(ph.out.String(), 30))
+		}
+	})
+}
+
+// lastLines is the last n lines of s.
+func lastLines(s string, n int) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	return strings.Join(lines[max(0, len(lines)-n):], "\n")
 }
 
 // startSend starts a group send to "Wholesale" from SIM 1 of each phone.
