@@ -53,13 +53,13 @@ func (db *DB) SendSIMs(ctx context.Context, sendID string) ([]messages.SIMRef, e
 
 // HandOff moves an SMS away from a phone that never took it (dispatched
 // and expired) or is found silent (planned on it): to another SIM
-// (planned again, due now, so the dispatcher paces it within that SIM's
-// caps) or, when to is nil, to failed with reason. Only a message still as
+// (planned again, due at due, so the dispatcher paces it within that
+// SIM's caps) or, when to is nil, to failed with reason. Only a message still as
 // m was (same status, same phone and SIM) is moved: a status the phone
 // reported first (it took the message) wins, and that phone's later
 // reports about it are answered "not found" once it moved. It reports
 // whether it moved.
-func (db *DB) HandOff(ctx context.Context, m *messages.Message, to *messages.SIMRef, reason string) (bool, error) {
+func (db *DB) HandOff(ctx context.Context, m *messages.Message, to *messages.SIMRef, reason string, due time.Time) (bool, error) {
 	moved := false
 	err := db.inBackgroundTx(ctx, func(tx *sql.Tx) error {
 		now := db.Now()
@@ -70,7 +70,7 @@ func (db *DB) HandOff(ctx context.Context, m *messages.Message, to *messages.SIM
 			status = messages.StatusPlanned
 			res, err = tx.ExecContext(ctx, `UPDATE messages SET status = ?, device_id = ?, sim_slot = ?, due_ms = ?, dispatched_ms = 0, send_before_ms = 0, attempts = attempts + 1, reason = '', updated_ms = ?
 				WHERE id = ? AND status = ? AND device_id = ? AND sim_slot = ?`,
-				status, to.DeviceID, to.Slot, ms(now), ms(now), m.ID, m.Status, m.DeviceID, m.SIMSlot)
+				status, to.DeviceID, to.Slot, ms(due), ms(now), m.ID, m.Status, m.DeviceID, m.SIMSlot)
 		} else {
 			res, err = tx.ExecContext(ctx, `UPDATE messages SET status = ?, reason = ?, updated_ms = ? WHERE id = ? AND status = ? AND device_id = ? AND sim_slot = ?`,
 				status, reason, ms(now), m.ID, m.Status, m.DeviceID, m.SIMSlot)

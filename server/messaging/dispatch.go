@@ -138,7 +138,7 @@ func (s *Service) handOverRefused(ctx context.Context, deviceID, id string) (*me
 	if to == nil {
 		return nil, false
 	}
-	moved, err := s.db.HandOff(context.WithoutCancel(ctx), m, to, h.reason(ctx, m, to, whyExpired))
+	moved, err := s.db.HandOff(context.WithoutCancel(ctx), m, to, h.reason(ctx, m, to, whyExpired), h.nextDue())
 	if err != nil || !moved {
 		return nil, false
 	}

@@ -3,6 +3,7 @@ package messaging
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/ringcard/ringcard/messages"
 )
@@ -71,7 +72,7 @@ func (s *Service) handOffExpired(ctx context.Context) {
 // move hands one message over (or fails it when to is nil); false on a
 // store error.
 func (h *handoff) move(ctx context.Context, m *messages.Message, to *messages.SIMRef, reason string) bool {
-	moved, err := h.s.db.HandOff(context.WithoutCancel(ctx), m, to, reason)
+	moved, err := h.s.db.HandOff(context.WithoutCancel(ctx), m, to, reason, h.nextDue())
 	switch {
 	case err != nil:
 		h.s.log.Error("messages: hand off sms", "message", m.ID, "err", err)
@@ -92,10 +93,22 @@ type handoff struct {
 	sims   map[string][]messages.SIMRef // by send
 	usable map[messages.SIMRef]bool
 	next   map[string]int
+	start  time.Time // the sweep's start
+	moved  int       // messages given a due time so far
 }
 
 func newHandoff(s *Service, silent map[string]bool) *handoff {
-	return &handoff{s: s, silent: silent, sims: map[string][]messages.SIMRef{}, usable: map[messages.SIMRef]bool{}, next: map[string]int{}}
+	return &handoff{s: s, silent: silent, sims: map[string][]messages.SIMRef{}, usable: map[messages.SIMRef]bool{}, next: map[string]int{}, start: s.now()}
+}
+
+// nextDue is when the next message moved in this sweep is due: now, a
+// millisecond after the one moved before it, so that messages handed over
+// together go out in the order they are moved (the expired first, in the
+// order of their deadlines, then what was planned on a silent phone)
+// rather than in the order of their ids.
+func (h *handoff) nextDue() time.Time {
+	h.moved++
+	return h.start.Add(time.Duration(h.moved-1) * time.Millisecond)
 }
 
 // reason is the history line of a hand-over.
