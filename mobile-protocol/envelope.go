@@ -12,6 +12,27 @@ type Envelope struct {
 	Payload json.RawMessage `json:"payload,omitempty"`
 }
 
+// Frame encodes a frame with no seq: an answer to the frame with id re
+// (re empty: unsolicited, as an error the server sends before a close),
+// with payload encoded as its payload (nil: none).
+func Frame(typ, re string, payload any) []byte {
+	env := Envelope{Type: typ, Re: re}
+	if payload != nil {
+		env.Payload = MustMarshal(payload)
+	}
+	return MustMarshal(env)
+}
+
+// MustMarshal encodes one of this package's wire values. They always
+// encode, so an error is a programming error: it panics.
+func MustMarshal(v any) []byte {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic("marshal " + err.Error())
+	}
+	return b
+}
+
 // Websocket message types.
 const (
 	// Phone to server.

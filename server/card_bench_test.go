@@ -13,6 +13,7 @@ import (
 	"github.com/ringcard/ringcard/contacts"
 	"github.com/ringcard/ringcard/contacts/contactstest"
 	"github.com/ringcard/ringcard/contacts/sqlite"
+	protocol "github.com/ringcard/ringcard/mobile-protocol"
 	"github.com/ringcard/ringcard/server/config"
 )
 
@@ -89,7 +90,7 @@ func BenchmarkCardLookup(b *testing.B) {
 				if err != nil || !card.Known {
 					b.Fatalf("lookup %s: known %v err %v", raw, card.Known, err)
 				}
-				_ = mustJSON(wireCard(card))
+				_ = protocol.MustMarshal(wireCard(card))
 				lat.add(time.Since(start))
 			}
 			lat.report(b)

@@ -186,5 +186,5 @@ func QueueDial(ctx context.Context, db *sqlite.DB, deviceID, number string, simS
 	if dial == "" {
 		dial = p.Key
 	}
-	return db.AddEvent(ctx, deviceID, protocol.TypeDial, "", string(mustJSON(protocol.Dial{Number: dial, SIMSlot: simSlot})))
+	return db.AddEvent(ctx, deviceID, protocol.TypeDial, "", string(protocol.MustMarshal(protocol.Dial{Number: dial, SIMSlot: simSlot})))
 }

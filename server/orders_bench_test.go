@@ -13,6 +13,7 @@ import (
 	"github.com/ringcard/ringcard/contacts"
 	"github.com/ringcard/ringcard/contacts/contactstest"
 	"github.com/ringcard/ringcard/contacts/sqlite"
+	protocol "github.com/ringcard/ringcard/mobile-protocol"
 	"github.com/ringcard/ringcard/orders"
 	"github.com/ringcard/ringcard/server/config"
 )
@@ -94,7 +95,7 @@ func BenchmarkCardLookupWithDebt(b *testing.B) {
 		if i == 0 && !strings.Contains(fmt.Sprint(card.Fields), "open order") {
 			b.Fatalf("no orders field on the card: %+v", card.Fields)
 		}
-		_ = mustJSON(wireCard(card))
+		_ = protocol.MustMarshal(wireCard(card))
 		lat.add(time.Since(start))
 	}
 	lat.report(b)

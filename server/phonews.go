@@ -130,7 +130,7 @@ func (c *phoneConn) handle(ctx context.Context, env protocol.Envelope) []byte {
 	case "":
 		return fail(contacts.Errorf(contacts.EInvalid, "type: required"))
 	case protocol.TypePing:
-		return frame(protocol.TypePong, env.ID, nil)
+		return protocol.Frame(protocol.TypePong, env.ID, nil)
 	case protocol.TypeResume, protocol.TypeAck, protocol.TypeCallStarted, protocol.TypeCallEnded, protocol.TypeNoteAdd:
 		out, err := c.handlePayload(ctx, env)
 		if err != nil {
@@ -171,7 +171,7 @@ func (c *phoneConn) handlePayload(ctx context.Context, env protocol.Envelope) ([
 			return nil, err
 		}
 		c.srv.hub.Ack(c.device, p.Seq)
-		return frame(protocol.TypeOK, env.ID, nil), nil
+		return protocol.Frame(protocol.TypeOK, env.ID, nil), nil
 	case protocol.TypeCallStarted:
 		var p protocol.CallStart
 		if err := decodePayload(env.Payload, &p); err != nil {
@@ -190,7 +190,7 @@ func (c *phoneConn) handlePayload(ctx context.Context, env protocol.Envelope) ([
 			return nil, err
 		}
 		c.srv.metrics.CardAnswered(metrics.ViaWebsocket, time.Since(start))
-		return frame(protocol.TypeCard, env.ID, card), nil
+		return protocol.Frame(protocol.TypeCard, env.ID, card), nil
 	case protocol.TypeCallEnded:
 		var p protocol.CallEnd
 		if err := decodePayload(env.Payload, &p); err != nil {
@@ -207,7 +207,7 @@ func (c *phoneConn) handlePayload(ctx context.Context, env protocol.Envelope) ([
 		if err != nil {
 			return nil, err
 		}
-		return frame(protocol.TypeOK, env.ID, protocol.CallResponse{Call: call}), nil
+		return protocol.Frame(protocol.TypeOK, env.ID, protocol.CallResponse{Call: call}), nil
 	case protocol.TypeNoteAdd:
 		var p protocol.NoteAdd
 		if err := decodePayload(env.Payload, &p); err != nil {
@@ -221,7 +221,7 @@ func (c *phoneConn) handlePayload(ctx context.Context, env protocol.Envelope) ([
 		if err != nil {
 			return nil, err
 		}
-		return frame(protocol.TypeNoteAdded, env.ID, note), nil
+		return protocol.Frame(protocol.TypeNoteAdded, env.ID, note), nil
 	}
 	return nil, fmt.Errorf("no payload handler for %q", env.Type)
 }
@@ -277,22 +277,6 @@ func decodePayload(raw json.RawMessage, v any) error {
 	return protocol.Decode(raw, v)
 }
 
-func frame(typ, re string, payload any) []byte {
-	env := protocol.Envelope{Type: typ, Re: re}
-	if payload != nil {
-		env.Payload = mustJSON(payload)
-	}
-	return mustJSON(env)
-}
-
 func errorFrame(re string, err error) []byte {
-	return frame(protocol.TypeError, re, errorBody(err))
-}
-
-func mustJSON(v any) []byte {
-	b, err := json.Marshal(v)
-	if err != nil {
-		panic("marshal " + err.Error()) // only our own wire types are marshalled
-	}
-	return b
+	return protocol.Frame(protocol.TypeError, re, errorBody(err))
 }

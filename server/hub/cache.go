@@ -67,7 +67,7 @@ func (c *Compact) payload() []byte {
 				cc.BaseRev, cc.Changed = c.prevRev, changed
 			}
 		}
-		c.b = mustJSON(cc)
+		c.b = protocol.MustMarshal(cc)
 		c.prev, c.cur = nil, nil
 	})
 	return c.b

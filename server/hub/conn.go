@@ -2,7 +2,6 @@ package hub
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -321,8 +320,8 @@ func (c *Conn) Revoke() {
 
 // revokedFrame is the error a revoked device's phone gets, in the
 // protocol's error shape, as the server writes every error.
-var revokedFrame = mustJSON(protocol.Envelope{Type: protocol.TypeError, Payload: mustJSON(protocol.ErrorResponse{
-	Error: protocol.ErrorBody{Code: contacts.EUnauthorized, Message: "this device was revoked"}})})
+var revokedFrame = protocol.Frame(protocol.TypeError, "", protocol.ErrorResponse{
+	Error: protocol.ErrorBody{Code: contacts.EUnauthorized, Message: "this device was revoked"}})
 
 // finish sends the final frame and the close, and closes the socket (wmu
 // held).
@@ -472,11 +471,11 @@ func (c *Conn) startStream(ctx context.Context, r Resume) error {
 		}
 		c.seq, c.gid = pos.Seq, pos.GID
 	}
-	if err := c.write(mustJSON(protocol.Envelope{Type: protocol.TypeOK, Re: r.ID})); err != nil {
+	if err := c.write(protocol.Frame(protocol.TypeOK, r.ID, nil)); err != nil {
 		return err
 	}
 	if resync != "" {
-		if err := c.write(seqFrame(protocol.TypeResync, c.seq, mustJSON(protocol.ResyncPayload{Reason: resync}))); err != nil {
+		if err := c.write(seqFrame(protocol.TypeResync, c.seq, protocol.MustMarshal(protocol.ResyncPayload{Reason: resync}))); err != nil {
 			return err
 		}
 	}
@@ -576,13 +575,4 @@ func appendEventHead(b []byte, typ string, seq int64) []byte {
 		b = strconv.AppendInt(b, seq, 10)
 	}
 	return append(b, `,"payload":`...)
-}
-
-// mustJSON encodes the hub's own wire values.
-func mustJSON(v any) []byte {
-	b, err := json.Marshal(v)
-	if err != nil {
-		panic("marshal " + err.Error()) // only our own wire types are marshalled
-	}
-	return b
 }
