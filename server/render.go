@@ -13,14 +13,15 @@ import (
 // carries the contact's card as it is now, so a phone that replays old
 // events still ends on the current card; a contact deleted since is sent as
 // contact.removed.
-// Phones that asked for compact events get the compact form instead; both
-// are rendered once per change and shared by every phone.
+// The card is rendered once per change and shared by every phone; phones
+// that asked for compact events get its compact form instead, encoded once
+// when the first of them needs it (hub.Compact).
 func (s *Server) renderEvent(ctx context.Context, e sqlite.Event) (hub.Rendered, error) {
 	switch e.Type {
 	case sqlite.EventCardUpdated:
 		c, err := s.db.Contact(ctx, e.ContactID)
 		if contacts.ErrorCode(err) == contacts.ENotFound {
-			return hub.Rendered{Type: protocol.TypeContactRemoved, Payload: mustJSON(protocol.ContactRemoved{ContactID: e.ContactID})}, nil
+			return hub.Rendered{Type: protocol.TypeContactRemoved, Payload: protocol.MustMarshal(protocol.ContactRemoved{ContactID: e.ContactID})}, nil
 		}
 		if err != nil {
 			return hub.Rendered{}, err
@@ -30,10 +31,10 @@ func (s *Server) renderEvent(ctx context.Context, e sqlite.Event) (hub.Rendered,
 			if err != nil {
 				return nil, err
 			}
-			return mustJSON(wireCard(card)), nil
+			return protocol.MustMarshal(wireCard(card)), nil
 		})
 	case sqlite.EventContactRemoved:
-		return hub.Rendered{Type: protocol.TypeContactRemoved, Payload: mustJSON(protocol.ContactRemoved{ContactID: e.ContactID})}, nil
+		return hub.Rendered{Type: protocol.TypeContactRemoved, Payload: protocol.MustMarshal(protocol.ContactRemoved{ContactID: e.ContactID})}, nil
 	}
 	payload := e.Payload
 	if payload == "" {
