@@ -41,7 +41,15 @@ type SheetInfo struct {
 	Problem   string   `json:"problem,omitempty"` // why its rows are not readable as contacts
 }
 
-func readXLSX(data []byte, opt ReadOptions) (*Source, error) {
+func readXLSX(data []byte, opt ReadOptions) (src *Source, err error) {
+	// excelize panics on some damaged workbooks (an index out of range in
+	// its row checks, found by FuzzReadXLSX): such a file is refused as
+	// unreadable, as one it reports an error for.
+	defer func() {
+		if v := recover(); v != nil {
+			src, err = nil, contacts.Errorf(contacts.EInvalid, "not a readable Excel workbook (.xlsx): it is damaged (%v)", v)
+		}
+	}()
 	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: 1 << 30, UnzipXMLSizeLimit: 256 << 20})
 	if err != nil {
 		return nil, contacts.Errorf(contacts.EInvalid, "not a readable Excel workbook (.xlsx): %v", err)
@@ -63,7 +71,7 @@ func readXLSX(data []byte, opt ReadOptions) (*Source, error) {
 	if err != nil {
 		return nil, err
 	}
-	src := &Source{}
+	src = &Source{}
 	budget := cellBudget(maxWorkbookCells)
 	mapFound := map[string]bool{} // --map keys some sheet read has a column for
 	for _, name := range names {
