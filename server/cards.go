@@ -9,12 +9,21 @@ import (
 )
 
 // cardFor builds the card for a number, as it rings or is dialled (call
-// set) or is looked up (call nil). p is nil for a withheld number.
-func (s *Server) cardFor(ctx context.Context, p *contacts.Parsed, call *contacts.Call, sim *contacts.SIM) (contacts.Card, error) {
+// set) or is looked up (call nil). p is nil for a withheld number. Its
+// reads see the store at one moment (sqlite.ReadSnapshot).
+func (s *Server) cardFor(ctx context.Context, p *contacts.Parsed, call *contacts.Call, sim *contacts.SIM) (card contacts.Card, err error) {
 	in := contacts.CardInput{Number: p, SIM: sim}
 	if p == nil || p.Key == "" {
 		return contacts.BuildCard(s.templates(), in), nil
 	}
+	err = s.db.ReadSnapshot(ctx, func(ctx context.Context) error {
+		card, err = s.numberCard(ctx, in, p, call)
+		return err
+	})
+	return card, err
+}
+
+func (s *Server) numberCard(ctx context.Context, in contacts.CardInput, p *contacts.Parsed, call *contacts.Call) (contacts.Card, error) {
 	matches, err := s.db.ContactsByNumber(ctx, p.Key)
 	if err != nil {
 		return contacts.Card{}, err

@@ -15,8 +15,20 @@ import (
 // contact.removed.
 // The card is rendered once per change and shared by every phone; phones
 // that asked for compact events get its compact form instead, encoded once
-// when the first of them needs it (hub.Compact).
-func (s *Server) renderEvent(ctx context.Context, e sqlite.Event) (hub.Rendered, error) {
+// when the first of them needs it (hub.Compact). Its reads see the store at
+// one moment (sqlite.ReadSnapshot).
+func (s *Server) renderEvent(ctx context.Context, e sqlite.Event) (r hub.Rendered, err error) {
+	if e.Type != sqlite.EventCardUpdated {
+		return s.renderStored(ctx, e)
+	}
+	err = s.db.ReadSnapshot(ctx, func(ctx context.Context) error {
+		r, err = s.renderStored(ctx, e)
+		return err
+	})
+	return r, err
+}
+
+func (s *Server) renderStored(ctx context.Context, e sqlite.Event) (hub.Rendered, error) {
 	switch e.Type {
 	case sqlite.EventCardUpdated:
 		c, err := s.db.Contact(ctx, e.ContactID)

@@ -76,7 +76,7 @@ func (db *DB) Audit(ctx context.Context, f AuditFilter) ([]AuditEntry, error) {
 	}
 	q += " ORDER BY at_ms DESC, id DESC LIMIT ?"
 	args = append(args, f.Limit)
-	rows, err := db.read.QueryContext(ctx, q, args...)
+	rows, err := db.reader(ctx).QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("read audit log: %w", err)
 	}

@@ -161,7 +161,7 @@ func (db *DB) EachContact(ctx context.Context, fn func(*contacts.Contact) error)
 	var afterMS int64 = -1
 	afterID := ""
 	for {
-		rows, err := db.read.QueryContext(ctx, `SELECT data, rev, created_ms, id FROM contacts WHERE deleted = 0 AND (created_ms, id) > (?, ?) ORDER BY created_ms, id LIMIT 1000`, afterMS, afterID)
+		rows, err := db.reader(ctx).QueryContext(ctx, `SELECT data, rev, created_ms, id FROM contacts WHERE deleted = 0 AND (created_ms, id) > (?, ?) ORDER BY created_ms, id LIMIT 1000`, afterMS, afterID)
 		if err != nil {
 			return fmt.Errorf("list contacts: %w", err)
 		}

@@ -40,7 +40,7 @@ type ExportEntry struct {
 // the client (kind "message", export only: an import skips it), by contact
 // then time; calls and notes of unknown numbers come first (ContactID "").
 func (db *DB) EachHistory(ctx context.Context, fn func(ExportEntry) error) error {
-	rows, err := db.read.QueryContext(ctx, `
+	rows, err := db.reader(ctx).QueryContext(ctx, `
 		SELECT COALESCE(contact_id, ''), number_raw, number_key, 'call', started_ms, by_name, '', direction, outcome, duration_s, sim_slot, id, '' FROM calls
 		UNION ALL SELECT COALESCE(contact_id, ''), number_key, number_key, 'note', at_ms, author, text, '', '', 0, 0, call_id, '' FROM notes
 		UNION ALL SELECT contact_id, '', '', 'stage', at_ms, by_name, from_stage, '', '', 0, 0, '', to_stage FROM stage_changes

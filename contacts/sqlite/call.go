@@ -105,7 +105,7 @@ func (db *DB) EndCall(ctx context.Context, id, deviceID string, end contacts.Cal
 
 // Call returns a stored call.
 func (db *DB) Call(ctx context.Context, id string) (*contacts.Call, error) {
-	c, _, _, err := callByID(ctx, db.read, id)
+	c, _, _, err := callByID(ctx, db.reader(ctx), id)
 	if err != nil {
 		return nil, fmt.Errorf("get call: %w", err)
 	}
@@ -150,9 +150,9 @@ func (db *DB) LastCall(ctx context.Context, contactID, numberKey string, before 
 	}
 	var row *sql.Row
 	if contactID != "" {
-		row = db.read.QueryRowContext(ctx, `SELECT `+callColumns+` FROM calls WHERE contact_id = ? AND started_ms < ? AND id != ? ORDER BY started_ms DESC LIMIT 1`, contactID, beforeMS, skip)
+		row = db.reader(ctx).QueryRowContext(ctx, `SELECT `+callColumns+` FROM calls WHERE contact_id = ? AND started_ms < ? AND id != ? ORDER BY started_ms DESC LIMIT 1`, contactID, beforeMS, skip)
 	} else {
-		row = db.read.QueryRowContext(ctx, `SELECT `+callColumns+` FROM calls WHERE number_key = ? AND contact_id IS NULL AND started_ms < ? AND id != ? ORDER BY started_ms DESC LIMIT 1`, numberKey, beforeMS, skip)
+		row = db.reader(ctx).QueryRowContext(ctx, `SELECT `+callColumns+` FROM calls WHERE number_key = ? AND contact_id IS NULL AND started_ms < ? AND id != ? ORDER BY started_ms DESC LIMIT 1`, numberKey, beforeMS, skip)
 	}
 	c, err := scanCall(row)
 	if errors.Is(err, sql.ErrNoRows) {

@@ -118,7 +118,7 @@ func (db *DB) SetPairCodeSIMs(ctx context.Context, code string, policies map[int
 // device has not reported yet.
 func (db *DB) PendingSIMPolicies(ctx context.Context, deviceID string) (map[int]string, error) {
 	var raw string
-	if err := db.read.QueryRowContext(ctx, `SELECT pending_sim_policies FROM devices WHERE id = ?`, deviceID).Scan(&raw); err != nil {
+	if err := db.reader(ctx).QueryRowContext(ctx, `SELECT pending_sim_policies FROM devices WHERE id = ?`, deviceID).Scan(&raw); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, contacts.Errorf(contacts.ENotFound, "device %s not found", deviceID)
 		}
@@ -168,7 +168,7 @@ func scanDevice(s scanner) (*contacts.Device, error) {
 
 // DeviceByToken returns the active device whose token hashes to tokenHash.
 func (db *DB) DeviceByToken(ctx context.Context, tokenHash string) (*contacts.Device, error) {
-	d, err := scanDevice(db.read.QueryRowContext(ctx, `SELECT `+deviceColumns+` FROM devices WHERE token_hash = ? AND revoked_ms = 0`, tokenHash))
+	d, err := scanDevice(db.reader(ctx).QueryRowContext(ctx, `SELECT `+deviceColumns+` FROM devices WHERE token_hash = ? AND revoked_ms = 0`, tokenHash))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, contacts.Errorf(contacts.EUnauthorized, "token is not valid or the device was revoked")
 	}
@@ -180,7 +180,7 @@ func (db *DB) DeviceByToken(ctx context.Context, tokenHash string) (*contacts.De
 
 // Device returns a device by ID, revoked or not.
 func (db *DB) Device(ctx context.Context, id string) (*contacts.Device, error) {
-	d, err := scanDevice(db.read.QueryRowContext(ctx, `SELECT `+deviceColumns+` FROM devices WHERE id = ?`, id))
+	d, err := scanDevice(db.reader(ctx).QueryRowContext(ctx, `SELECT `+deviceColumns+` FROM devices WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, contacts.Errorf(contacts.ENotFound, "device %s not found", id)
 	}
@@ -192,7 +192,7 @@ func (db *DB) Device(ctx context.Context, id string) (*contacts.Device, error) {
 
 // Devices lists every device, newest first; revoked ones too.
 func (db *DB) Devices(ctx context.Context) ([]*contacts.Device, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT `+deviceColumns+` FROM devices ORDER BY created_ms DESC`)
+	rows, err := db.reader(ctx).QueryContext(ctx, `SELECT `+deviceColumns+` FROM devices ORDER BY created_ms DESC`)
 	if err != nil {
 		return nil, fmt.Errorf("list devices: %w", err)
 	}
@@ -234,7 +234,7 @@ func (db *DB) UpdateDevice(ctx context.Context, d *contacts.Device) error {
 // FindDevice returns the device with the given ID or unique ID prefix (at
 // least 4 characters): admins type IDs short.
 func (db *DB) FindDevice(ctx context.Context, idOrPrefix string) (*contacts.Device, error) {
-	return findDevice(ctx, db.read, idOrPrefix)
+	return findDevice(ctx, db.reader(ctx), idOrPrefix)
 }
 
 func findDevice(ctx context.Context, q queryer, idOrPrefix string) (*contacts.Device, error) {
@@ -298,7 +298,7 @@ func (db *DB) ClearFCMToken(ctx context.Context, token string) error {
 // Setting reads a JSON setting into v; it reports false when it is not set.
 func (db *DB) Setting(ctx context.Context, key string, v any) (bool, error) {
 	var s string
-	err := db.read.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, key).Scan(&s)
+	err := db.reader(ctx).QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, key).Scan(&s)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
 	}

@@ -48,11 +48,11 @@ func (db *DB) AddEvent(ctx context.Context, deviceID, typ, contactID, payload st
 // LastEventGID is the newest stored event's gid (0 when none).
 func (db *DB) LastEventGID(ctx context.Context) (int64, error) {
 	var gid int64
-	if err := db.read.QueryRowContext(ctx, `SELECT COALESCE(MAX(gid), 0) FROM events`).Scan(&gid); err != nil {
+	if err := db.reader(ctx).QueryRowContext(ctx, `SELECT COALESCE(MAX(gid), 0) FROM events`).Scan(&gid); err != nil {
 		return 0, fmt.Errorf("last event: %w", err)
 	}
 	if gid == 0 { // AUTOINCREMENT never reuses ids, even after every event was trimmed
-		_ = db.read.QueryRowContext(ctx, `SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'events'), 0)`).Scan(&gid)
+		_ = db.reader(ctx).QueryRowContext(ctx, `SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'events'), 0)`).Scan(&gid)
 	}
 	return gid, nil
 }
@@ -84,7 +84,7 @@ func (db *DB) DeviceEvents(ctx context.Context, deviceID string, after, upto int
 }
 
 func (db *DB) events(ctx context.Context, q string, args ...any) ([]Event, error) {
-	rows, err := db.read.QueryContext(ctx, q, args...)
+	rows, err := db.reader(ctx).QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("read events: %w", err)
 	}
@@ -105,7 +105,7 @@ func (db *DB) events(ctx context.Context, q string, args ...any) ([]Event, error
 // CountDeviceEvents counts the events a device sees with gid in (after, upto].
 func (db *DB) CountDeviceEvents(ctx context.Context, deviceID string, after, upto int64) (int64, error) {
 	var n int64
-	err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM events WHERE gid > ? AND gid <= ? AND (device_id IS NULL OR device_id = ?)`, after, upto, deviceID).Scan(&n)
+	err := db.reader(ctx).QueryRowContext(ctx, `SELECT COUNT(*) FROM events WHERE gid > ? AND gid <= ? AND (device_id IS NULL OR device_id = ?)`, after, upto, deviceID).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("count events: %w", err)
 	}
@@ -116,7 +116,7 @@ func (db *DB) CountDeviceEvents(ctx context.Context, deviceID string, after, upt
 // after gid `after`.
 func (db *DB) NthDeviceEventGID(ctx context.Context, deviceID string, after, n int64) (int64, error) {
 	var gid int64
-	err := db.read.QueryRowContext(ctx, `SELECT gid FROM events WHERE gid > ? AND (device_id IS NULL OR device_id = ?) ORDER BY gid LIMIT 1 OFFSET ?`, after, deviceID, n-1).Scan(&gid)
+	err := db.reader(ctx).QueryRowContext(ctx, `SELECT gid FROM events WHERE gid > ? AND (device_id IS NULL OR device_id = ?) ORDER BY gid LIMIT 1 OFFSET ?`, after, deviceID, n-1).Scan(&gid)
 	if err != nil {
 		return 0, fmt.Errorf("find event %d after %d: %w", n, after, err)
 	}
@@ -189,7 +189,7 @@ func (db *DB) SaveCursors(ctx context.Context, cursors []Cursor, seen map[string
 // Cursor returns one active device's cursor.
 func (db *DB) Cursor(ctx context.Context, deviceID string) (Cursor, error) {
 	c := Cursor{DeviceID: deviceID}
-	err := db.read.QueryRowContext(ctx, `SELECT base_gid, base_seq FROM devices WHERE id = ? AND revoked_ms = 0`, deviceID).Scan(&c.BaseGID, &c.BaseSeq)
+	err := db.reader(ctx).QueryRowContext(ctx, `SELECT base_gid, base_seq FROM devices WHERE id = ? AND revoked_ms = 0`, deviceID).Scan(&c.BaseGID, &c.BaseSeq)
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, contacts.Errorf(contacts.ENotFound, "device %s not found", deviceID)
 	}
@@ -201,7 +201,7 @@ func (db *DB) Cursor(ctx context.Context, deviceID string) (Cursor, error) {
 
 // RevokedSince lists the devices revoked at or after t.
 func (db *DB) RevokedSince(ctx context.Context, t time.Time) ([]string, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT id FROM devices WHERE revoked_ms >= ? AND revoked_ms != 0`, ms(t))
+	rows, err := db.reader(ctx).QueryContext(ctx, `SELECT id FROM devices WHERE revoked_ms >= ? AND revoked_ms != 0`, ms(t))
 	if err != nil {
 		return nil, fmt.Errorf("revoked devices: %w", err)
 	}
@@ -219,7 +219,7 @@ func (db *DB) RevokedSince(ctx context.Context, t time.Time) ([]string, error) {
 
 // Cursors returns every active device's cursor.
 func (db *DB) Cursors(ctx context.Context) ([]Cursor, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT id, base_gid, base_seq FROM devices WHERE revoked_ms = 0`)
+	rows, err := db.reader(ctx).QueryContext(ctx, `SELECT id, base_gid, base_seq FROM devices WHERE revoked_ms = 0`)
 	if err != nil {
 		return nil, fmt.Errorf("read cursors: %w", err)
 	}

@@ -135,7 +135,7 @@ func followupByID(ctx context.Context, q queryer, id string) (*Followup, error) 
 
 // Followup returns one follow-up.
 func (db *DB) Followup(ctx context.Context, id string) (*Followup, error) {
-	return followupByID(ctx, db.read, id)
+	return followupByID(ctx, db.reader(ctx), id)
 }
 
 // FollowupFilter narrows Followups; zero fields match everything.
@@ -169,7 +169,7 @@ func (db *DB) Followups(ctx context.Context, f FollowupFilter) ([]Followup, erro
 	}
 	q += " ORDER BY f.due_ms, f.id LIMIT ?"
 	args = append(args, f.Limit)
-	rows, err := db.read.QueryContext(ctx, q, args...)
+	rows, err := db.reader(ctx).QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list follow-ups: %w", err)
 	}

@@ -72,7 +72,7 @@ func (db *DB) SetSilent(ctx context.Context, id string, at time.Time) error {
 
 // DeviceStates returns every device's health, by device ID.
 func (db *DB) DeviceStates(ctx context.Context) (map[string]DeviceState, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT id, connected, channel, last_error, last_error_ms, silent_ms FROM devices`)
+	rows, err := db.reader(ctx).QueryContext(ctx, `SELECT id, connected, channel, last_error, last_error_ms, silent_ms FROM devices`)
 	if err != nil {
 		return nil, fmt.Errorf("read device states: %w", err)
 	}
@@ -139,7 +139,7 @@ func (db *DB) SetSIMPolicy(ctx context.Context, id string, slot int, policy, lab
 // OpenCall returns the latest call with the contact still in progress (no
 // outcome yet) that started after since, other than skip; nil when none.
 func (db *DB) OpenCall(ctx context.Context, contactID, skip string, since time.Time) (*contacts.Call, error) {
-	c, err := scanCall(db.read.QueryRowContext(ctx, `SELECT `+callColumns+` FROM calls WHERE contact_id = ? AND outcome = '' AND ended_ms = 0 AND started_ms > ? AND id != ? ORDER BY started_ms DESC LIMIT 1`, contactID, ms(since), skip))
+	c, err := scanCall(db.reader(ctx).QueryRowContext(ctx, `SELECT `+callColumns+` FROM calls WHERE contact_id = ? AND outcome = '' AND ended_ms = 0 AND started_ms > ? AND id != ? ORDER BY started_ms DESC LIMIT 1`, contactID, ms(since), skip))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
@@ -152,7 +152,7 @@ func (db *DB) OpenCall(ctx context.Context, contactID, skip string, since time.T
 // OpenCalls returns every call in progress that started after since, newest
 // first: the office's live board.
 func (db *DB) OpenCalls(ctx context.Context, since time.Time) ([]*contacts.Call, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT `+callColumns+` FROM calls INDEXED BY calls_unended_started WHERE `+unended+` AND started_ms > ? ORDER BY started_ms DESC LIMIT 200`, ms(since))
+	rows, err := db.reader(ctx).QueryContext(ctx, `SELECT `+callColumns+` FROM calls INDEXED BY calls_unended_started WHERE `+unended+` AND started_ms > ? ORDER BY started_ms DESC LIMIT 200`, ms(since))
 	if err != nil {
 		return nil, fmt.Errorf("open calls: %w", err)
 	}
@@ -172,7 +172,7 @@ func (db *DB) OpenCalls(ctx context.Context, since time.Time) ([]*contacts.Call,
 // to it.
 func (db *DB) MaxRev(ctx context.Context) (int64, error) {
 	var rev int64
-	if err := db.read.QueryRowContext(ctx, `SELECT COALESCE(MAX(rev), 0) FROM contacts`).Scan(&rev); err != nil {
+	if err := db.reader(ctx).QueryRowContext(ctx, `SELECT COALESCE(MAX(rev), 0) FROM contacts`).Scan(&rev); err != nil {
 		return 0, fmt.Errorf("max rev: %w", err)
 	}
 	return rev, nil

@@ -447,7 +447,7 @@ func (db *DB) Merges(ctx context.Context, limit int) ([]Merge, error) {
 	if limit <= 0 {
 		limit = 100
 	}
-	rows, err := db.read.QueryContext(ctx, `SELECT id, keep_id, gone_id, at_ms, by_name, undone_ms FROM merges ORDER BY id DESC LIMIT ?`, limit)
+	rows, err := db.reader(ctx).QueryContext(ctx, `SELECT id, keep_id, gone_id, at_ms, by_name, undone_ms FROM merges ORDER BY id DESC LIMIT ?`, limit)
 	if err != nil {
 		return nil, fmt.Errorf("list merges: %w", err)
 	}

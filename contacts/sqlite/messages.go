@@ -108,7 +108,7 @@ func (db *DB) AddSend(ctx context.Context, s MessageSend, msgs []*messages.Messa
 // DueMessages returns planned messages of a channel due by now, oldest due
 // first.
 func (db *DB) DueMessages(ctx context.Context, channel string, now time.Time, limit int) ([]*messages.Message, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT `+messageCols+` FROM messages WHERE status = ? AND channel = ? AND due_ms <= ? ORDER BY due_ms, id LIMIT ?`,
+	rows, err := db.reader(ctx).QueryContext(ctx, `SELECT `+messageCols+` FROM messages WHERE status = ? AND channel = ? AND due_ms <= ? ORDER BY due_ms, id LIMIT ?`,
 		messages.StatusPlanned, channel, ms(now), limit)
 	if err != nil {
 		return nil, fmt.Errorf("due messages: %w", err)
@@ -134,7 +134,7 @@ func collectMessages(rows *sql.Rows) ([]*messages.Message, error) {
 // one segment.
 func (db *DB) SIMSegments(ctx context.Context, deviceID string, slot int, since time.Time) (int, error) {
 	var n int
-	err := db.read.QueryRowContext(ctx, `SELECT COALESCE(SUM(MAX(segments, 1)), 0) FROM messages WHERE device_id = ? AND sim_slot = ? AND dispatched_ms > 0 AND dispatched_ms >= ?`,
+	err := db.reader(ctx).QueryRowContext(ctx, `SELECT COALESCE(SUM(MAX(segments, 1)), 0) FROM messages WHERE device_id = ? AND sim_slot = ? AND dispatched_ms > 0 AND dispatched_ms >= ?`,
 		deviceID, slot, ms(since)).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("sim usage: %w", err)
@@ -147,7 +147,7 @@ func (db *DB) SIMSegments(ctx context.Context, deviceID string, slot int, since 
 // mail account is the SIM ("", 0), as for SIMSegments).
 func (db *DB) SIMPlanned(ctx context.Context, deviceID string, slot int, dayStart time.Time) (last time.Time, today int, err error) {
 	var lastMS int64
-	err = db.read.QueryRowContext(ctx, `SELECT COALESCE(MAX(due_ms), 0), COALESCE(SUM(CASE WHEN due_ms >= ? THEN MAX(segments, 1) END), 0) FROM messages WHERE device_id = ? AND sim_slot = ? AND status != 'failed' AND due_ms >= ?`,
+	err = db.reader(ctx).QueryRowContext(ctx, `SELECT COALESCE(MAX(due_ms), 0), COALESCE(SUM(CASE WHEN due_ms >= ? THEN MAX(segments, 1) END), 0) FROM messages WHERE device_id = ? AND sim_slot = ? AND status != 'failed' AND due_ms >= ?`,
 		ms(dayStart), deviceID, slot, ms(dayStart)).Scan(&lastMS, &today)
 	if err != nil {
 		return time.Time{}, 0, fmt.Errorf("sim plan: %w", err)
@@ -277,7 +277,7 @@ func (db *DB) ReportMessage(ctx context.Context, deviceID, id, status, reason st
 
 // Message returns one message with its status history.
 func (db *DB) Message(ctx context.Context, id string) (*messages.Message, error) {
-	m, err := scanMessage(db.read.QueryRowContext(ctx, `SELECT `+messageCols+` FROM messages WHERE id = ?`, id))
+	m, err := scanMessage(db.reader(ctx).QueryRowContext(ctx, `SELECT `+messageCols+` FROM messages WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, contacts.Errorf(contacts.ENotFound, "message %s not found", id)
 	}
@@ -290,7 +290,7 @@ func (db *DB) Message(ctx context.Context, id string) (*messages.Message, error)
 // ContactMessages returns a contact's messages, newest first, with their
 // histories (for the client page and the export).
 func (db *DB) ContactMessages(ctx context.Context, contactID string, limit int) ([]*messages.Message, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT `+messageCols+` FROM messages WHERE contact_id = ? ORDER BY created_ms DESC, id LIMIT ?`, contactID, limit)
+	rows, err := db.reader(ctx).QueryContext(ctx, `SELECT `+messageCols+` FROM messages WHERE contact_id = ? ORDER BY created_ms DESC, id LIMIT ?`, contactID, limit)
 	if err != nil {
 		return nil, fmt.Errorf("contact messages: %w", err)
 	}
@@ -303,7 +303,7 @@ func (db *DB) ContactMessages(ctx context.Context, contactID string, limit int) 
 
 // SendMessages returns a send's messages in due order.
 func (db *DB) SendMessages(ctx context.Context, sendID string) ([]*messages.Message, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT `+messageCols+` FROM messages WHERE send_id = ? ORDER BY due_ms, id`, sendID)
+	rows, err := db.reader(ctx).QueryContext(ctx, `SELECT `+messageCols+` FROM messages WHERE send_id = ? ORDER BY due_ms, id`, sendID)
 	if err != nil {
 		return nil, fmt.Errorf("send messages: %w", err)
 	}
@@ -312,7 +312,7 @@ func (db *DB) SendMessages(ctx context.Context, sendID string) ([]*messages.Mess
 
 func (db *DB) loadHistory(ctx context.Context, ms []*messages.Message) error {
 	for _, m := range ms {
-		rows, err := db.read.QueryContext(ctx, `SELECT status, reason, at_ms FROM message_status WHERE message_id = ? ORDER BY at_ms, rowid`, m.ID)
+		rows, err := db.reader(ctx).QueryContext(ctx, `SELECT status, reason, at_ms FROM message_status WHERE message_id = ? ORDER BY at_ms, rowid`, m.ID)
 		if err != nil {
 			return fmt.Errorf("message history: %w", err)
 		}
@@ -338,7 +338,7 @@ func (db *DB) loadHistory(ctx context.Context, ms []*messages.Message) error {
 func (db *DB) Send(ctx context.Context, id string) (*SendProgress, error) {
 	var s MessageSend
 	var created, finish int64
-	err := db.read.QueryRowContext(ctx, `SELECT id, channel, created_by, created_ms, subject, text, total, skipped, finish_ms FROM message_sends WHERE id = ?`, id).
+	err := db.reader(ctx).QueryRowContext(ctx, `SELECT id, channel, created_by, created_ms, subject, text, total, skipped, finish_ms FROM message_sends WHERE id = ?`, id).
 		Scan(&s.ID, &s.Channel, &s.CreatedBy, &created, &s.Subject, &s.Text, &s.Total, &s.Skipped, &finish)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, contacts.Errorf(contacts.ENotFound, "send %s not found", id)
@@ -348,7 +348,7 @@ func (db *DB) Send(ctx context.Context, id string) (*SendProgress, error) {
 	}
 	s.CreatedAt, s.Finish = fromMS(created), fromMS(finish)
 	p := &SendProgress{Send: s, ByStatus: map[string]int{}}
-	rows, err := db.read.QueryContext(ctx, `SELECT status, COUNT(*), MAX(updated_ms) FROM messages WHERE send_id = ? GROUP BY status`, id)
+	rows, err := db.reader(ctx).QueryContext(ctx, `SELECT status, COUNT(*), MAX(updated_ms) FROM messages WHERE send_id = ? GROUP BY status`, id)
 	if err != nil {
 		return nil, fmt.Errorf("send progress: %w", err)
 	}
@@ -412,12 +412,12 @@ func optOut(ctx context.Context, q interface {
 
 // ContactOptOut returns a contact's opt-outs (none when never set).
 func (db *DB) ContactOptOut(ctx context.Context, contactID string) (OptOut, error) {
-	return optOut(ctx, db.read, contactID)
+	return optOut(ctx, db.reader(ctx), contactID)
 }
 
 // OptOuts returns every contact with an opt-out.
 func (db *DB) OptOuts(ctx context.Context) (map[string]OptOut, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT contact_id, no_sms, no_email, source FROM contact_optouts WHERE no_sms OR no_email`)
+	rows, err := db.reader(ctx).QueryContext(ctx, `SELECT contact_id, no_sms, no_email, source FROM contact_optouts WHERE no_sms OR no_email`)
 	if err != nil {
 		return nil, fmt.Errorf("read opt-outs: %w", err)
 	}
@@ -439,7 +439,7 @@ func (db *DB) OptOuts(ctx context.Context) (map[string]OptOut, error) {
 // sent again on its own.
 func (db *DB) FailInterruptedEmail(ctx context.Context, reason string) (int, error) {
 	var waiting int
-	if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM messages WHERE channel = 'email' AND status = ?`, messages.StatusDispatched).Scan(&waiting); err != nil {
+	if err := db.reader(ctx).QueryRowContext(ctx, `SELECT COUNT(*) FROM messages WHERE channel = 'email' AND status = ?`, messages.StatusDispatched).Scan(&waiting); err != nil {
 		return 0, fmt.Errorf("interrupted e-mail: %w", err)
 	}
 	if waiting == 0 {

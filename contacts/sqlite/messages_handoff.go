@@ -13,7 +13,7 @@ import (
 // dispatched) although their send_before is at or before cutoff: the phone
 // may no longer send them, so they may go to another phone.
 func (db *DB) ExpiredSMS(ctx context.Context, cutoff time.Time, limit int) ([]*messages.Message, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT `+messageCols+` FROM messages WHERE status = ? AND send_before_ms > 0 AND send_before_ms <= ? ORDER BY send_before_ms, id LIMIT ?`,
+	rows, err := db.reader(ctx).QueryContext(ctx, `SELECT `+messageCols+` FROM messages WHERE status = ? AND send_before_ms > 0 AND send_before_ms <= ? ORDER BY send_before_ms, id LIMIT ?`,
 		messages.StatusDispatched, ms(cutoff), limit) // messages_due finds the dispatched ones: few at any time
 	if err != nil {
 		return nil, fmt.Errorf("expired sms: %w", err)
@@ -24,7 +24,7 @@ func (db *DB) ExpiredSMS(ctx context.Context, cutoff time.Time, limit int) ([]*m
 // PlannedSMS returns SMS planned on a phone and not yet handed to it, in
 // due order (what a phone found silent would be handed next).
 func (db *DB) PlannedSMS(ctx context.Context, deviceID string, limit int) ([]*messages.Message, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT `+messageCols+` FROM messages WHERE status = ? AND channel = 'sms' AND device_id = ? ORDER BY due_ms, id LIMIT ?`,
+	rows, err := db.reader(ctx).QueryContext(ctx, `SELECT `+messageCols+` FROM messages WHERE status = ? AND channel = 'sms' AND device_id = ? ORDER BY due_ms, id LIMIT ?`,
 		messages.StatusPlanned, deviceID, limit)
 	if err != nil {
 		return nil, fmt.Errorf("planned sms: %w", err)
@@ -35,7 +35,7 @@ func (db *DB) PlannedSMS(ctx context.Context, deviceID string, limit int) ([]*me
 // SendSIMs lists the phones and SIMs a group send's messages were planned
 // on (where a message whose phone vanished may go instead).
 func (db *DB) SendSIMs(ctx context.Context, sendID string) ([]messages.SIMRef, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT DISTINCT device_id, sim_slot FROM messages WHERE send_id = ? AND channel = 'sms' ORDER BY device_id, sim_slot`, sendID)
+	rows, err := db.reader(ctx).QueryContext(ctx, `SELECT DISTINCT device_id, sim_slot FROM messages WHERE send_id = ? AND channel = 'sms' ORDER BY device_id, sim_slot`, sendID)
 	if err != nil {
 		return nil, fmt.Errorf("send sims: %w", err)
 	}

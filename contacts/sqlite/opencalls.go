@@ -131,7 +131,7 @@ func (db *DB) ReopenCalls(ctx context.Context, deviceID string, ids []string, si
 // false when none is open.
 func (db *DB) OldestOpenCall(ctx context.Context) (started time.Time, ok bool, err error) {
 	var v sql.NullInt64
-	if err := db.read.QueryRowContext(ctx, `SELECT MIN(started_ms) FROM calls WHERE `+unended).Scan(&v); err != nil {
+	if err := db.reader(ctx).QueryRowContext(ctx, `SELECT MIN(started_ms) FROM calls WHERE `+unended).Scan(&v); err != nil {
 		return time.Time{}, false, fmt.Errorf("oldest open call: %w", err)
 	}
 	if !v.Valid {

@@ -206,7 +206,7 @@ func (db *DB) MoveOrder(ctx context.Context, id, stage string, p Pipeline) (*ord
 
 // Order returns one order.
 func (db *DB) Order(ctx context.Context, id string) (*orders.Order, error) {
-	return orderByID(ctx, db.read, id)
+	return orderByID(ctx, db.reader(ctx), id)
 }
 
 func orderByID(ctx context.Context, q queryer, id string) (*orders.Order, error) {
@@ -227,7 +227,7 @@ func orderByID(ctx context.Context, q queryer, id string) (*orders.Order, error)
 
 // OrdersOf lists a contact's orders, newest first.
 func (db *DB) OrdersOf(ctx context.Context, contactID string) ([]*orders.Order, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT data FROM orders WHERE contact_id = ? ORDER BY created_ms DESC, id LIMIT 500`, contactID)
+	rows, err := db.reader(ctx).QueryContext(ctx, `SELECT data FROM orders WHERE contact_id = ? ORDER BY created_ms DESC, id LIMIT 500`, contactID)
 	if err != nil {
 		return nil, fmt.Errorf("list orders: %w", err)
 	}
@@ -261,7 +261,7 @@ func (db *DB) OrderNumbers(ctx context.Context, contactIDs []string) (map[string
 		for i, id := range ids {
 			args[i] = id
 		}
-		rows, err := db.read.QueryContext(ctx, `SELECT contact_id, number FROM orders WHERE contact_id IN (?`+strings.Repeat(",?", len(ids)-1)+`)
+		rows, err := db.reader(ctx).QueryContext(ctx, `SELECT contact_id, number FROM orders WHERE contact_id IN (?`+strings.Repeat(",?", len(ids)-1)+`)
 			ORDER BY contact_id, closed, created_ms DESC, id`, args...)
 		if err != nil {
 			return nil, fmt.Errorf("order numbers: %w", err)
@@ -287,7 +287,7 @@ func (db *DB) OrderNumbers(ctx context.Context, contactIDs []string) (map[string
 
 // OrderMoves lists an order's stage moves, oldest first.
 func (db *DB) OrderMoves(ctx context.Context, orderID string) ([]orders.Move, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT from_stage, to_stage, by_name, at_ms FROM order_stage_changes WHERE order_id = ? ORDER BY at_ms, id`, orderID)
+	rows, err := db.reader(ctx).QueryContext(ctx, `SELECT from_stage, to_stage, by_name, at_ms FROM order_stage_changes WHERE order_id = ? ORDER BY at_ms, id`, orderID)
 	if err != nil {
 		return nil, fmt.Errorf("list order moves: %w", err)
 	}
@@ -309,7 +309,7 @@ func (db *DB) OrderMoves(ctx context.Context, orderID string) ([]orders.Move, er
 // will take: the order's number, O (offer) or F (invoice), and a count.
 func (db *DB) NextDocumentNumber(ctx context.Context, o *orders.Order, kind string) (string, error) {
 	var n int
-	if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM documents WHERE order_id = ? AND kind = ?`, o.ID, kind).Scan(&n); err != nil {
+	if err := db.reader(ctx).QueryRowContext(ctx, `SELECT COUNT(*) FROM documents WHERE order_id = ? AND kind = ?`, o.ID, kind).Scan(&n); err != nil {
 		return "", fmt.Errorf("count documents: %w", err)
 	}
 	letter := "O"
@@ -375,7 +375,7 @@ func (db *DB) DocumentsOf(ctx context.Context, contactID, orderID string) ([]*or
 	if orderID != "" {
 		q, arg = `SELECT `+documentCols+` FROM documents WHERE order_id = ? ORDER BY issued_ms DESC, number DESC LIMIT 500`, orderID
 	}
-	rows, err := db.read.QueryContext(ctx, q, arg)
+	rows, err := db.reader(ctx).QueryContext(ctx, q, arg)
 	if err != nil {
 		return nil, fmt.Errorf("list documents: %w", err)
 	}
@@ -393,7 +393,7 @@ func (db *DB) DocumentsOf(ctx context.Context, contactID, orderID string) ([]*or
 
 // Document returns a document's details (without its files).
 func (db *DB) Document(ctx context.Context, id string) (*orders.Document, error) {
-	d, err := scanDocument(db.read.QueryRowContext(ctx, `SELECT `+documentCols+` FROM documents WHERE id = ?`, id))
+	d, err := scanDocument(db.reader(ctx).QueryRowContext(ctx, `SELECT `+documentCols+` FROM documents WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, contacts.Errorf(contacts.ENotFound, "document %s not found", id)
 	}
@@ -411,7 +411,7 @@ func (db *DB) DocumentFile(ctx context.Context, id, format string) (*orders.Docu
 		return nil, nil, contacts.Errorf(contacts.EInvalid, "format: pdf or xlsx")
 	}
 	var file []byte
-	row := db.read.QueryRowContext(ctx, `SELECT `+documentCols+`, `+col+` FROM documents WHERE id = ?`, id)
+	row := db.reader(ctx).QueryRowContext(ctx, `SELECT `+documentCols+`, `+col+` FROM documents WHERE id = ?`, id)
 	d := &orders.Document{}
 	var issued, due int64
 	err := row.Scan(&d.ID, &d.Number, &d.Kind, &d.OrderID, &d.ContactID, &d.Lang, &d.Currency, &d.Gross, &d.Paid, &issued, &due, &d.By, &d.PDFSHA256, &file)
@@ -480,7 +480,7 @@ func (db *DB) RecordPayment(ctx context.Context, p *orders.Payment) error {
 
 // PaymentsOf lists the payments against a contact's invoices, newest first.
 func (db *DB) PaymentsOf(ctx context.Context, contactID string) ([]*orders.Payment, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT p.id, p.document_id, p.amount_minor, p.at_ms, p.by_name, p.note FROM payments p
+	rows, err := db.reader(ctx).QueryContext(ctx, `SELECT p.id, p.document_id, p.amount_minor, p.at_ms, p.by_name, p.note FROM payments p
 		JOIN documents d ON d.id = p.document_id WHERE d.contact_id = ? ORDER BY p.at_ms DESC LIMIT 500`, contactID)
 	if err != nil {
 		return nil, fmt.Errorf("list payments: %w", err)
@@ -606,7 +606,7 @@ func moneyState(ctx context.Context, tx *sql.Tx, contactID string) (string, erro
 // MoneySummary is what a contact has open and owes per currency: the card's
 // debt and open-orders fields read it (one indexed row per currency).
 func (db *DB) MoneySummary(ctx context.Context, contactID string) ([]orders.Summary, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT currency, open_orders, debt_minor, oldest_due_ms FROM contact_money WHERE contact_id = ?`, contactID)
+	rows, err := db.reader(ctx).QueryContext(ctx, `SELECT currency, open_orders, debt_minor, oldest_due_ms FROM contact_money WHERE contact_id = ?`, contactID)
 	if err != nil {
 		return nil, fmt.Errorf("read money summary: %w", err)
 	}
@@ -629,7 +629,7 @@ func (db *DB) MoneySummary(ctx context.Context, contactID string) ([]orders.Summ
 // member since `since`.
 func (db *DB) ForecastInput(ctx context.Context, currency string, since time.Time) (orders.ForecastInput, error) {
 	in := orders.ForecastInput{Currency: currency, Calls: map[string]int{}}
-	rows, err := db.read.QueryContext(ctx, `SELECT stage, handler, net_minor, cost_minor, expected, created_ms FROM orders WHERE closed = 0 AND currency = ?`, currency)
+	rows, err := db.reader(ctx).QueryContext(ctx, `SELECT stage, handler, net_minor, cost_minor, expected, created_ms FROM orders WHERE closed = 0 AND currency = ?`, currency)
 	if err != nil {
 		return in, fmt.Errorf("forecast: open orders: %w", err)
 	}
@@ -649,7 +649,7 @@ func (db *DB) ForecastInput(ctx context.Context, currency string, since time.Tim
 		in.Open = append(in.Open, o)
 	}
 	rows.Close()
-	rows, err = db.read.QueryContext(ctx, `SELECT o.handler, o.won, o.net_minor, o.cost_minor, o.created_ms, o.closed_ms,
+	rows, err = db.reader(ctx).QueryContext(ctx, `SELECT o.handler, o.won, o.net_minor, o.cost_minor, o.created_ms, o.closed_ms,
 			CASE WHEN o.won = 1 THEN COALESCE((SELECT MAX(p.at_ms) FROM documents d JOIN payments p ON p.document_id = d.id
 				WHERE d.order_id = o.id AND d.kind = 'invoice' AND d.superseded = 0 AND d.paid_minor >= d.gross_minor), 0) ELSE 0 END
 		FROM orders o WHERE o.closed = 1 AND o.currency = ? AND o.closed_ms >= ?`, currency, ms(since))
@@ -667,7 +667,7 @@ func (db *DB) ForecastInput(ctx context.Context, currency string, since time.Tim
 		in.Closed = append(in.Closed, o)
 	}
 	rows.Close()
-	rows, err = db.read.QueryContext(ctx, `SELECT gross_minor - paid_minor, due_ms FROM documents
+	rows, err = db.reader(ctx).QueryContext(ctx, `SELECT gross_minor - paid_minor, due_ms FROM documents
 		WHERE kind = 'invoice' AND superseded = 0 AND paid_minor < gross_minor AND currency = ?`, currency)
 	if err != nil {
 		return in, fmt.Errorf("forecast: unpaid invoices: %w", err)
@@ -683,7 +683,7 @@ func (db *DB) ForecastInput(ctx context.Context, currency string, since time.Tim
 		in.Unpaid = append(in.Unpaid, u)
 	}
 	rows.Close()
-	rows, err = db.read.QueryContext(ctx, `SELECT by_name, COUNT(*) FROM calls WHERE started_ms >= ? GROUP BY by_name`, ms(since))
+	rows, err = db.reader(ctx).QueryContext(ctx, `SELECT by_name, COUNT(*) FROM calls WHERE started_ms >= ? GROUP BY by_name`, ms(since))
 	if err != nil {
 		return in, fmt.Errorf("forecast: calls: %w", err)
 	}

@@ -14,7 +14,7 @@ import (
 // files and every payment.
 func (db *DB) ExportOrders(ctx context.Context) (*orders.Archive, error) {
 	a := &orders.Archive{Orders: []orders.ArchivedOrder{}, Documents: []orders.ArchivedDocument{}, Payments: []orders.Payment{}}
-	rows, err := db.read.QueryContext(ctx, `SELECT id FROM orders ORDER BY created_ms, id`)
+	rows, err := db.reader(ctx).QueryContext(ctx, `SELECT id FROM orders ORDER BY created_ms, id`)
 	if err != nil {
 		return nil, fmt.Errorf("export orders: %w", err)
 	}
@@ -29,7 +29,7 @@ func (db *DB) ExportOrders(ctx context.Context) (*orders.Archive, error) {
 	}
 	rows.Close()
 	for _, id := range ids {
-		o, err := orderByID(ctx, db.read, id)
+		o, err := orderByID(ctx, db.reader(ctx), id)
 		if err != nil {
 			return nil, err
 		}
@@ -39,7 +39,7 @@ func (db *DB) ExportOrders(ctx context.Context) (*orders.Archive, error) {
 		}
 		a.Orders = append(a.Orders, orders.ArchivedOrder{Order: *o, Moves: moves})
 	}
-	rows, err = db.read.QueryContext(ctx, `SELECT `+documentCols+`, superseded, pdf, xlsx FROM documents ORDER BY issued_ms, number`)
+	rows, err = db.reader(ctx).QueryContext(ctx, `SELECT `+documentCols+`, superseded, pdf, xlsx FROM documents ORDER BY issued_ms, number`)
 	if err != nil {
 		return nil, fmt.Errorf("export documents: %w", err)
 	}
@@ -55,7 +55,7 @@ func (db *DB) ExportOrders(ctx context.Context) (*orders.Archive, error) {
 		a.Documents = append(a.Documents, d)
 	}
 	rows.Close()
-	rows, err = db.read.QueryContext(ctx, `SELECT id, document_id, amount_minor, at_ms, by_name, note FROM payments ORDER BY at_ms, id`)
+	rows, err = db.reader(ctx).QueryContext(ctx, `SELECT id, document_id, amount_minor, at_ms, by_name, note FROM payments ORDER BY at_ms, id`)
 	if err != nil {
 		return nil, fmt.Errorf("export payments: %w", err)
 	}

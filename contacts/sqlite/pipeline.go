@@ -40,7 +40,7 @@ type PipelineStats struct {
 // counted in.
 func (db *DB) PipelineStats(ctx context.Context, since, until time.Time, tz *time.Location) (*PipelineStats, error) {
 	out := &PipelineStats{Stages: []StageCount{}, StagesByStaff: []StageCount{}, CallsPerDay: []DayCount{}}
-	rows, err := db.read.QueryContext(ctx, `SELECT stage, COUNT(*) FROM contacts WHERE deleted = 0 AND stage != '' GROUP BY stage ORDER BY stage`)
+	rows, err := db.reader(ctx).QueryContext(ctx, `SELECT stage, COUNT(*) FROM contacts WHERE deleted = 0 AND stage != '' GROUP BY stage ORDER BY stage`)
 	if err != nil {
 		return nil, fmt.Errorf("count stages: %w", err)
 	}
@@ -53,7 +53,7 @@ func (db *DB) PipelineStats(ctx context.Context, since, until time.Time, tz *tim
 		out.Stages = append(out.Stages, s)
 	}
 	rows.Close()
-	rows, err = db.read.QueryContext(ctx, `SELECT c.stage, COALESCE((SELECT by_name FROM stage_changes s WHERE s.contact_id = c.id ORDER BY s.at_ms DESC, s.id DESC LIMIT 1), '') AS by_name, COUNT(*)
+	rows, err = db.reader(ctx).QueryContext(ctx, `SELECT c.stage, COALESCE((SELECT by_name FROM stage_changes s WHERE s.contact_id = c.id ORDER BY s.at_ms DESC, s.id DESC LIMIT 1), '') AS by_name, COUNT(*)
 		FROM contacts c WHERE c.deleted = 0 AND c.stage != '' GROUP BY 1, 2 ORDER BY 1, 2`)
 	if err != nil {
 		return nil, fmt.Errorf("count stages by staff: %w", err)
@@ -68,7 +68,7 @@ func (db *DB) PipelineStats(ctx context.Context, since, until time.Time, tz *tim
 	}
 	rows.Close()
 	_, offset := since.In(tz).Zone()
-	rows, err = db.read.QueryContext(ctx, `SELECT date((started_ms / 1000) + ?, 'unixepoch') AS day, by_name, COUNT(*) FROM calls
+	rows, err = db.reader(ctx).QueryContext(ctx, `SELECT date((started_ms / 1000) + ?, 'unixepoch') AS day, by_name, COUNT(*) FROM calls
 		WHERE started_ms >= ? AND started_ms < ? GROUP BY 1, 2 ORDER BY 1, 2`, offset, ms(since), ms(until))
 	if err != nil {
 		return nil, fmt.Errorf("count calls: %w", err)
@@ -83,7 +83,7 @@ func (db *DB) PipelineStats(ctx context.Context, since, until time.Time, tz *tim
 	}
 	rows.Close()
 	var avg *float64
-	err = db.read.QueryRowContext(ctx, `SELECT COUNT(back), COUNT(*) - COUNT(back), AVG(back - started_ms) / 1000.0 FROM (
+	err = db.reader(ctx).QueryRowContext(ctx, `SELECT COUNT(back), COUNT(*) - COUNT(back), AVG(back - started_ms) / 1000.0 FROM (
 		SELECT m.started_ms, (SELECT MIN(o.started_ms) FROM calls o WHERE o.number_key = m.number_key AND o.started_ms > m.started_ms
 			AND (o.direction = 'outgoing' OR o.outcome = 'answered')) AS back
 		FROM calls m WHERE m.direction = 'incoming' AND m.outcome IN ('missed', 'rejected', 'busy') AND m.number_key != ''
@@ -114,7 +114,7 @@ func (db *DB) ContactsInStages(ctx context.Context, stages []string, movedBefore
 	}
 	// A contact never moved (its stage came with it, from an import or the
 	// demo) counts from its earliest known activity.
-	rows, err := db.read.QueryContext(ctx, `SELECT c.data, c.rev, COALESCE((SELECT MAX(at_ms) FROM stage_changes s WHERE s.contact_id = c.id),
+	rows, err := db.reader(ctx).QueryContext(ctx, `SELECT c.data, c.rev, COALESCE((SELECT MAX(at_ms) FROM stage_changes s WHERE s.contact_id = c.id),
 			MIN(c.created_ms, COALESCE((SELECT MIN(started_ms) FROM calls k WHERE k.contact_id = c.id), c.created_ms),
 				COALESCE((SELECT MIN(at_ms) FROM notes n WHERE n.contact_id = c.id), c.created_ms))) AS moved
 		FROM contacts c WHERE c.deleted = 0 AND c.stage IN (SELECT value FROM json_each(?)) AND moved < ? ORDER BY moved, c.id LIMIT ?`, list, before, limit)

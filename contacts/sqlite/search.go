@@ -203,7 +203,7 @@ func (db *DB) searchPrefix(ctx context.Context, terms []string, limit int) ([]*c
 }
 
 func (db *DB) queryContacts(ctx context.Context, q string, args ...any) ([]*contacts.Contact, error) {
-	rows, err := db.read.QueryContext(ctx, q, args...)
+	rows, err := db.reader(ctx).QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -241,7 +241,7 @@ func (db *DB) searchNotes(ctx context.Context, terms []string, limit int) ([]*co
 	}
 	q += ` ORDER BY n.at_ms DESC LIMIT ?`
 	args = append(args, limit*4)
-	rows, err := db.read.QueryContext(ctx, q, args...)
+	rows, err := db.reader(ctx).QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, nil, err
 	}

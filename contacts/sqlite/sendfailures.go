@@ -14,7 +14,7 @@ type ReasonCount struct {
 // SendFailures counts a group send's failed messages by reason, the most
 // frequent first (at most limit reasons): the progress page says why.
 func (db *DB) SendFailures(ctx context.Context, sendID string, limit int) ([]ReasonCount, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT reason, COUNT(*) FROM messages WHERE send_id = ? AND status = 'failed'
+	rows, err := db.reader(ctx).QueryContext(ctx, `SELECT reason, COUNT(*) FROM messages WHERE send_id = ? AND status = 'failed'
 		GROUP BY reason ORDER BY 2 DESC, 1 LIMIT ?`, sendID, limit)
 	if err != nil {
 		return nil, fmt.Errorf("send failures: %w", err)

@@ -21,7 +21,7 @@ func (db *DB) RecentlyTouched(ctx context.Context, limit int) ([]Touched, error)
 	if limit <= 0 || limit > 100 {
 		limit = 10
 	}
-	rows, err := db.read.QueryContext(ctx, `SELECT c.id, c.display_name, COALESCE(json_extract(c.data, '$.company'), ''), c.stage, t.at
+	rows, err := db.reader(ctx).QueryContext(ctx, `SELECT c.id, c.display_name, COALESCE(json_extract(c.data, '$.company'), ''), c.stage, t.at
 		FROM (SELECT id, MAX(at) AS at FROM (
 				SELECT * FROM (SELECT contact_id AS id, started_ms AS at FROM calls INDEXED BY calls_contact_started
 					WHERE contact_id IS NOT NULL ORDER BY started_ms DESC LIMIT ?1)

@@ -96,7 +96,7 @@ func (db *DB) SetSyncEnabled(ctx context.Context, on bool) error {
 // SyncEnabled reports whether local changes are queued for Google.
 func (db *DB) SyncEnabled(ctx context.Context) (bool, error) {
 	var n int
-	if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM sync_state WHERE key = ?`, stateEnabled).Scan(&n); err != nil {
+	if err := db.reader(ctx).QueryRowContext(ctx, `SELECT COUNT(*) FROM sync_state WHERE key = ?`, stateEnabled).Scan(&n); err != nil {
 		return false, fmt.Errorf("read sync state: %w", err)
 	}
 	return n > 0, nil
@@ -115,7 +115,7 @@ func (db *DB) NextOutboxLane(ctx context.Context, bulk bool, afterID int64, limi
 }
 
 func (db *DB) nextOutbox(ctx context.Context, query string, args ...any) ([]OutboxEntry, error) {
-	rows, err := db.read.QueryContext(ctx, query, args...)
+	rows, err := db.reader(ctx).QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("read outbox: %w", err)
 	}
@@ -136,7 +136,7 @@ func (db *DB) nextOutbox(ctx context.Context, query string, args ...any) ([]Outb
 // OutboxLen is how many changes wait for Google.
 func (db *DB) OutboxLen(ctx context.Context) (int, error) {
 	var n int
-	if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM sync_outbox`).Scan(&n); err != nil {
+	if err := db.reader(ctx).QueryRowContext(ctx, `SELECT COUNT(*) FROM sync_outbox`).Scan(&n); err != nil {
 		return 0, fmt.Errorf("count outbox: %w", err)
 	}
 	return n, nil
@@ -155,7 +155,7 @@ type OutboxLanes struct {
 func (db *DB) OutboxByLane(ctx context.Context) (OutboxLanes, error) {
 	var l OutboxLanes
 	var oldest int64
-	err := db.read.QueryRowContext(ctx, `SELECT
+	err := db.reader(ctx).QueryRowContext(ctx, `SELECT
 		COALESCE(SUM(bulk = 0), 0), COALESCE(SUM(bulk = 1), 0),
 		COUNT(DISTINCT CASE WHEN bulk = 0 THEN op || contact_id || arg END),
 		COUNT(DISTINCT CASE WHEN bulk = 1 THEN op || contact_id || arg END),
@@ -174,7 +174,7 @@ func (db *DB) OutboxByLane(ctx context.Context) (OutboxLanes, error) {
 // regular sync).
 func (db *DB) OutboxUntried(ctx context.Context) (int, error) {
 	var n int
-	if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM sync_outbox WHERE attempts = 0`).Scan(&n); err != nil {
+	if err := db.reader(ctx).QueryRowContext(ctx, `SELECT COUNT(*) FROM sync_outbox WHERE attempts = 0`).Scan(&n); err != nil {
 		return 0, fmt.Errorf("count outbox: %w", err)
 	}
 	return n, nil
@@ -194,7 +194,7 @@ func (db *DB) OutboxFailed(ctx context.Context, id int64, msg string) error {
 // SyncState reads a JSON value of the sync's state into v; it reports
 // whether the key was set.
 func (db *DB) SyncState(ctx context.Context, key string, v any) (bool, error) {
-	return readState(ctx, db.read, key, v)
+	return readState(ctx, db.reader(ctx), key, v)
 }
 
 // SetSyncState stores a JSON value of the sync's state.
@@ -284,7 +284,7 @@ func (db *DB) PushSnapshot(ctx context.Context, contactID string, notes int) (*P
 
 // RecentNotes returns a contact's latest notes, newest first.
 func (db *DB) RecentNotes(ctx context.Context, contactID string, limit int) ([]contacts.Note, error) {
-	return recentNotes(ctx, db.read, contactID, limit)
+	return recentNotes(ctx, db.reader(ctx), contactID, limit)
 }
 
 func recentNotes(ctx context.Context, q queryer, contactID string, limit int) ([]contacts.Note, error) {
@@ -330,7 +330,7 @@ func scanBase(row *sql.Row, what string) (*SyncBase, error) {
 // LinkedCount is how many contacts are linked to a Google contact.
 func (db *DB) LinkedCount(ctx context.Context) (int, error) {
 	var n int
-	if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM sync_base`).Scan(&n); err != nil {
+	if err := db.reader(ctx).QueryRowContext(ctx, `SELECT COUNT(*) FROM sync_base`).Scan(&n); err != nil {
 		return 0, fmt.Errorf("count linked contacts: %w", err)
 	}
 	return n, nil
@@ -338,12 +338,12 @@ func (db *DB) LinkedCount(ctx context.Context) (int, error) {
 
 // SyncBaseOf returns the base of a linked contact (ENotFound if none).
 func (db *DB) SyncBaseOf(ctx context.Context, contactID string) (*SyncBase, error) {
-	return baseByContact(ctx, db.read, contactID)
+	return baseByContact(ctx, db.reader(ctx), contactID)
 }
 
 // UnlinkedContactIDs lists live contacts not yet in Google, oldest first.
 func (db *DB) UnlinkedContactIDs(ctx context.Context) ([]string, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT id FROM contacts WHERE deleted = 0 AND id NOT IN (SELECT contact_id FROM sync_base) ORDER BY created_ms, id`)
+	rows, err := db.reader(ctx).QueryContext(ctx, `SELECT id FROM contacts WHERE deleted = 0 AND id NOT IN (SELECT contact_id FROM sync_base) ORDER BY created_ms, id`)
 	if err != nil {
 		return nil, fmt.Errorf("list unlinked contacts: %w", err)
 	}

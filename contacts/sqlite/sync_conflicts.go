@@ -57,7 +57,7 @@ func (db *DB) SyncConflicts(ctx context.Context, openOnly bool, limit int) ([]Sy
 	if openOnly {
 		q += ` WHERE k.resolved_ms = 0`
 	}
-	rows, err := db.read.QueryContext(ctx, q+` ORDER BY k.id DESC LIMIT ?`, limit)
+	rows, err := db.reader(ctx).QueryContext(ctx, q+` ORDER BY k.id DESC LIMIT ?`, limit)
 	if err != nil {
 		return nil, fmt.Errorf("list conflicts: %w", err)
 	}
@@ -76,7 +76,7 @@ func (db *DB) SyncConflicts(ctx context.Context, openOnly bool, limit int) ([]Sy
 // OpenConflictCount is how many conflicts wait for a person.
 func (db *DB) OpenConflictCount(ctx context.Context) (int, error) {
 	var n int
-	if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM sync_conflicts WHERE resolved_ms = 0`).Scan(&n); err != nil {
+	if err := db.reader(ctx).QueryRowContext(ctx, `SELECT COUNT(*) FROM sync_conflicts WHERE resolved_ms = 0`).Scan(&n); err != nil {
 		return 0, fmt.Errorf("count conflicts: %w", err)
 	}
 	return n, nil

@@ -131,7 +131,7 @@ func (t *SyncTx) Groups() (map[string]SyncGroup, error) {
 
 // SyncGroups returns the Google groups as last seen, by resource name.
 func (db *DB) SyncGroups(ctx context.Context) (map[string]SyncGroup, error) {
-	return groups(ctx, db.read)
+	return groups(ctx, db.reader(ctx))
 }
 
 func groups(ctx context.Context, q queryer) (map[string]SyncGroup, error) {

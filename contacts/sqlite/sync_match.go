@@ -31,7 +31,7 @@ type MatchHolds struct {
 // UnlinkedContacts returns every live contact not linked to a Google
 // contact: the ones the sync may match to the same person in Google.
 func (db *DB) UnlinkedContacts(ctx context.Context) ([]*contacts.Contact, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT data, rev, deleted FROM contacts
+	rows, err := db.reader(ctx).QueryContext(ctx, `SELECT data, rev, deleted FROM contacts
 		WHERE deleted = 0 AND id NOT IN (SELECT contact_id FROM sync_base) ORDER BY created_ms, id`)
 	if err != nil {
 		return nil, fmt.Errorf("list unlinked contacts: %w", err)
@@ -56,13 +56,13 @@ func (db *DB) UnlinkedContacts(ctx context.Context) ([]*contacts.Contact, error)
 
 // MatchHolds reads what the matching holds back.
 func (db *DB) MatchHolds(ctx context.Context) (MatchHolds, error) {
-	return readHolds(ctx, db.read)
+	return readHolds(ctx, db.reader(ctx))
 }
 
 // HeldCount is how many ringcard and Google contacts wait for a person to
 // say who is who.
 func (db *DB) HeldCount(ctx context.Context) (local, google int, err error) {
-	err = db.read.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM sync_hold_local), (SELECT COUNT(*) FROM sync_hold_google)`).Scan(&local, &google)
+	err = db.reader(ctx).QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM sync_hold_local), (SELECT COUNT(*) FROM sync_hold_google)`).Scan(&local, &google)
 	if err != nil {
 		return 0, 0, fmt.Errorf("count held contacts: %w", err)
 	}
@@ -199,7 +199,7 @@ func (db *DB) ResolveMatchConflict(ctx context.Context, id int64, resolution, de
 
 // SyncConflict returns one conflict by ID.
 func (db *DB) SyncConflict(ctx context.Context, id int64) (*SyncConflict, error) {
-	k, err := scanConflict(db.read.QueryRowContext(ctx, `SELECT `+conflictColumns+` FROM sync_conflicts k LEFT JOIN contacts c ON c.id = k.contact_id WHERE k.id = ?`, id))
+	k, err := scanConflict(db.reader(ctx).QueryRowContext(ctx, `SELECT `+conflictColumns+` FROM sync_conflicts k LEFT JOIN contacts c ON c.id = k.contact_id WHERE k.id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, contacts.Errorf(contacts.ENotFound, "conflict %d not found", id)
 	}

@@ -17,7 +17,7 @@ const maxMergeChain = 10
 // it to bring a Google edit of a merged-away contact into the contact that
 // now holds its data.
 func (db *DB) MergedInto(ctx context.Context, goneID string) (keepID string, ok bool, err error) {
-	return mergedInto(ctx, db.read, goneID)
+	return mergedInto(ctx, db.reader(ctx), goneID)
 }
 
 // MergedInto is DB.MergedInto inside the sync's transaction.

@@ -118,7 +118,7 @@ func (db *DB) AddUser(ctx context.Context, u *User) error {
 
 // UserByLogin returns an account by its login, disabled or not.
 func (db *DB) UserByLogin(ctx context.Context, login string) (*User, error) {
-	u, err := scanUser(db.read.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE login = ?`, strings.TrimSpace(login)))
+	u, err := scanUser(db.reader(ctx).QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE login = ?`, strings.TrimSpace(login)))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, contacts.Errorf(contacts.ENotFound, "user %q not found", login)
 	}
@@ -130,7 +130,7 @@ func (db *DB) UserByLogin(ctx context.Context, login string) (*User, error) {
 
 // Users lists every account, by login.
 func (db *DB) Users(ctx context.Context) ([]*User, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT `+userColumns+` FROM users ORDER BY login COLLATE NOCASE`)
+	rows, err := db.reader(ctx).QueryContext(ctx, `SELECT `+userColumns+` FROM users ORDER BY login COLLATE NOCASE`)
 	if err != nil {
 		return nil, fmt.Errorf("list users: %w", err)
 	}

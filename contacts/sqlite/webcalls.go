@@ -54,7 +54,7 @@ func latestPerNumber(calls []*contacts.Call, limit int) []*contacts.Call {
 }
 
 func (db *DB) queryCalls(ctx context.Context, q string, args ...any) ([]*contacts.Call, error) {
-	rows, err := db.read.QueryContext(ctx, q, args...)
+	rows, err := db.reader(ctx).QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list calls: %w", err)
 	}
@@ -80,7 +80,7 @@ func (db *DB) ContactNames(ctx context.Context, ids []string) (map[string]string
 	for i, id := range ids {
 		args[i] = id
 	}
-	rows, err := db.read.QueryContext(ctx, `SELECT id, display_name FROM contacts WHERE deleted = 0 AND id IN (?`+strings.Repeat(", ?", len(ids)-1)+`)`, args...)
+	rows, err := db.reader(ctx).QueryContext(ctx, `SELECT id, display_name FROM contacts WHERE deleted = 0 AND id IN (?`+strings.Repeat(", ?", len(ids)-1)+`)`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("contact names: %w", err)
 	}
@@ -101,7 +101,7 @@ func (db *DB) Groups(ctx context.Context) ([]string, error) {
 }
 
 func (db *DB) strings(ctx context.Context, q string, args ...any) ([]string, error) {
-	rows, err := db.read.QueryContext(ctx, q, args...)
+	rows, err := db.reader(ctx).QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list: %w", err)
 	}

@@ -44,7 +44,7 @@ func (db *DB) CreateSession(ctx context.Context, s *Session) error {
 // unauthorized.
 func (db *DB) SessionByToken(ctx context.Context, tokenHash string) (*Session, error) {
 	cols := strings.ReplaceAll("u."+userColumns, ", ", ", u.")
-	row := db.read.QueryRowContext(ctx, `SELECT s.token_hash, s.csrf, s.address, s.user_agent, s.created_ms, s.expires_ms, `+cols+`
+	row := db.reader(ctx).QueryRowContext(ctx, `SELECT s.token_hash, s.csrf, s.address, s.user_agent, s.created_ms, s.expires_ms, `+cols+`
 		FROM web_sessions s JOIN users u ON u.id = s.user_id
 		WHERE s.token_hash = ? AND s.expires_ms > ? AND u.disabled_ms = 0`, tokenHash, ms(db.Now()))
 	var s Session
@@ -157,7 +157,7 @@ func (db *DB) SigninFailures(ctx context.Context, login, address, device string,
 	q := func(where string, args ...any) (Failures, error) {
 		var f Failures
 		var last sql.NullInt64
-		row := db.read.QueryRowContext(ctx, `SELECT COUNT(*), MAX(at_ms) FROM login_attempts f WHERE `+fails+` AND at_ms >= ? AND `+where,
+		row := db.reader(ctx).QueryRowContext(ctx, `SELECT COUNT(*), MAX(at_ms) FROM login_attempts f WHERE `+fails+` AND at_ms >= ? AND `+where,
 			append([]any{ms(since)}, args...)...)
 		if err := row.Scan(&f.N, &last); err != nil {
 			return f, fmt.Errorf("count failed sign-ins: %w", err)
@@ -187,7 +187,7 @@ func (db *DB) SigninFailures(ctx context.Context, login, address, device string,
 
 // LoginAttempts returns the latest sign-in attempts, newest first.
 func (db *DB) LoginAttempts(ctx context.Context, limit int) ([]LoginAttempt, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT at_ms, address, login, outcome, device FROM login_attempts WHERE outcome <> 'reset' ORDER BY at_ms DESC, id DESC LIMIT ?`, limit)
+	rows, err := db.reader(ctx).QueryContext(ctx, `SELECT at_ms, address, login, outcome, device FROM login_attempts WHERE outcome <> 'reset' ORDER BY at_ms DESC, id DESC LIMIT ?`, limit)
 	if err != nil {
 		return nil, fmt.Errorf("list sign-in attempts: %w", err)
 	}
