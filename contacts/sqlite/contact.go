@@ -203,19 +203,34 @@ func (db *DB) DeleteContact(ctx context.Context, id string) error {
 // touchContact moves a contact after the change cursor because its card
 // changed (a call, a note, a stage) and stores the card.updated event.
 func touchContact(ctx context.Context, tx *sql.Tx, id string, atMS int64) error {
-	rev, err := nextRev(ctx, tx)
-	if err != nil {
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, `UPDATE contacts SET rev = ? WHERE id = ?`, rev, id); err != nil {
+	if _, err := tx.ExecContext(ctx, `UPDATE contacts SET rev = (`+nextRevSQL+`) WHERE id = ?`, id); err != nil {
 		return fmt.Errorf("touch contact: %w", err)
 	}
 	return insertEvent(ctx, tx, "", EventCardUpdated, id, "", atMS)
 }
 
+// touchLiveContact is touchContact for a contact that must be there and
+// not deleted (contactExists's ENotFound otherwise), checked by the same
+// statement that moves it.
+func touchLiveContact(ctx context.Context, tx *sql.Tx, id string, atMS int64) error {
+	res, err := tx.ExecContext(ctx, `UPDATE contacts SET rev = (`+nextRevSQL+`) WHERE id = ? AND deleted = 0`, id)
+	if err != nil {
+		return fmt.Errorf("touch contact: %w", err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return fmt.Errorf("touch contact: %w", err)
+	} else if n == 0 {
+		return contacts.Errorf(contacts.ENotFound, "contact %s not found", id)
+	}
+	return insertEvent(ctx, tx, "", EventCardUpdated, id, "", atMS)
+}
+
+// nextRevSQL is the next change cursor position.
+const nextRevSQL = `SELECT COALESCE(MAX(rev), 0) + 1 FROM contacts`
+
 func nextRev(ctx context.Context, tx *sql.Tx) (int64, error) {
 	var rev int64
-	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(rev), 0) + 1 FROM contacts`).Scan(&rev); err != nil {
+	if err := tx.QueryRowContext(ctx, nextRevSQL).Scan(&rev); err != nil {
 		return 0, fmt.Errorf("next rev: %w", err)
 	}
 	return rev, nil
@@ -251,7 +266,7 @@ type queryer interface {
 
 // Contact returns a live contact by ID.
 func (db *DB) Contact(ctx context.Context, id string) (*contacts.Contact, error) {
-	c, err := contactByID(ctx, db.read, id)
+	c, err := contactByID(ctx, db.reader(ctx), id)
 	if err != nil {
 		return nil, fmt.Errorf("get contact: %w", err)
 	}
@@ -328,7 +343,7 @@ func (db *DB) OtherContactsByNumber(ctx context.Context, key, exceptID string) (
 // ContactCount is the number of live contacts.
 func (db *DB) ContactCount(ctx context.Context) (int, error) {
 	var n int
-	if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM contacts WHERE deleted = 0`).Scan(&n); err != nil {
+	if err := db.reader(ctx).QueryRowContext(ctx, `SELECT COUNT(*) FROM contacts WHERE deleted = 0`).Scan(&n); err != nil {
 		return 0, fmt.Errorf("count contacts: %w", err)
 	}
 	return n, nil
@@ -398,7 +413,7 @@ func ChangedFields(a, b *contacts.Contact) string {
 // SomeNumbers returns up to limit raw numbers of live contacts (load tests
 // call them).
 func (db *DB) SomeNumbers(ctx context.Context, limit int) ([]string, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT key FROM contact_numbers LIMIT ?`, limit)
+	rows, err := db.reader(ctx).QueryContext(ctx, `SELECT key FROM contact_numbers LIMIT ?`, limit)
 	if err != nil {
 		return nil, fmt.Errorf("list numbers: %w", err)
 	}

@@ -96,3 +96,12 @@ func (db *DB) EventThenFailForTest(ctx context.Context) error {
 }
 
 var errRolledBackForTest = errors.New("rolled back for the test")
+
+func (db *DB) IndexNotesForTest(ctx context.Context) (int, error) { return db.indexNotes(ctx, 0) }
+
+func (db *DB) NotesQueuedForTest(ctx context.Context) (bool, error) { return db.notesQueued(ctx) }
+
+func (db *DB) ExecForTest(ctx context.Context, query string, args ...any) error {
+	_, err := db.write.ExecContext(ctx, query, args...)
+	return err
+}

@@ -15,54 +15,89 @@ import (
 // again returns the stored one (created false); the same note_id with other
 // text is a conflict. A note for a number goes to the number's contact, or
 // waits against the number until a contact has it.
+//
+// A note for a contact is one short transaction: the contact is checked and
+// moved after the change cursor in one statement, then the note is
+// inserted unless its note_id is taken. A retry, rarer, rolls that back and
+// answers from the stored note.
 func (db *DB) AddNote(ctx context.Context, n *contacts.Note) (created bool, err error) {
 	hash := fingerprint(n.ContactID, n.NumberKey, n.CallID, n.Text)
 	err = db.inTx(ctx, func(tx *sql.Tx) error {
-		var storedHash string
-		stored, err := scanNote(tx.QueryRowContext(ctx, `SELECT `+noteColumns+`, req_hash FROM notes WHERE id = ?`, n.ID), &storedHash)
-		if err == nil {
-			if storedHash != hash {
-				return contacts.Errorf(contacts.EConflict, "note_id: %s was already used for another note", n.ID)
+		touched := false
+		if n.ContactID != "" {
+			if err := touchLiveContact(ctx, tx, n.ContactID, ms(n.At)); err != nil {
+				return err
 			}
-			*n = *stored
-			return nil
-		}
-		if !errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("read note: %w", err)
-		}
-		if err := db.resolveNoteContact(ctx, tx, n); err != nil {
+			touched = true
+		} else if err := db.resolveNoteContact(ctx, tx, n); err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO notes (id, contact_id, number_key, call_id, text, author, device_id, at_ms, req_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		res, err := tx.ExecContext(ctx, `INSERT INTO notes (id, contact_id, number_key, call_id, text, author, device_id, at_ms, req_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (id) DO NOTHING`,
 			n.ID, nullStr(n.ContactID), n.NumberKey, n.CallID, n.Text, n.Author, n.DeviceID, ms(n.At), hash)
 		if err != nil {
 			return fmt.Errorf("insert note: %w", err)
+		}
+		if k, err := res.RowsAffected(); err != nil {
+			return fmt.Errorf("insert note: %w", err)
+		} else if k == 0 {
+			return errNoteStored
 		}
 		created = true
 		if err := audit(ctx, tx, n.At, "note.add", n.ContactID, n.Text); err != nil {
 			return err
 		}
-		if n.ContactID != "" {
-			if err := enqueueOutbox(ctx, tx, n.ContactID); err != nil {
-				return err
-			}
-			return touchContact(ctx, tx, n.ContactID, ms(n.At))
+		if n.ContactID == "" {
+			return nil
 		}
-		return nil
+		if err := enqueueOutbox(ctx, tx, n.ContactID); err != nil {
+			return err
+		}
+		if touched {
+			return nil
+		}
+		return touchContact(ctx, tx, n.ContactID, ms(n.At))
 	})
+	if errors.Is(err, errNoteStored) || contacts.ErrorCode(err) == contacts.ENotFound {
+		// Already stored (a retry, perhaps of a note whose contact has
+		// gone since): the stored note is the answer.
+		if stored, ok, serr := db.storedNote(ctx, n.ID, hash); serr != nil {
+			return false, fmt.Errorf("add note %s: %w", n.ID, serr)
+		} else if ok {
+			*n = *stored
+			return false, nil
+		}
+	}
 	if err != nil {
 		return false, fmt.Errorf("add note %s: %w", n.ID, err)
 	}
 	return created, nil
 }
 
-func (db *DB) resolveNoteContact(ctx context.Context, tx *sql.Tx, n *contacts.Note) error {
-	if n.ContactID != "" {
-		if err := contactExists(ctx, tx, n.ContactID); err != nil {
-			return err
-		}
-		return nil
+// errNoteStored ends AddNote's transaction when the note_id is taken.
+var errNoteStored = errors.New("note_id already stored")
+
+// storedNote returns the note stored with id (ok false if none); a note
+// stored from another request under the same id is a conflict.
+func (db *DB) storedNote(ctx context.Context, id, hash string) (*contacts.Note, bool, error) {
+	var storedHash string
+	stored, err := scanNote(db.reader(ctx).QueryRowContext(ctx, `SELECT `+noteColumns+`, req_hash FROM notes WHERE id = ?`, id), &storedHash)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, false, nil
 	}
+	if err != nil {
+		return nil, false, fmt.Errorf("read note: %w", err)
+	}
+	if storedHash != hash {
+		return nil, false, contacts.Errorf(contacts.EConflict, "note_id: %s was already used for another note", id)
+	}
+	return stored, true, nil
+}
+
+// resolveNoteContact finds the contact of a note given without one: its
+// call's contact, else the contact that has its number (none: the note
+// waits against the number).
+func (db *DB) resolveNoteContact(ctx context.Context, tx *sql.Tx, n *contacts.Note) error {
 	if n.CallID != "" { // a note about a call belongs to that call's contact
 		var cid sql.NullString
 		var key string
@@ -169,7 +204,7 @@ func (db *DB) History(ctx context.Context, contactID, numberKey string, limit in
 }
 
 func (db *DB) historyPart(ctx context.Context, q string, args ...any) ([]contacts.HistoryEntry, error) {
-	rows, err := db.read.QueryContext(ctx, q, args...)
+	rows, err := db.reader(ctx).QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("read history: %w", err)
 	}

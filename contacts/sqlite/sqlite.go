@@ -124,9 +124,9 @@ func privateFiles(path string) error {
 	return nil
 }
 
-// checkpointLoop merges the full-text indexes and copies the WAL into the
-// database file in the background, off every request's path. PASSIVE never
-// waits for readers or the writer.
+// checkpointLoop indexes new notes for search, merges the full-text
+// indexes and copies the WAL into the database file in the background, off
+// every request's path. PASSIVE never waits for readers or the writer.
 func (db *DB) checkpointLoop() {
 	defer close(db.ckptDone)
 	t := time.NewTicker(time.Second)
@@ -137,6 +137,9 @@ func (db *DB) checkpointLoop() {
 		case <-db.stopCkpt:
 			return
 		case <-t.C:
+			if _, err := db.indexNotes(context.Background(), mergeBudget); err != nil {
+				db.Log.Error("indexing notes for search", "err", err)
+			}
 			if err := db.mergeIndexes(context.Background()); err != nil {
 				db.Log.Error("merging the search indexes", "err", err)
 			}
@@ -493,7 +496,7 @@ func jsonString(v any) (string, error) {
 // QueryRowForTest runs a one-value query on the read pool. Tests use it to
 // check what is stored without a method for every question.
 func (db *DB) QueryRowForTest(ctx context.Context, q string, out any, args ...any) error {
-	return db.read.QueryRowContext(ctx, q, args...).Scan(out)
+	return db.reader(ctx).QueryRowContext(ctx, q, args...).Scan(out)
 }
 
 // Checkpoint moves everything in the WAL into the database file, so the
