@@ -78,10 +78,11 @@ func (db *DB) AddNote(ctx context.Context, n *contacts.Note) (created bool, err 
 var errNoteStored = errors.New("note_id already stored")
 
 // storedNote returns the note stored with id (ok false if none); a note
-// stored from another request under the same id is a conflict.
+// stored from another request under the same id is a conflict. It reads the
+// latest commit, not a snapshot the context may carry.
 func (db *DB) storedNote(ctx context.Context, id, hash string) (*contacts.Note, bool, error) {
 	var storedHash string
-	stored, err := scanNote(db.reader(ctx).QueryRowContext(ctx, `SELECT `+noteColumns+`, req_hash FROM notes WHERE id = ?`, id), &storedHash)
+	stored, err := scanNote(db.read.QueryRowContext(ctx, `SELECT `+noteColumns+`, req_hash FROM notes WHERE id = ?`, id), &storedHash)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, false, nil
 	}
