@@ -23,18 +23,9 @@ import (
 func TestCorkedTextFrames(t *testing.T) {
 	sizes := []int{0, 1, 125, 126, 4000, 65535, 65536, 200_000}
 	msg := func(n int) []byte { return bytes.Repeat([]byte{'a' + byte(n%26)}, n) }
-	done := make(chan error, 1)
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		cw := &corkWriter{ResponseWriter: w, hj: w.(http.Hijacker)}
-		ws, err := upgrader.Upgrade(cw, r, nil)
-		if err != nil {
-			done <- err
-			return
-		}
-		defer ws.Close()
+	c, done := corkServer(t, func(cw *corkWriter, ws *websocket.Conn) error {
 		if err := ws.WriteMessage(websocket.TextMessage, []byte("before")); err != nil {
-			done <- err
-			return
+			return err
 		}
 		cw.conn.cork(time.Now().Add(10 * time.Second))
 		for _, n := range sizes {
@@ -43,22 +34,14 @@ func TestCorkedTextFrames(t *testing.T) {
 			cw.conn.put(m[:n/2]) // a message may be put in parts
 			cw.conn.put(m[n/2:])
 			if err := cw.conn.endText(); err != nil {
-				done <- err
-				return
+				return err
 			}
 		}
 		if err := cw.conn.uncork(); err != nil {
-			done <- err
-			return
+			return err
 		}
-		done <- ws.WriteMessage(websocket.TextMessage, []byte("after"))
-	}))
-	defer srv.Close()
-	c, _, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(srv.URL, "http"), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
+		return ws.WriteMessage(websocket.TextMessage, []byte("after"))
+	})
 	c.SetReadLimit(1 << 20)
 	_ = c.SetReadDeadline(time.Now().Add(30 * time.Second))
 	want := [][]byte{[]byte("before")}
@@ -86,42 +69,30 @@ func TestCorkedTextFrames(t *testing.T) {
 // the next write sends the rest first, so the phone reads every message
 // whole and in order.
 func TestCorkNowPartialWrite(t *testing.T) {
-	done, partial := make(chan error, 1), make(chan struct{})
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		cw := &corkWriter{ResponseWriter: w, hj: w.(http.Hijacker)}
-		ws, err := upgrader.Upgrade(cw, r, nil)
-		if err != nil {
-			done <- err
-			return
-		}
-		defer ws.Close()
+	partial := make(chan struct{})
+	c, done := corkServer(t, func(cw *corkWriter, ws *websocket.Conn) error {
 		cn := cw.conn
 		if !cn.canWriteNow() {
-			done <- fmt.Errorf("a plain TCP connection must take writes that do not wait")
-			return
+			return fmt.Errorf("a plain TCP connection must take writes that do not wait")
 		}
 		_ = cn.SetWriteDeadline(time.Now().Add(-time.Second)) // passed while idle
 		for i := 0; ; i++ {
 			if i == 10_000 {
-				done <- fmt.Errorf("the socket never filled up")
-				return
+				return fmt.Errorf("the socket never filled up")
 			}
 			cn.corkNow()
 			cn.startText(32 << 10)
 			cn.put(bytes.Repeat([]byte{'a' + byte(i%26)}, 32<<10))
 			if err := cn.endText(); err != nil {
-				done <- err
-				return
+				return err
 			}
 			start := time.Now()
 			all, err := cn.uncorkNow()
 			if err != nil {
-				done <- fmt.Errorf("message %d: %w", i, err)
-				return
+				return fmt.Errorf("message %d: %w", i, err)
 			}
 			if d := time.Since(start); d > time.Second {
-				done <- fmt.Errorf("message %d: the write waited %v", i, d)
-				return
+				return fmt.Errorf("message %d: the write waited %v", i, d)
 			}
 			if !all {
 				break // the rest is in the cork
@@ -129,14 +100,8 @@ func TestCorkNowPartialWrite(t *testing.T) {
 		}
 		close(partial)
 		_ = ws.SetWriteDeadline(time.Now().Add(30 * time.Second))
-		done <- ws.WriteMessage(websocket.TextMessage, []byte("after")) // writes the rest first
-	}))
-	defer srv.Close()
-	c, _, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(srv.URL, "http"), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
+		return ws.WriteMessage(websocket.TextMessage, []byte("after")) // writes the rest first
+	})
 	// Not reading until the server's socket is full: wait for a write that
 	// could not go whole.
 	select {
@@ -232,4 +197,29 @@ func TestCorkDeadlines(t *testing.T) {
 	if _, err := io.ReadFull(client, got); err != nil || string(got) != "abc" {
 		t.Fatalf("the phone read %q (%v), want \"abc\"", got, err)
 	}
+}
+
+// corkServer serves one websocket on a corked connection and dials it:
+// serve runs on the server's side with the corkWriter and the upgraded
+// socket, and what it returns (nil when it is done) arrives on the channel.
+func corkServer(t *testing.T, serve func(cw *corkWriter, ws *websocket.Conn) error) (*websocket.Conn, <-chan error) {
+	t.Helper()
+	done := make(chan error, 1)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		cw := &corkWriter{ResponseWriter: w, hj: w.(http.Hijacker)}
+		ws, err := upgrader.Upgrade(cw, r, nil)
+		if err != nil {
+			done <- err
+			return
+		}
+		defer ws.Close()
+		done <- serve(cw, ws)
+	}))
+	t.Cleanup(srv.Close)
+	c, _, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(srv.URL, "http"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c, done
 }
