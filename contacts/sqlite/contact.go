@@ -203,24 +203,31 @@ func (db *DB) DeleteContact(ctx context.Context, id string) error {
 // touchContact moves a contact after the change cursor because its card
 // changed (a call, a note, a stage) and stores the card.updated event.
 func touchContact(ctx context.Context, tx *sql.Tx, id string, atMS int64) error {
-	if _, err := tx.ExecContext(ctx, `UPDATE contacts SET rev = (`+nextRevSQL+`) WHERE id = ?`, id); err != nil {
-		return fmt.Errorf("touch contact: %w", err)
-	}
-	return insertEvent(ctx, tx, "", EventCardUpdated, id, "", atMS)
+	return touch(ctx, tx, id, atMS, false)
 }
 
 // touchLiveContact is touchContact for a contact that must be there and
 // not deleted (contactExists's ENotFound otherwise), checked by the same
 // statement that moves it.
 func touchLiveContact(ctx context.Context, tx *sql.Tx, id string, atMS int64) error {
-	res, err := tx.ExecContext(ctx, `UPDATE contacts SET rev = (`+nextRevSQL+`) WHERE id = ? AND deleted = 0`, id)
+	return touch(ctx, tx, id, atMS, true)
+}
+
+func touch(ctx context.Context, tx *sql.Tx, id string, atMS int64, live bool) error {
+	q := `UPDATE contacts SET rev = (` + nextRevSQL + `) WHERE id = ?`
+	if live {
+		q += ` AND deleted = 0`
+	}
+	res, err := tx.ExecContext(ctx, q, id)
 	if err != nil {
 		return fmt.Errorf("touch contact: %w", err)
 	}
-	if n, err := res.RowsAffected(); err != nil {
-		return fmt.Errorf("touch contact: %w", err)
-	} else if n == 0 {
-		return contacts.Errorf(contacts.ENotFound, "contact %s not found", id)
+	if live {
+		if n, err := res.RowsAffected(); err != nil {
+			return fmt.Errorf("touch contact: %w", err)
+		} else if n == 0 {
+			return contacts.Errorf(contacts.ENotFound, "contact %s not found", id)
+		}
 	}
 	return insertEvent(ctx, tx, "", EventCardUpdated, id, "", atMS)
 }
