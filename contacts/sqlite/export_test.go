@@ -99,7 +99,11 @@ var errRolledBackForTest = errors.New("rolled back for the test")
 
 func (db *DB) IndexNotesForTest(ctx context.Context) (int, error) { return db.indexNotes(ctx, 0) }
 
-func (db *DB) NotesQueuedForTest(ctx context.Context) (bool, error) { return db.notesQueued(ctx) }
+// NotesQueuedForTest reports whether notes wait for their search entries.
+func (db *DB) NotesQueuedForTest(ctx context.Context) (bool, error) {
+	n, err := db.CountForTest(ctx, `SELECT COUNT(*) FROM note_search_pending`)
+	return n > 0, err
+}
 
 func (db *DB) ExecForTest(ctx context.Context, query string, args ...any) error {
 	_, err := db.write.ExecContext(ctx, query, args...)

@@ -59,12 +59,3 @@ func (db *DB) indexNotes(ctx context.Context, budget time.Duration) (int, error)
 	}
 	return total, nil
 }
-
-// notesQueued reports whether notes wait for their search entries.
-func (db *DB) notesQueued(ctx context.Context) (bool, error) {
-	var queued bool
-	if err := db.read.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM note_search_pending)`).Scan(&queued); err != nil {
-		return false, fmt.Errorf("notes waiting for the search index: %w", err)
-	}
-	return queued, nil
-}

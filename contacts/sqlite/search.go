@@ -232,13 +232,10 @@ func (db *DB) searchNotes(ctx context.Context, terms []string, limit int) ([]*co
 		return nil, nil, nil // a scan of every note for a short word is too slow and too vague
 	}
 	// Notes stored in the last moment may not be indexed yet: index them
-	// first, so a search finds every stored note.
-	if queued, err := db.notesQueued(ctx); err != nil {
+	// first, so a search finds every stored note (with none queued, this
+	// is one read).
+	if _, err := db.indexNotes(context.WithoutCancel(ctx), 0); err != nil {
 		return nil, nil, err
-	} else if queued {
-		if _, err := db.indexNotes(context.WithoutCancel(ctx), 0); err != nil {
-			return nil, nil, err
-		}
 	}
 	q := `SELECT c.data, c.rev, c.deleted, n.text FROM (SELECT rowid, text FROM note_search WHERE note_search MATCH ? ORDER BY rowid DESC LIMIT ?) f
 		JOIN note_search_ids s ON s.rowid = f.rowid JOIN notes n ON n.id = s.note_id JOIN contacts c ON c.id = n.contact_id
