@@ -42,10 +42,21 @@ func (s *Server) authDevice(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	if c.Request.Method != http.MethodGet {
+	hash := sqlite.HashSecret(strings.TrimSpace(token))
+	var d *contacts.Device
+	var err error
+	if c.Request.Method == http.MethodGet {
+		d, err = s.db.DeviceByToken(ctx, hash)
+	} else {
+		// A write: the token is read where the write will run, on the
+		// write connection, whose cache the last commit kept (a reader's
+		// is dropped by every commit; sqlite.ReadSnapshot).
 		ctx = context.WithoutCancel(ctx)
+		err = s.db.ReadSnapshot(ctx, func(ctx context.Context) (err error) {
+			d, err = s.db.DeviceByToken(ctx, hash)
+			return err
+		})
 	}
-	d, err := s.db.DeviceByToken(ctx, sqlite.HashSecret(strings.TrimSpace(token)))
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 )
 
@@ -13,20 +14,46 @@ type snapshotKey struct{}
 // transaction, so they see the store at one moment: a card built from
 // several reads (the contact, its history, its last call, what it owes)
 // never mixes two commits. It is also cheaper than a transaction per
-// statement, each taking and dropping SQLite's WAL read lock. Reads only:
-// writes made with the context go through the write connection as ever
-// and are not seen by fn's reads. A context that already has a snapshot
-// keeps it.
+// statement, each taking and dropping SQLite's WAL read lock. A context
+// that already has a snapshot keeps it.
+//
+// The transaction runs on the write connection. In WAL mode a connection
+// that finds the database changed since its last read drops its whole page
+// cache, so a reader starts every card after a commit cold and reads each
+// page again from the WAL or the file; the write connection keeps the pages
+// its own commits wrote, and a card usually follows one (a call stored, a
+// note added): its reads were about a quarter cheaper (BENCHMARKS.md, "Sixth
+// pass"). A commit by another process (the CLI) still drops that cache, and
+// is seen as a reader would see it.
+//
+// So fn must be short, and must not write: the write connection is fn's
+// until it returns, and other writers of this process wait meanwhile. A
+// write made with fn's context is refused with errWriteInSnapshot (made
+// with another context, it would wait for fn forever). It waits for the
+// connection as a foreground writer does: background batches end early for
+// it.
 func (db *DB) ReadSnapshot(ctx context.Context, fn func(ctx context.Context) error) error {
 	if _, ok := ctx.Value(snapshotKey{}).(*sql.Tx); ok {
 		return fn(ctx)
 	}
-	tx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	db.waiting.Add(1)
+	tx, err := db.write.BeginTx(ctx, &sql.TxOptions{ReadOnly: true}) // a deferred BEGIN: no write lock
+	db.foregroundServed()
 	if err != nil {
 		return fmt.Errorf("begin read snapshot: %w", err)
 	}
 	defer tx.Rollback() // read-only: nothing to keep
 	return fn(context.WithValue(ctx, snapshotKey{}, tx))
+}
+
+// errWriteInSnapshot refuses a write whose context carries a read snapshot,
+// which holds the one write connection.
+var errWriteInSnapshot = errors.New("write inside a read snapshot: the snapshot holds the write connection")
+
+// inSnapshot reports whether ctx carries a read snapshot.
+func inSnapshot(ctx context.Context) bool {
+	_, ok := ctx.Value(snapshotKey{}).(*sql.Tx)
+	return ok
 }
 
 // reader is what a read runs on: the snapshot ctx carries, else the pool.

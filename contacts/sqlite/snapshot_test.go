@@ -2,6 +2,7 @@ package sqlite_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -10,17 +11,23 @@ import (
 )
 
 // Reads made with a snapshot's context see the store as at its first read,
-// whatever commits meanwhile; reads without it see the commit.
+// whatever another process (the CLI) commits meanwhile; reads without it,
+// and the next snapshot, see the commit: the snapshot runs on the write
+// connection, whose page cache another process's commit must not leave
+// stale.
 func TestReadSnapshotSeesOneMoment(t *testing.T) {
-	db := openStore(t, t.TempDir()+"/ringcard.db")
+	path := t.TempDir() + "/ringcard.db"
+	db := openStore(t, path)
+	cli := openStore(t, path) // another process on the same file
 	ctx := context.Background()
 	c := addContact(t, db, "Olga Smirnova", "+39 333 123 4567")
+	var before *contacts.Contact
 	err := db.ReadSnapshot(ctx, func(sctx context.Context) error {
-		before, err := db.Contact(sctx, c.ID)
-		if err != nil {
+		var err error
+		if before, err = db.Contact(sctx, c.ID); err != nil {
 			return err
 		}
-		if _, err := db.AddNote(ctx, &contacts.Note{ID: contacts.NewID(), ContactID: c.ID, Text: "ждёт счёт", Author: "Marco", At: time.Now()}); err != nil {
+		if _, err := cli.AddNote(ctx, &contacts.Note{ID: contacts.NewID(), ContactID: c.ID, Text: "ждёт счёт", Author: "Marco", At: time.Now()}); err != nil {
 			return err
 		}
 		inside, err := db.Contact(sctx, c.ID)
@@ -46,46 +53,157 @@ func TestReadSnapshotSeesOneMoment(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-}
-
-// A snapshot's context reaching a write or a search does not trap them in
-// its moment: a retried note is answered from the stored one, and a search
-// empties the queue of notes waiting for the index and returns.
-func TestWritesAndSearchesWithASnapshotContext(t *testing.T) {
-	db := openStore(t, t.TempDir()+"/ringcard.db")
-	ctx := context.Background()
-	c := addContact(t, db, "Olga Smirnova", "+39 333 123 4567")
-	err := db.ReadSnapshot(ctx, func(sctx context.Context) error {
-		if _, err := db.Contact(sctx, c.ID); err != nil { // the snapshot's moment: before the note
+	err = db.ReadSnapshot(ctx, func(sctx context.Context) error {
+		after, err := db.Contact(sctx, c.ID)
+		if err != nil {
 			return err
 		}
-		n := &contacts.Note{ID: "n1", ContactID: c.ID, Text: "ждёт счёт", Author: "Marco", At: time.Now()}
-		if _, err := db.AddNote(sctx, n); err != nil {
+		hist, err := db.History(sctx, c.ID, "", 10, "")
+		if err != nil {
 			return err
 		}
-		retry := *n
-		if created, err := db.AddNote(sctx, &retry); err != nil || created {
-			t.Errorf("a retry with a snapshot's context: created %v, %v; want the stored note", created, err)
-		}
-		done := make(chan error, 1)
-		go func() {
-			_, err := db.Search(sctx, sqlite.SearchQuery{Text: "счёт"})
-			done <- err
-		}()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("search with a snapshot's context: %v", err)
-			}
-		case <-time.After(30 * time.Second):
-			t.Fatal("a search with a snapshot's context did not return in 30 s")
+		if after.Rev == before.Rev || len(hist) != 1 || hist[0].Text != "ждёт счёт" {
+			t.Errorf("the next snapshot: rev %d (was %d), history %+v; want the other process's note", after.Rev, before.Rev, hist)
 		}
 		return nil
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if queued, _ := db.NotesQueuedForTest(ctx); queued {
-		t.Error("the search left the note queued")
+}
+
+// A token revoked by another process (ringcard devices revoke, with the
+// server running) stops working at once for a check made in a snapshot,
+// as a phone's write checks its token.
+func TestRevokedElsewhereIsSeenInASnapshot(t *testing.T) {
+	path := t.TempDir() + "/ringcard.db"
+	db := openStore(t, path)
+	cli := openStore(t, path)
+	ctx := context.Background()
+	if err := db.AddPairCode(ctx, "123456", "Phone 1", time.Now().Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	d := &contacts.Device{ID: contacts.NewID(), Name: "Phone 1"}
+	if err := db.Pair(ctx, "123456", sqlite.HashSecret("tok"), d); err != nil {
+		t.Fatal(err)
+	}
+	check := func() error {
+		return db.ReadSnapshot(ctx, func(sctx context.Context) error {
+			_, err := db.DeviceByToken(sctx, sqlite.HashSecret("tok"))
+			return err
+		})
+	}
+	if err := check(); err != nil {
+		t.Fatalf("before the revoke: %v", err)
+	}
+	if _, err := cli.RevokeDevice(ctx, d.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := check(); contacts.ErrorCode(err) != contacts.EUnauthorized {
+		t.Fatalf("after another process revoked the device: %v; want unauthorized", err)
+	}
+}
+
+// A writer of this process that comes while a snapshot is open waits for
+// it, then commits: nothing is lost, and the snapshot never sees it.
+func TestAWriterWaitsForASnapshot(t *testing.T) {
+	db := openStore(t, t.TempDir()+"/ringcard.db")
+	ctx := context.Background()
+	c := addContact(t, db, "Olga Smirnova", "+39 333 123 4567")
+	done := make(chan error, 1)
+	err := db.ReadSnapshot(ctx, func(sctx context.Context) error {
+		if _, err := db.Contact(sctx, c.ID); err != nil {
+			return err
+		}
+		go func() {
+			_, err := db.AddNote(ctx, &contacts.Note{ID: "n1", ContactID: c.ID, Text: "перезвонить", Author: "Marco", At: time.Now()})
+			done <- err
+		}()
+		for deadline := time.Now().Add(30 * time.Second); !db.WriteWantedForTest(); time.Sleep(time.Millisecond) {
+			if time.Now().After(deadline) { // the note waits for the write connection
+				t.Fatal("the note did not wait for the write connection in 30 s")
+			}
+		}
+		select {
+		case err := <-done:
+			t.Errorf("the note was written while the snapshot held the write connection (%v)", err)
+		default:
+		}
+		hist, err := db.History(sctx, c.ID, "", 10, "")
+		if err != nil {
+			return err
+		}
+		if len(hist) != 0 {
+			t.Errorf("the snapshot sees %d history entries; want none", len(hist))
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("the waiting note: %v", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("the note did not commit in 30 s after the snapshot ended")
+	}
+	hist, err := db.History(ctx, c.ID, "", 10, "")
+	if err != nil || len(hist) != 1 {
+		t.Fatalf("history after the snapshot: %+v, %v; want the note", hist, err)
+	}
+}
+
+// A write made with a snapshot's context is refused at once with a clear
+// error (the snapshot holds the one write connection: waiting for it would
+// never end), and stores nothing; so is a search that has notes to index
+// first. Once the snapshot ends, both work.
+func TestWritesWithASnapshotContextAreRefused(t *testing.T) {
+	db := openStore(t, t.TempDir()+"/ringcard.db")
+	ctx := context.Background()
+	c := addContact(t, db, "Olga Smirnova", "+39 333 123 4567")
+	if _, err := db.AddNote(ctx, &contacts.Note{ID: "n0", ContactID: c.ID, Text: "ждёт счёт", Author: "Marco", At: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	n := &contacts.Note{ID: "n1", ContactID: c.ID, Text: "перезвонить", Author: "Marco", At: time.Now()}
+	err := db.ReadSnapshot(ctx, func(sctx context.Context) error {
+		if _, err := db.Contact(sctx, c.ID); err != nil {
+			return err
+		}
+		done := make(chan error, 2)
+		go func() {
+			_, err := db.AddNote(sctx, n)
+			done <- err
+			_, err = db.Search(sctx, sqlite.SearchQuery{Text: "счёт"})
+			done <- err
+		}()
+		for _, what := range []string{"a note", "a search with notes to index"} {
+			select {
+			case err := <-done:
+				if err == nil || !strings.Contains(err.Error(), "inside a read snapshot") {
+					t.Errorf("%s with a snapshot's context: %v; want refused as a write inside a read snapshot", what, err)
+				}
+			case <-time.After(30 * time.Second):
+				t.Fatalf("%s with a snapshot's context did not return in 30 s", what)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := db.CountForTest(ctx, `SELECT COUNT(*) FROM notes WHERE id = 'n1'`); err != nil || got != 0 {
+		t.Fatalf("the refused note: %d stored, %v", got, err)
+	}
+	if _, err := db.AddNote(ctx, n); err != nil {
+		t.Fatalf("the note after the snapshot: %v", err)
+	}
+	hits, err := db.Search(ctx, sqlite.SearchQuery{Text: "счёт"})
+	if err != nil {
+		t.Fatalf("the search after the snapshot: %v", err)
+	}
+	if queued, _ := db.NotesQueuedForTest(ctx); queued || len(hits) != 1 || hits[0].Note != "ждёт счёт" {
+		t.Errorf("the search after the snapshot: %+v, queue left: %v; want Olga through the note, indexed", hits, queued)
 	}
 }

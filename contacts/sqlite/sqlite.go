@@ -375,6 +375,9 @@ func (db *DB) inBackgroundTx(ctx context.Context, fn func(tx *sql.Tx) error) err
 }
 
 func (db *DB) writeTx(ctx context.Context, foreground bool, fn func(tx *sql.Tx) error) error {
+	if inSnapshot(ctx) {
+		return errWriteInSnapshot
+	}
 	var tx *sql.Tx
 	var err error
 	if foreground {

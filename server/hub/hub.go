@@ -272,7 +272,12 @@ func (h *Hub) deliverNew(ctx context.Context) (int, bool) {
 		return 0, false
 	}
 	rendered := make([]ringEvent, 0, len(evs))
-	for _, e := range evs {
+	for i, e := range evs {
+		if i > 0 {
+			// A card's reads hold the write connection: a phone ringing
+			// meanwhile goes first (its call waits for no more than one).
+			h.yieldToCalls()
+		}
 		r, err := h.render(ctx, e)
 		if err != nil {
 			// Not numbered: the next poll tries again from this event, so a
