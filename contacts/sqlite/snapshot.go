@@ -3,11 +3,13 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 )
 
-// snapshotKey carries a read transaction in a context (ReadSnapshot).
+// snapshotKey carries a read snapshot's connection in a context
+// (ReadSnapshot).
 type snapshotKey struct{}
 
 // ReadSnapshot runs fn with a context whose reads all come from one read
@@ -22,9 +24,11 @@ type snapshotKey struct{}
 // cache, so a reader starts every card after a commit cold and reads each
 // page again from the WAL or the file; the write connection keeps the pages
 // its own commits wrote, and a card usually follows one (a call stored, a
-// note added): its reads were about a quarter cheaper (BENCHMARKS.md, "Sixth
-// pass"). A commit by another process (the CLI) still drops that cache, and
-// is seen as a reader would see it.
+// note added). A commit by another process (the CLI) still drops that
+// cache, and is seen as a reader would see it. BEGIN and ROLLBACK are plain
+// statements on the connection (prepared once, by the statement cache), not
+// a database/sql transaction, which starts a goroutine for each.
+// BENCHMARKS.md, "Sixth pass", has the figures.
 //
 // So fn must be short, and must not write: the write connection is fn's
 // until it returns, and other writers of this process wait meanwhile. A
@@ -32,18 +36,31 @@ type snapshotKey struct{}
 // with another context, it would wait for fn forever). It waits for the
 // connection as a foreground writer does: background batches end early for
 // it.
-func (db *DB) ReadSnapshot(ctx context.Context, fn func(ctx context.Context) error) error {
-	if _, ok := ctx.Value(snapshotKey{}).(*sql.Tx); ok {
+func (db *DB) ReadSnapshot(ctx context.Context, fn func(ctx context.Context) error) (err error) {
+	if inSnapshot(ctx) {
 		return fn(ctx)
 	}
 	db.waiting.Add(1)
-	tx, err := db.write.BeginTx(ctx, &sql.TxOptions{ReadOnly: true}) // a deferred BEGIN: no write lock
+	conn, err := db.write.Conn(ctx)
 	db.foregroundServed()
 	if err != nil {
 		return fmt.Errorf("begin read snapshot: %w", err)
 	}
-	defer tx.Rollback() // read-only: nothing to keep
-	return fn(context.WithValue(ctx, snapshotKey{}, tx))
+	defer func() {
+		if _, rerr := conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK"); rerr != nil {
+			// Never hand the write connection on inside a transaction:
+			// database/sql closes a connection whose user reports it bad.
+			_ = conn.Raw(func(any) error { return driver.ErrBadConn })
+			if err == nil {
+				err = fmt.Errorf("end read snapshot: %w", rerr)
+			}
+		}
+		conn.Close()
+	}()
+	if _, err := conn.ExecContext(ctx, "BEGIN"); err != nil { // deferred: a read lock at the first read, no write lock
+		return fmt.Errorf("begin read snapshot: %w", err)
+	}
+	return fn(context.WithValue(ctx, snapshotKey{}, conn))
 }
 
 // errWriteInSnapshot refuses a write whose context carries a read snapshot,
@@ -52,14 +69,14 @@ var errWriteInSnapshot = errors.New("write inside a read snapshot: the snapshot 
 
 // inSnapshot reports whether ctx carries a read snapshot.
 func inSnapshot(ctx context.Context) bool {
-	_, ok := ctx.Value(snapshotKey{}).(*sql.Tx)
+	_, ok := ctx.Value(snapshotKey{}).(*sql.Conn)
 	return ok
 }
 
 // reader is what a read runs on: the snapshot ctx carries, else the pool.
 func (db *DB) reader(ctx context.Context) queryer {
-	if tx, ok := ctx.Value(snapshotKey{}).(*sql.Tx); ok {
-		return tx
+	if conn, ok := ctx.Value(snapshotKey{}).(*sql.Conn); ok {
+		return conn
 	}
 	return db.read
 }
