@@ -50,12 +50,9 @@ func (s *Server) authDevice(c *gin.Context) {
 	} else {
 		// A write: the token is read where the write will run, on the
 		// write connection, whose cache the last commit kept (a reader's
-		// is dropped by every commit; sqlite.ReadSnapshot).
+		// is dropped by every commit: sqlite.ReadSnapshot).
 		ctx = context.WithoutCancel(ctx)
-		err = s.db.ReadSnapshot(ctx, func(ctx context.Context) (err error) {
-			d, err = s.db.DeviceByToken(ctx, hash)
-			return err
-		})
+		d, err = s.db.DeviceByTokenToWrite(ctx, hash)
 	}
 	if err != nil {
 		s.fail(c, err)

@@ -168,7 +168,28 @@ func scanDevice(s scanner) (*contacts.Device, error) {
 
 // DeviceByToken returns the active device whose token hashes to tokenHash.
 func (db *DB) DeviceByToken(ctx context.Context, tokenHash string) (*contacts.Device, error) {
-	d, err := scanDevice(db.reader(ctx).QueryRowContext(ctx, `SELECT `+deviceColumns+` FROM devices WHERE token_hash = ? AND revoked_ms = 0`, tokenHash))
+	return deviceByToken(db.reader(ctx).QueryRowContext(ctx, deviceByTokenQuery, tokenHash))
+}
+
+// DeviceByTokenToWrite is DeviceByToken for a request that writes next (a
+// call, a note): it reads on the write connection, whose cache this
+// process's commits keep (ReadSnapshot says why), waiting for it as a
+// foreground writer does. A revoke committed by another process is seen
+// at once, as by a reader.
+func (db *DB) DeviceByTokenToWrite(ctx context.Context, tokenHash string) (*contacts.Device, error) {
+	if inSnapshot(ctx) {
+		return db.DeviceByToken(ctx, tokenHash)
+	}
+	db.waiting.Add(1)
+	row := db.write.QueryRowContext(ctx, deviceByTokenQuery, tokenHash)
+	db.foregroundServed()
+	return deviceByToken(row)
+}
+
+const deviceByTokenQuery = `SELECT ` + deviceColumns + ` FROM devices WHERE token_hash = ? AND revoked_ms = 0`
+
+func deviceByToken(row *sql.Row) (*contacts.Device, error) {
+	d, err := scanDevice(row)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, contacts.Errorf(contacts.EUnauthorized, "token is not valid or the device was revoked")
 	}

@@ -73,8 +73,8 @@ func TestReadSnapshotSeesOneMoment(t *testing.T) {
 }
 
 // A token revoked by another process (ringcard devices revoke, with the
-// server running) stops working at once for a check made in a snapshot,
-// as a phone's write checks its token.
+// server running) stops working at once for the checks made on the write
+// connection: in a snapshot, and before a phone's write.
 func TestRevokedElsewhereIsSeenInASnapshot(t *testing.T) {
 	path := t.TempDir() + "/ringcard.db"
 	db := openStore(t, path)
@@ -87,20 +87,30 @@ func TestRevokedElsewhereIsSeenInASnapshot(t *testing.T) {
 	if err := db.Pair(ctx, "123456", sqlite.HashSecret("tok"), d); err != nil {
 		t.Fatal(err)
 	}
-	check := func() error {
-		return db.ReadSnapshot(ctx, func(sctx context.Context) error {
-			_, err := db.DeviceByToken(sctx, sqlite.HashSecret("tok"))
+	checks := map[string]func() error{
+		"in a snapshot": func() error {
+			return db.ReadSnapshot(ctx, func(sctx context.Context) error {
+				_, err := db.DeviceByToken(sctx, sqlite.HashSecret("tok"))
+				return err
+			})
+		},
+		"before a write": func() error {
+			_, err := db.DeviceByTokenToWrite(ctx, sqlite.HashSecret("tok"))
 			return err
-		})
+		},
 	}
-	if err := check(); err != nil {
-		t.Fatalf("before the revoke: %v", err)
+	for how, check := range checks {
+		if err := check(); err != nil {
+			t.Fatalf("%s, before the revoke: %v", how, err)
+		}
 	}
 	if _, err := cli.RevokeDevice(ctx, d.ID); err != nil {
 		t.Fatal(err)
 	}
-	if err := check(); contacts.ErrorCode(err) != contacts.EUnauthorized {
-		t.Fatalf("after another process revoked the device: %v; want unauthorized", err)
+	for how, check := range checks {
+		if err := check(); contacts.ErrorCode(err) != contacts.EUnauthorized {
+			t.Fatalf("%s, after another process revoked the device: %v; want unauthorized", how, err)
+		}
 	}
 }
 
