@@ -35,32 +35,55 @@ type snapshotKey struct{}
 // write made with fn's context is refused with errWriteInSnapshot (made
 // with another context, it would wait for fn forever). It waits for the
 // connection as a foreground writer does: background batches end early for
-// it.
+// it. Reads that follow no commit of this process (a phone replaying old
+// events after a restart) take their snapshot on a read connection instead,
+// with a context from OnReadPool, so as not to hold the writer.
 func (db *DB) ReadSnapshot(ctx context.Context, fn func(ctx context.Context) error) (err error) {
 	if inSnapshot(ctx) {
 		return fn(ctx)
 	}
-	db.waiting.Add(1)
-	conn, err := db.write.Conn(ctx)
-	db.foregroundServed()
+	pool := db.write
+	onReadPool, _ := ctx.Value(readPoolKey{}).(bool)
+	if onReadPool {
+		pool = db.read
+	} else {
+		db.waiting.Add(1)
+	}
+	conn, err := pool.Conn(ctx)
+	if !onReadPool {
+		db.foregroundServed()
+	}
 	if err != nil {
+		return fmt.Errorf("begin read snapshot: %w", err)
+	}
+	defer conn.Close()
+	// A deferred BEGIN takes no lock: nothing to cancel, and a BEGIN
+	// that did not run would make the ROLLBACK below fail and the
+	// connection be closed for nothing.
+	if _, err := conn.ExecContext(context.WithoutCancel(ctx), "BEGIN"); err != nil {
 		return fmt.Errorf("begin read snapshot: %w", err)
 	}
 	defer func() {
 		if _, rerr := conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK"); rerr != nil {
-			// Never hand the write connection on inside a transaction:
+			// Never hand the connection on inside a transaction:
 			// database/sql closes a connection whose user reports it bad.
 			_ = conn.Raw(func(any) error { return driver.ErrBadConn })
 			if err == nil {
 				err = fmt.Errorf("end read snapshot: %w", rerr)
 			}
 		}
-		conn.Close()
 	}()
-	if _, err := conn.ExecContext(ctx, "BEGIN"); err != nil { // deferred: a read lock at the first read, no write lock
-		return fmt.Errorf("begin read snapshot: %w", err)
-	}
 	return fn(context.WithValue(ctx, snapshotKey{}, conn))
+}
+
+// readPoolKey marks a context whose snapshots run on a read connection.
+type readPoolKey struct{}
+
+// OnReadPool returns a context whose ReadSnapshot runs on a read connection
+// rather than the write connection: for reads that follow no commit of this
+// process, which would gain nothing there and hold up its writers.
+func OnReadPool(ctx context.Context) context.Context {
+	return context.WithValue(ctx, readPoolKey{}, true)
 }
 
 // errWriteInSnapshot refuses a write whose context carries a read snapshot,

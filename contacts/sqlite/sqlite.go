@@ -505,6 +505,9 @@ func (db *DB) QueryRowForTest(ctx context.Context, q string, out any, args ...an
 // Checkpoint moves everything in the WAL into the database file, so the
 // file alone is complete (before copying it).
 func (db *DB) Checkpoint(ctx context.Context) error {
+	if inSnapshot(ctx) {
+		return errWriteInSnapshot
+	}
 	if _, err := db.write.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
 		return fmt.Errorf("checkpoint: %w", err)
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"github.com/ringcard/ringcard/contacts"
+	"github.com/ringcard/ringcard/contacts/sqlite"
 	protocol "github.com/ringcard/ringcard/mobile-protocol"
 )
 
@@ -539,8 +540,11 @@ func (c *Conn) deliver() (err error) {
 			if err != nil {
 				return err
 			}
+			// Old events: their cards are read on a read connection,
+			// leaving the write connection to the office's calls.
+			replay := sqlite.OnReadPool(context.Background())
 			for _, e := range stored {
-				r, err := c.hub.render(context.Background(), e)
+				r, err := c.hub.render(replay, e)
 				if err != nil {
 					return fmt.Errorf("render event %d: %w", e.GID, err) // the phone reconnects and resumes
 				}
