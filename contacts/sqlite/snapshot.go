@@ -35,9 +35,9 @@ type snapshotKey struct{}
 // write made with fn's context is refused with errWriteInSnapshot (made
 // with another context, it would wait for fn forever). It waits for the
 // connection as a foreground writer does: background batches end early for
-// it. Reads that follow no commit of this process (a phone replaying old
-// events after a restart) take their snapshot on a read connection instead,
-// with a context from OnReadPool, so as not to hold the writer.
+// it. Bulk reads (every phone replaying old events at once after a
+// restart) take their snapshots on a read connection instead, with a
+// context from OnReadPool, so as not to hold the writer for long.
 func (db *DB) ReadSnapshot(ctx context.Context, fn func(ctx context.Context) error) (err error) {
 	if inSnapshot(ctx) {
 		return fn(ctx)
@@ -80,8 +80,8 @@ func (db *DB) ReadSnapshot(ctx context.Context, fn func(ctx context.Context) err
 type readPoolKey struct{}
 
 // OnReadPool returns a context whose ReadSnapshot runs on a read connection
-// rather than the write connection: for reads that follow no commit of this
-// process, which would gain nothing there and hold up its writers.
+// rather than the write connection: for many reads in a row, which would
+// hold up this process's writers (a call being stored) there.
 func OnReadPool(ctx context.Context) context.Context {
 	return context.WithValue(ctx, readPoolKey{}, true)
 }
