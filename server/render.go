@@ -33,7 +33,7 @@ func (s *Server) renderStored(ctx context.Context, e sqlite.Event) (hub.Rendered
 	case sqlite.EventCardUpdated:
 		c, err := s.db.Contact(ctx, e.ContactID)
 		if contacts.ErrorCode(err) == contacts.ENotFound {
-			return hub.Rendered{Type: protocol.TypeContactRemoved, Payload: protocol.MustMarshal(protocol.ContactRemoved{ContactID: e.ContactID})}, nil
+			return contactRemoved(e.ContactID), nil
 		}
 		if err != nil {
 			return hub.Rendered{}, err
@@ -46,11 +46,16 @@ func (s *Server) renderStored(ctx context.Context, e sqlite.Event) (hub.Rendered
 			return protocol.MustMarshal(wireCard(card)), nil
 		})
 	case sqlite.EventContactRemoved:
-		return hub.Rendered{Type: protocol.TypeContactRemoved, Payload: protocol.MustMarshal(protocol.ContactRemoved{ContactID: e.ContactID})}, nil
+		return contactRemoved(e.ContactID), nil
 	}
 	payload := e.Payload
 	if payload == "" {
 		payload = "{}"
 	}
 	return hub.Rendered{Type: e.Type, Payload: []byte(payload)}, nil
+}
+
+// contactRemoved is what phones receive for a contact that is gone.
+func contactRemoved(id string) hub.Rendered {
+	return hub.Rendered{Type: protocol.TypeContactRemoved, Payload: protocol.MustMarshal(protocol.ContactRemoved{ContactID: id})}
 }
