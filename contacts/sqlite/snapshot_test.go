@@ -35,12 +35,8 @@ func TestReadSnapshotSeesOneMoment(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		hist, err := db.History(sctx, c.ID, "", 10, "")
-		if err != nil {
-			return err
-		}
-		if inside.Rev != before.Rev || len(hist) != 0 {
-			t.Errorf("inside the snapshot: rev %d → %d, %d history entries; want the moment of its first read", before.Rev, inside.Rev, len(hist))
+		if seen := historySeen(t, db, sctx, c.ID); inside.Rev != before.Rev || seen != 0 {
+			t.Errorf("inside the snapshot: rev %d → %d, %d history entries; want the moment of its first read", before.Rev, inside.Rev, seen)
 		}
 		outside, err := db.Contact(ctx, c.ID)
 		if err != nil {
@@ -140,12 +136,8 @@ func TestAWriterWaitsForASnapshot(t *testing.T) {
 			t.Errorf("the note was written while the snapshot held the write connection (%v)", err)
 		default:
 		}
-		hist, err := db.History(sctx, c.ID, "", 10, "")
-		if err != nil {
-			return err
-		}
-		if len(hist) != 0 {
-			t.Errorf("the snapshot sees %d history entries; want none", len(hist))
+		if seen := historySeen(t, db, sctx, c.ID); seen != 0 {
+			t.Errorf("the snapshot sees %d history entries; want none", seen)
 		}
 		return nil
 	})
@@ -283,16 +275,23 @@ func TestASnapshotOnTheReadPoolLetsWritersGoOn(t *testing.T) {
 		case <-time.After(30 * time.Second):
 			t.Fatal("a note waited 30 s for a snapshot on the read pool")
 		}
-		hist, err := db.History(sctx, c.ID, "", 10, "")
-		if err != nil {
-			return err
-		}
-		if len(hist) != 0 {
-			t.Errorf("the snapshot sees %d history entries; want its own moment, before the note", len(hist))
+		if seen := historySeen(t, db, sctx, c.ID); seen != 0 {
+			t.Errorf("the snapshot sees %d history entries; want its own moment, before the note", seen)
 		}
 		return nil
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
+}
+
+// historySeen is how many history entries of contact id the reads made
+// with ctx see.
+func historySeen(t *testing.T, db *sqlite.DB, ctx context.Context, id string) int {
+	t.Helper()
+	hist, err := db.History(ctx, id, "", 10, "")
+	if err != nil {
+		t.Fatalf("history of %s: %v", id, err)
+	}
+	return len(hist)
 }
