@@ -72,7 +72,7 @@ type Options struct {
 	PingInterval time.Duration
 	IdleTimeout  time.Duration
 	Retention    time.Duration
-	RingSize     int           // recent events kept in memory
+	RingSize     int           // recent events kept in memory (up to an eighth more between trims)
 	PollInterval time.Duration // how often to look for events and revocations written by other processes
 	FlushEvery   time.Duration // how often acks and last-seen times are saved
 	Waker        Waker         // wakes devices with no socket (FCM); nil: none
@@ -295,8 +295,7 @@ func (h *Hub) deliverNew(ctx context.Context) (int, bool) {
 	offlineEvents := map[string][]WakeEvent{}
 	h.mu.Lock()
 	for _, re := range rendered {
-		h.ring = append(h.ring, re)
-		h.lastGID = re.gid
+		h.keepLocked(re)
 		for id, d := range h.devs {
 			if (re.device != "" && re.device != id) || re.gid <= d.from {
 				continue
@@ -307,10 +306,6 @@ func (h *Hub) deliverNew(ctx context.Context) (int, bool) {
 				offlineEvents[id] = append(offlineEvents[id], WakeEvent{Type: re.typ, Payload: re.payload})
 			}
 		}
-	}
-	if over := len(h.ring) - h.opts.RingSize; over > 0 {
-		h.floor = h.ring[over-1].gid
-		h.ring = append(h.ring[:0:0], h.ring[over:]...)
 	}
 	for _, d := range h.devs {
 		if d.conn != nil {
@@ -325,6 +320,23 @@ func (h *Hub) deliverNew(ctx context.Context) (int, bool) {
 		}
 	}
 	return len(rendered), len(rendered) == batch
+}
+
+// keepLocked adds a numbered event to the ring of recent events (h.mu
+// held). Once the ring holds an eighth more than RingSize, its oldest
+// events are dropped in place, down to RingSize: adding an event costs no
+// copy of the ring (dropping one event at a time copied the whole ring,
+// and allocated a new one, for every change once it was full:
+// BenchmarkRingKeep).
+func (h *Hub) keepLocked(re ringEvent) {
+	h.ring = append(h.ring, re)
+	h.lastGID = re.gid
+	if over := len(h.ring) - h.opts.RingSize; over > h.opts.RingSize/8 {
+		h.floor = h.ring[over-1].gid
+		n := copy(h.ring, h.ring[over:])
+		clear(h.ring[n:]) // no payload kept alive past the end
+		h.ring = h.ring[:n]
+	}
 }
 
 // newEvents returns up to limit events after the last one numbered: those
