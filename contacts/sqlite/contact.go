@@ -315,15 +315,6 @@ func scanContact(row *sql.Row, what string) (*contacts.Contact, error) {
 	return decodeContact(data, rev, deleted)
 }
 
-func decodeContact(data string, rev int64, deleted bool) (*contacts.Contact, error) {
-	c := &contacts.Contact{}
-	if err := json.Unmarshal([]byte(data), c); err != nil {
-		return nil, fmt.Errorf("decode contact: %w", err)
-	}
-	c.Rev, c.Deleted = rev, deleted
-	return c, nil
-}
-
 // ContactsByNumber returns the live contacts that have the number key,
 // oldest first: the first is the card's contact, the rest other_matches.
 func (db *DB) ContactsByNumber(ctx context.Context, key string) ([]*contacts.Contact, error) {

@@ -86,14 +86,6 @@ func hasFold(n int, at func(int) string, s string) bool {
 	return false
 }
 
-func cloneContact(c *contacts.Contact) *contacts.Contact {
-	b, _ := json.Marshal(c)
-	out := &contacts.Contact{}
-	_ = json.Unmarshal(b, out)
-	out.Rev, out.Deleted = c.Rev, c.Deleted
-	return out
-}
-
 // DuplicatePair is two live contacts that are probably the same, with why.
 type DuplicatePair struct {
 	A, B    *contacts.Contact
