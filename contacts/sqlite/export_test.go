@@ -109,3 +109,9 @@ func (db *DB) ExecForTest(ctx context.Context, query string, args ...any) error 
 	_, err := db.write.ExecContext(ctx, query, args...)
 	return err
 }
+
+// HistoryQueryForTest is History's statement for a contact (contactID set)
+// or a number.
+func HistoryQueryForTest(contactID, numberKey string) (string, []any) {
+	return historyQuery(contactID, numberKey, "10", "skip")
+}

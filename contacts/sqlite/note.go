@@ -1,11 +1,12 @@
 package sqlite
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
-	"sort"
+	"slices"
 	"strconv"
 
 	"github.com/ringcard/ringcard/contacts"
@@ -169,66 +170,71 @@ func (db *DB) History(ctx context.Context, contactID, numberKey string, limit in
 	if limit <= 0 {
 		return nil, nil
 	}
-	type part struct {
-		q    string
-		args []any
-	}
-	var parts []part
+	// One statement for the three kinds (a card is on the call's path, and
+	// each statement costs the same again to run): each kind's latest,
+	// newest first, then merged in Go. Entries at the same millisecond come
+	// calls, notes, stage changes, each kind the later stored first (its
+	// rowid), as each kind's index gives them.
 	// The limit is written into the SQL: a bound LIMIT makes SQLite re-plan
 	// the statement on every run.
 	lim := strconv.Itoa(limit)
-	if contactID != "" {
-		parts = []part{
-			{`SELECT 'call', started_ms, by_name, '', direction, outcome, duration_s, sim_slot, id, '', end_unreported FROM calls WHERE contact_id = ? AND id != ? ORDER BY started_ms DESC LIMIT ` + lim, []any{contactID, skipCall}},
-			{`SELECT 'note', at_ms, author, text, '', '', 0, 0, call_id, '', '' FROM notes WHERE contact_id = ? ORDER BY at_ms DESC LIMIT ` + lim, []any{contactID}},
-			{`SELECT 'stage', at_ms, by_name, from_stage, '', '', 0, 0, '', to_stage, '' FROM stage_changes WHERE contact_id = ? ORDER BY at_ms DESC LIMIT ` + lim, []any{contactID}},
-		}
-	} else {
-		parts = []part{
-			{`SELECT 'call', started_ms, by_name, '', direction, outcome, duration_s, sim_slot, id, '', end_unreported FROM calls WHERE number_key = ? AND contact_id IS NULL AND id != ? ORDER BY started_ms DESC LIMIT ` + lim, []any{numberKey, skipCall}},
-			{`SELECT 'note', at_ms, author, text, '', '', 0, 0, call_id, '', '' FROM notes WHERE number_key = ? AND contact_id IS NULL ORDER BY at_ms DESC LIMIT ` + lim, []any{numberKey}},
-		}
-	}
-	var out []contacts.HistoryEntry
-	for _, p := range parts {
-		entries, err := db.historyPart(ctx, p.q, p.args...)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, entries...)
-	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].At.After(out[j].At) })
-	if len(out) > limit {
-		out = out[:limit]
-	}
-	return out, nil
-}
-
-func (db *DB) historyPart(ctx context.Context, q string, args ...any) ([]contacts.HistoryEntry, error) {
+	q, args := historyQuery(contactID, numberKey, lim, skipCall)
 	rows, err := db.reader(ctx).QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("read history: %w", err)
 	}
 	defer rows.Close()
-	var out []contacts.HistoryEntry
+	type entry struct {
+		contacts.HistoryEntry
+		kind, rowid int64
+	}
+	var all []entry
 	for rows.Next() {
-		var e contacts.HistoryEntry
+		var e entry
 		var at int64
 		var unreported string
-		if err := rows.Scan(&e.Kind, &at, &e.By, &e.Text, &e.Direction, &e.Outcome, &e.DurationS, &e.SIMSlot, &e.CallID, &e.Stage, &unreported); err != nil {
+		if err := rows.Scan(&e.kind, &e.rowid, &at, &e.By, &e.Text, &e.Direction, &e.Outcome, &e.DurationS, &e.SIMSlot, &e.CallID, &e.Stage, &unreported); err != nil {
 			return nil, fmt.Errorf("read history: %w", err)
 		}
 		e.At = fromMS(at)
-		switch e.Kind {
-		case contacts.KindCall:
+		switch e.kind {
+		case 0:
+			e.Kind = contacts.KindCall
 			e.EndNotReported = unreported != ""
 			e.Text = contacts.CallSummary(contacts.Call{Direction: e.Direction, Outcome: e.Outcome, DurationS: e.DurationS, EndNotReported: unreported})
-		case contacts.KindStage:
+		case 1:
+			e.Kind = contacts.KindNote
+		case 2:
+			e.Kind = contacts.KindStage
 			e.Text = stageText(e.Text, e.Stage)
 		}
-		out = append(out, e)
+		all = append(all, e)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read history: %w", err)
+	}
+	slices.SortFunc(all, func(a, b entry) int {
+		return cmp.Or(b.At.Compare(a.At), cmp.Compare(a.kind, b.kind), cmp.Compare(b.rowid, a.rowid))
+	})
+	out := make([]contacts.HistoryEntry, 0, min(len(all), limit))
+	for _, e := range all[:min(len(all), limit)] {
+		out = append(out, e.HistoryEntry)
+	}
+	return out, nil
+}
+
+// historyQuery is History's statement and its arguments: a contact's
+// history when contactID is set, else that of a number no contact has.
+func historyQuery(contactID, numberKey, lim, skipCall string) (string, []any) {
+	if contactID != "" {
+		return `SELECT * FROM (SELECT 0, rowid, started_ms, by_name, '', direction, outcome, duration_s, sim_slot, id, '', end_unreported FROM calls WHERE contact_id = ? AND id != ? ORDER BY started_ms DESC LIMIT ` + lim + `)
+			UNION ALL SELECT * FROM (SELECT 1, rowid, at_ms, author, text, '', '', 0, 0, call_id, '', '' FROM notes WHERE contact_id = ? ORDER BY at_ms DESC LIMIT ` + lim + `)
+			UNION ALL SELECT * FROM (SELECT 2, rowid, at_ms, by_name, from_stage, '', '', 0, 0, '', to_stage, '' FROM stage_changes WHERE contact_id = ? ORDER BY at_ms DESC LIMIT ` + lim + `)`,
+			[]any{contactID, skipCall, contactID, contactID}
+	}
+	return `SELECT * FROM (SELECT 0, rowid, started_ms, by_name, '', direction, outcome, duration_s, sim_slot, id, '', end_unreported FROM calls WHERE number_key = ? AND contact_id IS NULL AND id != ? ORDER BY started_ms DESC LIMIT ` + lim + `)
+		UNION ALL SELECT * FROM (SELECT 1, rowid, at_ms, author, text, '', '', 0, 0, call_id, '', '' FROM notes WHERE number_key = ? AND contact_id IS NULL ORDER BY at_ms DESC LIMIT ` + lim + `)`,
+		[]any{numberKey, skipCall, numberKey}
 }
 
 func stageText(from, to string) string {

@@ -1,0 +1,126 @@
+package sqlite_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ringcard/ringcard/contacts"
+	"github.com/ringcard/ringcard/contacts/sqlite"
+)
+
+// A card's history is the latest calls, notes and stage changes, newest
+// first, up to the limit; entries at the same millisecond come calls
+// first, then notes, then stage changes, and within each the later stored
+// first. A call skipped (the one ringing) is left out; so is what belongs
+// to another contact, and, for a number without a contact, what a contact
+// has.
+func TestHistoryOrderAndLimit(t *testing.T) {
+	db := openStore(t, t.TempDir()+"/ringcard.db")
+	ctx := context.Background()
+	c := addContact(t, db, "Olga Smirnova", "+39 333 123 4567")
+	other := addContact(t, db, "Marco Rossi", "+39 333 765 4321")
+	base := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+	same := base.Add(time.Hour) // several entries at this millisecond
+	call := func(id, contactID, key string, at time.Time) {
+		t.Helper()
+		cid := any(contactID)
+		if contactID == "" {
+			cid = nil
+		}
+		if err := db.ExecForTest(ctx, `INSERT INTO calls (id, contact_id, number_raw, number_key, direction, outcome, device_id, by_name, started_ms, duration_s, start_hash)
+			VALUES (?, ?, ?, ?, 'in', 'answered', 'd-1', 'Anna', ?, 30, 'h')`, id, cid, key, key, at.UnixMilli()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	note := func(text, contactID, key string, at time.Time) {
+		t.Helper()
+		if _, err := db.AddNote(ctx, &contacts.Note{ID: contacts.NewID(), ContactID: contactID, NumberKey: key, Text: text, Author: "Anna", At: at}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	stage := func(to string, at time.Time) {
+		t.Helper()
+		if err := db.ExecForTest(ctx, `INSERT INTO stage_changes (contact_id, from_stage, to_stage, by_name, at_ms) VALUES (?, '', ?, 'Anna', ?)`, c.ID, to, at.UnixMilli()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range 6 { // older entries, one a minute
+		call(fmt.Sprintf("old-call-%d", i), c.ID, "", base.Add(time.Duration(3*i)*time.Minute))
+		note(fmt.Sprintf("old note %d", i), c.ID, "", base.Add(time.Duration(3*i+1)*time.Minute))
+		stage(fmt.Sprintf("old stage %d", i), base.Add(time.Duration(3*i+2)*time.Minute))
+	}
+	stage("offer sent", same)
+	note("первая", c.ID, "", same)
+	call("same-call-1", c.ID, "", same)
+	note("вторая", c.ID, "", same)
+	call("same-call-2", c.ID, "", same)
+	call("ringing", c.ID, "", same.Add(time.Minute)) // skipped
+	note("not hers", other.ID, "", same.Add(time.Minute))
+	call("not hers", other.ID, "", same.Add(time.Minute))
+
+	got, err := db.History(ctx, c.ID, "", 8, "ringing")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var seen []string
+	for _, h := range got {
+		seen = append(seen, h.Kind+" "+h.Text+" "+h.At.UTC().Format("15:04"))
+	}
+	want := []string{
+		"call Incoming, answered, 0m30s 10:00", "call Incoming, answered, 0m30s 10:00", // same-call-2, same-call-1
+		"note вторая 10:00", "note первая 10:00",
+		"stage Stage: offer sent 10:00",
+		"stage Stage: old stage 5 09:17", "note old note 5 09:16", "call Incoming, answered, 0m30s 09:15",
+	}
+	if strings.Join(seen, "\n") != strings.Join(want, "\n") {
+		t.Errorf("history:\n%s\nwant\n%s", strings.Join(seen, "\n"), strings.Join(want, "\n"))
+	}
+	if got[0].CallID != "same-call-2" || got[1].CallID != "same-call-1" {
+		t.Errorf("calls at the same millisecond: %s then %s; want the later stored first (same-call-2, same-call-1)", got[0].CallID, got[1].CallID)
+	}
+
+	// A number no contact has: its own calls and notes only.
+	call("stranger-1", "", "+390611111111", base)
+	note("chi è?", "", "+390611111111", base.Add(time.Minute))
+	call("stranger-2", "", "+390611111111", base.Add(2*time.Minute))
+	got, err = db.History(ctx, "", "+390611111111", 2, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || got[0].CallID != "stranger-2" || got[1].Text != "chi è?" {
+		t.Errorf("a number's history: %+v; want the call stranger-2, then the note", got)
+	}
+	if got, err := db.History(ctx, c.ID, "", 0, ""); err != nil || len(got) != 0 {
+		t.Errorf("limit 0: %d entries, %v", len(got), err)
+	}
+}
+
+// The history's one statement reads each kind newest first from its index,
+// sorting nothing and scanning no table.
+func TestHistoryReadsItsIndexes(t *testing.T) {
+	db := openStore(t, t.TempDir()+"/ringcard.db")
+	for _, tc := range []struct {
+		contactID, key string
+		indexes        []string
+	}{
+		{"c-1", "", []string{"calls_contact", "notes_contact", "stage_changes_contact"}},
+		{"", "+390611111111", []string{"calls_number", "notes_number"}},
+	} {
+		q, args := sqlite.HistoryQueryForTest(tc.contactID, tc.key)
+		plan, err := db.PlanForTest(context.Background(), q, args...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, ix := range tc.indexes {
+			if !strings.Contains(plan, "USING INDEX "+ix) {
+				t.Errorf("plan does not use %s: %s", ix, plan)
+			}
+		}
+		if strings.Contains(plan, "TEMP B-TREE") || strings.Contains(plan, "SCAN calls") || strings.Contains(plan, "SCAN notes") || strings.Contains(plan, "SCAN stage_changes") {
+			t.Errorf("plan sorts or scans a table: %s", plan)
+		}
+	}
+}
