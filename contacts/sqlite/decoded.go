@@ -9,39 +9,56 @@ import (
 	"github.com/ringcard/ringcard/contacts"
 )
 
-// decodedContacts keeps contacts decoded from their stored JSON, by that
-// JSON: decoding is a pure function of it, so an entry is never stale,
-// whichever store or process wrote it. A contact's card is rendered again
-// after every note and call with the contact, whose JSON those leave as it
-// was, and the card of a ringing phone reads the same few contacts again
-// and again: they are not decoded again (BenchmarkDecodeContact). Each
-// caller gets its own copy (cloneContact), so it may change what it got.
-var decodedContacts = struct {
-	sync.Mutex
-	m map[string]*contacts.Contact
-}{m: map[string]*contacts.Contact{}}
+// decodeCache keeps values decoded from stored JSON, by that JSON:
+// decoding is a pure function of it, so an entry is never stale, whichever
+// store or process wrote it. Each caller gets its own copy (clone), so it
+// may change what it got.
+//
+// Contacts: a contact's card is rendered again after every note and call
+// with the contact, which leave its JSON as it was, and a ringing phone's
+// card reads the same few contacts again and again. Devices: every phone
+// request reads its device, whose SIMs rarely change.
+// BenchmarkDecodeContact has what it saves.
+type decodeCache[T any] struct {
+	what  string
+	clone func(*T) *T
+	mu    sync.Mutex
+	m     map[string]*T
+}
 
-// decodedMax bounds the cache (about 1-2 KB of JSON and as much decoded per
-// contact); when full it starts again empty.
-const decodedMax = 2048
+// decodeCacheMax bounds each cache (for a contact, about 1-2 KB of JSON and
+// as much decoded); when full it starts again empty.
+const decodeCacheMax = 2048
+
+func (k *decodeCache[T]) decode(data string) (*T, error) {
+	k.mu.Lock()
+	kept := k.m[data]
+	k.mu.Unlock()
+	if kept == nil {
+		kept = new(T)
+		if err := json.Unmarshal([]byte(data), kept); err != nil {
+			return nil, fmt.Errorf("decode %s: %w", k.what, err)
+		}
+		k.mu.Lock()
+		if k.m == nil || len(k.m) >= decodeCacheMax {
+			k.m = map[string]*T{}
+		}
+		k.m[data] = kept
+		k.mu.Unlock()
+	}
+	return k.clone(kept), nil
+}
+
+var (
+	decodedContacts = decodeCache[contacts.Contact]{what: "contact", clone: cloneContact}
+	decodedSIMs     = decodeCache[[]contacts.SIM]{what: "sims", clone: func(s *[]contacts.SIM) *[]contacts.SIM { c := slices.Clone(*s); return &c }}
+)
 
 func decodeContact(data string, rev int64, deleted bool) (*contacts.Contact, error) {
-	decodedContacts.Lock()
-	kept := decodedContacts.m[data]
-	decodedContacts.Unlock()
-	if kept == nil {
-		kept = &contacts.Contact{}
-		if err := json.Unmarshal([]byte(data), kept); err != nil {
-			return nil, fmt.Errorf("decode contact: %w", err)
-		}
-		decodedContacts.Lock()
-		if len(decodedContacts.m) >= decodedMax {
-			clear(decodedContacts.m)
-		}
-		decodedContacts.m[data] = kept
-		decodedContacts.Unlock()
+	c, err := decodedContacts.decode(data)
+	if err != nil {
+		return nil, err
 	}
-	c := cloneContact(kept)
 	c.Rev, c.Deleted = rev, deleted
 	return c, nil
 }

@@ -64,6 +64,31 @@ func TestDecodedContactsAreCopies(t *testing.T) {
 	}
 }
 
+// A device's SIMs decoded from the same JSON are the caller's own too.
+func TestDecodedSIMsAreCopies(t *testing.T) {
+	const data = `[{"slot":1,"label":"Ufficio","carrier":"TIM","region":"IT","policy":"work"},{"slot":2,"label":"Личная","policy":"private"}]`
+	first, err := decodedSIMs.decode(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	(*first)[1].Policy = "work"
+	*first = append(*first, contacts.SIM{Slot: 3})
+	again, err := decodedSIMs.decode(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []contacts.SIM
+	if err := json.Unmarshal([]byte(data), &want); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(*again, want) {
+		t.Errorf("SIMs decoded after another copy was changed: %+v; want %+v", *again, want)
+	}
+	if empty, err := decodedSIMs.decode(`[]`); err != nil || *empty == nil || len(*empty) != 0 {
+		t.Errorf("[] decoded to %#v, %v; want an empty list", *empty, err)
+	}
+}
+
 // cloneContact copies every list, map and pointer a Contact has: a field
 // added to Contact without a copy here fails this test.
 func TestCloneContactSharesNothing(t *testing.T) {

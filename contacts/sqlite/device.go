@@ -159,9 +159,11 @@ func scanDevice(s scanner) (*contacts.Device, error) {
 	if err := s.Scan(&d.ID, &d.Name, &d.DeviceName, &d.Platform, &d.AppVersion, &sims, &d.FCMToken, &created, &seen, &revoked); err != nil {
 		return nil, err
 	}
-	if err := json.Unmarshal([]byte(sims), &d.SIMs); err != nil {
-		return nil, fmt.Errorf("decode sims: %w", err)
+	simList, err := decodedSIMs.decode(sims)
+	if err != nil {
+		return nil, err
 	}
+	d.SIMs = *simList
 	d.CreatedAt, d.LastSeen, d.RevokedAt = fromMS(created), fromMS(seen), fromMS(revoked)
 	return &d, nil
 }
