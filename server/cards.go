@@ -67,12 +67,13 @@ func (s *Server) fillHistory(ctx context.Context, in contacts.CardInput, key str
 	if in.History, err = s.db.History(ctx, contactID, key, tpls.HistoryLimit(in.Contact), skip); err != nil {
 		return contacts.Card{}, err
 	}
-	if in.LastCall, err = s.db.LastCall(ctx, contactID, key, call); err != nil {
-		return contacts.Card{}, err
-	}
-	if contactID != "" {
-		open, err := s.db.OpenCall(ctx, contactID, skip, s.now().Add(-s.cfg.Calls.EffectiveOpenLimit()))
-		if err != nil {
+	if contactID == "" {
+		if in.LastCall, err = s.db.LastCall(ctx, "", key, call); err != nil {
+			return contacts.Card{}, err
+		}
+	} else {
+		var open *contacts.Call
+		if in.LastCall, open, err = s.db.LastAndOpenCall(ctx, contactID, call, skip, s.now().Add(-s.cfg.Calls.EffectiveOpenLimit())); err != nil {
 			return contacts.Card{}, err
 		}
 		if open != nil {

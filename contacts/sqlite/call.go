@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"time"
 
 	"github.com/ringcard/ringcard/contacts"
 )
@@ -138,6 +139,39 @@ func scanCall(s scanner, extra ...any) (*contacts.Call, error) {
 	}
 	c.StartedAt, c.EndedAt = fromMS(started), fromMS(ended)
 	return &c, nil
+}
+
+// LastAndOpenCall returns for a contact what LastCall(contactID, "",
+// before) and OpenCall(contactID, skip, openSince) return, read with one
+// statement: a contact's card needs both, and it is on the call's path.
+func (db *DB) LastAndOpenCall(ctx context.Context, contactID string, before *contacts.Call, skip string, openSince time.Time) (last, open *contacts.Call, err error) {
+	beforeMS, skipLast := int64(1<<62), ""
+	if before != nil {
+		beforeMS, skipLast = ms(before.StartedAt), before.ID
+	}
+	rows, err := db.reader(ctx).QueryContext(ctx, `SELECT * FROM (SELECT `+callColumns+`, 0 FROM calls WHERE contact_id = ? AND started_ms < ? AND id != ? ORDER BY started_ms DESC LIMIT 1)
+		UNION ALL SELECT * FROM (SELECT `+callColumns+`, 1 FROM calls WHERE contact_id = ? AND outcome = '' AND ended_ms = 0 AND started_ms > ? AND id != ? ORDER BY started_ms DESC LIMIT 1)`,
+		contactID, beforeMS, skipLast, contactID, ms(openSince), skip)
+	if err != nil {
+		return nil, nil, fmt.Errorf("last and open call: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var which int
+		c, err := scanCall(rows, &which)
+		if err != nil {
+			return nil, nil, fmt.Errorf("last and open call: %w", err)
+		}
+		if which == 0 {
+			last = c
+		} else {
+			open = c
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, nil, fmt.Errorf("last and open call: %w", err)
+	}
+	return last, open, nil
 }
 
 // LastCall returns the latest call with the contact (or, when contactID is

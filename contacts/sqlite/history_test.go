@@ -124,3 +124,68 @@ func TestHistoryReadsItsIndexes(t *testing.T) {
 		}
 	}
 }
+
+// LastAndOpenCall answers what LastCall and OpenCall answer, whatever
+// calls the contact has: none, ended ones, one in progress, the one
+// ringing, or one in progress for too long.
+func TestLastAndOpenCallAreLastCallAndOpenCall(t *testing.T) {
+	db := openStore(t, t.TempDir()+"/ringcard.db")
+	ctx := context.Background()
+	c := addContact(t, db, "Olga Smirnova", "+39 333 123 4567")
+	other := addContact(t, db, "Marco Rossi", "+39 333 765 4321")
+	now := time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
+	add := func(id, contactID, outcome string, at time.Time) *contacts.Call {
+		t.Helper()
+		ended := int64(0)
+		if outcome != "" {
+			ended = at.Add(time.Minute).UnixMilli()
+		}
+		if err := db.ExecForTest(ctx, `INSERT INTO calls (id, contact_id, number_raw, number_key, direction, outcome, device_id, by_name, started_ms, ended_ms, duration_s, start_hash)
+			VALUES (?, ?, '+393331234567', '+393331234567', 'out', ?, 'd-1', 'Anna', ?, ?, 60, 'h')`, id, contactID, outcome, at.UnixMilli(), ended); err != nil {
+			t.Fatal(err)
+		}
+		return &contacts.Call{ID: id, StartedAt: at}
+	}
+	check := func(step string, before *contacts.Call, skip string, since time.Time) {
+		t.Helper()
+		last, open, err := db.LastAndOpenCall(ctx, c.ID, before, skip, since)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantLast, err := db.LastCall(ctx, c.ID, "", before)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantOpen, err := db.OpenCall(ctx, c.ID, skip, since)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fmt.Sprint(last) != fmt.Sprint(wantLast) || fmt.Sprint(open) != fmt.Sprint(wantOpen) {
+			t.Errorf("%s: last %+v, open %+v; want %+v, %+v", step, last, open, wantLast, wantOpen)
+		}
+	}
+	since := now.Add(-2 * time.Hour)
+	check("no calls", nil, "", since)
+	add("other-1", other.ID, "", now.Add(-time.Minute))
+	check("only another contact's call", nil, "", since)
+	add("ended-1", c.ID, "answered", now.Add(-3*time.Hour))
+	add("ended-2", c.ID, "missed", now.Add(-time.Hour))
+	check("ended calls", nil, "", since)
+	stale := add("stale", c.ID, "", now.Add(-5*time.Hour))
+	check("one in progress for too long", nil, "", since)
+	check("before the stale one", stale, "", since)
+	add("ended-unreported", c.ID, "", now.Add(-20*time.Minute))
+	if err := db.ExecForTest(ctx, `UPDATE calls SET ended_ms = ? WHERE id = 'ended-unreported'`, now.Add(-15*time.Minute).UnixMilli()); err != nil {
+		t.Fatal(err)
+	}
+	check("ended with no outcome", nil, "", since)
+	open := add("open", c.ID, "", now.Add(-10*time.Minute))
+	check("one in progress", nil, "", since)
+	ringing := add("ringing", c.ID, "", now)
+	check("the ringing call skipped", ringing, ringing.ID, since)
+	check("the open call skipped", ringing, open.ID, since)
+	check("before the open one", open, ringing.ID, since)
+	if last, open, _ := db.LastAndOpenCall(ctx, c.ID, ringing, ringing.ID, since); last == nil || last.ID != "open" || open == nil || open.ID != "open" {
+		t.Errorf("while ringing: last %v, open %v; want the call in progress as both", last, open)
+	}
+}
