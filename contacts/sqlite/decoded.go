@@ -26,9 +26,11 @@ type decodeCache[T any] struct {
 	m     map[string]*T
 }
 
-// decodeCacheMax bounds each cache (for a contact, about 1-2 KB of JSON and
-// as much decoded); when full it starts again empty.
-const decodeCacheMax = 2048
+// decodeCacheMax bounds each cache: the contacts whose cards are being
+// rendered and rung are few, while a phone's directory reads every contact
+// once. For a contact, about 1-2 KB of JSON and as much decoded: at most
+// about 1 MB. When full it starts again empty.
+const decodeCacheMax = 256
 
 func (k *decodeCache[T]) decode(data string) (*T, error) {
 	k.mu.Lock()
