@@ -26,14 +26,7 @@ func TestHistoryOrderAndLimit(t *testing.T) {
 	same := base.Add(time.Hour) // several entries at this millisecond
 	call := func(id, contactID, key string, at time.Time) {
 		t.Helper()
-		cid := any(contactID)
-		if contactID == "" {
-			cid = nil
-		}
-		if err := db.ExecForTest(ctx, `INSERT INTO calls (id, contact_id, number_raw, number_key, direction, outcome, device_id, by_name, started_ms, duration_s, start_hash)
-			VALUES (?, ?, ?, ?, 'in', 'answered', 'd-1', 'Anna', ?, 30, 'h')`, id, cid, key, key, at.UnixMilli()); err != nil {
-			t.Fatal(err)
-		}
+		storeCall(t, db, storedCall{id: id, contactID: contactID, key: key, direction: "in", outcome: "answered", at: at, durationS: 30})
 	}
 	note := func(text, contactID, key string, at time.Time) {
 		t.Helper()
@@ -136,15 +129,11 @@ func TestLastAndOpenCallAreLastCallAndOpenCall(t *testing.T) {
 	now := time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
 	add := func(id, contactID, outcome string, at time.Time) *contacts.Call {
 		t.Helper()
-		ended := int64(0)
+		sc := storedCall{id: id, contactID: contactID, key: "+393331234567", direction: "out", outcome: outcome, at: at, durationS: 60}
 		if outcome != "" {
-			ended = at.Add(time.Minute).UnixMilli()
+			sc.ended = at.Add(time.Minute)
 		}
-		if err := db.ExecForTest(ctx, `INSERT INTO calls (id, contact_id, number_raw, number_key, direction, outcome, device_id, by_name, started_ms, ended_ms, duration_s, start_hash)
-			VALUES (?, ?, '+393331234567', '+393331234567', 'out', ?, 'd-1', 'Anna', ?, ?, 60, 'h')`, id, contactID, outcome, at.UnixMilli(), ended); err != nil {
-			t.Fatal(err)
-		}
-		return &contacts.Call{ID: id, StartedAt: at}
+		return storeCall(t, db, sc)
 	}
 	check := func(step string, before *contacts.Call, skip string, since time.Time) {
 		t.Helper()
@@ -188,4 +177,29 @@ func TestLastAndOpenCallAreLastCallAndOpenCall(t *testing.T) {
 	if last, open, _ := db.LastAndOpenCall(ctx, c.ID, ringing, ringing.ID, since); last == nil || last.ID != "open" || open == nil || open.ID != "open" {
 		t.Errorf("while ringing: last %v, open %v; want the call in progress as both", last, open)
 	}
+}
+
+// storedCall is a call row put straight into the store, as a phone's call
+// start (and end, when ended is set) would leave it.
+type storedCall struct {
+	id, contactID, key, direction, outcome string
+	at, ended                              time.Time
+	durationS                              int
+}
+
+func storeCall(t *testing.T, db *sqlite.DB, c storedCall) *contacts.Call {
+	t.Helper()
+	var contactID any // NULL: no contact has the number
+	if c.contactID != "" {
+		contactID = c.contactID
+	}
+	var ended int64
+	if !c.ended.IsZero() {
+		ended = c.ended.UnixMilli()
+	}
+	if err := db.ExecForTest(context.Background(), `INSERT INTO calls (id, contact_id, number_raw, number_key, direction, outcome, device_id, by_name, started_ms, ended_ms, duration_s, start_hash)
+		VALUES (?, ?, ?, ?, ?, ?, 'd-1', 'Anna', ?, ?, ?, 'h')`, c.id, contactID, c.key, c.key, c.direction, c.outcome, c.at.UnixMilli(), ended, c.durationS); err != nil {
+		t.Fatal(err)
+	}
+	return &contacts.Call{ID: c.id, StartedAt: c.at}
 }
