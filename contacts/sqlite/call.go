@@ -141,16 +141,31 @@ func scanCall(s scanner, extra ...any) (*contacts.Call, error) {
 	return &c, nil
 }
 
-// LastAndOpenCall returns for a contact what LastCall(contactID, "",
-// before) and OpenCall(contactID, skip, openSince) return, read with one
-// statement: a contact's card needs both, and it is on the call's path.
-func (db *DB) LastAndOpenCall(ctx context.Context, contactID string, before *contacts.Call, skip string, openSince time.Time) (last, open *contacts.Call, err error) {
-	beforeMS, skipLast := int64(1<<62), ""
-	if before != nil {
-		beforeMS, skipLast = ms(before.StartedAt), before.ID
+// A contact's (or a number's) latest call that started before a moment,
+// other than one call; and a contact's latest call still in progress that
+// started after a moment, other than one call.
+const (
+	lastCallOfContact = `SELECT ` + callColumns + ` FROM calls WHERE contact_id = ? AND started_ms < ? AND id != ? ORDER BY started_ms DESC LIMIT 1`
+	lastCallOfNumber  = `SELECT ` + callColumns + ` FROM calls WHERE number_key = ? AND contact_id IS NULL AND started_ms < ? AND id != ? ORDER BY started_ms DESC LIMIT 1`
+	openCallOfContact = `SELECT ` + callColumns + ` FROM calls WHERE contact_id = ? AND ` + unended + ` AND started_ms > ? AND id != ? ORDER BY started_ms DESC LIMIT 1`
+)
+
+// lastCallBefore is what a last call is looked for before: the given call
+// (its start, and not itself), or any time.
+func lastCallBefore(before *contacts.Call) (startedMS int64, skip string) {
+	if before == nil {
+		return 1 << 62, ""
 	}
-	rows, err := db.reader(ctx).QueryContext(ctx, `SELECT * FROM (SELECT `+callColumns+`, 0 FROM calls WHERE contact_id = ? AND started_ms < ? AND id != ? ORDER BY started_ms DESC LIMIT 1)
-		UNION ALL SELECT * FROM (SELECT `+callColumns+`, 1 FROM calls WHERE contact_id = ? AND outcome = '' AND ended_ms = 0 AND started_ms > ? AND id != ? ORDER BY started_ms DESC LIMIT 1)`,
+	return ms(before.StartedAt), before.ID
+}
+
+// LastAndOpenCall returns a contact's latest call that started before the
+// given one (as LastCall) and its latest call still in progress that
+// started after openSince, other than skip, read with one statement: a
+// contact's card needs both, and it is on the call's path.
+func (db *DB) LastAndOpenCall(ctx context.Context, contactID string, before *contacts.Call, skip string, openSince time.Time) (last, open *contacts.Call, err error) {
+	beforeMS, skipLast := lastCallBefore(before)
+	rows, err := db.reader(ctx).QueryContext(ctx, `SELECT *, 0 FROM (`+lastCallOfContact+`) UNION ALL SELECT *, 1 FROM (`+openCallOfContact+`)`,
 		contactID, beforeMS, skipLast, contactID, ms(openSince), skip)
 	if err != nil {
 		return nil, nil, fmt.Errorf("last and open call: %w", err)
@@ -178,15 +193,12 @@ func (db *DB) LastAndOpenCall(ctx context.Context, contactID string, before *con
 // "", with the number key) that started before the given call, by
 // started_at. It returns nil when there is none.
 func (db *DB) LastCall(ctx context.Context, contactID, numberKey string, before *contacts.Call) (*contacts.Call, error) {
-	beforeMS, skip := int64(1<<62), ""
-	if before != nil {
-		beforeMS, skip = ms(before.StartedAt), before.ID
-	}
+	beforeMS, skip := lastCallBefore(before)
 	var row *sql.Row
 	if contactID != "" {
-		row = db.reader(ctx).QueryRowContext(ctx, `SELECT `+callColumns+` FROM calls WHERE contact_id = ? AND started_ms < ? AND id != ? ORDER BY started_ms DESC LIMIT 1`, contactID, beforeMS, skip)
+		row = db.reader(ctx).QueryRowContext(ctx, lastCallOfContact, contactID, beforeMS, skip)
 	} else {
-		row = db.reader(ctx).QueryRowContext(ctx, `SELECT `+callColumns+` FROM calls WHERE number_key = ? AND contact_id IS NULL AND started_ms < ? AND id != ? ORDER BY started_ms DESC LIMIT 1`, numberKey, beforeMS, skip)
+		row = db.reader(ctx).QueryRowContext(ctx, lastCallOfNumber, numberKey, beforeMS, skip)
 	}
 	c, err := scanCall(row)
 	if errors.Is(err, sql.ErrNoRows) {

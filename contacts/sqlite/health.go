@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"time"
 
@@ -134,19 +133,6 @@ func (db *DB) SetSIMPolicy(ctx context.Context, id string, slot int, policy, lab
 		return nil, fmt.Errorf("set SIM policy: %w", err)
 	}
 	return d, nil
-}
-
-// OpenCall returns the latest call with the contact still in progress (no
-// outcome yet) that started after since, other than skip; nil when none.
-func (db *DB) OpenCall(ctx context.Context, contactID, skip string, since time.Time) (*contacts.Call, error) {
-	c, err := scanCall(db.reader(ctx).QueryRowContext(ctx, `SELECT `+callColumns+` FROM calls WHERE contact_id = ? AND outcome = '' AND ended_ms = 0 AND started_ms > ? AND id != ? ORDER BY started_ms DESC LIMIT 1`, contactID, ms(since), skip))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("open call: %w", err)
-	}
-	return c, nil
 }
 
 // OpenCalls returns every call in progress that started after since, newest
