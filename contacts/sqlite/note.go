@@ -225,15 +225,25 @@ func (db *DB) History(ctx context.Context, contactID, numberKey string, limit in
 
 // historyQuery is History's statement and its arguments: a contact's
 // history when contactID is set, else that of a number no contact has.
+// Each kind is its latest lim rows, newest first, from its index; the
+// first two columns say the kind (0 call, 1 note, 2 stage) and its rowid.
 func historyQuery(contactID, numberKey, lim, skipCall string) (string, []any) {
+	const (
+		calls  = `SELECT 0, rowid, started_ms, by_name, '', direction, outcome, duration_s, sim_slot, id, '', end_unreported FROM calls WHERE `
+		notes  = `SELECT 1, rowid, at_ms, author, text, '', '', 0, 0, call_id, '', '' FROM notes WHERE `
+		stages = `SELECT 2, rowid, at_ms, by_name, from_stage, '', '', 0, 0, '', to_stage, '' FROM stage_changes WHERE `
+	)
+	latest := func(kind, where, at string) string {
+		return `SELECT * FROM (` + kind + where + ` ORDER BY ` + at + ` DESC LIMIT ` + lim + `)`
+	}
 	if contactID != "" {
-		return `SELECT * FROM (SELECT 0, rowid, started_ms, by_name, '', direction, outcome, duration_s, sim_slot, id, '', end_unreported FROM calls WHERE contact_id = ? AND id != ? ORDER BY started_ms DESC LIMIT ` + lim + `)
-			UNION ALL SELECT * FROM (SELECT 1, rowid, at_ms, author, text, '', '', 0, 0, call_id, '', '' FROM notes WHERE contact_id = ? ORDER BY at_ms DESC LIMIT ` + lim + `)
-			UNION ALL SELECT * FROM (SELECT 2, rowid, at_ms, by_name, from_stage, '', '', 0, 0, '', to_stage, '' FROM stage_changes WHERE contact_id = ? ORDER BY at_ms DESC LIMIT ` + lim + `)`,
+		return latest(calls, `contact_id = ? AND id != ?`, "started_ms") +
+				` UNION ALL ` + latest(notes, `contact_id = ?`, "at_ms") +
+				` UNION ALL ` + latest(stages, `contact_id = ?`, "at_ms"),
 			[]any{contactID, skipCall, contactID, contactID}
 	}
-	return `SELECT * FROM (SELECT 0, rowid, started_ms, by_name, '', direction, outcome, duration_s, sim_slot, id, '', end_unreported FROM calls WHERE number_key = ? AND contact_id IS NULL AND id != ? ORDER BY started_ms DESC LIMIT ` + lim + `)
-		UNION ALL SELECT * FROM (SELECT 1, rowid, at_ms, author, text, '', '', 0, 0, call_id, '', '' FROM notes WHERE number_key = ? AND contact_id IS NULL ORDER BY at_ms DESC LIMIT ` + lim + `)`,
+	return latest(calls, `number_key = ? AND contact_id IS NULL AND id != ?`, "started_ms") +
+			` UNION ALL ` + latest(notes, `number_key = ? AND contact_id IS NULL`, "at_ms"),
 		[]any{numberKey, skipCall, numberKey}
 }
 
