@@ -18,10 +18,8 @@ import (
 // to another contact, and, for a number without a contact, what a contact
 // has.
 func TestHistoryOrderAndLimit(t *testing.T) {
-	db := openStore(t, t.TempDir()+"/ringcard.db")
+	db, c, other := twoContacts(t)
 	ctx := context.Background()
-	c := addContact(t, db, "Olga Smirnova", "+39 333 123 4567")
-	other := addContact(t, db, "Marco Rossi", "+39 333 765 4321")
 	base := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
 	same := base.Add(time.Hour) // several entries at this millisecond
 	call := func(id, contactID, key string, at time.Time) {
@@ -122,10 +120,8 @@ func TestHistoryReadsItsIndexes(t *testing.T) {
 // calls the contact has: none, ended ones, one in progress, the one
 // ringing, or one in progress for too long.
 func TestLastAndOpenCall(t *testing.T) {
-	db := openStore(t, t.TempDir()+"/ringcard.db")
+	db, c, other := twoContacts(t)
 	ctx := context.Background()
-	c := addContact(t, db, "Olga Smirnova", "+39 333 123 4567")
-	other := addContact(t, db, "Marco Rossi", "+39 333 765 4321")
 	now := time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
 	add := func(id, contactID, outcome string, at time.Time) *contacts.Call {
 		t.Helper()
@@ -209,4 +205,12 @@ func storeCall(t *testing.T, db *sqlite.DB, c storedCall) *contacts.Call {
 		t.Fatal(err)
 	}
 	return &contacts.Call{ID: c.id, StartedAt: c.at}
+}
+
+// twoContacts opens a new store with two contacts: the one whose history
+// is read, and another whose entries must not be in it.
+func twoContacts(t *testing.T) (db *sqlite.DB, c, other *contacts.Contact) {
+	t.Helper()
+	db = openStore(t, t.TempDir()+"/ringcard.db")
+	return db, addContact(t, db, "Olga Smirnova", "+39 333 123 4567"), addContact(t, db, "Marco Rossi", "+39 333 765 4321")
 }
