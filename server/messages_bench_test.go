@@ -5,8 +5,6 @@ import (
 	"io"
 	"log/slog"
 	"net"
-	"os"
-	"path/filepath"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -20,25 +18,6 @@ import (
 	"github.com/ringcard/ringcard/server/config"
 	"github.com/ringcard/ringcard/server/messaging"
 )
-
-// copyDB copies a cached benchmark database so a benchmark may write to it.
-func copyDB(b *testing.B, src string) string {
-	b.Helper()
-	dst := filepath.Join(b.TempDir(), "ringcard.db")
-	for _, suffix := range []string{"", "-wal"} {
-		data, err := os.ReadFile(src + suffix)
-		if os.IsNotExist(err) {
-			continue
-		}
-		if err != nil {
-			b.Fatal(err)
-		}
-		if err := os.WriteFile(dst+suffix, data, 0o600); err != nil {
-			b.Fatal(err)
-		}
-	}
-	return dst
-}
 
 // BenchmarkCallStartDuringGroupSend is the call path (store the call, build
 // the card, counted as answering like the HTTP and websocket handlers do)
@@ -55,7 +34,7 @@ func BenchmarkCallStartDuringGroupSend(b *testing.B) {
 		b.Run(mode, func(b *testing.B) {
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
-			db, err := sqlite.Open(ctx, copyDB(b, benchDB(b, n)), contacts.Normalizer{DefaultRegion: "IT"})
+			db, err := sqlite.Open(ctx, benchDB(b, n), contacts.Normalizer{DefaultRegion: "IT"})
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -24,10 +23,7 @@ import (
 func benchOrdersServer(b *testing.B) *Server {
 	b.Helper()
 	const n, perContact = 25_000, 4
-	path := filepath.Join(b.TempDir(), "orders.db")
-	if err := contactstest.CopyDB(benchDB(b, n), path); err != nil {
-		b.Fatal(err)
-	}
+	path := benchDB(b, n)
 	ctx := contacts.WithActor(context.Background(), contacts.Actor{Kind: contacts.ActorCLI, Name: "bench"})
 	db, err := sqlite.Open(ctx, path, contacts.Normalizer{DefaultRegion: "IT"})
 	if err != nil {

@@ -3,6 +3,7 @@ package contactstest
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 
@@ -13,7 +14,8 @@ import (
 // CachedDB returns the path of a database holding Synthetic(n, 3), built once
 // and kept in the temp dir (keyed by size and the exact migrations): building
 // 250,000 contacts takes a while, and benchmarks are run again and again.
-// Callers that write to it should copy it first.
+// Nothing writes to it: callers copy it first (CopyDB), so what one
+// benchmark run writes is never seen by the next.
 func CachedDB(n int) (string, error) {
 	path := filepath.Join(os.TempDir(), fmt.Sprintf("ringcard-bench-%d-%s.db", n, sqlite.SchemaFingerprint()))
 	if _, err := os.Stat(path); err == nil {
@@ -48,11 +50,25 @@ func CachedDB(n int) (string, error) {
 	return path, nil
 }
 
-// CopyDB copies a database file (after a checkpoint, the file is complete).
-func CopyDB(src, dst string) error {
-	b, err := os.ReadFile(src)
+// CopyDB copies a database file (after a checkpoint, the file is complete),
+// streaming it: the 250,000-contact one is most of a gigabyte.
+func CopyDB(src, dst string) (err error) {
+	in, err := os.Open(src)
 	if err != nil {
 		return fmt.Errorf("copy db: %w", err)
 	}
-	return os.WriteFile(dst, b, 0o600)
+	defer in.Close()
+	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		return fmt.Errorf("copy db: %w", err)
+	}
+	defer func() {
+		if cerr := out.Close(); err == nil && cerr != nil {
+			err = fmt.Errorf("copy db: %w", cerr)
+		}
+	}()
+	if _, err := io.Copy(out, in); err != nil {
+		return fmt.Errorf("copy db: %w", err)
+	}
+	return nil
 }
