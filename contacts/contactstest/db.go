@@ -17,7 +17,9 @@ import (
 // Nothing writes to it: callers copy it first (CopyDB), so what one
 // benchmark run writes is never seen by the next.
 func CachedDB(n int) (string, error) {
-	path := filepath.Join(os.TempDir(), fmt.Sprintf("ringcard-bench-%d-%s.db", n, sqlite.SchemaFingerprint()))
+	// "pristine": caches named without it may have been written to by
+	// benchmarks before they copied them, so they are not reused.
+	path := filepath.Join(os.TempDir(), fmt.Sprintf("ringcard-bench-%d-%s-pristine.db", n, sqlite.SchemaFingerprint()))
 	if _, err := os.Stat(path); err == nil {
 		return path, nil
 	}
