@@ -86,9 +86,10 @@ func OnReadPool(ctx context.Context) context.Context {
 	return context.WithValue(ctx, readPoolKey{}, true)
 }
 
-// errWriteInSnapshot refuses a write whose context carries a read snapshot,
-// which holds the one write connection.
-var errWriteInSnapshot = errors.New("write inside a read snapshot: the snapshot holds the write connection")
+// errWriteInSnapshot refuses a write whose context carries a read snapshot:
+// a snapshot is for reads, and one on the write connection (the usual
+// kind) holds the connection the write would wait for.
+var errWriteInSnapshot = errors.New("write inside a read snapshot: a snapshot is for reads only")
 
 // inSnapshot reports whether ctx carries a read snapshot.
 func inSnapshot(ctx context.Context) bool {

@@ -278,6 +278,9 @@ func TestASnapshotOnTheReadPoolLetsWritersGoOn(t *testing.T) {
 		if seen := historySeen(t, db, sctx, c.ID); seen != 0 {
 			t.Errorf("the snapshot sees %d history entries; want its own moment, before the note", seen)
 		}
+		if _, err := db.AddNote(sctx, &contacts.Note{ID: "n2", ContactID: c.ID, Text: "второй", Author: "Marco", At: time.Now()}); err == nil || !strings.Contains(err.Error(), "inside a read snapshot") {
+			t.Errorf("a note with the snapshot's context: %v; want refused as a write inside a read snapshot, on the read pool too", err)
+		}
 		return nil
 	})
 	if err != nil {
