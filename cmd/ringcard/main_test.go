@@ -25,9 +25,22 @@ import (
 // binary builds ringcard once for the tests in this file.
 var (
 	buildOnce sync.Once
+	binDir    string
 	binPath   string
 	buildErr  error
 )
+
+// TestMain removes the binary the tests built (about 90 MB a run, which
+// used to stay in the temp dir).
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if binDir != "" {
+		if err := os.RemoveAll(binDir); err != nil {
+			fmt.Fprintf(os.Stderr, "removing the test binary: %v\n", err)
+		}
+	}
+	os.Exit(code)
+}
 
 func binary(t testing.TB) string {
 	t.Helper()
@@ -37,6 +50,7 @@ func binary(t testing.TB) string {
 			buildErr = err
 			return
 		}
+		binDir = dir
 		binPath = filepath.Join(dir, "ringcard")
 		out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput()
 		if err != nil {
