@@ -14,6 +14,12 @@ func (db *DB) MergeIndexesForTest(ctx context.Context) error {
 	return db.mergeIndexes(ctx)
 }
 
+// MergeStepForTest runs one background merge step on a search index and
+// reports whether it found work.
+func (db *DB) MergeStepForTest(ctx context.Context, table string) (bool, error) {
+	return db.mergeStep(ctx, table)
+}
+
 func (db *DB) CountForTest(ctx context.Context, query string) (n int, err error) {
 	err = db.read.QueryRowContext(ctx, query).Scan(&n)
 	return n, err

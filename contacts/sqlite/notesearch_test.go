@@ -151,3 +151,49 @@ func TestAddNoteRetriesAndMissingContacts(t *testing.T) {
 		t.Errorf("%d notes stored, want 1", got)
 	}
 }
+
+// SettleSearch leaves a store as the background loop does after a quiet
+// while: no note waiting for its index entry, and nothing for a merge step
+// to do, so a server started on it has no start-up work. A store built the
+// same way but not settled has both (else this test would prove nothing).
+func TestSettleSearchLeavesNothingToDo(t *testing.T) {
+	ctx := context.Background()
+	build := func() *sqlite.DB {
+		db := openStore(t, t.TempDir()+"/ringcard.db")
+		for i := 0; i < 6; i++ { // a transaction each: a segment each in both indexes
+			c := addContact(t, db, fmt.Sprintf("Cliente %d Rossi", i), fmt.Sprintf("+39 333 100 %04d", i))
+			addNote(t, db, &contacts.Note{ID: contacts.NewID(), ContactID: c.ID, Text: fmt.Sprintf("consegna numero %d in ritardo", i), Author: "Luca", At: time.Now()})
+			if i < 5 {
+				if _, err := db.IndexNotesForTest(ctx); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		return db
+	}
+	settled, control := build(), build()
+	if err := settled.SettleSearch(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if queued, err := control.NotesQueuedForTest(ctx); err != nil || !queued {
+		t.Fatalf("control: queued %v, %v: want the last note waiting", queued, err)
+	}
+	if queued, err := settled.NotesQueuedForTest(ctx); err != nil || queued {
+		t.Errorf("settled: queued %v, %v: want no note waiting", queued, err)
+	}
+	for _, table := range []string{"contact_search", "note_search"} {
+		if did, err := control.MergeStepForTest(ctx, table); err != nil || !did {
+			t.Errorf("control: merge step on %s did work %v, %v: want segments to merge", table, did, err)
+		}
+		if did, err := settled.MergeStepForTest(ctx, table); err != nil || did {
+			t.Errorf("settled: merge step on %s did work %v, %v: want nothing left", table, did, err)
+		}
+	}
+	hits, err := settled.Search(ctx, sqlite.SearchQuery{Text: "ritardo"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(hits) != 6 {
+		t.Errorf("settled: %d hits for a word in all six notes, want 6", len(hits))
+	}
+}
