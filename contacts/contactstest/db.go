@@ -57,7 +57,24 @@ func CachedDB(n int) (string, error) {
 	if err := os.Rename(tmp, path); err != nil {
 		return "", fmt.Errorf("build bench db: %w", err)
 	}
+	removeStale(n, path)
 	return path, nil
+}
+
+// removeStale removes the caches of size n that path replaces (another
+// schema, or an older kind): the 250,000-contact one is most of a gigabyte.
+// A benchmark copying one right now keeps reading it (the file stays until
+// closed).
+func removeStale(n int, path string) {
+	old, _ := filepath.Glob(filepath.Join(os.TempDir(), fmt.Sprintf("ringcard-bench-%d-*.db", n)))
+	for _, f := range old {
+		if f == path {
+			continue
+		}
+		for _, suffix := range []string{"", "-wal", "-shm"} {
+			_ = os.Remove(f + suffix)
+		}
+	}
 }
 
 // CopyDB copies a database file (after a checkpoint, the file is complete),
