@@ -12,27 +12,6 @@ import (
 // (about 2–3 ms for 100 notes).
 const indexBatch = 100
 
-// SettleSearch indexes every queued note and merges each search index
-// into one segment: the store as the background loop leaves it after a
-// quiet while, in one go. For tools that build a store to measure it (the
-// benchmarks' synthetic databases), so a server started on it has no
-// start-up work to do; a running server does this itself, in small steps.
-func (db *DB) SettleSearch(ctx context.Context) error {
-	if _, err := db.indexNotes(ctx, 0); err != nil {
-		return err
-	}
-	for _, table := range ftsTables {
-		err := db.inBackgroundTx(ctx, func(tx *sql.Tx) error {
-			_, err := tx.ExecContext(ctx, `INSERT INTO `+table+`(`+table+`) VALUES('optimize')`)
-			return err
-		})
-		if err != nil {
-			return fmt.Errorf("settle search: optimize %s: %w", table, err)
-		}
-	}
-	return nil
-}
-
 // indexNotes writes the search entries of the notes queued by their
 // insert (migration 0022), oldest first, in background writes that give
 // way to waiting writers between batches. It stops once budget has passed
