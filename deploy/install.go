@@ -40,7 +40,7 @@ func Install(u Unit, unitPath string, out io.Writer) error {
 		return fmt.Errorf("service install: give %s to %s: %w", u.DataDir, u.User, err)
 	}
 	fmt.Fprintf(out, "data directory %s: owned by %s, mode 0700\n", u.DataDir, u.User)
-	if err := writeFileAtomic(unitPath, []byte(text), 0o644); err != nil {
+	if err := fsperm.WriteFile(unitPath, []byte(text), 0o644); err != nil {
 		return fmt.Errorf("service install: %w", err)
 	}
 	fmt.Fprintf(out, "wrote %s\n", unitPath)
@@ -85,27 +85,4 @@ func systemUser(name, home string) (uid, gid int, created bool, err error) {
 		return 0, 0, false, fmt.Errorf("service install: user %s: gid %q", name, usr.Gid)
 	}
 	return uid, gid, created, nil
-}
-
-func writeFileAtomic(path string, data []byte, mode os.FileMode) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := tmp.Chmod(mode); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return nil
 }

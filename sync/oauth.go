@@ -15,7 +15,6 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 
@@ -80,27 +79,7 @@ func (f TokenFile) Save(t *oauth2.Token) error {
 	if err != nil {
 		return fmt.Errorf("encode google token: %w", err)
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(f.Path), ".google-token-*")
-	if err != nil {
-		return fmt.Errorf("save google token: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	if err := tmp.Chmod(0o600); err != nil {
-		tmp.Close()
-		return fmt.Errorf("save google token: %w", err)
-	}
-	if _, err := tmp.Write(b); err != nil {
-		tmp.Close()
-		return fmt.Errorf("save google token: %w", err)
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("save google token: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("save google token: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), f.Path); err != nil {
+	if err := fsperm.WriteFile(f.Path, b, fsperm.File); err != nil {
 		return fmt.Errorf("save google token: %w", err)
 	}
 	return nil

@@ -16,6 +16,7 @@ import (
 
 	"github.com/ringcard/ringcard/contacts"
 	"github.com/ringcard/ringcard/contacts/sqlite"
+	"github.com/ringcard/ringcard/internal/fsperm"
 	protocol "github.com/ringcard/ringcard/mobile-protocol"
 	"github.com/ringcard/ringcard/mobile-protocol/client"
 	"github.com/ringcard/ringcard/server"
@@ -75,8 +76,10 @@ func (st *simState) client() *client.Client {
 
 func (f *simFlags) save(st *simState) error {
 	b, _ := json.MarshalIndent(st, "", "  ")
-	if err := os.WriteFile(f.state, b, 0o600); err != nil {
-		return fmt.Errorf("save %s: %w", f.state, err)
+	// Whole or not at all: a phone killed while saving (kill -9, a
+	// battery pulled) must find its token and position on restart.
+	if err := fsperm.WriteFile(f.state, b, fsperm.File); err != nil {
+		return fmt.Errorf("save the simulated phone: %w", err)
 	}
 	return nil
 }

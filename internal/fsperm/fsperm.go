@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"os"
+	"path/filepath"
 )
 
 // File and Dir are the modes of a private file and directory.
@@ -73,4 +74,42 @@ func Create(log *slog.Logger, path string) error {
 		return fmt.Errorf("create %s: %w", path, err)
 	}
 	return os.Chmod(path, File) // whatever the umask
+}
+
+// WriteAtomic writes path through a new file beside it (created 0600, so
+// never readable by others while being written, and never one found
+// there), synced, given mode and renamed over path once complete: a
+// reader, or a process killed mid-write, never meets half a file.
+func WriteAtomic(path string, mode fs.FileMode, write func(*os.File) error) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.partial")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	tmp := f.Name()
+	err = write(f)
+	if err == nil {
+		err = f.Chmod(mode)
+	}
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}
+
+// WriteFile is WriteAtomic for data already in memory.
+func WriteFile(path string, data []byte, mode fs.FileMode) error {
+	return WriteAtomic(path, mode, func(f *os.File) error {
+		_, err := f.Write(data)
+		return err
+	})
 }

@@ -60,3 +60,38 @@ func TestTighten(t *testing.T) {
 		t.Errorf("created %04o, want 0600", st.Mode().Perm())
 	}
 }
+
+// WriteAtomic replaces a file whole or not at all: a failed write leaves
+// the old content and no temporary file, and the new file has the mode
+// asked for.
+func TestWriteAtomic(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "state.json")
+	if err := fsperm.WriteFile(path, []byte(`{"seq":1}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	err := fsperm.WriteAtomic(path, 0o600, func(f *os.File) error {
+		if _, err := f.Write([]byte(`{"se`)); err != nil {
+			return err
+		}
+		return os.ErrDeadlineExceeded // the writer gives up half way
+	})
+	if err == nil || !strings.Contains(err.Error(), path) {
+		t.Errorf("a failed write: %v; want an error naming the file", err)
+	}
+	if b, _ := os.ReadFile(path); string(b) != `{"seq":1}` {
+		t.Errorf("after a failed write the file holds %q; want the old content whole", b)
+	}
+	if err := fsperm.WriteFile(path, []byte(`{"seq":2}`), 0o640); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(path); string(b) != `{"seq":2}` {
+		t.Errorf("the file holds %q; want the new content", b)
+	}
+	if st, _ := os.Stat(path); st.Mode().Perm() != 0o640 {
+		t.Errorf("mode %04o, want 0640", st.Mode().Perm())
+	}
+	if left, _ := os.ReadDir(dir); len(left) != 1 {
+		t.Errorf("the directory holds %d files; want only the one written (no temporary left)", len(left))
+	}
+}

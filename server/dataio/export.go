@@ -13,6 +13,7 @@ import (
 
 	"github.com/ringcard/ringcard/contacts"
 	"github.com/ringcard/ringcard/contacts/sqlite"
+	"github.com/ringcard/ringcard/internal/fsperm"
 )
 
 // ExportResult says what an export wrote.
@@ -175,7 +176,7 @@ func at(s []string, i int) string {
 // writeCSVFile writes UTF-8 CSV with a BOM (so Excel shows accents and
 // Cyrillic right), replacing path only once it is complete.
 func writeCSVFile(path string, rows [][]string) error {
-	return writeAtomically(path, func(f *os.File) error {
+	return fsperm.WriteAtomic(path, fsperm.File, func(f *os.File) error {
 		w := bufio.NewWriter(f)
 		if _, err := w.WriteString("\xEF\xBB\xBF"); err != nil {
 			return err
@@ -186,31 +187,6 @@ func writeCSVFile(path string, rows [][]string) error {
 		}
 		return w.Flush()
 	})
-}
-
-// writeAtomically writes path through a new 0600 file beside it (never
-// one found there: it could be another user's, or readable), renamed over
-// path once complete.
-func writeAtomically(path string, write func(*os.File) error) error {
-	f, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".*.partial")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	tmp := f.Name()
-	if err := write(f); err != nil {
-		f.Close()
-		os.Remove(tmp)
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := f.Close(); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return nil
 }
 
 // xlsxCellMax is the longest text a workbook cell holds.
@@ -281,7 +257,7 @@ func writeXLSX(ctx context.Context, db *sqlite.DB, path string, list []*contacts
 		return fmt.Errorf("export history sheet: %w", err)
 	}
 	res.History = len(hist) - 1
-	return writeAtomically(path, func(out *os.File) error {
+	return fsperm.WriteAtomic(path, fsperm.File, func(out *os.File) error {
 		_, err := f.WriteTo(out)
 		return err
 	})

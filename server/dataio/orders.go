@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/ringcard/ringcard/contacts/sqlite"
+	"github.com/ringcard/ringcard/internal/fsperm"
 	"github.com/ringcard/ringcard/orders"
 )
 
@@ -36,7 +37,7 @@ func exportOrders(ctx context.Context, db *sqlite.DB, path string, res *ExportRe
 		return nil
 	}
 	op := OrdersPath(path)
-	err = writeAtomically(op, func(f *os.File) error { return json.NewEncoder(f).Encode(a) })
+	err = fsperm.WriteAtomic(op, fsperm.File, func(f *os.File) error { return json.NewEncoder(f).Encode(a) })
 	if err != nil {
 		return fmt.Errorf("export orders: %w", err)
 	}

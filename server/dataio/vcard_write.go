@@ -11,6 +11,7 @@ import (
 	"github.com/emersion/go-vcard"
 
 	"github.com/ringcard/ringcard/contacts"
+	"github.com/ringcard/ringcard/internal/fsperm"
 )
 
 // writeVCF writes vCard 3.0 cards, lines folded at 75 bytes. What vCard
@@ -20,7 +21,7 @@ import (
 // which Google and phones read too): a property value holds any text,
 // where a parameter value cannot hold a comma, colon or semicolon.
 func writeVCF(path string, list []*contacts.Contact) error {
-	return writeAtomically(path, func(f *os.File) error {
+	return fsperm.WriteAtomic(path, fsperm.File, func(f *os.File) error {
 		w := bufio.NewWriter(f)
 		var buf bytes.Buffer
 		for _, c := range list {

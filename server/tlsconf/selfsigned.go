@@ -15,7 +15,6 @@ import (
 	"math/big"
 	"net"
 	"os"
-	"path/filepath"
 	"slices"
 	"sync"
 	"time"
@@ -198,7 +197,7 @@ func (s *SelfSigned) issue(now time.Time, names []string) (*tls.Certificate, err
 	if err != nil {
 		return nil, fmt.Errorf("make tls certificate: %w", err)
 	}
-	if err := writeFileAtomic(s.paths.Cert, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})); err != nil {
+	if err := fsperm.WriteFile(s.paths.Cert, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), fsperm.File); err != nil {
 		return nil, err
 	}
 	return &tls.Certificate{Certificate: [][]byte{der}, PrivateKey: s.key, Leaf: leaf}, nil
@@ -269,31 +268,6 @@ func tightenMode(path string) {
 	if err := fsperm.Tighten(slog.Default(), path); err != nil {
 		slog.Warn("tls: key file", "err", err)
 	}
-}
-
-// writeFileAtomic writes data to path (0600) through a temporary file, so
-// a reader never sees half a file.
-func writeFileAtomic(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".tmp*")
-	if err != nil {
-		return fmt.Errorf("save %s: %w", path, err)
-	}
-	defer os.Remove(tmp.Name())
-	if err := tmp.Chmod(fsperm.File); err != nil {
-		tmp.Close()
-		return fmt.Errorf("save %s: %w", path, err)
-	}
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return fmt.Errorf("save %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("save %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("save %s: %w", path, err)
-	}
-	return nil
 }
 
 // Fingerprint is the SHA-256 of a certificate's DER as browsers show it:
