@@ -129,6 +129,9 @@ func BenchmarkEndToEnd(b *testing.B) {
 			// (merging its search indexes takes seconds of CPU) must not
 			// land in the first sub-benchmark's calls.
 			settle(b, p.cmd.Process.Pid)
+			// What the machine itself takes, measured while the server is
+			// idle: a p99 below its stalls cannot be had on it.
+			st := measureStalls(2 * time.Second)
 			for _, rest := range []bool{false, true} {
 				name := "websocket"
 				if rest {
@@ -157,8 +160,9 @@ func BenchmarkEndToEnd(b *testing.B) {
 						b.ReportMetric(float64((cpuTime(b, p.cmd.Process.Pid)-srv0).Microseconds())/float64(res.Calls), "server-cpu-µs/call")
 						b.ReportMetric(float64((selfCPU()-gen0).Microseconds())/float64(res.Calls), "phones-cpu-µs/call")
 					}
+					st.report(b)
 					b.ReportMetric(0, "ns/op")
-					b.Logf("%d phones (%+v), %d calls/s over %s (%s): %s", phones, resume, rate, name, tr.name, res)
+					b.Logf("%d phones (%+v), %d calls/s over %s (%s): %s; %s", phones, resume, rate, name, tr.name, res, st)
 				})
 			}
 		})
@@ -176,6 +180,7 @@ func BenchmarkFanOutToLastPhone(b *testing.B) {
 		b.Run(fmt.Sprintf("phones=%d", phones), func(b *testing.B) {
 			p, fleet := benchFleet(b, phones, false, resume)
 			settle(b, p.cmd.Process.Pid) // as BenchmarkEndToEnd
+			st := measureStalls(2 * time.Second)
 			ctx := context.Background()
 			writer := fleet.Clients[0]
 			base := fleet.Events()
@@ -199,6 +204,7 @@ func BenchmarkFanOutToLastPhone(b *testing.B) {
 			b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms-to-last-phone")
 			b.ReportMetric(float64(lat[len(lat)*9/10].Microseconds())/1000, "p90-ms-to-last-phone")
 			b.ReportMetric(float64(lat[len(lat)-1].Microseconds())/1000, "max-ms-to-last-phone")
+			st.report(b)
 			b.ReportMetric(0, "ns/op")
 		})
 	}
