@@ -9,10 +9,10 @@ import (
 )
 
 // stalls is what a spinning thread per CPU saw of the machine: how much of
-// the time it did not run, and for how long at a time. On a virtual
-// machine that is mostly the hypervisor running other guests (steal time,
-// which the guest's own counters often under-report); on a quiet machine
-// it is near 0 % with no gap of a millisecond. No server's latency can be
+// the time it did not run, and for how long at a time. On an idle virtual
+// machine that is the host taking its CPUs (the guest's own steal counter
+// showed 0.3 % where this showed 1-2 %, in gaps of up to 20 ms); on a
+// machine to itself it would be near 0 %. No server's latency can be
 // better than the machine's: a p99 over 1,000 calls measures the server
 // only when fewer than about 1 % of calls can meet a stall.
 type stalls struct {
