@@ -63,26 +63,37 @@ func (l *latencies) add(d time.Duration) {
 }
 
 func (l *latencies) report(b *testing.B) {
-	l.mu.Lock()
-	n := len(l.d)
-	l.mu.Unlock()
-	if n == 0 {
+	p := l.pcts(0.50, 0.99)
+	if p == nil {
 		return
 	}
-	b.ReportMetric(l.pct(0.50), "p50-µs")
-	b.ReportMetric(l.pct(0.99), "p99-µs")
+	b.ReportMetric(p[0], "p50-µs")
+	b.ReportMetric(p[1], "p99-µs")
 	b.ReportMetric(0, "ns/op")
 }
 
 // pct is the p-th fraction's duration in µs (0 when none was added).
 func (l *latencies) pct(p float64) float64 {
+	if v := l.pcts(p); v != nil {
+		return v[0]
+	}
+	return 0
+}
+
+// pcts sorts what was added once and returns each fraction's duration in
+// µs (nil when none was added).
+func (l *latencies) pcts(ps ...float64) []float64 {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if len(l.d) == 0 {
-		return 0
+		return nil
 	}
 	sort.Slice(l.d, func(i, j int) bool { return l.d[i] < l.d[j] })
-	return float64(l.d[min(len(l.d)-1, int(p*float64(len(l.d))))].Microseconds())
+	out := make([]float64, len(ps))
+	for i, p := range ps {
+		out[i] = float64(l.d[min(len(l.d)-1, int(p*float64(len(l.d))))].Microseconds())
+	}
+	return out
 }
 
 // BenchmarkCardLookup is the in-process card path for a number as a phone
